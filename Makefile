@@ -1,0 +1,40 @@
+# The README's two commands: `make run` (demo on SQLite) and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test install demo i18n migration bench clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/activate pyproject.toml
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+## Set up, migrate, load the demo province when the database is empty, and serve it.
+run: install
+	$(BIN)/quizapp db upgrade
+	$(BIN)/quizapp demo --if-empty
+	$(BIN)/quizapp run --host $(HOST) --port $(PORT)
+
+## Set up and run the whole test suite (SQLite unless QUIZAPP_TEST_DATABASE_URL is set).
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Extract translatable strings and update both catalogues.
+i18n: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o quizapp/translations/messages.pot .
+	$(BIN)/pybabel update -i quizapp/translations/messages.pot -d quizapp/translations --no-fuzzy-matching --width 0
+
+## A new Alembic migration from the models: make migration m="what changed"
+migration: install
+	$(BIN)/quizapp db migrate -m "$(m)"
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -1,0 +1,32 @@
+"""quizapp: timed quizzes and participation reports for Youth Union members."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the application: config → extensions → blueprints → cli → errors."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+    )
+    from quizapp.config import load_config
+
+    load_config(app, test_config)
+
+    from quizapp import database, i18n, security
+    from quizapp.cli import register_cli
+    from quizapp.web import register_blueprints, register_errors
+
+    database.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    register_blueprints(app)
+    register_cli(app)
+    register_errors(app)
+    return app

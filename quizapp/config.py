@@ -1,0 +1,83 @@
+"""Configuration: built-in defaults, then instance/config.py, then QUIZAPP_* environment."""
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from pathlib import Path
+
+
+class Defaults:
+    """Built-in defaults; every key may be overridden."""
+
+    SQLALCHEMY_DATABASE_URI = None  # filled in with the instance folder's SQLite file
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    SQLITE_BUSY_TIMEOUT_MS = 15000
+    PASSWORD_HASH_METHOD = "scrypt:32768:8:1"
+    ACTIVATION_CODE_TTL_DAYS = 30
+    # The CSRF token must outlive the longest quiz a member may sit.
+    WTF_CSRF_TIME_LIMIT = 12 * 3600
+    WTF_CSRF_SSL_STRICT = False
+    PERMANENT_SESSION_LIFETIME = 14 * 24 * 3600
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
+    REMEMBER_COOKIE_DURATION = 14 * 24 * 3600
+    BABEL_DEFAULT_LOCALE = "vi"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+    LANGUAGES = ("vi", "en")
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_LOGIN_PER_ACCOUNT = "10 per 5 minutes"
+    RATELIMIT_LOGIN_PER_ADDRESS = "60 per 5 minutes"
+    MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+    ANSWER_GRACE_SECONDS = 60
+    SITE_URL = "http://127.0.0.1:5000"
+    PRODUCTION = False
+
+
+def _coerce(value: str):
+    """Read an environment value as JSON when it looks like JSON, else as a string."""
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
+
+
+def load_config(app, test_config: dict | None = None) -> None:
+    """Fill app.config in order: defaults, instance/config.py, QUIZAPP_* env, test_config."""
+    app.config.from_object(Defaults)
+    instance = Path(app.instance_path)
+    if test_config is None:
+        app.config.from_pyfile(str(instance / "config.py"), silent=True)
+        for key, value in os.environ.items():
+            if key.startswith("QUIZAPP_"):
+                app.config[key.removeprefix("QUIZAPP_")] = _coerce(value)
+        if "DATABASE_URL" in app.config:
+            app.config["SQLALCHEMY_DATABASE_URI"] = app.config.pop("DATABASE_URL")
+    else:
+        app.config.update(test_config)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        instance.mkdir(parents=True, exist_ok=True)
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'quizapp.sqlite'}"
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(instance)
+    if app.config["PRODUCTION"]:
+        for key in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
+            app.config[key] = True
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("postgresql"):
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True, **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
+
+
+def _instance_secret(instance: Path) -> str:
+    """Return the secret key kept in instance/secret_key, creating it on first run."""
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()

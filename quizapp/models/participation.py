@@ -1,0 +1,58 @@
+"""Read models for reports, kept in the finalisation transaction.
+
+Reports read these instead of scanning attempts; `quizapp reports rebuild`
+recomputes them from raw rows.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, Float, ForeignKey, Index
+from sqlalchemy.orm import Mapped, mapped_column
+
+from quizapp.extensions import db
+from quizapp.models.types import UTCDateTime
+
+
+class Participation(db.Model):
+    """One row per (quiz, member) who has started: attempts, first finish, best score."""
+
+    __tablename__ = "participation"
+
+    quiz_id: Mapped[int] = mapped_column(ForeignKey("quiz.id"), primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), primary_key=True)
+    chapter_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    attempts_started: Mapped[int] = mapped_column(default=0)
+    attempts_finished: Mapped[int] = mapped_column(default=0)
+    first_finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    best_percent: Mapped[float | None] = mapped_column(Float)
+    graded_percent: Mapped[float | None] = mapped_column(Float)  # by the quiz's grading policy
+    passed: Mapped[bool] = mapped_column(default=False)
+    last_activity_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("ix_participation_quiz_chapter", "quiz_id", "chapter_id"),)
+
+
+class UnitQuizCounter(db.Model):
+    """Per (quiz, unit) totals over the unit's whole subtree, for every ancestor."""
+
+    __tablename__ = "unit_quiz_counter"
+
+    quiz_id: Mapped[int] = mapped_column(ForeignKey("quiz.id"), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), primary_key=True)
+    took_part: Mapped[int] = mapped_column(default=0)
+    took_part_cadres: Mapped[int] = mapped_column(default=0)
+    passed: Mapped[int] = mapped_column(default=0)
+    sum_best_percent: Mapped[float] = mapped_column(Float, default=0.0)
+    last_activity_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class UnitQuizDaily(db.Model):
+    """Members who took part for the first time on a day (Vietnam time), per unit subtree."""
+
+    __tablename__ = "unit_quiz_daily"
+
+    quiz_id: Mapped[int] = mapped_column(ForeignKey("quiz.id"), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    new_participants: Mapped[int] = mapped_column(default=0)

@@ -1,0 +1,112 @@
+"""Members of the roster, user accounts, role grants and activation codes."""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from flask_login import UserMixin
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from quizapp.extensions import db
+from quizapp.models.org import Unit
+from quizapp.models.types import UTCDateTime
+
+
+class Role(enum.StrEnum):
+    ADMIN = "admin"
+    ORGANISER = "organiser"
+    SECRETARY = "secretary"
+    MEMBER = "member"
+
+
+class Member(db.Model):
+    """A roster row: one Youth Union member in exactly one chapter."""
+
+    __tablename__ = "member"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    full_name: Mapped[str] = mapped_column(String(255))
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    gender: Mapped[str | None] = mapped_column(String(16))  # "nam" | "nu" | "khac"
+    ethnicity: Mapped[str | None] = mapped_column(String(64))
+    phone: Mapped[str | None] = mapped_column(String(32), index=True)
+    email: Mapped[str | None] = mapped_column(String(255))
+    is_cadre: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    chapter_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    attributes: Mapped[dict] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    chapter: Mapped[Unit] = relationship()
+    user: Mapped[User | None] = relationship(back_populates="member", uselist=False)
+
+    __table_args__ = (Index("ix_member_chapter_active", "chapter_id", "active"),)
+
+    def __repr__(self) -> str:
+        return f"<Member {self.code}>"
+
+
+class User(UserMixin, db.Model):
+    """An account. Members log in with their member code or phone; staff with a login."""
+
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(255))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"), unique=True)
+    is_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Bumped on password change so that other sessions of the account end.
+    session_version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    member: Mapped[Member | None] = relationship(back_populates="user")
+    grants: Mapped[list[Grant]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    def get_id(self) -> str:
+        """Flask-Login id: the user id with the session version, so a reset logs out."""
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return self.is_enabled and (self.member is None or self.member.active)
+
+
+class Grant(db.Model):
+    """A role held by a user on a unit's whole subtree (admin: unit is None)."""
+
+    __tablename__ = "grant"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    granted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(back_populates="grants", foreign_keys=[user_id])
+    unit: Mapped[Unit | None] = relationship(lazy="joined")
+
+    __table_args__ = (UniqueConstraint("user_id", "role", "unit_id", name="uq_grant_user_role_unit"),)
+
+
+class ActivationCode(db.Model):
+    """A one-time code that lets a member (or a reset user) choose a password."""
+
+    __tablename__ = "activation_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(128), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])

@@ -1,0 +1,91 @@
+"""Who may do what on which unit: the one place for access rules.
+
+A grant (user, role, unit) covers the unit's whole subtree; `admin` covers all.
+Views call `require(...)` (403 on refusal) and filter listings with
+`unit_scope_filter(...)`; services trust the units they are handed.
+"""
+from __future__ import annotations
+
+import enum
+
+from flask import abort
+from sqlalchemy import false, or_, true
+
+from quizapp.models import Role, Unit, User
+
+
+class Action(enum.StrEnum):
+    VIEW_REPORTS = "view_reports"        # participation pages and exports
+    MANAGE_ACCOUNTS = "manage_accounts"  # activation codes, password resets
+    MANAGE_ROSTER = "manage_roster"      # import, edit, move, deactivate members
+    MANAGE_BANKS = "manage_banks"
+    MANAGE_QUIZZES = "manage_quizzes"    # incl. item analysis, extra time, reopen
+    MANAGE_GRANTS = "manage_grants"
+    VIEW_AUDIT = "view_audit"
+
+
+ROLE_ACTIONS: dict[str, frozenset[Action]] = {
+    Role.SECRETARY: frozenset({Action.VIEW_REPORTS, Action.MANAGE_ACCOUNTS}),
+    Role.ORGANISER: frozenset(Action),
+    Role.ADMIN: frozenset(Action),
+}
+
+
+def _grants_for(user: User | None, action: Action):
+    if user is None or not getattr(user, "is_authenticated", False):
+        return []
+    return [g for g in user.grants if action in ROLE_ACTIONS.get(g.role, ())]
+
+
+def is_admin(user: User | None) -> bool:
+    """True when the user holds the admin role."""
+    return bool(user and getattr(user, "is_authenticated", False)
+                and any(g.role == Role.ADMIN for g in user.grants))
+
+
+def can(user: User | None, action: Action, unit: Unit | None) -> bool:
+    """True when one of the user's grants allows `action` on `unit` (None: global objects)."""
+    for grant in _grants_for(user, action):
+        if grant.role == Role.ADMIN:
+            return True
+        if unit is not None and grant.unit is not None and unit.is_within(grant.unit):
+            return True
+    return False
+
+
+def can_anywhere(user: User | None, action: Action) -> bool:
+    """True when the user may do `action` on at least one unit (to show menus)."""
+    return bool(_grants_for(user, action))
+
+
+def require(user: User | None, action: Action, unit: Unit | None) -> None:
+    """Abort with 403 unless `can(user, action, unit)`."""
+    if not can(user, action, unit):
+        abort(403)
+
+
+def scope_roots(user: User | None, action: Action) -> list[Unit] | None:
+    """Top units of the subtrees where the user may do `action`; None means everything."""
+    roots: list[Unit] = []
+    for grant in _grants_for(user, action):
+        if grant.role == Role.ADMIN:
+            return None
+        if grant.unit is not None:
+            roots.append(grant.unit)
+    # Drop roots that lie inside another root.
+    return [r for r in roots if not any(o is not r and r.is_within(o) for o in roots)]
+
+
+def unit_scope_filter(user: User | None, action: Action):
+    """SQL condition on `Unit` limiting a listing to what the user may see for `action`."""
+    roots = scope_roots(user, action)
+    if roots is None:
+        return true()
+    if not roots:
+        return false()
+    return or_(*(Unit.path.startswith(r.path, autoescape=True) for r in roots))
+
+
+def may_take_quizzes(user: User | None) -> bool:
+    """Members with a roster row take quizzes; staff-only accounts do not."""
+    return bool(user and getattr(user, "is_authenticated", False) and user.member is not None)

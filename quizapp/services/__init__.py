@@ -1,0 +1,1 @@
+"""Domain logic. Services take explicit arguments, flush but never commit."""

@@ -1,0 +1,46 @@
+"""Blueprints, one package per audience, and the error pages."""
+from __future__ import annotations
+
+from flask import render_template
+
+from quizapp.extensions import db
+
+
+def register_blueprints(app) -> None:
+    """Register every audience's blueprint."""
+    from quizapp.web.auth import bp as auth_bp
+    from quizapp.web.main import bp as main_bp
+    from quizapp.web.member import bp as member_bp
+    from quizapp.web.organiser import bp as organiser_bp
+    from quizapp.web.reports import bp as reports_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(member_bp)
+    app.register_blueprint(reports_bp)
+    app.register_blueprint(organiser_bp)
+
+
+def register_errors(app) -> None:
+    """Vietnamese error pages; a 500 rolls the session back first."""
+
+    @app.errorhandler(403)
+    def forbidden(_e):
+        return render_template("errors/403.html"), 403
+
+    @app.errorhandler(404)
+    def not_found(_e):
+        return render_template("errors/404.html"), 404
+
+    @app.errorhandler(413)
+    def too_large(_e):
+        return render_template("errors/413.html"), 413
+
+    @app.errorhandler(429)
+    def too_many(e):
+        return render_template("errors/429.html", retry_after=getattr(e, "retry_after", None)), 429
+
+    @app.errorhandler(500)
+    def server_error(_e):
+        db.session.rollback()
+        return render_template("errors/500.html"), 500

@@ -1,0 +1,4 @@
+"""Sign-in, activation, password change."""
+from quizapp.web.auth.views import bp
+
+__all__ = ["bp"]
