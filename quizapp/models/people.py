@@ -66,7 +66,8 @@ class User(UserMixin, db.Model):
 
     member: Mapped[Member | None] = relationship(back_populates="user")
     grants: Mapped[list[Grant]] = relationship(
-        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin",
+        foreign_keys="Grant.user_id",
     )
 
     def get_id(self) -> str:
