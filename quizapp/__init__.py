@@ -19,13 +19,14 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     load_config(app, test_config)
 
-    from quizapp import database, i18n, security
+    from quizapp import database, i18n, markup, security
     from quizapp.cli import register_cli
     from quizapp.web import register_blueprints, register_errors
 
     database.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
+    markup.init_app(app)
     register_blueprints(app)
     register_cli(app)
     register_errors(app)

@@ -19,6 +19,16 @@ def register_blueprints(app) -> None:
     app.register_blueprint(member_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(organiser_bp)
+    register_template_helpers(app)
+
+
+def register_template_helpers(app) -> None:
+    """Expose the policy to templates, so menus show only what the user may do."""
+    from quizapp import policy
+
+    @app.context_processor
+    def inject_policy():
+        return {"can": policy.can, "can_anywhere": policy.can_anywhere, "Action": policy.Action}
 
 
 def register_errors(app) -> None:
