@@ -3,7 +3,7 @@ from quizapp.models.attempts import Attempt, AttemptItem, AttemptState, Response
 from quizapp.models.audit import AuditEntry
 from quizapp.models.banks import Bank, BankVersion, MultipleScoring, Question, QuestionType, Topic
 from quizapp.models.org import Unit, UnitKind, set_unit_path
-from quizapp.models.participation import Participation, UnitQuizCounter, UnitQuizDaily
+from quizapp.models.participation import Participation, UnitQuizCounter, UnitQuizDaily, UnitRoster
 from quizapp.models.people import ActivationCode, Grant, Member, Role, User
 from quizapp.models.quizzes import GradingPolicy, Quiz, QuizAllowance, ReviewPolicy
 
@@ -11,5 +11,6 @@ __all__ = [
     "ActivationCode", "Attempt", "AttemptItem", "AttemptState", "AuditEntry", "Bank",
     "BankVersion", "Grant", "GradingPolicy", "Member", "MultipleScoring", "Participation",
     "Question", "QuestionType", "Quiz", "QuizAllowance", "Response", "ReviewPolicy", "Role",
-    "Topic", "Unit", "UnitKind", "UnitQuizCounter", "UnitQuizDaily", "User", "set_unit_path",
+    "Topic", "Unit", "UnitKind", "UnitQuizCounter", "UnitQuizDaily", "UnitRoster", "User",
+    "set_unit_path",
 ]

@@ -56,3 +56,16 @@ class UnitQuizDaily(db.Model):
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     new_participants: Mapped[int] = mapped_column(default=0)
+
+
+class UnitRoster(db.Model):
+    """Active members (and cadres among them) in each unit's whole subtree: report denominators.
+
+    Refreshed by `services.roster_counts.refresh_roster_counts()` after every roster change.
+    """
+
+    __tablename__ = "unit_roster"
+
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), primary_key=True)
+    members: Mapped[int] = mapped_column(default=0)
+    cadres: Mapped[int] = mapped_column(default=0)
