@@ -19,10 +19,11 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     load_config(app, test_config)
 
-    from quizapp import database, i18n, markup, security
+    from quizapp import database, i18n, logging, markup, security
     from quizapp.cli import register_cli
     from quizapp.web import register_blueprints, register_errors
 
+    logging.init_app(app)
     database.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
