@@ -1,7 +1,7 @@
 """Languages: Vietnamese by default, English complete; times shown in Vietnam time."""
 from __future__ import annotations
 
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import format_datetime
 
 from quizapp.clock import to_local
@@ -12,7 +12,8 @@ TRANSLATIONS = "translations"
 
 def select_locale() -> str:
     """The language chosen with the switch (kept in the session), else Vietnamese."""
-    chosen = session.get("lang")
+    # CLI commands and services run without a request: they speak the default language.
+    chosen = session.get("lang") if has_request_context() else None
     if chosen in current_app.config["LANGUAGES"]:
         return chosen
     return current_app.config["BABEL_DEFAULT_LOCALE"]
