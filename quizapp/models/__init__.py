@@ -3,7 +3,9 @@ from quizapp.models.attempts import Attempt, AttemptItem, AttemptState, Response
 from quizapp.models.audit import AuditEntry
 from quizapp.models.banks import Bank, BankVersion, MultipleScoring, Question, QuestionType, Topic
 from quizapp.models.org import Unit, UnitKind, set_unit_path
-from quizapp.models.participation import Participation, UnitQuizCounter, UnitQuizDaily, UnitRoster
+from quizapp.models.participation import (
+    Participation, UnitQuizCounter, UnitQuizDaily, UnitQuizGroup, UnitRoster, UnitRosterGroup,
+)
 from quizapp.models.people import ActivationCode, Grant, Member, Role, User
 from quizapp.models.quizzes import GradingPolicy, Quiz, QuizAllowance, ReviewPolicy
 
@@ -11,6 +13,7 @@ __all__ = [
     "ActivationCode", "Attempt", "AttemptItem", "AttemptState", "AuditEntry", "Bank",
     "BankVersion", "Grant", "GradingPolicy", "Member", "MultipleScoring", "Participation",
     "Question", "QuestionType", "Quiz", "QuizAllowance", "Response", "ReviewPolicy", "Role",
-    "Topic", "Unit", "UnitKind", "UnitQuizCounter", "UnitQuizDaily", "UnitRoster", "User",
+    "Topic", "Unit", "UnitKind", "UnitQuizCounter", "UnitQuizDaily", "UnitQuizGroup", "UnitRoster",
+    "UnitRosterGroup", "User",
     "set_unit_path",
 ]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, Float, ForeignKey, Index
+from sqlalchemy import JSON, Date, Float, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from quizapp.extensions import db
@@ -29,8 +29,15 @@ class Participation(db.Model):
     graded_percent: Mapped[float | None] = mapped_column(Float)  # by the quiz's grading policy
     passed: Mapped[bool] = mapped_column(default=False)
     last_activity_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The breakdown labels [[dimension, value], ...] this row was counted under in
+    # UnitQuizGroup, so a later change subtracts exactly what was added.
+    groups: Mapped[list | None] = mapped_column(JSON)
 
-    __table_args__ = (Index("ix_participation_quiz_chapter", "quiz_id", "chapter_id"),)
+    __table_args__ = (
+        Index("ix_participation_quiz_chapter", "quiz_id", "chapter_id"),
+        Index("ix_participation_member", "member_id"),
+    )
 
 
 class UnitQuizCounter(db.Model):
@@ -44,6 +51,7 @@ class UnitQuizCounter(db.Model):
     took_part_cadres: Mapped[int] = mapped_column(default=0)
     passed: Mapped[int] = mapped_column(default=0)
     sum_best_percent: Mapped[float] = mapped_column(Float, default=0.0)
+    # the latest finish of a participant counted here (not lowered when a member moves away)
     last_activity_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
@@ -56,6 +64,32 @@ class UnitQuizDaily(db.Model):
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     new_participants: Mapped[int] = mapped_column(default=0)
+
+
+class UnitQuizGroup(db.Model):
+    """Members who took part per (quiz, unit subtree, breakdown dimension, value).
+
+    Dimensions: "gender", "ethnicity", and "attr:<key>" for custom roster attributes.
+    """
+
+    __tablename__ = "unit_quiz_group"
+
+    quiz_id: Mapped[int] = mapped_column(ForeignKey("quiz.id"), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), primary_key=True)
+    dimension: Mapped[str] = mapped_column(String(80), primary_key=True)
+    value: Mapped[str] = mapped_column(String(120), primary_key=True)
+    took_part: Mapped[int] = mapped_column(default=0)
+
+
+class UnitRosterGroup(db.Model):
+    """Active members per (unit subtree, breakdown dimension, value): breakdown denominators."""
+
+    __tablename__ = "unit_roster_group"
+
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), primary_key=True)
+    dimension: Mapped[str] = mapped_column(String(80), primary_key=True)
+    value: Mapped[str] = mapped_column(String(120), primary_key=True)
+    members: Mapped[int] = mapped_column(default=0)
 
 
 class UnitRoster(db.Model):
