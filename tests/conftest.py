@@ -158,6 +158,52 @@ class Factory:
         return {"province": p, "mai_son": d1, "moc_chau": d2, "chieng_dong": g1,
                 "na_san": c1, "co_muong": c2, "moc_ly": c3}
 
+    def bank(self, slug: str = "nq12", topics: tuple[str, ...] = ("Chủ đề A", "Chủ đề B"),
+             multiple_scoring: str = "all_or_nothing", keys: dict | None = None):
+        """A BankVersion (the next number of bank `slug`) with one question of every type per
+        topic, built from models directly. Question uids are "<t>-<type>" (t = topic index),
+        stable across versions; `keys` overrides answers by uid (to model a corrected key).
+        Explanations and sources contain "BÍ MẬT" so tests can search pages for leaks."""
+        from quizapp.models import Bank, BankVersion, Question, Topic
+
+        bank = db.session.scalar(db.select(Bank).where(Bank.slug == slug))
+        if bank is None:
+            bank = Bank(slug=slug, title=f"Bộ câu hỏi {slug}", created_at=datetime.now(timezone.utc))
+            db.session.add(bank)
+            db.session.flush()
+        number = len(bank.versions) + 1
+        version = BankVersion(bank=bank, number=number, checksum=f"{slug}-{number}", source_format="yaml",
+                              title=bank.title, multiple_scoring=multiple_scoring,
+                              imported_at=datetime.now(timezone.utc))
+        db.session.add(version)
+        specs = [
+            ("single", "Thủ đô của Việt Nam là thành phố nào?", ["Hà Nội", "Huế", "Đà Nẵng", "Cần Thơ"],
+             {"correct": [0]}),
+            ("multiple", "Chọn **các** số chẵn.", ["Hai", "Ba", "Bốn", "Năm"], {"correct": [0, 2]}),
+            ("true_false", "Đại hội Đoàn lần thứ XII họp năm 2022.", ["Đúng", "Sai"], {"correct": [0]}),
+            ("short", "Tổ chức nào là đội dự bị tin cậy của Đảng?", [],
+             {"accepted": ["Đoàn Thanh niên Cộng sản Hồ Chí Minh", "Đoàn TNCS Hồ Chí Minh"],
+              "ignore_diacritics": True}),
+            ("numeric", "Nhiệm kỳ Đại hội XII kéo dài mấy năm?", [], {"value": 5, "tolerance": 0}),
+        ]
+        position = 0
+        for t_index, title in enumerate(topics):
+            topic = Topic(version=version, position=t_index, title=title)
+            db.session.add(topic)
+            for qtype, stem, options, answer in specs:
+                uid = f"{t_index}-{qtype}"
+                db.session.add(Question(
+                    version=version, topic=topic, position=position, uid=uid, qtype=qtype,
+                    stem=f"{stem} ({title})", options=list(options),
+                    answer=(keys or {}).get(uid, answer),
+                    explanation=f"Giải thích BÍ MẬT {uid}", source=f"Nguồn BÍ MẬT {uid}",
+                    option_feedback=[f"Phản hồi BÍ MẬT {uid}"] * len(options), points=1.0,
+                ))
+                position += 1
+        version.question_count = position
+        db.session.flush()
+        return version
+
 
 @pytest.fixture
 def make(app):

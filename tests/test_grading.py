@@ -5,7 +5,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from quizapp.services.grading import AnswerError, clean_answer, grade, parse_number, question_fraction
+from quizapp.services.grading import (
+    AnswerError, clean_answer, grade, parse_integer, parse_number, question_fraction,
+)
 
 AON, PARTIAL = "all_or_nothing", "partial"
 
@@ -132,3 +134,11 @@ def test_grade_is_deterministic_and_bounded(rows):
     assert first == second
     assert 0.0 <= first.score <= first.max_score
     assert 0.0 <= first.percent <= 100.0
+
+
+@pytest.mark.parametrize("text,value", [
+    ("12.500", 12500), ("12,500", 12500), ("1.000.000", 1_000_000), ("42", 42), ("-7", -7),
+    ("12,5", None), ("1.000,000", None), ("1.5", None), ("x", None),
+])
+def test_whole_numbers_accept_thousands_groups_only(text, value):
+    assert parse_integer(text) == value

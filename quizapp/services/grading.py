@@ -19,6 +19,7 @@ from quizapp.services.text import fold_vietnamese, normalize_text
 
 MAX_TEXT_ANSWER = 500
 _NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
+_INTEGER = re.compile(r"^[+-]?\d{1,3}(?:([.,])\d{3}(?:\1\d{3})*)?$|^[+-]?\d+$")
 
 
 class KeyedQuestion(Protocol):
@@ -95,6 +96,18 @@ def parse_number(text: Any) -> float | None:
         return None
     value = float(s)
     return value if math.isfinite(value) else None
+
+
+def parse_integer(text: Any) -> int | None:
+    """Read a whole number with optional thousands groups: "12.500", "12,500", "12500"."""
+    if isinstance(text, int) and not isinstance(text, bool):
+        return text
+    if not isinstance(text, str):
+        return None
+    s = "".join(text.split()).replace("\u2212", "-")
+    if not _INTEGER.match(s):
+        return None
+    return int(s.replace(".", "").replace(",", ""))
 
 
 def _short_matches(key: dict, answer: str) -> bool:

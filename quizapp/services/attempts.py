@@ -1,0 +1,387 @@
+"""The attempt lifecycle: start (snapshot), save answers, submit, finalise exactly once, sweep.
+
+Invariants (DESIGN.md, "Attempt lifecycle"): the server owns time; an acknowledged answer
+is committed before the reply and the newest client sequence number per question wins;
+answers after deadline + grace are refused; an overdue attempt is finalised with its saved
+answers and finished_at = deadline by whoever notices first; finalisation happens once,
+guarded by a conditional UPDATE ... WHERE state = 'in_progress'.
+"""
+from __future__ import annotations
+
+import random
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import Select, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+
+from quizapp.extensions import db
+from quizapp.models import (
+    Attempt, AttemptItem, AttemptState, Member, Question, QuestionType, Quiz, QuizAllowance, Response, Topic,
+)
+from quizapp.services import certificates, grading, participation
+
+
+class AttemptError(Exception):
+    """A refused action; `code` is stable for clients, `message` is for the member (Vietnamese)."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def grace_seconds(grace: int | None = None) -> int:
+    """The grace after the deadline during which answers in flight are still accepted."""
+    return int(current_app.config.get("ANSWER_GRACE_SECONDS", 60)) if grace is None else grace
+
+
+def allowance_for(quiz: Quiz, member: Member) -> QuizAllowance | None:
+    """The member's extra time and attempts on this quiz, if any."""
+    return db.session.scalar(select(QuizAllowance).where(
+        QuizAllowance.quiz_id == quiz.id, QuizAllowance.member_id == member.id))
+
+
+def deadline_for(quiz: Quiz, started_at: datetime, extra_seconds: int = 0) -> datetime:
+    """min(start + limit + extra time, the quiz's (early) close)."""
+    return min(started_at + timedelta(seconds=quiz.time_limit_seconds + extra_seconds), quiz.effective_closes_at)
+
+
+def attempts_allowed_for(quiz: Quiz, member: Member) -> int | None:
+    """The member's number of attempts (None: unlimited), extra attempts included."""
+    if quiz.attempts_allowed is None:
+        return None
+    allowance = allowance_for(quiz, member)
+    return quiz.attempts_allowed + (allowance.extra_attempts if allowance else 0)
+
+
+def in_audience(quiz: Quiz, member: Member) -> bool:
+    """True when the member is active and belongs to the quiz's audience subtree."""
+    return member.active and member.chapter.is_within(quiz.audience_unit)
+
+
+def attempt_count(quiz: Quiz, member: Member) -> int:
+    """Attempts the member has started on this quiz."""
+    return db.session.scalar(select(func.count(Attempt.id)).where(
+        Attempt.quiz_id == quiz.id, Attempt.member_id == member.id))
+
+
+def current_attempt(quiz: Quiz, member: Member) -> Attempt | None:
+    """The member's attempt in progress on this quiz, if any."""
+    return db.session.scalar(select(Attempt).where(
+        Attempt.quiz_id == quiz.id, Attempt.member_id == member.id, Attempt.state == AttemptState.IN_PROGRESS,
+    ).order_by(Attempt.number.desc()).limit(1))
+
+
+def draw_questions(quiz: Quiz, rng: random.Random) -> list[Question]:
+    """The questions of one attempt, by the quiz's draw rules, in the order they are shown."""
+    version = quiz.bank_version
+    questions = list(db.session.scalars(
+        select(Question).join(Topic, Question.topic_id == Topic.id)
+        .where(Question.version_id == version.id).order_by(Topic.position, Question.position, Question.id)
+    ))
+    rules = quiz.draw_rules
+    if rules and "total" in rules:
+        chosen = set(id(q) for q in rng.sample(questions, rules["total"]))
+        questions = [q for q in questions if id(q) in chosen]
+    elif rules and "per_topic" in rules:
+        by_topic: dict[str, list[Question]] = {}
+        for q in questions:
+            by_topic.setdefault(q.topic.title, []).append(q)
+        wanted = rules["per_topic"]
+        if isinstance(wanted, int):
+            wanted = {title: wanted for title in by_topic}
+        chosen = set()
+        for title, pool in by_topic.items():
+            chosen.update(id(q) for q in rng.sample(pool, wanted.get(title, 0)))
+        questions = [q for q in questions if id(q) in chosen]
+    if quiz.shuffle_questions:
+        rng.shuffle(questions)
+    return questions
+
+
+def _option_order(question: Question, quiz: Quiz, rng: random.Random) -> list[int]:
+    order = list(range(len(question.options or [])))
+    # Đúng/Sai keeps its order: shuffling it only confuses.
+    if quiz.shuffle_options and question.qtype in (QuestionType.SINGLE, QuestionType.MULTIPLE):
+        rng.shuffle(order)
+    return order
+
+
+def start_attempt(quiz: Quiz, member: Member, now: datetime, seed: int | None = None) -> Attempt:
+    """The member's attempt in progress, or a new one with its questions snapshotted.
+
+    Raises AttemptError when the member is outside the audience, the window is closed or
+    no attempt is left. Two concurrent starts yield one attempt (unique attempt number).
+    """
+    if not in_audience(quiz, member):
+        raise AttemptError("not_in_audience", _("Đợt kiểm tra này không dành cho đơn vị của bạn."))
+    existing = current_attempt(quiz, member)
+    if existing is not None:
+        if finalise_overdue(existing, now) == 0:
+            return existing
+    if now < quiz.opens_at:
+        raise AttemptError("not_open", _("Đợt kiểm tra chưa mở."))
+    if now >= quiz.effective_closes_at:
+        raise AttemptError("closed", _("Đợt kiểm tra đã đóng."))
+    allowed = attempts_allowed_for(quiz, member)
+    number = attempt_count(quiz, member) + 1
+    if allowed is not None and number > allowed:
+        raise AttemptError("no_attempts_left", _("Bạn đã dùng hết số lượt làm bài của đợt kiểm tra này."))
+    allowance = allowance_for(quiz, member)
+    rng = random.Random(secrets.randbits(64) if seed is None else seed)
+    attempt = Attempt(quiz=quiz, member=member, number=number, state=AttemptState.IN_PROGRESS, started_at=now,
+                      deadline=deadline_for(quiz, now, allowance.extra_seconds if allowance else 0))
+    for position, question in enumerate(draw_questions(quiz, rng), start=1):
+        attempt.items.append(AttemptItem(position=position, question_id=question.id,
+                                         option_order=_option_order(question, quiz, rng)))
+    try:
+        with db.session.begin_nested():
+            db.session.add(attempt)
+            db.session.flush()
+    except IntegrityError:
+        # Another tab or worker started the same attempt number a moment ago: use theirs.
+        other = current_attempt(quiz, member)
+        if other is None:
+            raise AttemptError("busy", _("Máy chủ đang bận, vui lòng thử lại.")) from None
+        return other
+    participation.record_start(attempt, now)
+    return attempt
+
+
+def accepts_answers(attempt: Attempt, now: datetime, grace: int | None = None) -> bool:
+    """True while the attempt is in progress and now is before deadline + grace."""
+    return (attempt.state == AttemptState.IN_PROGRESS
+            and now <= attempt.deadline + timedelta(seconds=grace_seconds(grace)))
+
+
+def is_overdue(attempt: Attempt, now: datetime, grace: int | None = None) -> bool:
+    """True when the attempt is in progress past deadline + grace (to be finalised)."""
+    return attempt.state == AttemptState.IN_PROGRESS and not accepts_answers(attempt, now, grace)
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """What the server keeps for the question after a save: its answer and sequence number."""
+
+    question_id: int
+    stored_seq: int
+    accepted: bool   # False when a newer answer was already stored (a stale retry)
+
+
+def _insert(table):
+    dialect = db.session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+
+
+def _lock_in_progress(attempt: Attempt, now: datetime, grace: int | None) -> None:
+    """Share-lock the attempt row and check it still takes answers (finalising it if overdue).
+
+    The share lock makes a concurrent finalisation wait until this save is committed,
+    so every answer acknowledged before finalisation is graded, and none lands after it.
+    """
+    state, deadline = db.session.execute(
+        select(Attempt.state, Attempt.deadline).where(Attempt.id == attempt.id).with_for_update(read=True)
+    ).one()
+    if state != AttemptState.IN_PROGRESS:
+        raise AttemptError("finished", _("Bài làm đã nộp; câu trả lời này không được lưu nữa."))
+    if now > deadline + timedelta(seconds=grace_seconds(grace)):
+        finalise(attempt, now, overdue=True)
+        raise AttemptError("too_late", _("Đã hết giờ làm bài; câu trả lời gửi sau khi hết giờ không được tính."))
+
+
+def _item_question(attempt: Attempt, question_id: int) -> Question:
+    question = db.session.scalar(
+        select(Question).join(AttemptItem, AttemptItem.question_id == Question.id)
+        .where(AttemptItem.attempt_id == attempt.id, Question.id == question_id)
+    )
+    if question is None:
+        raise AttemptError("bad_question", _("Câu hỏi này không thuộc bài làm của bạn."))
+    return question
+
+
+def save_answer(attempt: Attempt, question_id: int, raw_answer: Any, seq: int, flagged: bool,
+                now: datetime, grace: int | None = None) -> SaveResult:
+    """Keep the answer unless a newer one (higher seq) is stored; idempotent for retries."""
+    if not isinstance(seq, int) or isinstance(seq, bool) or not 0 < seq < 2**31:
+        raise AttemptError("bad_seq", _("Số thứ tự lưu không hợp lệ."))
+    question = _item_question(attempt, question_id)
+    try:
+        answer = grading.clean_answer(question, raw_answer)
+    except grading.AnswerError:
+        raise AttemptError("bad_answer", _("Câu trả lời không hợp lệ cho câu hỏi này.")) from None
+    _lock_in_progress(attempt, now, grace)
+    table = Response.__table__
+    stmt = _insert(table).values(attempt_id=attempt.id, question_id=question_id, answer=answer,
+                                 flagged=bool(flagged), seq=seq, saved_at=now)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["attempt_id", "question_id"],
+        set_={"answer": stmt.excluded.answer, "flagged": stmt.excluded.flagged, "seq": stmt.excluded.seq,
+              "saved_at": stmt.excluded.saved_at},
+        where=table.c.seq < stmt.excluded.seq,
+    ).returning(table.c.seq)
+    stored = db.session.execute(stmt).scalar()
+    if stored is not None:
+        return SaveResult(question_id, stored, True)
+    current = db.session.scalar(select(Response.seq).where(
+        Response.attempt_id == attempt.id, Response.question_id == question_id))
+    return SaveResult(question_id, current, current == seq)
+
+
+def save_prediction(attempt: Attempt, guess: Any, now: datetime, grace: int | None = None) -> int | None:
+    """Keep the member's integer guess for the quiz's prediction question (None clears it)."""
+    if not attempt.quiz.prediction_question:
+        raise AttemptError("bad_question", _("Đợt kiểm tra này không có câu hỏi dự đoán."))
+    value = None
+    if guess not in (None, ""):
+        value = grading.parse_integer(guess)
+        if value is None or abs(value) >= 2**31:
+            raise AttemptError("bad_answer", _("Câu trả lời dự đoán phải là một số nguyên."))
+    _lock_in_progress(attempt, now, grace)
+    db.session.execute(update(Attempt).where(Attempt.id == attempt.id).values(prediction_guess=value)
+                       .execution_options(synchronize_session=False))
+    attempt.prediction_guess = value
+    return value
+
+
+def responses_of(attempt: Attempt) -> dict[int, Response]:
+    """The attempt's stored responses by question id, read fresh from the database."""
+    rows = db.session.scalars(select(Response).where(Response.attempt_id == attempt.id)
+                              .execution_options(populate_existing=True))
+    return {r.question_id: r for r in rows}
+
+
+def grade_attempt(attempt: Attempt, keys: dict[str, Question] | None = None) -> grading.Grade:
+    """Grade the snapshot against the stored responses; `keys` (by question uid) overrides keys."""
+    answers = {qid: r.answer for qid, r in responses_of(attempt).items()}
+    items = list(attempt.items)
+    questions = [(keys or {}).get(item.question.uid, item.question) for item in items]
+    scoring = questions[0].version.multiple_scoring if questions else "all_or_nothing"
+    return grading.grade(questions, [answers.get(item.question_id) for item in items], scoring)
+
+
+def apply_grade(attempt: Attempt, result: grading.Grade) -> None:
+    """Store a grade on the attempt and its items; issue a certificate code when it passes."""
+    for item, score in zip(attempt.items, result.item_scores, strict=True):
+        item.score = score
+    attempt.score, attempt.max_score, attempt.percent = result.score, result.max_score, result.percent
+    attempt.passed = result.percent >= attempt.quiz.pass_mark
+    if attempt.passed:
+        certificates.ensure_code(attempt)
+
+
+def finalise(attempt: Attempt, now: datetime, overdue: bool = False) -> bool:
+    """Finish the attempt once: grade it and count it. False when someone else already did.
+
+    Overdue attempts (or submits after the deadline) end at the deadline.
+    """
+    overdue = overdue or now >= attempt.deadline
+    finished_at = attempt.deadline if overdue else now
+    state = AttemptState.FINISHED_OVERDUE if overdue else AttemptState.FINISHED
+    result = db.session.execute(
+        update(Attempt).where(Attempt.id == attempt.id, Attempt.state == AttemptState.IN_PROGRESS)
+        .values(state=state, finished_at=finished_at).execution_options(synchronize_session=False)
+    )
+    db.session.refresh(attempt)
+    if result.rowcount != 1:
+        return False
+    apply_grade(attempt, grade_attempt(attempt))
+    db.session.flush()
+    participation.record_finish(attempt)
+    return True
+
+
+def submit_attempt(attempt: Attempt, now: datetime) -> bool:
+    """The member submits: finalise (as overdue when the deadline has passed)."""
+    return finalise(attempt, now)
+
+
+def finalise_overdue(attempt_or_query: Attempt | Select, now: datetime, grace: int | None = None) -> int:
+    """Finalise the given attempt, or every attempt the query selects, that is past deadline + grace.
+
+    For reports and lists that read attempts: call it first, then read. Returns how many
+    this call finalised.
+    """
+    limit = now - timedelta(seconds=grace_seconds(grace))
+    if isinstance(attempt_or_query, Attempt):
+        candidates = [attempt_or_query]
+    else:
+        candidates = list(db.session.scalars(attempt_or_query))
+    done = 0
+    for attempt in candidates:
+        if attempt.state == AttemptState.IN_PROGRESS and attempt.deadline < limit:
+            done += finalise(attempt, now, overdue=True)
+    return done
+
+
+def overdue_query(now: datetime, grace: int | None = None, limit: int | None = None) -> Select:
+    """Attempts in progress past deadline + grace, oldest deadline first."""
+    cutoff = now - timedelta(seconds=grace_seconds(grace))
+    stmt = (select(Attempt).where(Attempt.state == AttemptState.IN_PROGRESS, Attempt.deadline < cutoff)
+            .order_by(Attempt.deadline, Attempt.id))
+    return stmt.limit(limit) if limit else stmt
+
+
+def refresh_deadlines(quiz: Quiz, now: datetime) -> None:
+    """Recompute the deadlines of attempts in progress after the quiz's window or limit changed."""
+    for attempt in db.session.scalars(select(Attempt).where(
+            Attempt.quiz_id == quiz.id, Attempt.state == AttemptState.IN_PROGRESS)):
+        allowance = allowance_for(quiz, attempt.member)
+        attempt.deadline = max(attempt.started_at, deadline_for(
+            quiz, attempt.started_at, allowance.extra_seconds if allowance else 0))
+    db.session.flush()
+
+
+def apply_pass_mark(quiz: Quiz) -> None:
+    """Re-decide pass/fail of finished attempts after the pass mark changed."""
+    for attempt in db.session.scalars(select(Attempt).where(
+            Attempt.quiz_id == quiz.id, Attempt.state != AttemptState.IN_PROGRESS)):
+        attempt.passed = (attempt.percent or 0.0) >= quiz.pass_mark
+        if attempt.passed:
+            certificates.ensure_code(attempt)
+    db.session.flush()
+
+
+def grant_allowance(quiz: Quiz, member: Member, now: datetime, extra_seconds: int = 0,
+                    extra_attempts: int = 0) -> QuizAllowance:
+    """Set the member's extra time and attempts; an attempt in progress gets the new time at once."""
+    if extra_seconds < 0 or extra_attempts < 0:
+        raise AttemptError("bad_allowance", _("Thời gian và số lượt cộng thêm không được âm."))
+    allowance = allowance_for(quiz, member)
+    if allowance is None:
+        allowance = QuizAllowance(quiz_id=quiz.id, member_id=member.id)
+        db.session.add(allowance)
+    allowance.extra_seconds, allowance.extra_attempts = extra_seconds, extra_attempts
+    db.session.flush()
+    attempt = current_attempt(quiz, member)
+    if attempt is not None and accepts_answers(attempt, now):
+        attempt.deadline = deadline_for(quiz, attempt.started_at, extra_seconds)
+        db.session.flush()
+    return allowance
+
+
+def reopen_attempt(attempt: Attempt, now: datetime, seconds: int) -> Attempt:
+    """Let the member continue a finished attempt for `seconds` more (keeps their answers)."""
+    if attempt.state == AttemptState.IN_PROGRESS:
+        raise AttemptError("in_progress", _("Bài làm này vẫn đang làm dở, không cần mở lại."))
+    deadline = min(now + timedelta(seconds=seconds), attempt.quiz.effective_closes_at)
+    if seconds <= 0 or deadline <= now:
+        raise AttemptError("closed", _("Không mở lại được: đợt kiểm tra đã đóng hoặc thời gian cộng thêm bằng 0."))
+    attempt.state, attempt.deadline, attempt.finished_at = AttemptState.IN_PROGRESS, deadline, None
+    attempt.score = attempt.max_score = attempt.percent = attempt.passed = None
+    for item in attempt.items:
+        item.score = None
+    db.session.flush()
+    # record_finish recomputes the member's row from all attempts, so it also un-counts this one.
+    participation.record_finish(attempt)
+    return attempt
+
+
+def seconds_left(attempt: Attempt, now: datetime) -> int:
+    """Whole seconds until the deadline (0 when past it)."""
+    return max(0, int((attempt.deadline - now).total_seconds()))

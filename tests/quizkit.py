@@ -1,0 +1,48 @@
+"""Shared set-up for the quiz, attempt and member tests: named instants and a quiz builder."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from quizapp.extensions import db
+from quizapp.services import quizzes
+
+# Named instants (UTC). The quiz is open for a week from OPENS; the limit is 30 minutes.
+OPENS = datetime(2025, 3, 3, 1, 0, tzinfo=timezone.utc)   # 08:00 in Hà Nội
+DURING = OPENS + timedelta(days=1)
+CLOSES = OPENS + timedelta(days=7)
+AFTER = CLOSES + timedelta(days=1)
+LIMIT = timedelta(minutes=30)
+
+
+def settings(**overrides) -> quizzes.QuizSettings:
+    """Quiz settings with the named window; any field may be overridden."""
+    values = {"title": "Tìm hiểu Nghị quyết Đại hội Đoàn XII", "opens_at": OPENS, "closes_at": CLOSES,
+              "time_limit_seconds": int(LIMIT.total_seconds()), "shuffle_questions": False,
+              "shuffle_options": False, "attempts_allowed": 2}
+    values.update(overrides)
+    return quizzes.QuizSettings(**values)
+
+
+def make_quiz(make, audience, version=None, **overrides):
+    """A quiz over `version` (or a new bank) for the `audience` subtree, flushed."""
+    version = version or make.bank()
+    quiz = quizzes.create_quiz(version, audience, settings(**overrides), None, OPENS - timedelta(days=1))
+    db.session.flush()
+    return quiz
+
+
+def right_answers(attempt) -> dict[int, object]:
+    """The correct answer for every question of the attempt, by question id."""
+    answers = {}
+    for item in attempt.items:
+        q = item.question
+        key = q.answer
+        if q.qtype in ("single", "true_false"):
+            answers[q.id] = key["correct"][0]
+        elif q.qtype == "multiple":
+            answers[q.id] = key["correct"]
+        elif q.qtype == "short":
+            answers[q.id] = key["accepted"][0]
+        else:
+            answers[q.id] = str(key["value"])
+    return answers
