@@ -10,6 +10,7 @@ from quizapp.extensions import db, limiter
 from quizapp.services import accounts
 from quizapp.web.auth.forms import ActivateForm, ChangePasswordForm, LoginForm
 from quizapp.web.safe import safe_next
+from quizapp.web.throttle import password_check_gate
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -41,6 +42,7 @@ def _only_posts() -> bool:
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limits, key_func=_login_key, exempt_when=_only_posts, per_method=False)
 @limiter.limit(_address_limits, exempt_when=_only_posts)
+@password_check_gate
 def login():
     """Sign in with member code or phone number and password."""
     if current_user.is_authenticated:
@@ -68,6 +70,7 @@ def logout():
 @bp.route("/activate", methods=["GET", "POST"])
 @limiter.limit(_login_limits, key_func=_login_key, exempt_when=_only_posts, per_method=False)
 @limiter.limit(_address_limits, exempt_when=_only_posts)
+@password_check_gate
 def activate():
     """First access: a one-time code from the secretary lets the member choose a password."""
     form = ActivateForm()
