@@ -8,6 +8,7 @@ from flask.cli import FlaskGroup
 # Each module exposes register(app) and adds its commands; same services as the web.
 COMMAND_MODULES = [
     "quizapp.cli.people",
+    "quizapp.cli.banks",
     "quizapp.cli.ops",
 ]
 

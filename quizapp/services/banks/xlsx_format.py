@@ -1,0 +1,222 @@
+"""Excel workbooks: opened safely (bounded zip, read-only, no formulas evaluated); written for export."""
+from __future__ import annotations
+
+import io
+import zipfile
+
+import openpyxl
+from flask_babel import lazy_gettext as _l
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from quizapp.services.banks import limits
+from quizapp.services.banks.fields import _key
+from quizapp.services.banks.parsed import ParsedBank
+from quizapp.services.banks.problems import BankFileError, Location, Problems
+from quizapp.services.banks.spreadsheet import (
+    DIFFICULTY_LABELS, INFO_LABELS, SCORING_LABELS, TEMPLATE_COLUMNS, TYPE_LABELS, _header_label, parse_info,
+    parse_table, table_rows,
+)
+
+QUESTION_SHEET = "Câu hỏi"
+INFO_SHEET = "Thông tin"
+HELP_SHEET = "Hướng dẫn"
+_INFO_NAMES = {"thong tin", "info", "bank", "thong tin ngan hang"}
+_HELP_NAMES = {"huong dan", "instructions", "help"}
+MAX_SCANNED_ROWS = 200_000  # rows of any kind, empty ones included
+TEMPLATE_ROWS = 2000        # rows that get the drop-down lists in the template
+
+
+def check_zip(data: bytes) -> None:
+    """Refuse oversized files and zip bombs before openpyxl inflates anything."""
+    if len(data) > limits.MAX_XLSX_BYTES:
+        raise BankFileError(_l("Tệp Excel quá lớn (%(size)s MB); tối đa %(max)s MB.",
+                               size=round(len(data) / 1048576, 1), max=limits.MAX_XLSX_BYTES // 1048576))
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise BankFileError(_l("Tệp .xlsx bị hỏng hoặc không phải tệp Excel; hãy lưu lại từ Excel.")) from None
+    total = sum(m.file_size for m in members)
+    bomb = len(members) > limits.MAX_XLSX_MEMBERS or total > limits.MAX_XLSX_UNCOMPRESSED or any(
+        m.file_size > 1024 * 1024 and m.file_size > limits.MAX_XLSX_RATIO * max(m.compress_size, 1)
+        for m in members)
+    if bomb:
+        raise BankFileError(_l("Tệp Excel khi giải nén quá lớn (%(size)s MB) hoặc nén bất thường; tệp bị từ chối.",
+                               size=round(total / 1048576)))
+
+
+def parse_xlsx(data: bytes, problems: Problems) -> ParsedBank:
+    """Read the template workbook: the questions sheet, plus the optional information sheet."""
+    check_zip(data)
+    bank = ParsedBank(source_format="xlsx")
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
+    except Exception:  # openpyxl raises many kinds on a broken file; all mean the same to the user
+        raise BankFileError(_l("Không đọc được tệp Excel; hãy mở và lưu lại bằng Excel rồi thử lại.")) from None
+    try:
+        questions_sheet = None
+        for sheet in workbook.worksheets:
+            kind = _key(sheet.title)
+            if kind in _HELP_NAMES:
+                continue
+            if kind in _INFO_NAMES:
+                parse_info(_rows(sheet, problems), sheet.title, bank, problems)
+            elif questions_sheet is None:
+                questions_sheet = sheet
+            elif any(True for _ in _rows(sheet, Problems())):
+                problems.warn(Location(sheet=sheet.title), _l("Trang tính «%(sheet)s» bị bỏ qua; câu hỏi phải ở trang "
+                                                              "tính «%(main)s».", sheet=sheet.title,
+                                                              main=questions_sheet.title))
+        if questions_sheet is None:
+            raise BankFileError(_l("Tệp Excel không có trang tính câu hỏi."))
+        parse_table(_rows(questions_sheet, problems), questions_sheet.title, problems, bank)
+    except BankFileError:
+        raise
+    except Exception:  # a malformed sheet can fail while streaming rows
+        raise BankFileError(_l("Không đọc được tệp Excel; hãy mở và lưu lại bằng Excel rồi thử lại.")) from None
+    finally:
+        workbook.close()
+    return bank
+
+
+def _rows(sheet, problems: Problems):
+    """(row number, values) of non-empty rows; formulas and error cells are reported, not used."""
+    for scanned, cells in enumerate(sheet.iter_rows(max_col=limits.MAX_COLUMNS), start=1):
+        if scanned > MAX_SCANNED_ROWS:
+            problems.error(Location(sheet=sheet.title), _l("Trang tính có quá nhiều hàng; tối đa %(max)s câu hỏi.",
+                                                           max=limits.MAX_ROWS))
+            return
+        number = next((c.row for c in cells if getattr(c, "value", None) is not None), None)
+        if number is None:
+            continue
+        values = []
+        for i, cell in enumerate(cells):
+            kind = getattr(cell, "data_type", "n")
+            if kind == "f" or kind == "e":
+                where = Location(sheet=sheet.title, row=number, column=get_column_letter(i + 1))
+                if kind == "f":
+                    problems.error(where, _l("Ô chứa công thức (%(formula)s); công thức không được tính. Hãy thay "
+                                             "bằng giá trị (Sao chép → Dán đặc biệt → Giá trị).",
+                                             formula=str(cell.value)[:40]))
+                else:
+                    problems.error(where, _l("Ô chứa lỗi Excel (%(value)s); hãy sửa ô này.", value=cell.value))
+                values.append(None)
+            else:
+                values.append(cell.value)
+        yield number, values
+
+
+# --- writing -------------------------------------------------------------------------------
+
+_HEADER_FONT = Font(bold=True, color="FFFFFF")
+_HEADER_FILL = PatternFill("solid", fgColor="1F5FAD")
+HELP_LINES = [
+    "Hướng dẫn điền ngân hàng câu hỏi",
+    "",
+    "Mỗi hàng của trang tính «Câu hỏi» là một câu hỏi. Hàng đầu tiên là hàng tiêu đề: không đổi tên các cột.",
+    "Chủ đề: tên chủ đề (phần của Nghị quyết). Để trống thì dùng chủ đề của hàng trên.",
+    "Loại: một đáp án, nhiều đáp án, đúng sai, trả lời ngắn, số (chọn trong danh sách).",
+    "Câu hỏi: nội dung câu hỏi. Được dùng **đậm**, *nghiêng*, gạch đầu dòng «- » và xuống dòng (Alt+Enter).",
+    "A, B, C, D…: các phương án. Cần thêm phương án thì thêm cột E, F… ngay sau cột D.",
+    "Đáp án: một đáp án ghi một chữ cái (B); nhiều đáp án ghi A, C; đúng sai ghi Đúng hoặc Sai;",
+    "    trả lời ngắn ghi các đáp án chấp nhận cách nhau bởi dấu | (ví dụ: TNCS | Thanh niên Cộng sản);",
+    "    số ghi 144, hoặc 144±2 (sai số cho phép), hoặc 1..2 (khoảng).",
+    "Giải thích: điều người làm bài học được sau khi xem đáp án.",
+    "Nguồn: văn bản, mục và địa chỉ trích dẫn. Mọi câu hỏi nên có nguồn.",
+    "Độ khó: dễ, trung bình, khó (không bắt buộc). Điểm: để trống là 1.",
+    "Mã câu: mã riêng của câu (chữ không dấu, số, dấu gạch ngang). Giữ nguyên mã khi sửa câu để hệ thống",
+    "    nhận ra đó là cùng một câu ở phiên bản mới. Để trống thì hệ thống tự tạo mã từ nội dung.",
+    "Tiêu đề: tên ngắn của câu (không bắt buộc). Nhãn: các nhãn cách nhau bởi dấu phẩy.",
+    "Không phân biệt dấu (cột thêm, tuỳ chọn): ghi «có» để câu trả lời ngắn chấp nhận cả khi gõ không dấu.",
+    "Phản hồi A, Phản hồi B… (cột thêm, tuỳ chọn): phản hồi hiện khi người làm bài chọn phương án đó.",
+    "",
+    "Trang tính «Thông tin»: mã ngân hàng, tên, mô tả, cách chấm câu nhiều đáp án (trọn câu hoặc từng phần).",
+    "Không dùng công thức: ô có công thức bị từ chối. Lưu tệp dưới dạng .xlsx.",
+    "Kiểm tra tệp trước khi nhập: quizapp bank check <tệp> (hoặc trang tải ngân hàng câu hỏi).",
+]
+
+
+def _write_row(sheet, row: int, values) -> None:
+    for column, value in enumerate(values, start=1):
+        if value is None:
+            continue
+        cell = sheet.cell(row=row, column=column, value=value)
+        if isinstance(value, str):
+            cell.data_type = "s"  # text that starts with = stays text, never a formula
+
+
+def _questions_sheet(workbook, headers, rows):
+    sheet = workbook.active
+    sheet.title = QUESTION_SHEET
+    _write_row(sheet, 1, headers)
+    for cell in sheet[1]:
+        cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+    for number, values in enumerate(rows, start=2):
+        _write_row(sheet, number, values)
+    sheet.freeze_panes = "A2"
+    widths = {"Chủ đề": 24, "Loại": 14, "Câu hỏi": 60, "Đáp án": 12, "Giải thích": 40, "Nguồn": 40}
+    for i, header in enumerate(headers, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = widths.get(header, 22 if len(header) == 1 else 14)
+    last = max(TEMPLATE_ROWS, len(rows) + 1)
+    lists = {"Loại": list(TYPE_LABELS.values()), "Độ khó": list(DIFFICULTY_LABELS.values())}
+    for i, header in enumerate(headers, start=1):
+        if header in lists:
+            rule = DataValidation(type="list", formula1='"' + ",".join(lists[header]) + '"', allow_blank=True)
+            rule.error = "Chọn một giá trị trong danh sách."
+            rule.errorTitle = header
+            sheet.add_data_validation(rule)
+            letter = get_column_letter(i)
+            rule.add(f"{letter}2:{letter}{last}")
+    return sheet
+
+
+def _info_sheet(workbook, bank: ParsedBank):
+    sheet = workbook.create_sheet(INFO_SHEET)
+    values = {"slug": bank.slug or "", "title": bank.title, "description": bank.description,
+              "multiple_scoring": SCORING_LABELS.get(bank.multiple_scoring, bank.multiple_scoring)}
+    for row, (field, label) in enumerate(INFO_LABELS.items(), start=1):
+        _write_row(sheet, row, [label, values[field] or None])
+        sheet.cell(row=row, column=1).font = Font(bold=True)
+    sheet.column_dimensions["A"].width = 26
+    sheet.column_dimensions["B"].width = 70
+    rule = DataValidation(type="list", formula1='"' + ",".join(SCORING_LABELS.values()) + '"', allow_blank=True)
+    sheet.add_data_validation(rule)
+    rule.add(f"B{list(INFO_LABELS).index('multiple_scoring') + 1}")
+
+
+def _help_sheet(workbook):
+    sheet = workbook.create_sheet(HELP_SHEET)
+    for row, line in enumerate(HELP_LINES, start=1):
+        if line:
+            _write_row(sheet, row, [line])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.column_dimensions["A"].width = 120
+
+
+def _save(workbook) -> bytes:
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def write_xlsx(bank: ParsedBank) -> bytes:
+    """The bank as the template workbook: questions, bank information, instructions."""
+    workbook = openpyxl.Workbook()
+    headers, rows = table_rows(bank)
+    _questions_sheet(workbook, headers, rows)
+    _info_sheet(workbook, bank)
+    _help_sheet(workbook)
+    return _save(workbook)
+
+
+def write_template() -> bytes:
+    """The empty template organisers fill in."""
+    workbook = openpyxl.Workbook()
+    headers = [c if len(c) == 1 else _header_label(c) for c in TEMPLATE_COLUMNS]
+    _questions_sheet(workbook, headers, [])
+    _info_sheet(workbook, ParsedBank(title=""))
+    _help_sheet(workbook)
+    return _save(workbook)
