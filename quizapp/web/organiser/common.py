@@ -1,0 +1,168 @@
+"""Helpers shared by the console's views: scope, unit choices, audit, downloads."""
+from __future__ import annotations
+
+from flask import abort, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+from werkzeug.routing import BuildError
+
+from quizapp import policy
+from quizapp.clock import now_utc
+from quizapp.extensions import db
+from quizapp.models import Unit, UnitKind
+from quizapp.policy import Action
+from quizapp.services import audit
+
+# Above this many units a select list becomes unusable on a phone; choices then narrow.
+MAX_UNIT_CHOICES = 400
+
+
+def user():
+    """The signed-in user (a real object, not the proxy, so services can store it)."""
+    return current_user._get_current_object()
+
+
+def unit_or_404(unit_id) -> Unit:
+    """The unit with this id, or 404."""
+    unit = db.session.get(Unit, unit_id) if unit_id is not None else None
+    if unit is None:
+        abort(404)
+    return unit
+
+
+def scoped_unit(action: Action, arg: str = "unit") -> Unit | None:
+    """The unit named in the query string (403 outside scope); else the user's single root."""
+    raw = request.args.get(arg, type=int)
+    if raw is not None:
+        unit = unit_or_404(raw)
+        policy.require(user(), action, unit)
+        return unit
+    roots = policy.scope_roots(user(), action)
+    if roots is None:
+        return None
+    if not roots:
+        abort(403)
+    return roots[0] if len(roots) == 1 else None
+
+
+def scope_roots_or_all(action: Action) -> list[Unit]:
+    """The top units the user may act on (for an admin: the top of the tree)."""
+    roots = policy.scope_roots(user(), action)
+    if roots is None:
+        return list(db.session.scalars(select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.name)))
+    return sorted(roots, key=lambda u: u.path)
+
+
+def units_in_scope(action: Action, kinds: list[str] | None = None, under: Unit | None = None):
+    """SELECT of units in the user's scope for `action` (optionally of some kinds, under a unit)."""
+    stmt = select(Unit).where(policy.unit_scope_filter(user(), action))
+    if kinds:
+        stmt = stmt.where(Unit.kind.in_(kinds))
+    if under is not None:
+        stmt = stmt.where(under.subtree_filter())
+    return stmt.order_by(Unit.path)
+
+
+def unit_label(unit: Unit) -> str:
+    """A unit as shown in a select: indented by depth, with its code."""
+    return f"{'· ' * unit.depth}{unit.name} ({unit.code})"
+
+
+def unit_choices(action: Action, kinds: list[str] | None = None, under: Unit | None = None) -> list[tuple[int, str]]:
+    """(id, label) of units in scope; chapters are left out when the list would be too long."""
+    count_stmt = select(func.count()).select_from(units_in_scope(action, kinds, under).order_by(None).subquery())
+    if db.session.scalar(count_stmt) > MAX_UNIT_CHOICES and (kinds is None or UnitKind.CHAPTER in kinds):
+        kinds = [k for k in (kinds or list(UnitKind)) if k != UnitKind.CHAPTER] or kinds
+    units = db.session.scalars(units_in_scope(action, kinds, under).limit(MAX_UNIT_CHOICES * 5))
+    return [(u.id, unit_label(u)) for u in units]
+
+
+def chapter_choices_near(unit: Unit, action: Action) -> list[tuple[int, str]]:
+    """Chapters around `unit` (widest ancestor still in scope with a short enough list)."""
+    best = unit
+    for ancestor in reversed(unit.ancestors()):
+        if not policy.can(user(), action, ancestor):
+            break
+        count = db.session.scalar(select(func.count()).select_from(Unit).where(
+            ancestor.subtree_filter(), Unit.kind == UnitKind.CHAPTER))
+        if count > MAX_UNIT_CHOICES:
+            break
+        best = ancestor
+    units = db.session.scalars(
+        select(Unit).where(best.subtree_filter(), Unit.kind == UnitKind.CHAPTER).order_by(Unit.path))
+    return [(u.id, unit_label(u)) for u in units]
+
+
+def now():
+    """The console's clock (one place, so tests can freeze it)."""
+    return now_utc()
+
+
+def record(action: str, unit: Unit | None, *, target: str = "", before=None, after=None):
+    """Audit an action of the signed-in user, now."""
+    return audit.record(user(), action, unit, now(), target=target, before=before, after=after)
+
+
+def crumbs(unit: Unit | None, action: Action, endpoint_url) -> list[dict]:
+    """Breadcrumbs from the top of the user's scope down to `unit`, each linked by `endpoint_url(unit)`."""
+    if unit is None:
+        return []
+    chain = [*unit.ancestors(), unit]
+    return [{"name": u.name, "url": endpoint_url(u) if u is not unit else None}
+            for u in chain if policy.can(user(), action, u)]
+
+
+def optional_url(endpoint: str, **values) -> str | None:
+    """url_for, or None while the endpoint (owned by another area) does not exist."""
+    try:
+        return url_for(endpoint, **values)
+    except BuildError:
+        return None
+
+
+# Banks have an owner unit; a bank is seen by organisers of that unit's subtree and of
+# the units below it (a province's bank serves its districts); None means a national bank.
+BANK_ACTIONS = (Action.MANAGE_BANKS, Action.MANAGE_QUIZZES)
+
+
+def _bank_roots() -> list[Unit] | None:
+    roots: list[Unit] = []
+    for action in BANK_ACTIONS:
+        found = policy.scope_roots(user(), action)
+        if found is None:
+            return None
+        roots.extend(found)
+    return roots
+
+
+def bank_filter():
+    """SQL condition on Bank: the banks the user may see and use in quizzes."""
+    from sqlalchemy import false, or_, true
+
+    from quizapp.models import Bank
+
+    roots = _bank_roots()
+    if roots is None:
+        return true()
+    if not roots:
+        return false()
+    above = {i for r in roots for i in r.ancestor_ids()}
+    below = select(Unit.id).where(or_(*(r.subtree_filter() for r in roots)))
+    return or_(Bank.owner_unit_id.is_(None), Bank.owner_unit_id.in_(above), Bank.owner_unit_id.in_(below))
+
+
+def can_see_bank(bank) -> bool:
+    """True when the user may browse, export and use the bank."""
+    roots = _bank_roots()
+    if roots is None:
+        return True
+    if not roots:
+        return False
+    owner = db.session.get(Unit, bank.owner_unit_id) if bank.owner_unit_id else None
+    return owner is None or any(owner.is_within(r) or r.is_within(owner) for r in roots)
+
+
+def can_manage_bank(bank) -> bool:
+    """True when the user may import new versions of the bank (its owner unit is in scope)."""
+    owner = db.session.get(Unit, bank.owner_unit_id) if bank.owner_unit_id else None
+    return policy.can(user(), Action.MANAGE_BANKS, owner)

@@ -1,0 +1,67 @@
+"""WTForms fields whose "not a number / not a date / not a choice" messages are Vietnamese.
+
+WTForms ships no Vietnamese catalogue, so its built-in messages would reach a
+cadre in English; these subclasses replace them with our own lazy strings.
+"""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField, DateTimeLocalField, FloatField, IntegerField, SelectField
+from wtforms.validators import ValidationError
+
+
+class _Message:
+    invalid_message = _l("Giá trị không hợp lệ.")
+
+    def process_formdata(self, valuelist):
+        if valuelist and isinstance(valuelist[0], str):
+            valuelist = [valuelist[0].strip().replace(",", ".") if self._numeric else valuelist[0].strip()]
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            self.data = None
+            raise ValueError(str(self.invalid_message)) from exc
+
+
+class IntField(_Message, IntegerField):
+    invalid_message = _l("Hãy nhập một số nguyên, ví dụ 30.")
+    _numeric = False
+
+
+class NumberField(_Message, FloatField):
+    invalid_message = _l("Hãy nhập một số, ví dụ 50 hoặc 87,5.")
+    _numeric = True
+
+
+class DayField(_Message, DateField):
+    invalid_message = _l("Hãy nhập ngày theo dạng năm-tháng-ngày, ví dụ 2024-03-26.")
+    _numeric = False
+
+
+class MomentField(_Message, DateTimeLocalField):
+    invalid_message = _l("Hãy nhập ngày và giờ, ví dụ 2024-03-26 07:30.")
+    _numeric = False
+
+    def __init__(self, *args, **kwargs):
+        # Browsers send "2024-03-26T07:30"; people typing by hand often use a space.
+        kwargs.setdefault("format", ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%d/%m/%Y %H:%M"])
+        super().__init__(*args, **kwargs)
+
+
+class ChoiceField(SelectField):
+    """A select whose refusal of an unknown value says why, in Vietnamese."""
+
+    def __init__(self, *args, invalid_message=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.invalid_message = invalid_message or _l("Hãy chọn một mục trong danh sách.")
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            self.data = None
+            raise ValueError(str(self.invalid_message)) from exc
+
+    def pre_validate(self, form):
+        if self.data is None or not any(value == self.data for value, *_rest in self.iter_choices()):
+            raise ValidationError(str(self.invalid_message))

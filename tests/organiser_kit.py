@@ -1,0 +1,55 @@
+"""Shared set-up for the organiser console tests: a frozen console clock, an upload folder,
+a second province outside every test actor's scope, and small request helpers."""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+
+import pytest
+
+from quizapp.extensions import db
+from quizapp.models import AuditEntry, Role
+
+# 10:00 in Hà Nội on a Tuesday; the console's clock is frozen here unless a test moves it.
+NOW = datetime(2025, 3, 4, 3, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def console(app, monkeypatch, tmp_path):
+    """Freeze the console's clock at NOW and keep uploads in a private folder; returns a setter."""
+    import quizapp.web.organiser.common as common
+
+    app.config["ORGANISER_UPLOAD_DIR"] = str(tmp_path / "uploads")
+    clock = {"now": NOW}
+    monkeypatch.setattr(common, "now_utc", lambda: clock["now"])
+
+    def move_to(moment: datetime):
+        clock["now"] = moment
+    return move_to
+
+
+@pytest.fixture
+def outside(make):
+    """Another province (Lai Châu) with a district, a chapter, a member and an organiser there."""
+    p = make.unit("Tỉnh đoàn Lai Châu", "province", code="LC")
+    d = make.unit("Huyện đoàn Tam Đường", "district", p, code="LC-TD")
+    c = make.unit("Chi đoàn bản Sì Thâu Chải", "chapter", d, code="LC-TD-STC")
+    member = make.member(c, "Giàng Thị Súa", code="LC0001", phone="0977000111")
+    organiser = make.user("bantuyengiao.laichau", grants=[(Role.ORGANISER, p)])
+    db.session.commit()
+    return {"province": p, "district": d, "chapter": c, "member": member, "organiser": organiser}
+
+
+def text_of(reply) -> str:
+    """The reply's HTML as text."""
+    return reply.get_data(as_text=True)
+
+
+def errors_of(reply) -> list[str]:
+    """The messages shown next to fields (<p class="error">)."""
+    return [re.sub(r"\s+", " ", m).strip() for m in re.findall(r'<p class="error"[^>]*>(.*?)</p>', text_of(reply), re.S)]
+
+
+def audit_actions() -> list[str]:
+    """Every audited action, oldest first."""
+    return [e.action for e in db.session.scalars(db.select(AuditEntry).order_by(AuditEntry.id))]
