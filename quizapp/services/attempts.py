@@ -290,7 +290,10 @@ def finalise(attempt: Attempt, now: datetime, overdue: bool = False) -> bool:
     db.session.refresh(attempt)
     if result.rowcount != 1:
         return False
-    apply_grade(attempt, grade_attempt(attempt))
+    from quizapp.services.regrade import keys_for_attempt  # regrade builds on this module
+
+    # After a regrade moved the quiz to a corrected version, late finishers get its keys too.
+    apply_grade(attempt, grade_attempt(attempt, keys_for_attempt(attempt)))
     db.session.flush()
     participation.record_finish(attempt)
     return True
