@@ -3,7 +3,7 @@ a second province outside every test actor's scope, and small request helpers.""
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -11,13 +11,13 @@ from quizapp.extensions import db
 from quizapp.models import AuditEntry, Role
 
 # 10:00 in Hà Nội on a Tuesday; the console's clock is frozen here unless a test moves it.
-NOW = datetime(2025, 3, 4, 3, 0, tzinfo=timezone.utc)
+NOW = datetime(2025, 3, 4, 3, 0, tzinfo=UTC)
 
 
 @pytest.fixture
 def console(app, monkeypatch, tmp_path):
     """Freeze the console's clock at NOW and keep uploads in a private folder; returns a setter."""
-    import quizapp.web.organiser.common as common
+    from quizapp.web.organiser import common
 
     app.config["ORGANISER_UPLOAD_DIR"] = str(tmp_path / "uploads")
     clock = {"now": NOW}
@@ -47,7 +47,7 @@ def text_of(reply) -> str:
 
 def errors_of(reply) -> list[str]:
     """The messages shown next to fields (<p class="error">)."""
-    return [re.sub(r"\s+", " ", m).strip() for m in re.findall(r'<p class="error"[^>]*>(.*?)</p>', text_of(reply), re.S)]
+    return [re.sub(r"\s+", " ", m).strip() for m in re.findall(r'<p class="error"[^>]*>(.*?)</p>', text_of(reply), re.DOTALL)]
 
 
 def audit_actions() -> list[str]:

@@ -40,8 +40,8 @@ def _form() -> BankUploadForm:
     form.owner.choices = unit_choices(Action.MANAGE_BANKS)
     if request.method == "GET":
         wanted = request.args.get("bank", "")
-        form.target.data = wanted if wanted in {c[0] for c in form.target.choices} else NEW_BANK
-        form.owner.data = form.owner.choices[0][0] if form.owner.choices else None
+        form.target.data = wanted if wanted in form.target.values else NEW_BANK
+        form.owner.data = form.owner.values[0] if form.owner.values else None
     return form
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, DateTimeLocalField, FloatField, IntegerField, SelectField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 
@@ -48,12 +49,33 @@ class MomentField(_Message, DateTimeLocalField):
         super().__init__(*args, **kwargs)
 
 
-class ChoiceField(SelectField):
-    """A select whose refusal of an unknown value says why, in Vietnamese."""
+def as_choice(item) -> SelectChoice:
+    """(value, label[, render_kw]) as the SelectChoice WTForms now expects."""
+    if isinstance(item, SelectChoice):
+        return item
+    value, label, *rest = item
+    return SelectChoice(value, label, rest[0] if rest else {})
 
-    def __init__(self, *args, invalid_message=None, **kwargs):
-        super().__init__(*args, **kwargs)
+
+class ChoiceField(SelectField):
+    """A select whose refusal of an unknown value says why, in Vietnamese.
+
+    Choices may be given as tuples; they are kept as SelectChoice objects.
+    """
+
+    def __init__(self, *args, invalid_message=None, choices=None, **kwargs):
+        super().__init__(*args, choices=[as_choice(c) for c in choices or []], **kwargs)
         self.invalid_message = invalid_message or _l("Hãy chọn một mục trong danh sách.")
+
+    def __setattr__(self, name, value):
+        if name == "choices" and isinstance(value, list):
+            value = [as_choice(c) for c in value]
+        super().__setattr__(name, value)
+
+    @property
+    def values(self) -> list:
+        """The values that may be chosen."""
+        return [c.value for c in self.choices]
 
     def process_formdata(self, valuelist):
         try:
@@ -63,5 +85,5 @@ class ChoiceField(SelectField):
             raise ValueError(str(self.invalid_message)) from exc
 
     def pre_validate(self, form):
-        if self.data is None or not any(value == self.data for value, *_rest in self.iter_choices()):
+        if self.data is None or self.data not in self.values:
             raise ValidationError(str(self.invalid_message))

@@ -68,9 +68,9 @@ def _prepare(form: QuizForm, quiz: Quiz | None = None) -> None:
     form.audience.choices = unit_choices(Action.MANAGE_QUIZZES)
     if started:
         form.audience.choices = [(quiz.audience_unit_id, quiz.audience_unit.name)]
-    if quiz is not None and quiz.bank_version_id not in {c[0] for c in form.bank_version.choices}:
+    if quiz is not None and quiz.bank_version_id not in form.bank_version.values:
         # The quiz may use a bank the editor can no longer list; keep it selectable.
-        form.bank_version.choices.insert(0, (quiz.bank_version_id, quiz.bank_version.bank.title))
+        form.bank_version.choices = [(quiz.bank_version_id, quiz.bank_version.bank.title), *form.bank_version.choices]
 
 
 def _checked(form: QuizForm):
@@ -123,7 +123,7 @@ def quiz_new():
     _prepare(form)
     if request.method == "GET":
         wanted = request.args.get("version", type=int)
-        if wanted in {c[0] for c in form.bank_version.choices}:
+        if wanted in form.bank_version.values:
             form.bank_version.data = wanted
     checked = _checked(form)
     if checked:

@@ -49,7 +49,7 @@ def roster_upload():
     form.unit.choices = unit_choices(Action.MANAGE_ROSTER)
     if request.method == "GET":
         wanted = request.args.get("unit", type=int)
-        form.unit.data = wanted if wanted in {c[0] for c in form.unit.choices} else None
+        form.unit.data = wanted if wanted in form.unit.values else None
     if form.validate_on_submit():
         unit = db.session.get(Unit, form.unit.data)
         policy.require(user(), Action.MANAGE_ROSTER, unit)
