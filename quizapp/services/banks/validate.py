@@ -146,7 +146,7 @@ def _check_choices(q, problems):
         letter = LETTERS[i] if i < len(LETTERS) else str(i + 1)
         place = q.where(f"option:{i}")
         _check_text(problems, place, option, _l("Phương án %(letter)s", letter=letter),
-                    limits.MAX_OPTION_CHARS, required=True)
+                    limits.MAX_OPTION_CHARS, required="options" not in q.reported)
         key = normalize_text(option)
         if key and key in seen:
             problems.warn(place, _l("Phương án %(letter)s trùng với phương án %(other)s.",

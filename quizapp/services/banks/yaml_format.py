@@ -168,6 +168,8 @@ def _question(data: _Map, problems) -> ParsedQuestion:
     q.places = {key: Location(line=line) for key, line in data.lines.items()}
     q.places["qtype"] = q.places.get("type", q.location)
     q.places["uid"] = q.places.get("id", q.location)
+    q.places["answer"] = next((q.places[k] for k in ("answer", "accepted", "value", "min") if k in q.places),
+                              q.location)
     q.uid = _text(data, "id", problems) or None
     q.title = _text(data, "title", problems)
     q.explanation = _text(data, "explanation", problems)
