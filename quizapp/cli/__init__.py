@@ -10,6 +10,7 @@ COMMAND_MODULES = [
     "quizapp.cli.people",
     "quizapp.cli.banks",
     "quizapp.cli.ops",
+    "quizapp.cli.reports",
     "quizapp.cli.quizzes",
 ]
 
