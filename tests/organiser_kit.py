@@ -53,3 +53,15 @@ def errors_of(reply) -> list[str]:
 def audit_actions() -> list[str]:
     """Every audited action, oldest first."""
     return [e.action for e in db.session.scalars(db.select(AuditEntry).order_by(AuditEntry.id))]
+
+
+def switch_user(login, user):
+    """Sign the same test client in as another user.
+
+    The test app context lives across requests, so Flask-Login's per-request cache
+    in `g` would otherwise keep answering with the previous user.
+    """
+    from flask import g
+
+    g.pop("_login_user", None)
+    return login(user)

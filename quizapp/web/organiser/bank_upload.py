@@ -25,7 +25,7 @@ from quizapp.web.organiser.forms import ConfirmForm
 from quizapp.web.organiser.views import bp
 
 KIND = "bank"
-PREVIEW_QUESTIONS = 5, now
+PREVIEW_QUESTIONS = 5
 def _require_bank_manager() -> None:
     if not policy.can_anywhere(user(), Action.MANAGE_BANKS):
         abort(403)

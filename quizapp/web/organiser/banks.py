@@ -12,23 +12,13 @@ from quizapp import ROOT, policy
 from quizapp.extensions import db
 from quizapp.models import Bank, BankVersion, Question, Quiz, Unit
 from quizapp.policy import Action
+from quizapp.services import banks as bank_service
+from quizapp.services.banks.export import MIMETYPES
 from quizapp.web.organiser.bank_forms import SearchForm
 from quizapp.web.organiser.common import bank_filter, can_manage_bank, can_see_bank, user
 from quizapp.web.organiser.views import bp
 
 PAGE_SIZE = 50
-EXPORT_TYPES = {
-    "yaml": ("application/x-yaml; charset=utf-8", "yaml"),
-    "gift": ("text/plain; charset=utf-8", "gift.txt"),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
-}
-
-
-def _banks_service():
-    # Imported on use: the bank service package is its own area and may grow submodules.
-    import quizapp.services.banks as banks_service
-
-    return banks_service
 
 
 def require_bank_reader() -> None:
@@ -89,7 +79,7 @@ def bank_version(version_id: int):
     form.validate()
     text = (form.q.data or "").strip()
     if text:
-        questions = list(_banks_service().search_questions(version, text))
+        questions = list(bank_service.search_questions(version, text))
     else:
         questions = list(version.questions)
     topic_id = form.topic.data if form.topic.data and not form.topic.errors else ""
@@ -127,20 +117,19 @@ def bank_compare(bank_id: int):
         return render_template("organiser/bank_compare.html", bank=bank, diff=None, old=None, new=None)
     new = numbers.get(request.args.get("new", type=int)) or bank.versions[-1]
     old = numbers.get(request.args.get("old", type=int)) or bank.versions[-2]
-    diff = _banks_service().diff_versions(old, new)
+    diff = bank_service.diff_versions(old, new)
     return render_template("organiser/bank_compare.html", bank=bank, diff=diff, old=old, new=new)
 
 
 @bp.get("/banks/versions/<int:version_id>/export/<fmt>")
 def bank_export(version_id: int, fmt: str):
-    """Download a version as YAML, GIFT or Excel."""
-    if fmt not in EXPORT_TYPES:
+    """Download a version as YAML, GIFT, Excel or CSV."""
+    if fmt not in bank_service.FORMATS:
         abort(404)
     version = version_or_404(version_id)
-    data = _banks_service().export_version(version, fmt)
-    mimetype, extension = EXPORT_TYPES[fmt]
-    return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, max_age=0,
-                     download_name=f"{version.bank.slug}-v{version.number}.{extension}")
+    data = bank_service.export_version(version, fmt)
+    return send_file(io.BytesIO(data), mimetype=MIMETYPES[fmt], as_attachment=True, max_age=0,
+                     download_name=bank_service.export_filename(version, fmt))
 
 
 def template_path() -> Path | None:
