@@ -35,12 +35,24 @@ class Defaults:
     RATELIMIT_LOGIN_PER_ADDRESS = "60 per 5 minutes"
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
     ANSWER_GRACE_SECONDS = 60
-    SITE_URL = "http://127.0.0.1:5000"
-    PRODUCTION = False
+    SITE_URL = "http://127.0.0.1:5000"  # printed on activation slips
+    PRODUCTION = False  # true behind HTTPS: secure cookies
+    ACTIVATION_BATCH_MAX = 5000  # slips per unit in one go; larger units go unit by unit
+    ROSTER_MAX_ROWS = 500_000
+    ROSTER_MAX_BYTES = 100 * 1024 * 1024
+    ROSTER_MAX_XLSX_UNPACKED = 400 * 1024 * 1024  # guards against zip bombs
 
 
-def _coerce(value: str):
-    """Read an environment value as JSON when it looks like JSON, else as a string."""
+# Keys that are text whatever they look like (a numeric secret key must not become an int).
+_TEXT_SUFFIXES = ("_URI", "_URL", "KEY", "PASSWORD", "_NAME", "_PATH", "_DIR")
+
+
+def _coerce(key: str, value: str):
+    """An environment value as the type of its default: text keys stay text, others are read as JSON
+    when they look like JSON (true, 20, ["vi", "en"])."""
+    default = getattr(Defaults, key, None)
+    if isinstance(default, str) or key.endswith(_TEXT_SUFFIXES):
+        return value
     try:
         return json.loads(value)
     except ValueError:
@@ -55,7 +67,8 @@ def load_config(app, test_config: dict | None = None) -> None:
         app.config.from_pyfile(str(instance / "config.py"), silent=True)
         for key, value in os.environ.items():
             if key.startswith("QUIZAPP_"):
-                app.config[key.removeprefix("QUIZAPP_")] = _coerce(value)
+                name = key.removeprefix("QUIZAPP_")
+                app.config[name] = _coerce(name, value)
         if "DATABASE_URL" in app.config:
             app.config["SQLALCHEMY_DATABASE_URI"] = app.config.pop("DATABASE_URL")
     else:
@@ -68,6 +81,10 @@ def load_config(app, test_config: dict | None = None) -> None:
     if app.config["PRODUCTION"]:
         for key in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
             app.config[key] = True
+        app.config["PREFERRED_URL_SCHEME"] = "https"
+        if str(app.config.get("RATELIMIT_STORAGE_URI", "")).startswith("memory://"):
+            app.logger.warning("rate limits are kept per process; set QUIZAPP_RATELIMIT_STORAGE_URI=redis://… "
+                               "so that all workers share them")
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("postgresql"):
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True, **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}

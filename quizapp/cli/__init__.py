@@ -9,6 +9,8 @@ from flask.cli import FlaskGroup
 COMMAND_MODULES = [
     "quizapp.cli.people",
     "quizapp.cli.banks",
+    "quizapp.cli.roster",
+    "quizapp.cli.demo",
     "quizapp.cli.ops",
     "quizapp.cli.reports",
     "quizapp.cli.quizzes",

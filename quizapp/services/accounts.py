@@ -7,11 +7,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import or_, select
+from flask_babel import gettext as _
+from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from quizapp.extensions import db
 from quizapp.models import ActivationCode, Member, Unit, User
+from quizapp.services import audit
+
+CHUNK = 900  # keeps IN (...) lists under every database's parameter limit
 
 # No 0/O, 1/I/L: codes are read off paper slips.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -76,7 +81,7 @@ def set_password(user: User, password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError("too_short")
     user.password_hash = hash_password(password)
-    user.session_version += 1
+    user.session_version = (user.session_version or 1) + 1
 
 
 def _code_hash(code: str) -> str:
@@ -91,52 +96,141 @@ def ensure_member_user(member: Member, now: datetime) -> User:
     """The member's account, created (without a password) when it does not exist."""
     if member.user is not None:
         return member.user
-    user = User(login=member.code, display_name=member.full_name, member=member, created_at=now)
+    if db.session.scalar(select(User.id).where(User.login == member.code)) is not None:
+        raise AccountError("login_taken")
+    user = User(login=member.code, display_name=member.full_name, member=member, created_at=now,
+                session_version=1, is_enabled=True)
     db.session.add(user)
+    db.session.flush()
     return user
 
 
-@dataclass
-class IssuedCode:
-    """An activation code in clear, shown once on the slip."""
+@dataclass(frozen=True)
+class Slip:
+    """An activation code in clear with what the member needs to use it; shown once."""
 
-    member: Member | None
-    user: User
+    login: str
+    full_name: str
+    chapter_code: str
+    chapter_name: str
     code: str
     expires_at: datetime
 
 
-def issue_activation_code(user: User, issued_by: User | None, now: datetime) -> IssuedCode:
+@dataclass
+class CodeBatch:
+    """Codes made for a unit: slips ordered by chapter and name, and member codes left out
+    because another account already uses them as its login."""
+
+    slips: list[Slip]
+    conflicts: list[str]
+
+
+def _ttl() -> timedelta:
+    return timedelta(days=int(current_app.config["ACTIVATION_CODE_TTL_DAYS"]))
+
+
+def _slip(user: User, code: str, expires_at: datetime) -> Slip:
+    member = user.member
+    chapter = member.chapter if member is not None else None
+    return Slip(login=user.login, full_name=user.display_name, chapter_code=chapter.code if chapter else "",
+                chapter_name=chapter.name if chapter else "", code=code, expires_at=expires_at)
+
+
+def issue_activation_code(user: User, issued_by: User | None, now: datetime) -> Slip:
     """Create a one-time code for `user`; earlier unused codes stop working."""
-    for old in db.session.scalars(
-        select(ActivationCode).where(ActivationCode.user_id == user.id, ActivationCode.used_at.is_(None))
-    ):
-        old.used_at = now
+    db.session.execute(
+        update(ActivationCode).where(ActivationCode.user_id == user.id, ActivationCode.used_at.is_(None))
+        .values(used_at=now)
+    )
     code = _new_code()
-    ttl = timedelta(days=int(current_app.config["ACTIVATION_CODE_TTL_DAYS"]))
+    expires_at = now + _ttl()
     db.session.add(ActivationCode(
         user=user, code_hash=_code_hash(code), created_by_id=issued_by.id if issued_by else None,
-        created_at=now, expires_at=now + ttl,
+        created_at=now, expires_at=expires_at,
     ))
-    return IssuedCode(member=user.member, user=user, code=code, expires_at=now + ttl)
+    db.session.flush()
+    return _slip(user, code, expires_at)
 
 
-def issue_codes_for_unit(unit: Unit, issued_by: User | None, now: datetime,
-                         only_without_password: bool = True) -> list[IssuedCode]:
-    """Codes for every active member in the unit's subtree, ordered by chapter and name."""
-    members = db.session.scalars(
-        select(Member).join(Unit, Member.chapter_id == Unit.id)
-        .where(unit.subtree_filter(), Member.active.is_(True))
-        .order_by(Unit.path, Member.full_name)
+def reset_member_password(member: Member, issued_by: User | None, now: datetime) -> Slip:
+    """Forget the member's password, sign them out everywhere and give a new activation code."""
+    user = ensure_member_user(member, now)
+    had_password = user.password_hash is not None
+    user.password_hash = None
+    user.session_version = (user.session_version or 1) + 1
+    slip = issue_activation_code(user, issued_by, now)
+    audit.record(issued_by, "password_reset" if had_password else "activation_code", member.chapter, now,
+                 target=member.code)
+    return slip
+
+
+def members_needing_codes(unit: Unit) -> int:
+    """Active members in the unit's subtree whose account has no password yet."""
+    return db.session.scalar(
+        select(func.count(Member.id)).join(Unit, Member.chapter_id == Unit.id)
+        .outerjoin(User, User.member_id == Member.id)
+        .where(unit.subtree_filter(), Member.active.is_(True), User.password_hash.is_(None))
+    ) or 0
+
+
+def issue_codes_for_unit(unit: Unit, issued_by: User | None, now: datetime) -> CodeBatch:
+    """Codes for every active member of the unit's subtree who has no password yet, in bulk."""
+    rows = db.session.execute(
+        select(Member.id, Member.code, Member.full_name, Unit.code, Unit.name, User.id)
+        .join(Unit, Member.chapter_id == Unit.id)
+        .outerjoin(User, User.member_id == Member.id)
+        .where(unit.subtree_filter(), Member.active.is_(True), User.password_hash.is_(None))
+        .order_by(Unit.path, Member.full_name, Member.code)
     ).all()
-    issued = []
-    for member in members:
-        user = ensure_member_user(member, now)
-        if only_without_password and user.password_hash:
+    without_account = [r for r in rows if r[5] is None]
+    taken = set()
+    codes = [r[1] for r in without_account]
+    for start in range(0, len(codes), CHUNK):
+        taken.update(db.session.scalars(select(User.login).where(User.login.in_(codes[start:start + CHUNK]))))
+    new_users = [r for r in without_account if r[1] not in taken]
+    if new_users:
+        db.session.execute(insert(User.__table__), [
+            {"login": r[1], "display_name": r[2], "member_id": r[0], "is_enabled": True, "session_version": 1,
+             "created_at": now} for r in new_users
+        ])
+    user_ids = {r[0]: r[5] for r in rows if r[5] is not None}
+    new_member_ids = [r[0] for r in new_users]
+    for start in range(0, len(new_member_ids), CHUNK):
+        user_ids.update(db.session.execute(
+            select(User.member_id, User.id).where(User.member_id.in_(new_member_ids[start:start + CHUNK]))
+        ).all())
+    ids = list(user_ids.values())
+    for start in range(0, len(ids), CHUNK):
+        db.session.execute(
+            update(ActivationCode).where(ActivationCode.user_id.in_(ids[start:start + CHUNK]),
+                                         ActivationCode.used_at.is_(None)).values(used_at=now)
+        )
+    expires_at = now + _ttl()
+    slips, code_rows = [], []
+    for member_id, login, name, chapter_code, chapter_name, _user in rows:
+        if member_id not in user_ids:
             continue
-        db.session.flush()
-        issued.append(issue_activation_code(user, issued_by, now))
-    return issued
+        code = _new_code()
+        slips.append(Slip(login, name, chapter_code, chapter_name, code, expires_at))
+        code_rows.append({"user_id": user_ids[member_id], "code_hash": _code_hash(code),
+                          "created_by_id": issued_by.id if issued_by else None,
+                          "created_at": now, "expires_at": expires_at})
+    if code_rows:
+        db.session.execute(insert(ActivationCode.__table__), code_rows)
+    audit.record(issued_by, "activation_codes", unit, now, target=unit.code,
+                 after={"codes": len(slips), "conflicts": sorted(taken)})
+    db.session.flush()
+    return CodeBatch(slips=slips, conflicts=sorted(taken))
+
+
+def slip_table(slips: list[Slip], activation_url: str) -> tuple[list[str], list[list]]:
+    """The slips as (headers, rows) for CSV: one member per row."""
+    headers = [_("Chi đoàn"), _("Mã chi đoàn"), _("Họ và tên"), _("Tên đăng nhập"), _("Mã kích hoạt"),
+               _("Hết hạn"), _("Địa chỉ kích hoạt")]
+    rows = [[s.chapter_name, s.chapter_code, s.full_name, s.login, s.code, s.expires_at, activation_url]
+            for s in slips]
+    return headers, rows
 
 
 def redeem_activation_code(login: str, code: str, password: str, now: datetime) -> User:
@@ -168,10 +262,27 @@ def create_staff_user(login: str, display_name: str, password: str, now: datetim
     login = normalise_login(login)
     if db.session.scalar(select(User).where(User.login == login)) is not None:
         raise AccountError("login_taken")
-    user = User(login=login, display_name=display_name, created_at=now)
+    user = User(login=login, display_name=display_name, created_at=now, session_version=1, is_enabled=True)
     set_password(user, password)
     db.session.add(user)
     return user
+
+
+def search_members(unit: Unit, text: str, limit: int = 50) -> list[Member]:
+    """Members of the unit's subtree whose code, phone or name contains `text`, with their accounts."""
+    text = " ".join(text.split())
+    if not text:
+        return []
+    conditions = [Member.code.icontains(text, autoescape=True), Member.full_name.icontains(text, autoescape=True)]
+    digits = "".join(c for c in text if c.isdigit())
+    if len(digits) >= 6:
+        conditions.append(Member.phone.contains(digits[-9:], autoescape=True))
+    return list(db.session.scalars(
+        select(Member).join(Unit, Member.chapter_id == Unit.id)
+        .where(unit.subtree_filter(), or_(*conditions))
+        .options(selectinload(Member.user), joinedload(Member.chapter))
+        .order_by(Member.active.desc(), Member.full_name, Member.code).limit(limit)
+    ))
 
 
 def users_matching(text: str, limit: int = 20) -> list[User]:

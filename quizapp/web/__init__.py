@@ -8,6 +8,7 @@ from quizapp.extensions import db
 
 def register_blueprints(app) -> None:
     """Register every audience's blueprint."""
+    from quizapp.web.accounts import bp as accounts_bp
     from quizapp.web.auth import bp as auth_bp
     from quizapp.web.main import bp as main_bp
     from quizapp.web.member import bp as member_bp
@@ -19,6 +20,7 @@ def register_blueprints(app) -> None:
     app.register_blueprint(member_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(organiser_bp)
+    app.register_blueprint(accounts_bp)
     register_template_helpers(app)
 
 
@@ -33,6 +35,17 @@ def register_template_helpers(app) -> None:
 
 def register_errors(app) -> None:
     """Vietnamese error pages; a 500 rolls the session back first."""
+
+    from flask_wtf.csrf import CSRFError
+
+    @app.errorhandler(400)
+    def bad_request(_e):
+        return render_template("errors/400.html"), 400
+
+    @app.errorhandler(CSRFError)
+    def csrf_failed(_e):
+        # Usually a page left open past the token's lifetime or cookies blocked: say how to recover.
+        return render_template("errors/400.html", csrf=True), 400
 
     @app.errorhandler(403)
     def forbidden(_e):

@@ -1,0 +1,45 @@
+"""`quizapp demo`: load the demo province and print the demo logins."""
+from __future__ import annotations
+
+import click
+from flask_babel import gettext as _
+
+from quizapp.clock import now_utc
+from quizapp.extensions import db
+from quizapp.services import demo
+
+
+def register(app) -> None:
+    """Add the demo command."""
+
+    @app.cli.command("demo")
+    @click.option("--if-empty", is_flag=True, help="Không làm gì nếu cơ sở dữ liệu đã có đơn vị.")
+    @click.option("--members", default=3000, show_default=True, help="Số đoàn viên mẫu.")
+    @click.option("--seed", default=1, show_default=True, help="Hạt giống ngẫu nhiên (cùng hạt giống, cùng dữ liệu).")
+    def demo_command(if_empty: bool, members: int, seed: int) -> None:
+        """Load the demo province (Tỉnh đoàn Sơn La) with members and one account per role."""
+        if not demo.database_is_empty():
+            if if_empty:
+                click.echo(_("Cơ sở dữ liệu đã có dữ liệu: không nạp dữ liệu mẫu."))
+                echo_logins(None)
+                return
+            raise click.ClickException(_("Cơ sở dữ liệu đã có đơn vị; dữ liệu mẫu chỉ nạp vào cơ sở dữ liệu trống."))
+        result = demo.build_demo(now_utc(), members=members, seed=seed)
+        db.session.commit()
+        click.echo(_("Đã nạp dữ liệu mẫu: %(units)d đơn vị, %(members)d đoàn viên.",
+                     units=result["unit_count"], members=result["members"]))
+        echo_logins(result)
+
+
+def echo_logins(result: dict | None) -> None:
+    """Print the demo accounts (from the build result, or the fixed ones when it already exists)."""
+    click.echo("")
+    click.echo(_("Tài khoản dùng thử (mật khẩu chung: %(password)s):", password=demo.DEMO_PASSWORD))
+    credentials = result["credentials"] if result else demo.existing_credentials()
+    width = max((len(login) for _label, login, _pw in credentials), default=0)
+    for label, login, _password in credentials:
+        click.echo(f"  {login.ljust(width)}  {label}")
+    if result:
+        login, code = result["activation"]
+        click.echo(_("Thử kích hoạt tài khoản: đoàn viên %(login)s, mã kích hoạt %(code)s.", login=login, code=code))
+    click.echo("")

@@ -1,0 +1,104 @@
+"""The organisation tree: creating units, finding them, and showing a subtree with member counts."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from quizapp.extensions import db
+from quizapp.models import Unit, UnitKind, UnitRoster, set_unit_path
+from quizapp.services.text import fold_vietnamese
+
+
+class UnitError(Exception):
+    """A unit that cannot be created; the message key is shown translated."""
+
+
+def find_unit(code: str) -> Unit | None:
+    """The unit with this code (codes are unique)."""
+    return db.session.scalar(select(Unit).where(Unit.code == code.strip()))
+
+
+def create_unit(code: str, name: str, kind: str, parent: Unit | None) -> Unit:
+    """Add a unit under `parent` (a root when None) with its materialized path."""
+    code, name = code.strip(), name.strip()
+    if kind not in {k.value for k in UnitKind}:
+        raise UnitError("unknown_kind")
+    if not code or not name:
+        raise UnitError("code_and_name_required")
+    if find_unit(code) is not None:
+        raise UnitError("code_taken")
+    unit = Unit(code=code, name=name, kind=kind, parent=parent)
+    db.session.add(unit)
+    db.session.flush()
+    set_unit_path(unit)
+    db.session.flush()
+    return unit
+
+
+@dataclass
+class UnitNode:
+    """A unit in a displayed tree, with active members and cadres of its whole subtree."""
+
+    id: int
+    code: str
+    name: str
+    kind: str
+    depth: int
+    members: int = 0
+    cadres: int = 0
+    children: list[UnitNode] = field(default_factory=list)
+    more_below: bool = False  # the unit has children deeper than the tree shows
+
+
+def _sort_key(node: UnitNode):
+    # Vietnamese order without a collation: base letters first, then the exact text.
+    return (fold_vietnamese(node.name), node.name)
+
+
+def unit_tree(roots: list[Unit], levels: int = 2, max_children: int = 300) -> list[UnitNode]:
+    """Each root with `levels` levels below it, counts from UnitRoster; one query per root."""
+    result = []
+    for root in sorted(roots, key=lambda u: u.path):
+        rows = db.session.execute(
+            select(Unit.id, Unit.parent_id, Unit.code, Unit.name, Unit.kind, Unit.depth,
+                   UnitRoster.members, UnitRoster.cadres)
+            .outerjoin(UnitRoster, UnitRoster.unit_id == Unit.id)
+            .where(root.subtree_filter(), Unit.depth <= root.depth + levels + 1)
+        ).all()
+        nodes = {r[0]: UnitNode(r[0], r[2], r[3], r[4], r[5], r[6] or 0, r[7] or 0) for r in rows}
+        parents = {r[0]: r[1] for r in rows}
+        for unit_id, node in nodes.items():
+            parent = nodes.get(parents[unit_id])
+            if unit_id == root.id or parent is None:
+                continue
+            if node.depth > root.depth + levels:
+                parent.more_below = True
+            else:
+                parent.children.append(node)
+        for node in nodes.values():
+            node.children.sort(key=_sort_key)
+            del node.children[max_children:]
+        result.append(nodes[root.id])
+    return result
+
+
+def child_units(unit: Unit) -> list[UnitNode]:
+    """The unit's direct children with their counts, in Vietnamese name order."""
+    rows = db.session.execute(
+        select(Unit.id, Unit.code, Unit.name, Unit.kind, Unit.depth, UnitRoster.members, UnitRoster.cadres)
+        .outerjoin(UnitRoster, UnitRoster.unit_id == Unit.id)
+        .where(Unit.parent_id == unit.id)
+    ).all()
+    has_children = set(db.session.scalars(
+        select(Unit.parent_id).where(Unit.parent_id.in_([r[0] for r in rows])).distinct()
+    )) if rows else set()
+    nodes = [UnitNode(r[0], r[1], r[2], r[3], r[4], r[5] or 0, r[6] or 0, more_below=r[0] in has_children)
+             for r in rows]
+    return sorted(nodes, key=_sort_key)
+
+
+def roster_count(unit: Unit) -> tuple[int, int]:
+    """(active members, cadres) of the unit's subtree."""
+    row = db.session.get(UnitRoster, unit.id)
+    return (row.members, row.cadres) if row else (0, 0)
