@@ -12,6 +12,7 @@ import shutil
 from datetime import datetime, timezone
 
 import pytest
+from flask import g
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -224,6 +225,8 @@ def login(client):
     def _login(user: User):
         db.session.commit()
         sign_in(client, user)
+        # Requests share the test's app context, so Flask-Login's cached user must go.
+        g.pop("_login_user", None)
         return client
     return _login
 
