@@ -2,6 +2,7 @@
 a second province outside every test actor's scope, and small request helpers."""
 from __future__ import annotations
 
+import html
 import re
 from datetime import UTC, datetime
 
@@ -47,7 +48,7 @@ def text_of(reply) -> str:
 
 def errors_of(reply) -> list[str]:
     """The messages shown next to fields (<p class="error">)."""
-    return [re.sub(r"\s+", " ", m).strip() for m in re.findall(r'<p class="error"[^>]*>(.*?)</p>', text_of(reply), re.DOTALL)]
+    return [html.unescape(re.sub(r"\s+", " ", m).strip()) for m in re.findall(r'<p class="error"[^>]*>(.*?)</p>', text_of(reply), re.DOTALL)]
 
 
 def audit_actions() -> list[str]:

@@ -6,7 +6,7 @@ cadre in English; these subclasses replace them with our own lazy strings.
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, DateTimeLocalField, FloatField, IntegerField, SelectField
+from wtforms import DateField, DateTimeLocalField, FloatField, IntegerField, RadioField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
@@ -87,3 +87,11 @@ class ChoiceField(SelectField):
     def pre_validate(self, form):
         if self.data is None or self.data not in self.values:
             raise ValidationError(str(self.invalid_message))
+
+
+class RadioChoiceField(RadioField):
+    """Radio buttons whose refusal of an unknown value is in Vietnamese."""
+
+    def pre_validate(self, form):
+        if self.data not in {c.value for c in self.choices}:
+            raise ValidationError(str(_l("Hãy chọn một mục trong danh sách.")))

@@ -3,13 +3,21 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, StringField, TextAreaField
+from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from quizapp.clock import local_to_utc, to_local
 from quizapp.models import GradingPolicy, ReviewPolicy
 from quizapp.services.quizzes import QuizSettings
-from quizapp.web.organiser.fields import ChoiceField, DayField, IntField, MomentField, NumberField
+from quizapp.web.organiser.fields import (
+    ChoiceField,
+    DayField,
+    IntField,
+    MomentField,
+    NumberField,
+    RadioChoiceField,
+    as_choice,
+)
 
 # Service error keys -> the form field that shows the message.
 FIELD_OF = {"time_limit_seconds": "time_limit_minutes", "audience_unit": "audience"}
@@ -41,12 +49,12 @@ class QuizForm(FlaskForm):
     time_limit_minutes = IntField(_l("Thời gian làm bài (phút)"), validators=[
         InputRequired(_l("Hãy nhập thời gian làm bài.")),
         NumberRange(min=1, max=720, message=_l("Thời gian làm bài từ 1 đến 720 phút."))])
-    draw_mode = RadioField(_l("Câu hỏi cho mỗi lượt làm"), default=DRAW_ALL, choices=[
+    draw_mode = RadioChoiceField(_l("Câu hỏi cho mỗi lượt làm"), default=DRAW_ALL, choices=[as_choice(c) for c in (
         (DRAW_ALL, _l("Tất cả câu hỏi của bộ")),
         (DRAW_TOTAL, _l("Rút ngẫu nhiên một số câu từ cả bộ")),
         (DRAW_PER_TOPIC, _l("Rút cùng số câu từ mỗi chủ đề")),
         (DRAW_CUSTOM, _l("Số câu riêng cho từng chủ đề")),
-    ])
+    )])
     draw_total = IntField(_l("Tổng số câu"), validators=[Optional()])
     draw_per_topic = IntField(_l("Số câu mỗi chủ đề"), validators=[Optional()])
     draw_custom = TextAreaField(_l("Số câu từng chủ đề (mỗi dòng: tên chủ đề = số câu)"), validators=[Optional()])
