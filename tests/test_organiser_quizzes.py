@@ -152,7 +152,7 @@ def test_extra_time_and_attempts_for_one_member(roles, make, login, console):
     reply = client.get(f"/org/quizzes/{quiz.id}/lookup", query_string={"code": member.code})
     assert reply.headers["Location"].endswith(f"/org/quizzes/{quiz.id}/members/{member.id}")
     client.post(f"/org/quizzes/{quiz.id}/members/{member.id}/allowance",
-                data={"member_code": member.code, "extra_minutes": "15", "extra_attempts": "1"})
+                data={"extra_minutes": "15", "extra_attempts": "1"})
     allowance = db.session.scalar(db.select(QuizAllowance))
     assert (allowance.extra_seconds, allowance.extra_attempts) == (900, 1)
     assert audit_actions() == ["allowance.set"]

@@ -18,9 +18,9 @@ EXPORT_LIMIT = 100_000
 ACTION_LABELS = {
     "grant.add": _l("Cấp quyền"),
     "grant.revoke": _l("Thu hồi quyền"),
-    "codes.member": _l("Tạo mã kích hoạt cho đoàn viên"),
-    "codes.unit": _l("Tạo mã kích hoạt cho cả đơn vị"),
-    "password.reset": _l("Đặt lại mật khẩu"),
+    "activation_code": _l("Tạo mã kích hoạt cho đoàn viên"),
+    "activation_codes": _l("Tạo mã kích hoạt cho cả đơn vị"),
+    "password_reset": _l("Đặt lại mật khẩu"),
     "member.edit": _l("Sửa thông tin đoàn viên"),
     "member.move": _l("Chuyển chi đoàn"),
     "member.deactivate": _l("Ngừng kích hoạt đoàn viên"),

@@ -143,7 +143,6 @@ class QuizForm(FlaskForm):
 
 
 class AllowanceForm(FlaskForm):
-    member_code = StringField(_l("Mã đoàn viên"), validators=[DataRequired(_l("Hãy nhập mã đoàn viên."))])
     extra_minutes = IntField(_l("Cộng thêm thời gian (phút)"), default=0, validators=[
         InputRequired(_l("Hãy nhập số phút (0 nếu không cộng).")),
         NumberRange(min=0, max=720, message=_l("Số phút cộng thêm từ 0 đến 720."))])

@@ -64,7 +64,6 @@ def quiz_member(quiz_id: int, member_id: int):
     member = _member_or_404(quiz, member_id)
     form = AllowanceForm(formdata=None)
     allowance = attempt_service.allowance_for(quiz, member)
-    form.member_code.data = member.code
     if allowance is not None:
         form.extra_minutes.data = allowance.extra_seconds // 60
         form.extra_attempts.data = allowance.extra_attempts
@@ -77,7 +76,6 @@ def quiz_allowance(quiz_id: int, member_id: int):
     quiz = quiz_or_404(quiz_id)
     member = _member_or_404(quiz, member_id)
     form = AllowanceForm()
-    form.member_code.data = member.code
     if not form.validate_on_submit():
         return _render(quiz, member, form, 400)
     old = attempt_service.allowance_for(quiz, member)

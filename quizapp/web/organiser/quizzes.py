@@ -20,7 +20,6 @@ from quizapp.web.organiser.quiz_forms import (
     FIELD_OF,
     GRADING_LABELS,
     REVIEW_LABELS,
-    AllowanceForm,
     DuplicateForm,
     MemberLookupForm,
     QuizForm,
@@ -186,8 +185,8 @@ def quiz_detail(quiz_id: int):
     return render_template(
         "organiser/quiz.html", quiz=quiz, status=quiz_status(quiz, at), counts=counts,
         per_attempt=quiz_service.questions_per_attempt(quiz.bank_version, quiz.draw_rules),
-        grading_labels=GRADING_LABELS, review_labels=REVIEW_LABELS, allowance_form=AllowanceForm(),
-        lookup=MemberLookupForm(formdata=None), report_url=optional_url("reports.quiz_unit", quiz_id=quiz.id),
+        grading_labels=GRADING_LABELS, review_labels=REVIEW_LABELS,
+        lookup=MemberLookupForm(formdata=None), report_url=optional_url("reports.quiz_home", quiz_id=quiz.id),
         AttemptState=AttemptState,
     )
 
