@@ -45,3 +45,15 @@ def test_answer_without_that_option_is_reported_at_its_line():
 def test_topic_line_starts_a_topic():
     parsed = load_bank_file("x.aiken", "CHỦ ĐỀ: Nhân sự\nCâu?\nA. a\nB. b\nANSWER: A\n".encode())
     assert [t.title for t in parsed.topics] == ["Nhân sự"]
+
+
+def test_source_cited_at_the_end_of_the_question_line_becomes_the_source():
+    text = "Đại hội ở đâu? (Nguồn: Bảng dữ kiện, mục 1 (Hà Nội) — https://x.vn/a)\nA. Hà Nội\nB. Huế\nANSWER: A\n"
+    q = load_bank_file("x.txt", text.encode()).questions[0]
+    assert (q.stem, q.source) == ("Đại hội ở đâu?", "Bảng dữ kiện, mục 1 (Hà Nội) — https://x.vn/a")
+
+
+def test_source_line_wins_over_nothing_and_stem_keeps_other_parentheses():
+    text = "Câu (có ngoặc) hỏi?\nA. x\nB. y\nANSWER: B\nSOURCE: S\n"
+    q = load_bank_file("x.txt", text.encode()).questions[0]
+    assert (q.stem, q.source) == ("Câu (có ngoặc) hỏi?", "S")

@@ -16,6 +16,8 @@ EXTRA_KEYS = {"source": "source", "nguon": "source", "explanation": "explanation
               "giai thich": "explanation", "id": "uid", "ma cau": "uid", "topic": "topic",
               "chu de": "topic"}
 DEFAULT_TOPIC = "Chung"
+# A source cited at the end of the question line survives Moodle's strict Aiken import.
+_TRAILING_SOURCE = re.compile(r"\s*\((?:Nguồn|Source)\s*:\s*([^()]*(?:\([^()]*\)[^()]*)*)\)\s*$", re.I)
 
 
 def _extra_key(line: str):
@@ -63,6 +65,9 @@ def parse_aiken(text: str, problems: Problems) -> ParsedBank:
         if answer:
             answer_seen = True
             q.stem = clean("\n".join(stem_lines))
+            cited = _TRAILING_SOURCE.search(q.stem)
+            if cited and clean(cited.group(1)):
+                q.stem, q.source = clean(q.stem[:cited.start()]), clean(cited.group(1))
             q.places["answer"] = Location(line=number)
             _answer(q, answer.group(1), number, problems)
         elif option and (q.options or stem_lines):

@@ -446,7 +446,8 @@ def _block(q: ParsedQuestion) -> str:
     if q.qtype == "true_false":
         truth = correct == [0]
         right, wrong = (feedback[0], feedback[1]) if truth else (feedback[1], feedback[0])
-        tail = f"#{escape(wrong)}#{escape(right)}" if (right or wrong) else ""
+        # An empty last feedback is left out: "#" next to "####" would read as general feedback.
+        tail = (f"#{escape(wrong)}" if wrong else "") if not right else f"#{escape(wrong)}#{escape(right)}"
         return ("T" if truth else "F") + tail
     if q.qtype == "short":
         return " ".join(_answer_text(a, mark="=") for a in q.answer["accepted"])

@@ -80,10 +80,16 @@ def _convert(loader, node, problems):
 def parse_yaml(text: str, problems: Problems) -> ParsedBank:
     """Read a quizapp-bank/1 YAML document; every problem goes to `problems`."""
     bank = ParsedBank(source_format="yaml")
-    loader = _Loader(text)
+    loader = None
     try:
+        loader = _Loader(text)
         node = loader.get_single_node()
         data = _convert(loader, node, problems) if node is not None else None
+    except yaml.reader.ReaderError as err:
+        line = text[:err.position].count("\n") + 1
+        problems.error(Location(line=line), _l("Tệp YAML chứa ký tự không được phép (mã U+%(code)04X); hãy xoá "
+                                               "ký tự đó.", code=err.character))
+        return bank
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark else None
@@ -97,7 +103,8 @@ def parse_yaml(text: str, problems: Problems) -> ParsedBank:
         problems.error(Location(), _l("Tệp YAML sai cú pháp: %(detail)s.", detail=str(err)))
         return bank
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if not isinstance(data, _Map):
         problems.error(Location(line=1), _l("Tệp YAML phải là một bảng khóa (format, title, topics…)."))
         return bank
