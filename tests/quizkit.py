@@ -46,3 +46,43 @@ def right_answers(attempt) -> dict[int, object]:
         else:
             answers[q.id] = str(key["value"])
     return answers
+
+
+def open_quiz(make, audience, version=None, **overrides):
+    """A quiz open right now (for HTTP tests, whose views read the real clock)."""
+    from quizapp.clock import now_utc
+
+    now = now_utc()
+    overrides.setdefault("opens_at", now - timedelta(days=1))
+    overrides.setdefault("closes_at", now + timedelta(days=1))
+    return make_quiz(make, audience, version, **overrides)
+
+
+class Sitting:
+    """A member signed in on a test client, with an open quiz: the HTTP tests' stage."""
+
+    def __init__(self, make, login, **quiz_settings):
+        from quizapp.extensions import db
+
+        self.tree = make.province()
+        self.member = make.member(self.tree["na_san"], "Lò Thị Mai")
+        self.user = make.user(member=self.member)
+        self.quiz = open_quiz(make, self.tree["province"], **quiz_settings)
+        db.session.commit()
+        self.client = login(self.user)
+
+    def start(self):
+        """Start (or resume) through the page; returns the attempt."""
+        from quizapp.extensions import db
+        from quizapp.models import Attempt
+
+        reply = self.client.post(f"/m/quizzes/{self.quiz.id}/start")
+        assert reply.status_code == 302, reply.get_data(as_text=True)
+        attempt_id = int(reply.headers["Location"].rstrip("/").split("/")[-1])
+        db.session.expire_all()
+        return db.session.get(Attempt, attempt_id)
+
+    def save(self, attempt, question_id, answer, seq, flagged=False, **headers):
+        """POST the autosave JSON as the page does."""
+        return self.client.post("/m/api/answers", headers=headers, json={
+            "attempt": attempt.id, "question": question_id, "answer": answer, "seq": seq, "flagged": flagged})

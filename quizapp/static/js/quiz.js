@@ -1,0 +1,280 @@
+/* quizapp quiz page: one question per screen, autosave with a local queue, a server-timed countdown.
+   Without this file the page is a plain form that still works. */
+(function () {
+  "use strict";
+
+  var printLink = document.getElementById("print-certificate");
+  if (printLink) printLink.addEventListener("click", function (e) { e.preventDefault(); window.print(); });
+
+  var root = document.getElementById("quiz");
+  if (!root) return;
+  var form = document.getElementById("answers");
+  var statusLine = document.getElementById("save-status");
+  var timerEl = document.getElementById("timer");
+  var alertEl = document.getElementById("timer-alert");
+  var csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
+  var attemptId = parseInt(root.dataset.attempt, 10);
+  var storeKey = "quizapp.attempt." + attemptId;
+  var d = root.dataset;
+  /* Messages come translated from the page (data-t-*). */
+  var T = {saved: d.tSaved, saving: d.tSaving, offline: d.tOffline, session: d.tSession, timeUp: d.tTimeUp,
+           unsent: d.tUnsent, fiveMin: d.tFiveMin, oneMin: d.tOneMin, answered: d.tAnswered, flagged: d.tFlagged};
+
+  /* ---- state: per question {seq (highest known), answer, flagged}; pending = not yet acknowledged ---- */
+  var questions = {};   // qid -> {el, type, seq, pos}
+  var pending = {};     // qid -> {a, f, s}
+  var sections = Array.prototype.slice.call(root.querySelectorAll("fieldset.question[data-qid]"));
+  sections.forEach(function (el) {
+    questions[el.dataset.qid] = {el: el, type: el.dataset.type, seq: parseInt(el.dataset.seq, 10) || 0,
+                                 pos: parseInt(el.dataset.pos, 10)};
+  });
+
+  function load() {
+    try { return JSON.parse(window.localStorage.getItem(storeKey)) || {}; } catch (e) { return {}; }
+  }
+  function persist() {
+    try {
+      if (Object.keys(pending).length) window.localStorage.setItem(storeKey, JSON.stringify(pending));
+      else window.localStorage.removeItem(storeKey);
+    } catch (e) { /* storage full or disabled: the in-memory queue still works */ }
+  }
+
+  function readAnswer(q) {
+    var inputs = q.el.querySelectorAll('[name="a' + q.el.dataset.qid + '"]');
+    if (q.type === "multiple") {
+      var picked = [];
+      inputs.forEach(function (i) { if (i.checked) picked.push(parseInt(i.value, 10)); });
+      return picked.sort(function (a, b) { return a - b; });
+    }
+    if (q.type === "single" || q.type === "true_false") {
+      for (var k = 0; k < inputs.length; k++) if (inputs[k].checked) return parseInt(inputs[k].value, 10);
+      return null;
+    }
+    return inputs[0].value;
+  }
+  function writeAnswer(q, answer, flagged) {
+    var inputs = q.el.querySelectorAll('[name="a' + q.el.dataset.qid + '"]');
+    inputs.forEach(function (i) {
+      if (i.type === "radio") i.checked = answer !== null && parseInt(i.value, 10) === answer;
+      else if (i.type === "checkbox") i.checked = Array.isArray(answer) && answer.indexOf(parseInt(i.value, 10)) >= 0;
+      else i.value = answer === null || answer === undefined ? "" : answer;
+    });
+    q.el.querySelector('[name="f' + q.el.dataset.qid + '"]').checked = !!flagged;
+  }
+  function isAnswered(q) {
+    var a = readAnswer(q);
+    return Array.isArray(a) ? a.length > 0 : (a !== null && String(a).trim() !== "");
+  }
+  function paint(q) {
+    var pal = document.getElementById("pal" + q.pos);
+    if (!pal) return;
+    var answered = isAnswered(q);
+    var flagged = q.el.querySelector('[name="f' + q.el.dataset.qid + '"]').checked;
+    pal.classList.toggle("answered", answered);
+    pal.classList.toggle("flagged", flagged);
+    pal.querySelector(".pal-state").textContent = (answered ? " " + T.answered : "") + (flagged ? " " + T.flagged : "");
+  }
+
+  /* Merge what this phone still holds with what the server has: the higher sequence number wins. */
+  var stored = load();
+  Object.keys(stored).forEach(function (qid) {
+    var q = questions[qid], entry = stored[qid];
+    if (qid === "prediction") { pending[qid] = entry; var p = document.getElementById("prediction"); if (p) p.value = entry.a; return; }
+    if (!q || !entry || entry.s <= q.seq) return;
+    pending[qid] = entry;
+    q.seq = entry.s;
+    writeAnswer(q, entry.a, entry.f);
+  });
+  persist();
+  sections.forEach(paint);
+
+  /* ---- one question per screen ---- */
+  document.documentElement.classList.add("js");
+  var current = null;
+  function show(pos, focus) {
+    var target = sections.filter(function (s) { return parseInt(s.dataset.pos, 10) === pos; })[0] || sections[0];
+    if (!target) return;
+    sections.forEach(function (s) { s.classList.toggle("is-current", s === target); });
+    var prediction = document.getElementById("q-prediction");
+    if (prediction) prediction.classList.toggle("is-current", target === sections[sections.length - 1]);
+    root.querySelectorAll(".pal").forEach(function (p) { p.removeAttribute("aria-current"); });
+    var pal = document.getElementById("pal" + target.dataset.pos);
+    if (pal) pal.setAttribute("aria-current", "step");
+    current = target;
+    if (window.history.replaceState) window.history.replaceState(null, "", "#q" + target.dataset.pos);
+    if (focus) { target.querySelector("legend").setAttribute("tabindex", "-1"); target.querySelector("legend").focus(); }
+  }
+  function posFromHash(hash) { var m = /^#q(\d+)$/.exec(hash || ""); return m ? parseInt(m[1], 10) : 1; }
+  root.addEventListener("click", function (e) {
+    var link = e.target.closest('a[href^="#q"]');
+    if (!link) return;
+    e.preventDefault();
+    show(posFromHash(link.getAttribute("href")), true);
+  });
+  show(posFromHash(window.location.hash), false);
+
+  /* ---- saving ---- */
+  var inFlight = false, failures = 0, retryTimer = null, offline = !navigator.onLine, halted = false;
+  function setStatus() {
+    var n = Object.keys(pending).length;
+    var text = offline && n ? T.offline : (n ? T.saving : T.saved);
+    if (statusLine.dataset.fixed) return;
+    statusLine.textContent = text;
+    statusLine.className = "save-status" + (offline && n ? " offline" : (n ? " saving" : " saved"));
+  }
+  function fixStatus(text) { statusLine.textContent = text; statusLine.dataset.fixed = "1"; statusLine.className = "save-status offline"; }
+
+  function snapshot(q) { return JSON.stringify([readAnswer(q), q.el.querySelector('[name="f' + q.el.dataset.qid + '"]').checked]); }
+  Object.keys(questions).forEach(function (qid) { questions[qid].last = snapshot(questions[qid]); });
+
+  function record(qid) {
+    var q = questions[qid], now = snapshot(q);
+    if (now === q.last) return;  // a blur after the typing pause already saved it
+    q.last = now;
+    q.seq += 1;
+    pending[qid] = {a: readAnswer(q), f: q.el.querySelector('[name="f' + qid + '"]').checked, s: q.seq};
+    persist();
+    paint(q);
+    setStatus();
+    flush();
+  }
+
+  var clockOffset = parseInt(root.dataset.serverMs, 10) - Date.now();
+  var deadline = parseInt(root.dataset.deadlineMs, 10);
+  var grace = parseInt(root.dataset.graceMs, 10) || 0;
+  function serverNow() { return Date.now() + clockOffset; }
+  function syncClock(body, sentAt) {
+    if (body && body.server_time_ms) {
+      var mid = (sentAt + Date.now()) / 2;  // assume the reply was made halfway through the round trip
+      clockOffset = body.server_time_ms - mid;
+      if (body.deadline_ms) deadline = body.deadline_ms;
+    }
+  }
+
+  function scheduleRetry() {
+    if (retryTimer || halted) return;
+    var delay = Math.min(30000, 1000 * Math.pow(2, Math.min(failures, 5)));
+    retryTimer = window.setTimeout(function () { retryTimer = null; flush(); }, delay);
+  }
+
+  function finished(body) {
+    halted = true;
+    pending = {};
+    persist();
+    window.location.href = (body && body.result_url) || root.dataset.resultUrl;
+  }
+
+  function flush() {
+    if (inFlight || halted) return Promise.resolve();
+    var qid = Object.keys(pending)[0];
+    if (qid === undefined) { setStatus(); return Promise.resolve(); }
+    var entry = pending[qid];
+    inFlight = true;
+    var sentAt = Date.now();
+    var payload = {attempt: attemptId, question: qid === "prediction" ? "prediction" : parseInt(qid, 10),
+                   answer: entry.a, seq: entry.s, flagged: entry.f};
+    return window.fetch(root.dataset.saveUrl, {
+      method: "POST", credentials: "same-origin",
+      headers: {"Content-Type": "application/json", "X-CSRFToken": csrf, "Accept": "application/json"},
+      body: JSON.stringify(payload)
+    }).then(function (reply) {
+      return reply.json().catch(function () { return {}; }).then(function (body) { return {status: reply.status, body: body}; });
+    }).then(function (r) {
+      inFlight = false;
+      syncClock(r.body, sentAt);
+      if (r.status === 200 && r.body.ok) {
+        offline = false; failures = 0;
+        // Drop the entry unless a newer change to the same question was queued meanwhile.
+        if (pending[qid] && pending[qid].s <= (qid === "prediction" ? entry.s : r.body.seq)) delete pending[qid];
+        persist(); setStatus();
+        return flush();
+      }
+      if (r.body.error === "finished" || r.body.error === "too_late") { fixStatus(r.body.message); return finished(r.body); }
+      if (r.body.error === "csrf" || r.body.error === "login" || r.status === 401) { offline = true; fixStatus(T.session); return; }
+      if (r.status === 400 || r.status === 404) {
+        // The server will never take this one (bad answer); keep the rest flowing.
+        delete pending[qid]; persist(); setStatus(); return flush();
+      }
+      failures += 1; setStatus(); scheduleRetry();
+    }, function () {
+      inFlight = false; offline = true; failures += 1; setStatus(); scheduleRetry();
+    });
+  }
+
+  /* Wait until every queued answer is acknowledged, or the network fails. */
+  function drain(limitMs) {
+    var until = Date.now() + limitMs;
+    return new Promise(function (resolve) {
+      (function step() {
+        if (!Object.keys(pending).length || halted) return resolve(true);
+        if (Date.now() > until) return resolve(false);
+        if (retryTimer) { window.clearTimeout(retryTimer); retryTimer = null; }
+        flush().then(function () { window.setTimeout(step, inFlight ? 100 : (offline ? 500 : 0)); });
+      })();
+    });
+  }
+
+  form.addEventListener("change", function (e) {
+    var field = e.target.closest("fieldset.question[data-qid]");
+    if (e.target.id === "prediction") { pending.prediction = {a: e.target.value, s: Date.now(), f: false}; persist(); setStatus(); flush(); return; }
+    if (field) record(field.dataset.qid);
+  });
+  var typing = {};
+  form.addEventListener("input", function (e) {
+    var field = e.target.closest("fieldset.question[data-qid]");
+    if (!field || e.target.type !== "text") return;
+    var qid = field.dataset.qid;
+    window.clearTimeout(typing[qid]);
+    typing[qid] = window.setTimeout(function () { record(qid); }, 700);
+  });
+  form.addEventListener("submit", function (e) {
+    e.preventDefault();
+    if (e.submitter && e.submitter.value === "save") { flush(); return; }
+    Object.keys(typing).forEach(function (qid) { window.clearTimeout(typing[qid]); });
+    drain(8000).then(function (ok) {
+      if (ok) window.location.href = root.dataset.confirmUrl;
+      else fixStatus(T.unsent);
+    });
+  });
+  window.addEventListener("online", function () { offline = false; failures = 0; delete statusLine.dataset.fixed; flush(); });
+  window.addEventListener("offline", function () { offline = true; setStatus(); });
+
+  /* ---- countdown from the server's clock ---- */
+  var warned5 = false, warned1 = false, submitting = false;
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+  function tick() {
+    var left = Math.max(0, Math.round((deadline - serverNow()) / 1000));
+    var h = Math.floor(left / 3600), m = Math.floor((left % 3600) / 60), s = left % 60;
+    timerEl.textContent = (h ? h + ":" + pad(m) : pad(m)) + ":" + pad(s);
+    timerEl.parentNode.classList.toggle("low", left <= 60);
+    if (left <= 300 && left > 60 && !warned5) { warned5 = true; alertEl.textContent = T.fiveMin; }
+    if (left <= 60 && left > 0 && !warned1) { warned1 = true; alertEl.textContent = T.oneMin; }
+    if (left === 0 && !submitting) timeUp();
+  }
+  function timeUp() {
+    submitting = true;
+    fixStatus(T.timeUp);
+    form.querySelectorAll("input, button").forEach(function (i) { i.disabled = true; });
+    // Answers still queued are accepted during the grace period; send them, then submit.
+    drain(Math.max(3000, grace - 2000)).then(function () {
+      if (!halted) { halted = true; document.getElementById("final-submit").submit(); }
+    });
+  }
+  function resync() {
+    var sentAt = Date.now();
+    window.fetch(root.dataset.stateUrl, {credentials: "same-origin", headers: {"Accept": "application/json"}})
+      .then(function (r) { return r.json(); })
+      .then(function (body) {
+        syncClock(body, sentAt);
+        if (body.state && body.state !== "in_progress") finished(body);
+        tick();
+      }, function () { offline = true; setStatus(); });
+  }
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible") { tick(); resync(); flush(); }
+  });
+  tick();
+  window.setInterval(tick, 1000);
+  setStatus();
+  flush();
+})();

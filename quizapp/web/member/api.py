@@ -1,0 +1,93 @@
+"""JSON for the quiz page: autosave (one answer per request) and the attempt's saved state."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import flash, jsonify, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+
+from quizapp.clock import now_utc
+from quizapp.extensions import db
+from quizapp.models import Attempt
+from quizapp.services import attempt_views, attempts
+from quizapp.web.member.views import bp
+
+# Refusals the page shows as they are; "finished"/"too_late" end the attempt on the page.
+STATUS = {"finished": 409, "too_late": 409, "bad_question": 400, "bad_answer": 400, "bad_seq": 400}
+
+
+def _ms(value: datetime) -> int:
+    return int(value.timestamp() * 1000)
+
+
+def _clock(attempt: Attempt, now: datetime) -> dict:
+    """Server time and deadline, so the countdown is right whatever the phone's clock says."""
+    return {"server_time_ms": _ms(now), "deadline_ms": _ms(attempt.deadline),
+            "grace_ms": attempts.grace_seconds() * 1000, "state": attempt.state,
+            "result_url": url_for("member.result", attempt_id=attempt.id)}
+
+
+def _error(code: str, message: str, status: int, extra: dict | None = None):
+    return jsonify({"ok": False, "error": code, "message": message, **(extra or {})}), status
+
+
+def _own(attempt_id) -> Attempt | None:
+    if not current_user.is_authenticated or current_user.member is None:
+        return None
+    attempt = db.session.get(Attempt, attempt_id) if isinstance(attempt_id, int) else None
+    return attempt if attempt is not None and attempt.member_id == current_user.member.id else None
+
+
+@bp.errorhandler(CSRFError)
+def csrf_refused(err):
+    """A JSON client gets JSON; a page gets a short explanation."""
+    message = _("Phiên làm việc đã hết hạn. Hãy tải lại trang; câu trả lời vẫn được giữ trên máy này.")
+    if request.path.startswith(url_for("member.home") + "api/"):
+        return _error("csrf", message, 400)
+    flash(message, "error")
+    return redirect(url_for("member.home"))
+
+
+@bp.post("/api/answers")
+def save_answer():
+    """Autosave: {attempt, question, answer, seq, flagged} (question "prediction" for the guess).
+    Committed before the reply; the newest seq per question wins."""
+    if not current_user.is_authenticated:
+        return _error("login", _("Bạn cần đăng nhập lại; câu trả lời vẫn được giữ trên máy này."), 401)
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        return _error("bad_request", _("Yêu cầu không hợp lệ."), 400)
+    attempt = _own(data.get("attempt"))
+    if attempt is None:
+        return _error("not_found", _("Không tìm thấy bài làm."), 404)
+    now = now_utc()
+    question = data.get("question")
+    try:
+        if question == "prediction":
+            attempts.save_prediction(attempt, data.get("answer"), now)
+            body = {"ok": True, "question": "prediction", "seq": data.get("seq"), "kept": True}
+        elif isinstance(question, int) and not isinstance(question, bool):
+            saved = attempts.save_answer(attempt, question, data.get("answer"), data.get("seq"),
+                                         bool(data.get("flagged")), now)
+            body = {"ok": True, "question": saved.question_id, "seq": saved.stored_seq, "kept": saved.accepted}
+        else:
+            return _error("bad_question", _("Câu hỏi này không thuộc bài làm của bạn."), 400)
+    except attempts.AttemptError as err:
+        db.session.commit()  # a finalisation triggered by a late save stays
+        return _error(err.code, err.message, STATUS.get(err.code, 400), _clock(attempt, now))
+    db.session.commit()
+    return jsonify({**body, **_clock(attempt, now)})
+
+
+@bp.get("/api/attempts/<int:attempt_id>")
+def attempt_state(attempt_id: int):
+    """The server's time, deadline and saved answers (to resync after the phone slept)."""
+    attempt = _own(attempt_id)
+    if attempt is None:
+        return _error("not_found", _("Không tìm thấy bài làm."), 404)
+    now = now_utc()
+    if attempts.finalise_overdue(attempt, now):
+        db.session.commit()
+    return jsonify({"ok": True, "answers": attempt_views.saved_state(attempt), **_clock(attempt, now)})
