@@ -46,7 +46,7 @@ class QuizForm(FlaskForm):
                            invalid_message=_l("Chỉ chọn được đơn vị thuộc phạm vi của bạn."))
     opens_at = MomentField(_l("Mở lúc (giờ Việt Nam)"), validators=[InputRequired(_l("Hãy nhập thời điểm mở."))])
     closes_at = MomentField(_l("Đóng lúc (giờ Việt Nam)"), validators=[InputRequired(_l("Hãy nhập thời điểm đóng."))])
-    time_limit_minutes = IntField(_l("Thời gian làm bài (phút)"), validators=[
+    time_limit_minutes = IntField(_l("Thời gian làm bài (phút)"), default=30, validators=[
         InputRequired(_l("Hãy nhập thời gian làm bài.")),
         NumberRange(min=1, max=720, message=_l("Thời gian làm bài từ 1 đến 720 phút."))])
     draw_mode = RadioChoiceField(_l("Câu hỏi cho mỗi lượt làm"), default=DRAW_ALL, choices=[as_choice(c) for c in (
@@ -60,7 +60,7 @@ class QuizForm(FlaskForm):
     draw_custom = TextAreaField(_l("Số câu từng chủ đề (mỗi dòng: tên chủ đề = số câu)"), validators=[Optional()])
     shuffle_questions = BooleanField(_l("Đảo thứ tự câu hỏi"), default=True)
     shuffle_options = BooleanField(_l("Đảo thứ tự phương án"), default=True)
-    attempts_allowed = IntField(_l("Số lượt làm bài (để trống: không giới hạn)"), validators=[
+    attempts_allowed = IntField(_l("Số lượt làm bài (để trống: không giới hạn)"), default=1, validators=[
         Optional(), NumberRange(min=1, max=100, message=_l("Số lượt làm bài từ 1 đến 100, hoặc để trống."))])
     grading_policy = ChoiceField(_l("Cách tính điểm khi làm nhiều lượt"),
                                  choices=list(GRADING_LABELS.items()), default=GradingPolicy.HIGHEST)
