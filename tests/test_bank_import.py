@@ -1,5 +1,5 @@
 """Importing banks as immutable versions; export, diff and search on stored versions."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -8,12 +8,16 @@ from sqlalchemy import func, select
 from quizapp.extensions import db
 from quizapp.models import Bank, BankVersion, Question
 from quizapp.services.banks import (
-    diff_versions, export_version, import_bank, load_bank_file, search_questions,
+    diff_versions,
+    export_version,
+    import_bank,
+    load_bank_file,
+    search_questions,
 )
 from quizapp.services.banks.guard import ImmutableVersionError
 
-NOW = datetime(2026, 3, 1, 8, 0, tzinfo=timezone.utc)
-LATER = datetime(2026, 3, 8, 8, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
+LATER = datetime(2026, 3, 8, 8, 0, tzinfo=UTC)
 EXAMPLE = Path(__file__).parent.parent / "question_banks" / "examples" / "vi-du.yaml"
 
 

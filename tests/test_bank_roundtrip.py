@@ -8,7 +8,12 @@ from quizapp.services.banks import load_bank_file
 from quizapp.services.banks.csv_format import write_csv
 from quizapp.services.banks.fields import clean
 from quizapp.services.banks.gift import write_gift
-from quizapp.services.banks.parsed import TRUE_FALSE_OPTIONS, ParsedBank, ParsedQuestion, ParsedTopic
+from quizapp.services.banks.parsed import (
+    TRUE_FALSE_OPTIONS,
+    ParsedBank,
+    ParsedQuestion,
+    ParsedTopic,
+)
 from quizapp.services.banks.problems import Problems
 from quizapp.services.banks.validate import validate_bank
 from quizapp.services.banks.xlsx_format import write_xlsx

@@ -76,7 +76,7 @@ topics:
 
 @pytest.mark.parametrize("encoding", ["cp1258", "latin-1"])
 def test_legacy_encodings_are_refused_saying_so(encoding):
-    data = "Câu hỏi,A,B,Đáp án\nĐại hội?,x,y,A\n".encode("utf-8").decode("utf-8").encode(encoding, errors="replace")
+    data = "Câu hỏi,A,B,Đáp án\nĐại hội?,x,y,A\n".encode().decode("utf-8").encode(encoding, errors="replace")
     parsed = load_bank_file("bank.csv", data)
     assert len(parsed.errors) == 1 and "UTF-8" in parsed.errors[0].message
 
@@ -106,7 +106,7 @@ def test_overlong_question_is_an_error():
 
 def test_too_many_questions_is_an_error(monkeypatch):
     monkeypatch.setattr(limits, "MAX_QUESTIONS", 2)
-    parsed = load_bank_file("many.gift", "A?{T}\n\nB?{T}\n\nC?{T}\n".encode())
+    parsed = load_bank_file("many.gift", b"A?{T}\n\nB?{T}\n\nC?{T}\n")
     assert any("Quá nhiều câu hỏi" in e.message for e in parsed.errors)
 
 

@@ -10,14 +10,14 @@ from quizapp.services.banks.parsed import ParsedBank, ParsedQuestion, ParsedTopi
 from quizapp.services.banks.problems import Location, Problems
 
 _OPTION = re.compile(r"^\s*([A-Z])\s*[.)]\s+(.*)$")
-_ANSWER = re.compile(r"^\s*ANSWER\s*:\s*(.*)$", re.I)
+_ANSWER = re.compile(r"^\s*ANSWER\s*:\s*(.*)$", re.IGNORECASE)
 _EXTRA = re.compile(r"^\s*([^\W\d_][^:]{0,20}?)\s*:\s*(.*)$")
 EXTRA_KEYS = {"source": "source", "nguon": "source", "explanation": "explanation",
               "giai thich": "explanation", "id": "uid", "ma cau": "uid", "topic": "topic",
               "chu de": "topic"}
 DEFAULT_TOPIC = "Chung"
 # A source cited at the end of the question line survives Moodle's strict Aiken import.
-_TRAILING_SOURCE = re.compile(r"\s*\((?:Nguồn|Source)\s*:\s*([^()]*(?:\([^()]*\)[^()]*)*)\)\s*$", re.I)
+_TRAILING_SOURCE = re.compile(r"\s*\((?:Nguồn|Source)\s*:\s*([^()]*(?:\([^()]*\)[^()]*)*)\)\s*$", re.IGNORECASE)
 
 
 def _extra_key(line: str):

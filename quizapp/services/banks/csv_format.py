@@ -9,7 +9,12 @@ from flask_babel import lazy_gettext as _l
 from quizapp.services.banks import limits
 from quizapp.services.banks.parsed import ParsedBank
 from quizapp.services.banks.problems import BankFileError, Problems
-from quizapp.services.banks.spreadsheet import TEMPLATE_COLUMNS, _header_label, parse_table, table_rows
+from quizapp.services.banks.spreadsheet import (
+    TEMPLATE_COLUMNS,
+    _header_label,
+    parse_table,
+    table_rows,
+)
 
 
 def _dialect(text: str) -> str:

@@ -1,6 +1,7 @@
 """Reading single fields (type, answer letters, numbers, difficulty) the same way in every format."""
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -29,6 +30,7 @@ def clean(text) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
+@functools.lru_cache(maxsize=4096)
 def _key(text: str) -> str:
     """A forgiving key for names typed by people: no diacritics, no punctuation, lower case."""
     return " ".join(re.sub(r"[^0-9a-z]+", " ", fold_vietnamese(text)).split())

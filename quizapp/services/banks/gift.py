@@ -6,17 +6,28 @@ import re
 
 from flask_babel import lazy_gettext as _l
 
-from quizapp.services.banks.fields import FieldError, clean, format_number, parse_difficulty, parse_number, \
-    parse_truth
-from quizapp.services.banks.parsed import TRUE_FALSE_OPTIONS, ParsedBank, ParsedQuestion, ParsedTopic
+from quizapp.services.banks.fields import (
+    FieldError,
+    clean,
+    format_number,
+    parse_difficulty,
+    parse_number,
+    parse_truth,
+)
+from quizapp.services.banks.parsed import (
+    TRUE_FALSE_OPTIONS,
+    ParsedBank,
+    ParsedQuestion,
+    ParsedTopic,
+)
 from quizapp.services.banks.problems import Location, Problems
 
 SPECIAL = "~=#{}:"
 _ESCAPES = {"\\": "\\", "~": "~", "=": "=", "#": "#", "{": "{", "}": "}", ":": ":", "n": "\n", ">": ">"}
 _META = re.compile(r"^\s*//\s*@([A-Za-z_-]+)\s*:\s?(.*)$")
-_CATEGORY = re.compile(r"^\s*\$CATEGORY\s*:(.*)$", re.I)
+_CATEGORY = re.compile(r"^\s*\$CATEGORY\s*:(.*)$", re.IGNORECASE)
 _CONTEXT = re.compile(r"^\$(?:course|system|module|coursecategory|cat\d+)\$/(?:top/)?")
-_MARKER = re.compile(r"^\s*\[(html|moodle|plain|markdown)\]", re.I)
+_MARKER = re.compile(r"^\s*\[(html|moodle|plain|markdown)\]", re.IGNORECASE)
 _WEIGHT = re.compile(r"^%(-?\d+(?:\.\d+)?)%")
 BANK_KEYS = {"slug", "title", "description", "multiple-scoring"}
 QUESTION_KEYS = {"id", "source", "difficulty", "points", "tags", "ignore-diacritics"}

@@ -56,7 +56,7 @@ def detect_format(filename: str, data: bytes) -> str:
         raise BankFileError(_l("Tệp .xlsx này không phải là tệp Excel hợp lệ; hãy lưu lại từ Excel."))
     if fmt is None:
         head = data[: 256 * 1024].decode("utf-8", errors="ignore")
-        fmt = "aiken" if re.search(r"^\s*ANSWER\s*:", head, re.M) and "{" not in head else "gift"
+        fmt = "aiken" if re.search(r"^\s*ANSWER\s*:", head, re.MULTILINE) and "{" not in head else "gift"
     return fmt
 
 

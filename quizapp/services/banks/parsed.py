@@ -40,14 +40,17 @@ class ParsedQuestion:
     title: str = ""
     uid: str | None = None
     location: Location = field(default_factory=Location, compare=False, repr=False)
-    # Finer places for spreadsheet cells: field name -> location of its column.
+    # Finer places: field name -> its Location, or its column letter on a spreadsheet row.
     places: dict = field(default_factory=dict, compare=False, repr=False)
     # Fields the parser already reported, so validation does not report them twice.
     reported: set = field(default_factory=set, compare=False, repr=False)
 
     def where(self, name: str) -> Location:
         """The location of one field (its cell), else of the question."""
-        return self.places.get(name, self.location)
+        place = self.places.get(name, self.location)
+        if isinstance(place, str):  # a spreadsheet column letter on the question's row
+            return Location(sheet=self.location.sheet, row=self.location.row, column=place)
+        return place
 
     def content(self) -> dict:
         """Everything that defines the question, for checksums and comparisons."""

@@ -9,10 +9,26 @@ from openpyxl.utils import get_column_letter
 
 from quizapp.services.banks import limits
 from quizapp.services.banks.fields import (
-    LETTERS, FieldError, _key, clean, format_number, parse_difficulty, parse_letters, parse_numeric_text,
-    parse_points, parse_truth, parse_type, split_accepted, split_tags,
+    LETTERS,
+    FieldError,
+    _key,
+    clean,
+    format_number,
+    parse_difficulty,
+    parse_letters,
+    parse_numeric_text,
+    parse_points,
+    parse_truth,
+    parse_type,
+    split_accepted,
+    split_tags,
 )
-from quizapp.services.banks.parsed import TRUE_FALSE_OPTIONS, ParsedBank, ParsedQuestion, ParsedTopic
+from quizapp.services.banks.parsed import (
+    TRUE_FALSE_OPTIONS,
+    ParsedBank,
+    ParsedQuestion,
+    ParsedTopic,
+)
 from quizapp.services.banks.problems import Location, Problems
 
 # The template's headers, in its column order, then the aliases each field also answers to.
@@ -107,14 +123,14 @@ def parse_table(rows, sheet: str | None, problems: Problems, bank: ParsedBank) -
             columns = _header(cells, number, sheet, problems)
             if columns is None:
                 return
+            letters = {i: get_column_letter(i + 1) for i in columns}
             continue
         count += 1
         if count > limits.MAX_ROWS:
             problems.error(Location(sheet=sheet, row=number), _l("Quá nhiều hàng; tối đa %(max)s câu hỏi mỗi tệp.",
                                                                   max=limits.MAX_ROWS))
             return
-        row = {field: (cells[i] if i < len(cells) else None, get_column_letter(i + 1))
-               for i, field in columns.items()}
+        row = {field: (cells[i] if i < len(cells) else None, letters[i]) for i, field in columns.items()}
         title = cell_text(row.get("topic", (None, ""))[0]) or current or DEFAULT_TOPIC
         current = title
         if title not in topics:
@@ -156,7 +172,7 @@ def _row(row: dict, number: int, sheet, problems: Problems) -> ParsedQuestion:
         return cell_text(row[field][0]) if field in row else ""
 
     q = ParsedQuestion(qtype=None, stem=text("stem"), location=Location(sheet=sheet, row=number))
-    q.places = {field: Location(sheet=sheet, row=number, column=letter) for field, (_, letter) in row.items()}
+    q.places = {field: letter for field, (_, letter) in row.items()}
     q.places["options"] = q.places.get("option:0", q.location)
     q.uid = text("uid") or None
     q.title = text("title")

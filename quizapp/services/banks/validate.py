@@ -10,7 +10,12 @@ from flask_babel import lazy_gettext as _l
 from quizapp.services.banks import limits
 from quizapp.services.banks.fields import LETTERS
 from quizapp.services.banks.parsed import (
-    DIFFICULTIES, QUESTION_TYPES, SCORINGS, TRUE_FALSE_OPTIONS, ParsedBank, ParsedQuestion,
+    DIFFICULTIES,
+    QUESTION_TYPES,
+    SCORINGS,
+    TRUE_FALSE_OPTIONS,
+    ParsedBank,
+    ParsedQuestion,
     plain_number,
 )
 from quizapp.services.banks.problems import Location, Problems
@@ -86,11 +91,10 @@ def validate_question(q: ParsedQuestion, problems: Problems) -> None:
     _check_text(problems, q.where("explanation"), q.explanation, _l("Giải thích"),
                 limits.MAX_LONG_TEXT_CHARS)
     _check_text(problems, q.where("source"), q.source, _l("Nguồn"), limits.MAX_LONG_TEXT_CHARS)
-    if q.uid:
-        if len(q.uid) > limits.MAX_UID_CHARS or not UID_PATTERN.fullmatch(q.uid):
-            problems.error(q.where("uid"), _l("Mã câu «%(uid)s» không hợp lệ: chỉ dùng chữ không dấu, số, "
-                                              "dấu chấm, gạch ngang, gạch dưới; tối đa %(max)s ký tự.",
-                                              uid=q.uid, max=limits.MAX_UID_CHARS))
+    if q.uid and (len(q.uid) > limits.MAX_UID_CHARS or not UID_PATTERN.fullmatch(q.uid)):
+        problems.error(q.where("uid"), _l("Mã câu «%(uid)s» không hợp lệ: chỉ dùng chữ không dấu, số, "
+                                          "dấu chấm, gạch ngang, gạch dưới; tối đa %(max)s ký tự.",
+                                          uid=q.uid, max=limits.MAX_UID_CHARS))
     if q.difficulty is not None and q.difficulty not in DIFFICULTIES:
         problems.error(q.where("difficulty"), _l("Độ khó «%(value)s» không hợp lệ.", value=q.difficulty))
     _check_points(q, problems)
@@ -236,7 +240,7 @@ def _check_numeric(q, problems, loc):
 
 def generated_uid(q: ParsedQuestion) -> str:
     """An id from the question's text, stable while the text does not change."""
-    digest = hashlib.sha1(f"{q.qtype}|{fold_vietnamese(q.stem)}".encode("utf-8")).hexdigest()
+    digest = hashlib.sha1(f"{q.qtype}|{fold_vietnamese(q.stem)}".encode()).hexdigest()
     return f"q-{digest[:10]}"
 
 

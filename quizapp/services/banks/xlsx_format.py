@@ -1,7 +1,8 @@
-"""Excel workbooks: opened safely (bounded zip, read-only, no formulas evaluated); written for export."""
+"""Excel workbooks: read safely (bounded zip, streamed, no DTD, formulas refused never evaluated); written."""
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 import openpyxl
@@ -15,9 +16,17 @@ from quizapp.services.banks.fields import _key
 from quizapp.services.banks.parsed import ParsedBank
 from quizapp.services.banks.problems import BankFileError, Location, Problems
 from quizapp.services.banks.spreadsheet import (
-    DIFFICULTY_LABELS, INFO_LABELS, SCORING_LABELS, TEMPLATE_COLUMNS, TYPE_LABELS, _header_label, parse_info,
-    parse_table, table_rows,
+    DIFFICULTY_LABELS,
+    INFO_LABELS,
+    SCORING_LABELS,
+    TEMPLATE_COLUMNS,
+    TYPE_LABELS,
+    _header_label,
+    parse_info,
+    parse_table,
+    table_rows,
 )
+from quizapp.services.banks.xlsx_reader import CellError, Formula, Workbook
 
 QUESTION_SHEET = "Câu hỏi"
 INFO_SHEET = "Thông tin"
@@ -29,7 +38,7 @@ TEMPLATE_ROWS = 2000        # rows that get the drop-down lists in the template
 
 
 def check_zip(data: bytes) -> None:
-    """Refuse oversized files and zip bombs before openpyxl inflates anything."""
+    """Refuse oversized files and zip bombs before anything is inflated."""
     if len(data) > limits.MAX_XLSX_BYTES:
         raise BankFileError(_l("Tệp Excel quá lớn (%(size)s MB); tối đa %(max)s MB.",
                                size=round(len(data) / 1048576, 1), max=limits.MAX_XLSX_BYTES // 1048576))
@@ -52,64 +61,58 @@ def parse_xlsx(data: bytes, problems: Problems) -> ParsedBank:
     check_zip(data)
     bank = ParsedBank(source_format="xlsx")
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
-    except Exception:  # openpyxl raises many kinds on a broken file; all mean the same to the user
-        raise BankFileError(_l("Không đọc được tệp Excel; hãy mở và lưu lại bằng Excel rồi thử lại.")) from None
-    try:
-        questions_sheet = None
-        for sheet in workbook.worksheets:
-            kind = _key(sheet.title)
-            if kind in _HELP_NAMES:
-                continue
-            if kind in _INFO_NAMES:
-                parse_info(_rows(sheet, problems), sheet.title, bank, problems)
-            elif questions_sheet is None:
-                questions_sheet = sheet
-            elif any(True for _ in _rows(sheet, Problems())):
-                problems.warn(Location(sheet=sheet.title), _l("Trang tính «%(sheet)s» bị bỏ qua; câu hỏi phải ở trang "
-                                                              "tính «%(main)s».", sheet=sheet.title,
-                                                              main=questions_sheet.title))
-        if questions_sheet is None:
-            raise BankFileError(_l("Tệp Excel không có trang tính câu hỏi."))
-        parse_table(_rows(questions_sheet, problems), questions_sheet.title, problems, bank)
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            workbook = Workbook(archive)
+            questions_sheet = None
+            for title, path in workbook.sheets:
+                kind = _key(title)
+                if kind in _HELP_NAMES or path not in archive.namelist():
+                    continue
+                if kind in _INFO_NAMES:
+                    parse_info(_rows(workbook, title, path, problems), title, bank, problems)
+                elif questions_sheet is None:
+                    questions_sheet = (title, path)
+                elif any(True for _ in _rows(workbook, title, path, Problems())):
+                    problems.warn(Location(sheet=title), _l("Trang tính «%(sheet)s» bị bỏ qua; câu hỏi phải ở trang "
+                                                            "tính «%(main)s».", sheet=title, main=questions_sheet[0]))
+            if questions_sheet is None:
+                raise BankFileError(_l("Tệp Excel không có trang tính câu hỏi."))
+            title, path = questions_sheet
+            parse_table(_rows(workbook, title, path, problems), title, problems, bank)
     except BankFileError:
         raise
-    except Exception:  # a malformed sheet can fail while streaming rows
+    except Exception:  # noqa: BLE001  any broken part of an untrusted archive means the same to the user
         raise BankFileError(_l("Không đọc được tệp Excel; hãy mở và lưu lại bằng Excel rồi thử lại.")) from None
-    finally:
-        workbook.close()
     return bank
 
 
-def _rows(sheet, problems: Problems):
+def _rows(workbook: Workbook, title: str, path: str, problems: Problems):
     """(row number, values) of non-empty rows; formulas and error cells are reported, not used."""
-    for scanned, cells in enumerate(sheet.iter_rows(max_col=limits.MAX_COLUMNS), start=1):
+    for scanned, (number, cells) in enumerate(workbook.rows(path, limits.MAX_COLUMNS), start=1):
         if scanned > MAX_SCANNED_ROWS:
-            problems.error(Location(sheet=sheet.title), _l("Trang tính có quá nhiều hàng; tối đa %(max)s câu hỏi.",
-                                                           max=limits.MAX_ROWS))
+            problems.error(Location(sheet=title), _l("Trang tính có quá nhiều hàng; tối đa %(max)s câu hỏi.",
+                                                     max=limits.MAX_ROWS))
             return
-        number = next((c.row for c in cells if getattr(c, "value", None) is not None), None)
-        if number is None:
+        if not any(value is not None for value in cells):
             continue
         values = []
-        for i, cell in enumerate(cells):
-            kind = getattr(cell, "data_type", "n")
-            if kind == "f" or kind == "e":
-                where = Location(sheet=sheet.title, row=number, column=get_column_letter(i + 1))
-                if kind == "f":
+        for i, value in enumerate(cells):
+            if isinstance(value, (Formula, CellError)):
+                where = Location(sheet=title, row=number, column=get_column_letter(i + 1))
+                if isinstance(value, Formula):
                     problems.error(where, _l("Ô chứa công thức (%(formula)s); công thức không được tính. Hãy thay "
                                              "bằng giá trị (Sao chép → Dán đặc biệt → Giá trị).",
-                                             formula=str(cell.value)[:40]))
+                                             formula=value.text[:40]))
                 else:
-                    problems.error(where, _l("Ô chứa lỗi Excel (%(value)s); hãy sửa ô này.", value=cell.value))
-                values.append(None)
-            else:
-                values.append(cell.value)
+                    problems.error(where, _l("Ô chứa lỗi Excel (%(value)s); hãy sửa ô này.", value=value.text))
+                value = None
+            values.append(value)
         yield number, values
 
 
 # --- writing -------------------------------------------------------------------------------
 
+_LITERAL_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
 _HEADER_FILL = PatternFill("solid", fgColor="1F5FAD")
 HELP_LINES = [
@@ -142,6 +145,8 @@ def _write_row(sheet, row: int, values) -> None:
     for column, value in enumerate(values, start=1):
         if value is None:
             continue
+        if isinstance(value, str) and "_x" in value:
+            value = _LITERAL_ESCAPE.sub(r"_x005F_\1", value)  # text that looks like Excel's _xHHHH_ escape
         cell = sheet.cell(row=row, column=column, value=value)
         if isinstance(value, str):
             cell.data_type = "s"  # text that starts with = stays text, never a formula

@@ -8,10 +8,21 @@ import yaml
 from flask_babel import lazy_gettext as _l
 
 from quizapp.services.banks.fields import (
-    FieldError, clean, format_number, parse_difficulty, parse_letters, parse_number, parse_truth,
+    FieldError,
+    clean,
+    format_number,
+    parse_difficulty,
+    parse_letters,
+    parse_number,
+    parse_truth,
     parse_type,
 )
-from quizapp.services.banks.parsed import TRUE_FALSE_OPTIONS, ParsedBank, ParsedQuestion, ParsedTopic
+from quizapp.services.banks.parsed import (
+    TRUE_FALSE_OPTIONS,
+    ParsedBank,
+    ParsedQuestion,
+    ParsedTopic,
+)
 from quizapp.services.banks.problems import Location, Problems
 
 FORMAT_TAG = "quizapp-bank/1"
