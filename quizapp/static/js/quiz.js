@@ -18,7 +18,8 @@
   var d = root.dataset;
   /* Messages come translated from the page (data-t-*). */
   var T = {saved: d.tSaved, saving: d.tSaving, offline: d.tOffline, session: d.tSession, timeUp: d.tTimeUp,
-           unsent: d.tUnsent, fiveMin: d.tFiveMin, oneMin: d.tOneMin, answered: d.tAnswered, flagged: d.tFlagged};
+           unsent: d.tUnsent, fiveMin: d.tFiveMin, oneMin: d.tOneMin, answered: d.tAnswered, flagged: d.tFlagged,
+           progress: d.tProgress};
 
   /* ---- state: per question {seq (highest known), answer, flagged}; pending = not yet acknowledged ---- */
   var questions = {};   // qid -> {el, type, seq, pos}
@@ -73,6 +74,9 @@
     pal.classList.toggle("answered", answered);
     pal.classList.toggle("flagged", flagged);
     pal.querySelector(".pal-state").textContent = (answered ? " " + T.answered : "") + (flagged ? " " + T.flagged : "");
+    var progress = document.getElementById("progress");
+    if (progress) progress.textContent = T.progress.replace("{a}", root.querySelectorAll(".pal.answered").length)
+                                                 .replace("{n}", sections.length);
   }
 
   /* Merge what this phone still holds with what the server has: the higher sequence number wins. */
@@ -86,7 +90,7 @@
     writeAnswer(q, entry.a, entry.f);
   });
   persist();
-  sections.forEach(paint);
+  Object.keys(questions).forEach(function (qid) { paint(questions[qid]); });
 
   /* ---- one question per screen ---- */
   document.documentElement.classList.add("js");
@@ -101,8 +105,10 @@
     var pal = document.getElementById("pal" + target.dataset.pos);
     if (pal) pal.setAttribute("aria-current", "step");
     current = target;
+    if (!focus) return;  // first paint: changing the URL now would make the browser scroll to it
     if (window.history.replaceState) window.history.replaceState(null, "", "#q" + target.dataset.pos);
-    if (focus) { target.querySelector("legend").setAttribute("tabindex", "-1"); target.querySelector("legend").focus(); }
+    target.querySelector("legend").setAttribute("tabindex", "-1");
+    target.querySelector("legend").focus();
   }
   function posFromHash(hash) { var m = /^#q(\d+)$/.exec(hash || ""); return m ? parseInt(m[1], 10) : 1; }
   root.addEventListener("click", function (e) {
