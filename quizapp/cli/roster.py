@@ -1,6 +1,7 @@
 """`quizapp import-roster`: the roster import of the web console, from a terminal."""
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -30,8 +31,9 @@ def register(app) -> None:
     @click.option("--unit", "unit_code", metavar="MÃ_ĐƠN_VỊ",
                   help="Giới hạn việc nhập trong đơn vị này (mặc định: toàn bộ hệ thống).")
     @click.option("--timings", is_flag=True, help="In thời gian của từng bước.")
+    @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON (cho kịch bản tự động).")
     def import_roster(file: Path, dry_run: bool, create_units: bool, deactivate_missing: bool,
-                      unit_code: str | None, timings: bool) -> None:
+                      unit_code: str | None, timings: bool, as_json: bool) -> None:
         """Import a roster FILE (.csv UTF-8 or .xlsx); nothing is written if any row is wrong."""
         scope = None
         if unit_code:
@@ -39,21 +41,26 @@ def register(app) -> None:
             if scope is None:
                 raise click.ClickException(_("Không có đơn vị mã '%(code)s'.", code=unit_code))
         now = now_utc()
-        clock = _Stopwatch(timings)
+        clock = _Stopwatch(timings and not as_json)
         parsed = parse_roster(file.name, file.read_bytes())
-        clock.lap(_("đọc tệp"))
+        clock.lap("parse", _("đọc tệp"))
         plan = plan_roster_import(parsed, RosterOptions(create_units, deactivate_missing, scope),
                                   today=to_local(now).date())
         del parsed  # the plan keeps what it needs; free the raw rows before writing
-        clock.lap(_("kiểm tra và so sánh"))
+        clock.lap("plan", _("kiểm tra và so sánh"))
         if plan.ok and not dry_run:
             apply_roster_plan(plan, None, now)
-            clock.lap(_("ghi"))
+            clock.lap("apply", _("ghi"))
             db.session.commit()
-            clock.lap(_("lưu (commit)"))
+            clock.lap("commit", _("lưu (commit)"))
         else:
             db.session.rollback()
-        echo_report(plan.report, file.name, dry_run, deactivate_missing)
+        if as_json:
+            click.echo(json.dumps({"summary": plan.report.summary(), "applied": plan.report.applied,
+                                   "timings": clock.laps,
+                                   "errors": [str(e) for e in plan.report.errors]}, ensure_ascii=False))
+        else:
+            echo_report(plan.report, file.name, dry_run, deactivate_missing)
         if not plan.ok:
             raise SystemExit(1)
 
@@ -64,9 +71,11 @@ class _Stopwatch:
     def __init__(self, enabled: bool):
         self.enabled = enabled
         self.last = time.perf_counter()
+        self.laps: dict[str, float] = {}
 
-    def lap(self, label: str) -> None:
+    def lap(self, key: str, label: str) -> None:
         now = time.perf_counter()
+        self.laps[key] = round(now - self.last, 3)
         if self.enabled:
             click.echo(_("[thời gian] %(step)s: %(s).2f giây", step=label, s=now - self.last), err=True)
         self.last = now

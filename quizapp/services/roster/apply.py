@@ -11,6 +11,7 @@ from quizapp.services import audit, participation
 from quizapp.services.roster.plan import RosterPlan
 from quizapp.services.roster.report import RosterReport
 from quizapp.services.roster.units import CHUNK, PlannedUnit
+from quizapp.services.roster.validate import KEEP
 from quizapp.services.roster_counts import refresh_roster_counts
 
 BATCH = 5000  # rows per executemany: large enough to be fast, small enough to bound memory
@@ -68,15 +69,34 @@ def _create_units(planned: list[PlannedUnit]) -> None:
         )
 
 
-def _insert_members(rows: list[tuple], now: datetime) -> None:
-    for start in range(0, len(rows), BATCH):
-        db.session.execute(insert(_member), [
-            {"code": code, "full_name": name, "birth_date": birth, "gender": gender, "ethnicity": ethnicity,
-             "phone": phone, "email": email, "is_cadre": cadre, "active": True, "chapter_id": chapter.id,
-             "attributes": attributes, "updated_at": now}
-            for code, name, birth, gender, ethnicity, phone, email, cadre, chapter, attributes
-            in rows[start:start + BATCH]
-        ])
+_INSERTED = ("code", "full_name", "birth_date", "gender", "ethnicity", "phone", "email", "is_cadre", "active",
+             "chapter_id", "attributes", "updated_at")
+
+
+def _insert_members(records: list[tuple], now: datetime) -> None:
+    """New members straight through the driver's executemany: SQLAlchemy's per-row parameter
+    handling would cost more than the database does. Values pass through each column type's
+    own bind processor, so they are stored exactly as the ORM would store them."""
+    connection = db.session.connection()
+    dialect = connection.dialect
+    processors = [_member.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in _INSERTED]
+    marker = {"qmark": "?", "format": "%s", "pyformat": "%s"}[dialect.paramstyle]
+    sql = (f"INSERT INTO {dialect.identifier_preparer.format_table(_member)} ({', '.join(_INSERTED)}) "
+           f"VALUES ({', '.join([marker] * len(_INSERTED))})")
+    serialise = processors[10] or (lambda value: value)
+    empty, stamp = serialise({}), processors[11](now) if processors[11] else now
+    converted = [i for i, p in enumerate(processors[:10]) if p is not None]
+    for start in range(0, len(records), BATCH):
+        batch = []
+        for r in records[start:start + BATCH]:
+            values = [None if v is KEEP else v for v in r[1:9]]
+            values[7] = values[7] is True
+            values += [True, r[9].id, serialise(r[10]) if r[10] else empty, stamp]
+            for i in converted:
+                if values[i] is not None:
+                    values[i] = processors[i](values[i])
+            batch.append(tuple(values))
+        connection.exec_driver_sql(sql, batch)
 
 
 def _update_members(rows: list[dict], now: datetime) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from operator import itemgetter
 from dataclasses import dataclass, field
 
 from flask import current_app, has_app_context
@@ -75,16 +76,32 @@ def parse_roster(filename: str, data: bytes) -> ParsedRoster:
 
 
 def _csv_rows(data: bytes):
-    """Rows of a UTF-8 CSV; the delimiter (comma, semicolon or tab) is read off the first line."""
+    """Rows of a UTF-8 CSV, decoded as they are read; the delimiter (comma, semicolon or tab)
+    is read off the header line."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise RosterFileError(_encoding_message(1))
+    start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    end = data.find(b"\n", start, start + 1_000_000)
     try:
-        content = data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        raise RosterFileError(_encoding_message(data[:err.start].count(b"\n") + 1)) from None
-    first = content.split("\n", 1)[0]
+        first = data[start:end if end >= 0 else start + 1_000_000].decode("utf-8")
+    except UnicodeDecodeError:
+        raise RosterFileError(_encoding_message(1)) from None
     delimiter = max((",", ";", "\t"), key=first.count)
-    return csv.reader(io.StringIO(content, newline=""), delimiter=delimiter)
+    text = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
+    return _decoding(csv.reader(text, delimiter=delimiter), data)
+
+
+def _decoding(reader, data: bytes):
+    """Rows from `reader`; a byte that is not UTF-8 stops the import with its line number."""
+    try:
+        yield from reader
+    except UnicodeDecodeError:
+        try:
+            data.decode("utf-8-sig")
+            line = 1
+        except UnicodeDecodeError as err:
+            line = data[:err.start].count(b"\n") + 1
+        raise RosterFileError(_encoding_message(line)) from None
 
 
 def _encoding_message(line: int) -> str:
@@ -142,39 +159,70 @@ def _read_sheets(parsed: ParsedRoster, sheets) -> None:
             parsed.rows[i] = (sheet, number, values + (None,) * (width - len(values)))
 
 
+# Columns with few distinct values: their cells are shared between rows to save memory.
+_SHARED = {C.GENDER, C.ETHNICITY, C.IS_CADRE, C.CHAPTER, C.CHAPTER_CODE, C.PROVINCE, C.DISTRICT, C.GRASSROOTS}
+
+
 def _read_sheet(parsed: ParsedRoster, title, rows, max_rows: int):
     """Read one sheet; returns its column layout, or None when it has no header row."""
     rows = iter(rows)
-    positions: list[tuple[int, int]] | None = None  # (cell index, index in parsed.columns)
     seen_content = False
-    number = 0
+    positions = None
     for number, cells in enumerate(rows, start=1):
-        cells = ["" if c is None else c for c in cells[:MAX_COLUMNS]]
-        if positions is None:
-            if any(str(c).strip() for c in cells):
-                seen_content = True
-            if number > HEADER_SEARCH_ROWS:
-                break
-            texts = [str(c).strip() for c in cells]
-            if C.is_header_row(texts):
-                positions = _map_header(parsed, title, number, texts)
-                if positions is None:
-                    return None
-            continue
-        if not any(c != "" and (not isinstance(c, str) or c.strip()) for c in cells):
+        texts = ["" if c is None else str(c).strip() for c in cells[:MAX_COLUMNS]]
+        if any(texts):
+            seen_content = True
+        if number > HEADER_SEARCH_ROWS:
+            break
+        if C.is_header_row(texts):
+            positions = _map_header(parsed, title, number, texts)
+            if positions is None:
+                return None
+            _read_rows(parsed, title, rows, number, positions, max_rows)
+            return positions
+    if seen_content and title is not None:
+        parsed.warnings.append(RosterIssue(None, None, _(
+            "Bỏ qua trang tính vì không thấy dòng tiêu đề (cần cột 'Mã đoàn viên' và 'Họ và tên')."), sheet=title))
+    return None
+
+
+def _read_rows(parsed: ParsedRoster, title, rows, header_number: int, positions, max_rows: int) -> None:
+    """The data rows below a header, as tuples in `parsed.columns` order (the hot loop of big files)."""
+    width = len(parsed.columns)
+    cell_of = [None] * width  # cell index of each known column in this sheet
+    for cell_index, column_index in positions:
+        cell_of[column_index] = cell_index
+    present = [i for i in cell_of if i is not None]
+    straight = len(present) == width  # the sheet has every column known so far
+    take = itemgetter(*present) if len(present) > 1 else (lambda cells, i=present[0]: (cells[i],))
+    need = max(present) + 1
+    shared = [k for k, c in enumerate(parsed.columns) if c in _SHARED or c.startswith("attr:")]
+    pool: dict = {}
+    out = parsed.rows
+    for number, cells in enumerate(rows, start=header_number + 1):
+        if cells.__class__ is not list:  # xlsx: typed cells, None for empty
+            cells = ["" if c is None else c for c in cells]
+            if not any(c != "" and (c.__class__ is not str or c.strip()) for c in cells):
+                continue
+        elif not "".join(cells).strip():
             continue  # blank lines between blocks
-        if len(parsed.rows) >= max_rows:
+        if len(out) >= max_rows:
             raise RosterFileError(_("Tệp có hơn %(n)d dòng; hãy chia danh sách theo từng huyện đoàn.", n=max_rows))
-        values = [None] * len(parsed.columns)
-        for cell_index, column_index in positions:
-            values[column_index] = cells[cell_index] if cell_index < len(cells) else ""
-        parsed.rows.append((title, number, tuple(values)))
-    if positions is None:
-        if seen_content and title is not None:
-            parsed.warnings.append(RosterIssue(None, None, _(
-                "Bỏ qua trang tính vì không thấy dòng tiêu đề (cần cột 'Mã đoàn viên' và 'Họ và tên')."), sheet=title))
-        return None
-    return positions
+        if len(cells) < need:
+            cells = list(cells) + [""] * (need - len(cells))
+        picked = take(cells)
+        if straight:
+            values = list(picked)
+        else:
+            values = [None] * width
+            for k, cell_index in enumerate(cell_of):
+                if cell_index is not None:
+                    values[k] = cells[cell_index]
+        for k in shared:
+            value = values[k]
+            if value is not None:
+                values[k] = pool.setdefault(value, value)
+        out.append((title, number, tuple(values)))
 
 
 def _map_header(parsed: ParsedRoster, title, number: int, texts: list[str]):

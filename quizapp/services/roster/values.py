@@ -22,6 +22,7 @@ _FALSE = {"", "0", "khong", "k", "ko", "no", "n", "false", "-"}
 _GENDERS = {"nam": "nam", "male": "nam", "m": "nam", "trai": "nam",
             "nu": "nu", "female": "nu", "f": "nu", "gai": "nu",
             "khac": "khac", "other": "khac"}
+_SPACE = re.compile(r"\s")
 _DATE_SEPARATORS = re.compile(r"[/.\-]")
 _PHONE_NOISE = re.compile(r"[\s.\-()]")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -33,6 +34,8 @@ class CellError(ValueError):
 
 def text(value) -> str:
     """A cell as text: NFC, outer spaces trimmed; whole numbers without '.0'."""
+    if value.__class__ is str:
+        return unicodedata.normalize("NFC", value).strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -49,7 +52,7 @@ def member_code(value) -> str:
     code = text(value)
     if not code:
         raise CellError(_("Thiếu mã đoàn viên."))
-    if any(c.isspace() for c in code):
+    if _SPACE.search(code):
         raise CellError(_("Mã đoàn viên '%(code)s' có dấu cách; mã dùng để đăng nhập nên phải liền nhau.", code=code))
     if len(code) > MAX_CODE:
         raise CellError(_("Mã đoàn viên dài quá %(n)d ký tự.", n=MAX_CODE))
