@@ -410,9 +410,11 @@ def write_gift(bank: ParsedBank) -> bytes:
     out = ["// quizapp-bank/1 (GIFT)"]
     if bank.slug:
         out.append(f"// @slug: {bank.slug}")
-    out += [f"// @title: {_meta_value(bank.title)}",
-            f"// @description: {_meta_value(bank.description)}",
-            f"// @multiple-scoring: {bank.multiple_scoring}", ""]
+    if bank.title:
+        out.append(f"// @title: {_meta_value(bank.title)}")
+    if bank.description:
+        out.append(f"// @description: {_meta_value(bank.description)}")
+    out += [f"// @multiple-scoring: {bank.multiple_scoring}", ""]
     for topic in bank.topics:
         out += [f"$CATEGORY: $course$/top/{topic.title}", ""]
         for q in topic.questions:
@@ -437,11 +439,16 @@ def _question_lines(q: ParsedQuestion) -> list[str]:
     if stem.startswith("[") or (not head and stem.startswith(("//", "$"))):
         stem = "[markdown]" + stem
     general = f"####{escape(q.explanation)}" if q.explanation else ""
-    lines.append(f"{head}{stem}{{{_block(q)}{general}}}")
+    if q.qtype in ("single", "multiple"):  # one answer per line, as people write GIFT by hand
+        lines.append(f"{head}{stem}{{")
+        lines += [f"\t{answer}" for answer in _block(q)] + ([f"\t{general}"] if general else []) + ["}"]
+    else:
+        lines.append(f"{head}{stem}{{{_block(q)}{general}}}")
     return lines
 
 
-def _block(q: ParsedQuestion) -> str:
+def _block(q: ParsedQuestion):
+    """The answer block: a list of answer lines for choices, else one string."""
     feedback = q.option_feedback or [""] * len(q.options)
     correct = q.answer.get("correct", [])
     if q.qtype in ("single", "multiple"):
@@ -453,7 +460,7 @@ def _block(q: ParsedQuestion) -> str:
             else:
                 text = _answer_text(option, mark="~", weight=weight if i in correct else "-100")
             parts.append(text + (f"#{escape(feedback[i])}" if feedback[i] else ""))
-        return " ".join(parts)
+        return parts
     if q.qtype == "true_false":
         truth = correct == [0]
         right, wrong = (feedback[0], feedback[1]) if truth else (feedback[1], feedback[0])
