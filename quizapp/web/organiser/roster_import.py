@@ -18,7 +18,7 @@ from quizapp.models import Unit
 from quizapp.policy import Action
 from quizapp.services import roster as roster_service
 from quizapp.web.organiser import uploads
-from quizapp.web.organiser.common import now, unit_choices, user
+from quizapp.web.organiser.common import now, unit_choices, unit_or_404, user
 from quizapp.web.organiser.fields import ChoiceField
 from quizapp.web.organiser.views import bp
 
@@ -47,9 +47,9 @@ def roster_upload():
     _require_roster_manager()
     form = RosterUploadForm()
     form.unit.choices = unit_choices(Action.MANAGE_ROSTER)
-    if request.method == "GET":
-        wanted = request.args.get("unit", type=int)
-        form.unit.data = wanted if wanted in form.unit.values else None
+    if request.method == "GET" and (wanted := request.args.get("unit", type=int)) is not None:
+        policy.require(user(), Action.MANAGE_ROSTER, unit_or_404(wanted))
+        form.unit.data = wanted
     if form.validate_on_submit():
         unit = db.session.get(Unit, form.unit.data)
         policy.require(user(), Action.MANAGE_ROSTER, unit)
