@@ -7,7 +7,7 @@ from openpyxl import load_workbook
 
 from quizapp.extensions import db
 from quizapp.services import audit
-from tests.organiser_kit import NOW, console, outside, text_of  # noqa: F401
+from tests.organiser_kit import NOW, audit_actions, console, outside, text_of  # noqa: F401
 
 
 def test_member_without_grants_is_refused(roles, login, console):
@@ -92,3 +92,14 @@ def test_audit_export_outside_scope_is_refused(roles, outside, login, console):
     reply = login(roles["users"]["organiser"]).get(f"/org/audit/export.csv?unit={outside['province'].id}")
     assert reply.status_code == 403
     assert b"quiz.create" not in reply.get_data()
+
+
+@pytest.mark.parametrize("url", ["/org/quizzes/new", "/org/banks/upload", "/org/roster/upload", "/org/people",
+                                 "/org/members/1/active"])
+def test_posts_without_the_csrf_token_are_refused(roles, login, console, app, url):
+    app.config["WTF_CSRF_ENABLED"] = True
+    reply = login(roles["users"]["organiser"]).post(url, data={"confirm": "1", "title": "x"})
+    assert reply.status_code == 400
+    assert "Phiên làm việc của trang này đã hết hạn" in text_of(reply)  # CSRFProtect, before the view
+    assert audit_actions() == []
+    assert roles["member"].active
