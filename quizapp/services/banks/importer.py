@@ -54,7 +54,7 @@ def import_bank(parsed: ParsedBank, *, slug: str | None = None, imported_by=None
         raise BankImportError(_l("Tệp còn %(count)s lỗi nên chưa nhập gì; hãy sửa rồi tải lên lại.",
                                  count=len(parsed.errors)), parsed.errors)
     slug = choose_slug(parsed, slug)
-    title = parsed.title or os.path.splitext(parsed.filename)[0] or slug
+    title = (parsed.title or os.path.splitext(parsed.filename)[0] or slug)[:255]
     # The row lock makes two concurrent imports of one slug take turns (PostgreSQL).
     bank = db.session.scalar(select(Bank).where(Bank.slug == slug).with_for_update())
     latest = None

@@ -97,7 +97,7 @@ def load_bank_file(filename: str, data: bytes) -> ParsedBank:
     else:
         if bank.topics or not problems.errors:  # a file that did not parse has nothing more to check
             validate_bank(bank, problems)
-    bank.filename = os.path.basename(filename or "")
+    bank.filename = re.sub(r"[\x00-\x1f\x7f]", "", os.path.basename(filename or ""))[:255]
     bank.source_format = fmt
     bank.errors = sorted(problems.errors, key=lambda p: p.location.sort_key())
     bank.warnings = sorted(problems.warnings, key=lambda p: p.location.sort_key())
