@@ -122,7 +122,7 @@ def test_preview_shows_the_questions_as_members_see_them_without_the_key(roles, 
     client = login(roles["users"]["organiser"])
     page = text_of(client.get(f"/org/quizzes/{quiz.id}/preview"))
     assert "Thủ đô của Việt Nam là thành phố nào?" in page and "Chọn <strong>các</strong> số chẵn." in page
-    assert "BÍ MẬT" not in page and "option correct" not in page
+    assert "BÍ MẬT" not in page and "is-key" not in page
     assert "BÍ MẬT" in text_of(client.get(f"/org/quizzes/{quiz.id}/preview?key=1"))
 
 
@@ -198,3 +198,18 @@ def test_a_district_organiser_cannot_adjust_a_province_quiz(roles, make, login, 
     assert client.post(f"/org/quizzes/{quiz.id}/attempts/{attempt.id}/reopen", data={"minutes": "10"}).status_code == 403
     db.session.expire_all()
     assert db.session.get(type(attempt), attempt.id).state == "finished"
+
+
+def test_after_the_first_attempt_the_audience_and_bank_cannot_change(roles, make, login, console):
+    quiz = make_quiz(make, roles["tree"]["mai_son"])
+    _finished_attempt(quiz, roles["member"])
+    other_bank = make.bank(slug="khac")
+    db.session.commit()
+    client = login(roles["users"]["organiser"])
+    page = text_of(client.get(f"/org/quizzes/{quiz.id}/edit"))
+    assert "Bộ câu hỏi khac" not in page and "Huyện đoàn Mộc Châu" not in page
+    reply = client.post(f"/org/quizzes/{quiz.id}/edit", data=_form(other_bank, roles["tree"]["moc_chau"]))
+    errors = errors_of(reply)
+    assert "Đã có người làm bài: không được đổi đơn vị dự thi." in errors
+    assert "Đã có người làm bài: chỉ được chuyển sang phiên bản khác của cùng ngân hàng." in errors
+    assert _quizzes()[0].audience_unit_id == roles["tree"]["mai_son"].id

@@ -66,7 +66,11 @@ def _prepare(form: QuizForm, quiz: Quiz | None = None) -> None:
     form.bank_version.choices = _version_choices(quiz.bank_version if quiz else None, same_bank=started)
     form.audience.choices = unit_choices(Action.MANAGE_QUIZZES)
     if started:
+        # The service refuses these changes once members have started; say so at the field.
         form.audience.choices = [(quiz.audience_unit_id, quiz.audience_unit.name)]
+        form.audience.invalid_message = _("Đã có người làm bài: không được đổi đơn vị dự thi.")
+        form.bank_version.invalid_message = _("Đã có người làm bài: chỉ được chuyển sang phiên bản khác "
+                                              "của cùng ngân hàng.")
     if quiz is not None and quiz.bank_version_id not in form.bank_version.values:
         # The quiz may use a bank the editor can no longer list; keep it selectable.
         form.bank_version.choices = [(quiz.bank_version_id, quiz.bank_version.bank.title), *form.bank_version.choices]
