@@ -53,6 +53,8 @@ class Attempt(db.Model):
     __table_args__ = (
         UniqueConstraint("quiz_id", "member_id", "number", name="uq_attempt_number"),
         Index("ix_attempt_quiz_state", "quiz_id", "state"),
+        # a report finds its quiz's overdue attempts without walking the deadline index
+        Index("ix_attempt_quiz_state_deadline", "quiz_id", "state", "deadline"),
     )
 
     @property

@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 from quizapp.services.reports.trend import Trend, TrendStatus
 
 WIDTH, HEIGHT = 360, 220
-LEFT, RIGHT, TOP, BOTTOM = 34, 12, 12, 34
+LEFT, RIGHT, TOP, BOTTOM = 36, 12, 12, 36
 DATA = "#0b4ea2"
 TARGET = "#b3261e"
 PROJECTION = "#555555"
@@ -77,7 +77,7 @@ def trend_chart(t: Trend, title: str) -> Markup:
         return TOP + plot_h * (1 - min(max(rate, 0.0), 100.0) / 100)
 
     out = [f'<svg class="chart chart-trend" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-           f'aria-labelledby="{uid}-t {uid}-d" xmlns="http://www.w3.org/2000/svg" font-size="11" '
+           f'aria-labelledby="{uid}-t {uid}-d" xmlns="http://www.w3.org/2000/svg" font-size="12" '
            f'font-family="system-ui, sans-serif">',
            f'<title id="{uid}-t">{escape(title)}</title>', f'<desc id="{uid}-d">{escape(_describe(t))}</desc>']
     for rate in (0, 25, 50, 75, 100):
@@ -101,7 +101,12 @@ def trend_chart(t: Trend, title: str) -> Markup:
             out.append(_projection(t, last_data, end, x, y))
     labels = {first: "start", end: "end"}
     if t.target_date and first < t.target_date < end:
-        labels[t.target_date] = "middle"
+        # the deadline matters more than the chart's last day when their labels would touch
+        if x(end) - x(t.target_date) < 44:
+            del labels[end]
+            labels[t.target_date] = "end"
+        else:
+            labels[t.target_date] = "middle"
     for day, anchor in labels.items():
         out.append(f'<text x="{x(day):.1f}" y="{TOP + plot_h + 14}" text-anchor="{anchor}" fill="#333">'
                    f'{_fmt_day(day)}</text>')

@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from quizapp.clock import to_local
@@ -33,42 +33,63 @@ def _insert(table):
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
+_UPSERTS: dict[tuple, object] = {}
+
+
+def _upsert_statement(model, keys: tuple, columns: tuple, add: tuple, latest: tuple, assign: tuple):
+    """A cached textual upsert; SQLite and PostgreSQL share the ON CONFLICT … excluded syntax.
+
+    Text with typed parameters, built once: at finalisation, statement construction and
+    compilation cost more than the few indexed writes themselves.
+    """
+    cache_key = (model.__tablename__, keys, columns, add, latest, assign)
+    stmt = _UPSERTS.get(cache_key)
+    if stmt is None:
+        table = model.__table__
+        name = f'"{table.name}"'
+        sets = [f'"{c}" = {name}."{c}" + excluded."{c}"' for c in add]
+        sets += [f'"{c}" = excluded."{c}"' for c in assign]
+        # keep the newer timestamp; NULL-safe on both databases
+        sets += [f'"{c}" = CASE WHEN {name}."{c}" IS NULL OR excluded."{c}" > {name}."{c}" '
+                 f'THEN excluded."{c}" ELSE {name}."{c}" END' for c in latest]
+        sql = (f"INSERT INTO {name} ({', '.join(f'{chr(34)}{c}{chr(34)}' for c in columns)}) "
+               f"VALUES ({', '.join(':' + c for c in columns)}) "
+               f"ON CONFLICT ({', '.join(f'{chr(34)}{c}{chr(34)}' for c in keys)}) DO UPDATE SET {', '.join(sets)}")
+        stmt = text(sql).bindparams(*(bindparam(c, type_=table.c[c].type) for c in columns))
+        _UPSERTS[cache_key] = stmt
+    return stmt
+
+
 def _upsert_many(model, keys: list[str], rows: list[dict], add: tuple[str, ...],
                  latest: tuple[str, ...] = (), assign: tuple[str, ...] = ()) -> None:
-    """One multi-row atomic upsert: add `add` columns, keep the newest `latest`, overwrite `assign`."""
+    """Atomic upserts of rows sharing their columns: add `add` columns, keep the newest `latest`,
+    overwrite `assign`. Callers pass rows in key order so concurrent writers lock alike."""
     if not rows:
         return
-    table = model.__table__
-    stmt = _insert(table).values(rows)
-    set_ = {col: table.c[col] + stmt.excluded[col] for col in add}
-    set_.update({col: stmt.excluded[col] for col in assign})
-    for col in latest:
-        # keep the newer timestamp; NULL-safe on both databases
-        set_[col] = db.case(
-            (table.c[col].is_(None), stmt.excluded[col]),
-            (stmt.excluded[col] > table.c[col], stmt.excluded[col]),
-            else_=table.c[col],
-        )
-    db.session.execute(stmt.on_conflict_do_update(index_elements=keys, set_=set_))
+    stmt = _upsert_statement(model, tuple(keys), tuple(rows[0]), tuple(add), tuple(latest), tuple(assign))
+    db.session.execute(stmt, rows if len(rows) > 1 else rows[0])
 
 
-def _bump(model, keys: dict, increments: dict, latest: dict | None = None, assign: dict | None = None) -> None:
-    """Atomic upsert of one row (see `_upsert_many`)."""
-    row = {**keys, **increments, **(latest or {}), **(assign or {})}
+def _bump(model, keys: dict, increments: dict, latest: dict | None = None, assign: dict | None = None,
+          insert_only: dict | None = None) -> None:
+    """Atomic upsert of one row (see `_upsert_many`); `insert_only` values are for a new row."""
+    row = {**keys, **increments, **(latest or {}), **(assign or {}), **(insert_only or {})}
     _upsert_many(model, list(keys), [row], tuple(increments), tuple(latest or ()), tuple(assign or ()))
 
 
+_PATH = select(Unit.path).where(Unit.id == bindparam("unit_id"))
+_DIMS = (select(UnitRosterGroup.dimension).distinct()
+         .where(UnitRosterGroup.unit_id == bindparam("root_id"), UnitRosterGroup.dimension.startswith(ATTR_PREFIX)))
+
+
 def _path_ids(chapter_id: int) -> list[int]:
-    path = db.session.scalar(select(Unit.path).where(Unit.id == chapter_id))
+    path = db.session.scalar(_PATH, {"unit_id": chapter_id})
     return [int(p) for p in path.strip("/").split("/")]
 
 
 def attribute_dims(root_id: int) -> list[str]:
     """Custom-attribute dimensions broken down in the tree under `root_id` (set by the roster refresh)."""
-    return list(db.session.scalars(
-        select(UnitRosterGroup.dimension).distinct()
-        .where(UnitRosterGroup.unit_id == root_id, UnitRosterGroup.dimension.startswith(ATTR_PREFIX))
-    ))
+    return list(db.session.scalars(_DIMS, {"root_id": root_id}))
 
 
 def labels_for(member: Member, path_ids: list[int]) -> list[list[str]]:
@@ -133,7 +154,8 @@ def record_start(attempt: Attempt, now: datetime) -> None:
     """Count a started attempt (shows the member as 'in progress' in reports)."""
     member = attempt.member
     _bump(Participation, {"quiz_id": attempt.quiz_id, "member_id": member.id},
-          {"attempts_started": 1}, {"last_activity_at": now}, {"chapter_id": member.chapter_id})
+          {"attempts_started": 1}, {"last_activity_at": now}, {"chapter_id": member.chapter_id},
+          {"attempts_finished": 0, "passed": False})
 
 
 def _graded(quiz: Quiz, finished: list) -> float | None:

@@ -50,7 +50,8 @@ class Breakdown:
 
 def _ordered(rows: list[GroupRow]) -> list[GroupRow]:
     # biggest groups first, the unknown group last
-    return sorted(rows, key=lambda r: (r.label == str(UNKNOWN), -r.members, fold_vietnamese(r.label)))
+    unknown = str(UNKNOWN)
+    return sorted(rows, key=lambda r: (r.label == unknown, -r.members, fold_vietnamese(r.label)))
 
 
 def breakdowns(quiz: Quiz, unit: Unit, totals: UnitRow) -> list[Breakdown]:

@@ -316,13 +316,20 @@ def finalise_overdue_in(quiz: Quiz, unit: Unit, now: datetime, limit: int = 500)
     if population is None:
         return 0
     cutoff = now - timedelta(seconds=attempts.grace_seconds())
-    stmt = (
-        select(Attempt)
-        .join(Member, Member.id == Attempt.member_id)
-        .join(Unit, Unit.id == Member.chapter_id)
-        .where(Attempt.quiz_id == quiz.id, Attempt.state == AttemptState.IN_PROGRESS,
-               Attempt.deadline < cutoff, population.subtree_filter())
-        .order_by(Attempt.deadline, Attempt.id)
-        .limit(limit)
-    )
-    return attempts.finalise_overdue(stmt, now)
+    # Two small reads instead of one join: the planners then always start from the few
+    # overdue attempts (quiz, state, deadline index) rather than from the subtree.
+    overdue = db.session.execute(
+        select(Attempt.id, Attempt.member_id)
+        .where(Attempt.quiz_id == quiz.id, Attempt.state == AttemptState.IN_PROGRESS, Attempt.deadline < cutoff)
+        .order_by(Attempt.deadline, Attempt.id).limit(limit * 4)
+    ).all()
+    if not overdue:
+        return 0
+    inside = set(db.session.scalars(
+        select(Member.id).join(Unit, Unit.id == Member.chapter_id)
+        .where(Member.id.in_({m for _, m in overdue}), population.subtree_filter())
+    ))
+    ids = [a for a, m in overdue if m in inside][:limit]
+    if not ids:
+        return 0
+    return attempts.finalise_overdue(select(Attempt).where(Attempt.id.in_(ids)).order_by(Attempt.id), now)
