@@ -108,8 +108,9 @@ def crumbs(unit: Unit | None, action: Action, endpoint_url) -> list[dict]:
     if unit is None:
         return []
     chain = [*unit.ancestors(), unit]
-    return [{"name": u.name, "url": endpoint_url(u) if u is not unit else None}
-            for u in chain if policy.can(user(), action, u)]
+    links = [{"name": u.name, "url": endpoint_url(u) if u is not unit else None}
+             for u in chain if policy.can(user(), action, u)]
+    return links if len(links) > 1 else []  # a lone crumb only repeats the heading
 
 
 def optional_url(endpoint: str, **values) -> str | None:
