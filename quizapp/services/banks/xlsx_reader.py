@@ -183,56 +183,58 @@ class Workbook:
     def rows(self, path: str, max_columns: int):
         """Yield (row number, values) for every row element of a sheet, streaming."""
         done: list[tuple[int, list]] = []
-        state = {"row": 0, "values": None, "col": -1, "type": None, "style": 0, "parts": [],
-                 "capture": False, "formula": None, "in_is": False, "skip": 0}
         strings, date_styles = self.strings, self.date_styles
         epoch = CALENDAR_MAC_1904 if self.date1904 else CALENDAR_WINDOWS_1900
+        # Plain closure variables: these handlers run for every element of a large sheet.
+        number, values, col, kind, style = 0, [], -1, "n", 0
+        parts: list[str] = []
+        capture, formula, in_is, skip = False, None, False, 0
 
         def start(name, attrs):
-            local = _local(name)
+            nonlocal number, values, col, kind, style, parts, capture, formula, in_is, skip
+            local = _LOCAL_NAMES.get(name) or _local(name)
             if local == "c":
                 ref = _CELL_REF.match(attrs.get("r", ""))
-                state["col"] = _column_index(ref.group(1)) if ref else state["col"] + 1
-                state["type"] = attrs.get("t", "n")
-                state["style"] = int(attrs.get("s", "0") or 0)
-                state["parts"], state["formula"], state["capture"] = [], None, False
+                col = _column_index(ref.group(1)) if ref else col + 1
+                kind = attrs.get("t", "n")
+                style = int(attrs.get("s") or 0)
+                parts, formula, capture = [], None, False
+            elif local == "v":
+                capture = True
+            elif local == "t":
+                capture = in_is and not skip
             elif local == "row":
-                state["row"] = int(attrs.get("r") or state["row"] + 1)
-                state["values"], state["col"] = [], -1
-            elif local == "v" or (local == "t" and state["in_is"] and not state["skip"]):
-                state["capture"] = True
-            elif local == "f":
-                state["formula"] = []
-                state["capture"] = True
+                number = int(attrs.get("r") or number + 1)
+                values, col = [], -1
             elif local == "is":
-                state["in_is"] = True
+                in_is = True
+            elif local == "f":
+                formula, capture = [], True
             elif local == "rPh":
-                state["skip"] += 1
+                skip += 1
 
         def end(name):
-            local = _local(name)
-            if local in ("v", "t"):
-                state["capture"] = False
-            elif local == "f":
-                state["formula"], state["parts"] = "".join(state["parts"]), []
-                state["capture"] = False
-            elif local == "is":
-                state["in_is"] = False
-            elif local == "rPh":
-                state["skip"] -= 1
-            elif local == "c":
-                col = state["col"]
+            nonlocal capture, formula, parts, in_is, skip
+            local = _LOCAL_NAMES.get(name) or _local(name)
+            if local == "c":
                 if col < max_columns:
-                    values = state["values"]
                     if len(values) <= col:
                         values.extend([None] * (col + 1 - len(values)))
-                    values[col] = self._value(state, strings, date_styles, epoch)
+                    values[col] = _value("".join(parts), kind, style, formula, strings, date_styles, epoch)
+            elif local in ("v", "t"):
+                capture = False
             elif local == "row":
-                done.append((state["row"], state["values"]))
+                done.append((number, values))
+            elif local == "f":
+                formula, parts, capture = "".join(parts), [], False
+            elif local == "is":
+                in_is = False
+            elif local == "rPh":
+                skip -= 1
 
         def text(data):
-            if state["capture"]:
-                state["parts"].append(data)
+            if capture:
+                parts.append(data)
 
         parser = _parser()
         parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = start, end, text
@@ -244,25 +246,24 @@ class Workbook:
         parser.Parse(b"", True)
         yield from done
 
-    @staticmethod
-    def _value(state, strings, date_styles, epoch):
-        if state["formula"] is not None:
-            return Formula("=" + state["formula"])
-        raw = "".join(state["parts"])
-        kind = state["type"]
-        if kind == "s":
-            return strings[int(raw)] if raw else None
-        if kind in ("inlineStr", "str"):
-            return _unescape(raw)
-        if raw == "":
-            return None
-        if kind == "b":
-            return raw in ("1", "true")
-        if kind == "e":
-            return CellError(raw)
-        if kind == "d":
-            return datetime.datetime.fromisoformat(raw)
-        number = float(raw)
-        if state["style"] in date_styles:
-            return from_excel(number, epoch)
-        return int(number) if number.is_integer() and "." not in raw and "E" not in raw.upper() else number
+
+def _value(raw: str, kind: str, style: int, formula, strings, date_styles, epoch):
+    """One cell's value from its raw text, type attribute and style."""
+    if formula is not None:
+        return Formula("=" + formula)
+    if kind == "s":
+        return strings[int(raw)] if raw else None
+    if kind in ("inlineStr", "str"):
+        return _unescape(raw)
+    if raw == "":
+        return None
+    if kind == "b":
+        return raw in ("1", "true")
+    if kind == "e":
+        return CellError(raw)
+    if kind == "d":
+        return datetime.datetime.fromisoformat(raw)
+    number = float(raw)
+    if style in date_styles:
+        return from_excel(number, epoch)
+    return int(number) if number.is_integer() and "." not in raw and "E" not in raw.upper() else number
