@@ -31,7 +31,7 @@ def clean(text) -> str:
 
 
 @functools.lru_cache(maxsize=4096)
-def _key(text: str) -> str:
+def name_key(text: str) -> str:
     """A forgiving key for names typed by people: no diacritics, no punctuation, lower case."""
     return " ".join(re.sub(r"[^0-9a-z]+", " ", fold_vietnamese(text)).split())
 
@@ -62,7 +62,7 @@ TYPE_HINT = "một đáp án, nhiều đáp án, đúng sai, trả lời ngắn,
 
 def parse_type(raw) -> str:
     """A question type from its name in Vietnamese or English."""
-    name = TYPE_NAMES.get(_key(str(raw)))
+    name = TYPE_NAMES.get(name_key(str(raw)))
     if name is None:
         raise FieldError(_l("Loại câu hỏi «%(value)s» không hợp lệ; dùng một trong: %(choices)s.",
                             value=clean(raw), choices=TYPE_HINT))
@@ -73,7 +73,7 @@ def parse_difficulty(raw) -> str | None:
     """easy/medium/hard from English or Vietnamese (dễ, trung bình, khó); empty means none."""
     if raw is None or clean(raw) == "":
         return None
-    name = DIFFICULTY_NAMES.get(_key(str(raw)))
+    name = DIFFICULTY_NAMES.get(name_key(str(raw)))
     if name is None:
         raise FieldError(_l("Độ khó «%(value)s» không hợp lệ; dùng dễ, trung bình hoặc khó "
                             "(easy, medium, hard).", value=clean(raw)))
@@ -84,7 +84,7 @@ def parse_truth(raw) -> bool:
     """True/false from Đúng/Sai, true/false, T/F (and A/B for the two options)."""
     if isinstance(raw, bool):
         return raw
-    key = _key(str(raw))
+    key = name_key(str(raw))
     if key in _TRUE:
         return True
     if key in _FALSE:

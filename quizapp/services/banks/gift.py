@@ -115,7 +115,7 @@ def parse_gift(text: str, problems: Problems) -> ParsedBank:
         if found:
             key, value = found.group(1).lower().replace("_", "-"), unescape(found.group(2))
             if key in BANK_KEYS:
-                _bank_meta(bank, key, clean(value), number, problems)
+                _bank_meta(bank, key, clean(value))
             elif key in QUESTION_KEYS:
                 meta[key] = (number, value)
             else:
@@ -139,7 +139,7 @@ def parse_gift(text: str, problems: Problems) -> ParsedBank:
     return bank
 
 
-def _bank_meta(bank, key, value, line, problems):
+def _bank_meta(bank, key, value):
     if key == "slug":
         bank.slug = value or None
     elif key == "title":

@@ -11,9 +11,11 @@ from quizapp.services.banks import limits
 from quizapp.services.banks.fields import (
     LETTERS,
     FieldError,
-    _key,
     clean,
     format_number,
+    letters,
+    name_key,
+    numeric_text,
     parse_difficulty,
     parse_letters,
     parse_numeric_text,
@@ -46,7 +48,7 @@ HEADERS = {
     "tags": ("Nhãn", ["the", "tags", "tag"]),
     "ignore_diacritics": ("Không phân biệt dấu", ["bo qua dau", "ignore diacritics"]),
 }
-COLUMN_NAMES = {_key(main): name for name, (main, _) in HEADERS.items()}
+COLUMN_NAMES = {name_key(main): name for name, (main, _) in HEADERS.items()}
 COLUMN_NAMES.update({alias: name for name, (_, aliases) in HEADERS.items() for alias in aliases})
 _OPTION = re.compile(r"^(?:phuong an |lua chon |option |dap an |choice )?([a-z])$")
 _FEEDBACK = re.compile(r"^(?:phan hoi|feedback) ([a-z])$")
@@ -83,7 +85,7 @@ def cell_text(value) -> str:
 
 def header_field(text: str) -> str | None:
     """The field a header names: 'topic', 'option:0', 'feedback:1', … or None."""
-    key = _key(text)
+    key = name_key(text)
     if key in COLUMN_NAMES:
         return COLUMN_NAMES[key]
     if found := _OPTION.match(key):
@@ -98,12 +100,12 @@ def parse_info(rows, sheet: str, bank: ParsedBank, problems: Problems) -> None:
     for number, cells in rows:
         if not cells or not cell_text(cells[0]):
             continue
-        field = INFO_KEYS.get(_key(cell_text(cells[0])))
+        field = INFO_KEYS.get(name_key(cell_text(cells[0])))
         value = cell_text(cells[1]) if len(cells) > 1 else ""
         if field is None or not value:
             continue
         if field == "multiple_scoring":
-            bank.multiple_scoring = _SCORING_NAMES.get(_key(value), value)
+            bank.multiple_scoring = _SCORING_NAMES.get(name_key(value), value)
         elif field == "slug":
             bank.slug = value
         else:
@@ -280,8 +282,6 @@ def _header_label(field: str) -> str:
 
 
 def _value(q: ParsedQuestion, topic: ParsedTopic, field: str):
-    from quizapp.services.banks.fields import letters, numeric_text
-
     if field.startswith("option:"):
         i = int(field[7:])
         return q.options[i] if q.qtype in ("single", "multiple") and i < len(q.options) else None

@@ -83,7 +83,6 @@ def _check_text(problems, loc, text, label, max_chars, *, one_line=False, requir
 
 def validate_question(q: ParsedQuestion, problems: Problems) -> None:
     """Check one question and normalise its key (sorted indexes, plain numbers)."""
-    loc = q.location
     _check_text(problems, q.where("stem"), q.stem, _l("Nội dung câu hỏi"), limits.MAX_STEM_CHARS,
                 required=True)
     _check_text(problems, q.where("title"), q.title, _l("Tiêu đề câu hỏi"), limits.MAX_TITLE_CHARS,
@@ -114,7 +113,7 @@ def validate_question(q: ParsedQuestion, problems: Problems) -> None:
     elif q.qtype == "short":
         _check_short(q, problems)
     else:
-        _check_numeric(q, problems, loc)
+        _check_numeric(q, problems)
 
 
 def _check_points(q, problems):
@@ -213,7 +212,7 @@ def _number(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def _check_numeric(q, problems, loc):
+def _check_numeric(q, problems):
     if q.options:
         problems.error(q.where("options"), _l("Câu trả lời số không có phương án."))
     answer = q.answer

@@ -12,7 +12,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from quizapp.services.banks import limits
-from quizapp.services.banks.fields import _key
+from quizapp.services.banks.fields import name_key
 from quizapp.services.banks.parsed import ParsedBank
 from quizapp.services.banks.problems import BankFileError, Location, Problems
 from quizapp.services.banks.spreadsheet import (
@@ -65,7 +65,7 @@ def parse_xlsx(data: bytes, problems: Problems) -> ParsedBank:
             workbook = Workbook(archive)
             questions_sheet = None
             for title, path in workbook.sheets:
-                kind = _key(title)
+                kind = name_key(title)
                 if kind in _HELP_NAMES or path not in archive.namelist():
                     continue
                 if kind in _INFO_NAMES:
