@@ -1,6 +1,6 @@
 """Moodle GIFT: every supported feature, and refusals that name the line."""
 from quizapp.services.banks import load_bank_file
-from quizapp.services.banks.gift import write_gift
+from quizapp.services.banks.gift_writer import write_gift
 
 
 def load(text: str):

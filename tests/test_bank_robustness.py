@@ -15,7 +15,8 @@ from quizapp.models import Bank, BankVersion
 from quizapp.services.banks import BankFileError, BankImportError, import_bank, load_bank_file
 from quizapp.services.banks.aiken import parse_aiken
 from quizapp.services.banks.csv_format import parse_csv, write_csv
-from quizapp.services.banks.gift import parse_gift, write_gift
+from quizapp.services.banks.gift import parse_gift
+from quizapp.services.banks.gift_writer import write_gift
 from quizapp.services.banks.problems import Problems
 from quizapp.services.banks.xlsx_format import parse_xlsx, write_xlsx
 from quizapp.services.banks.yaml_format import parse_yaml

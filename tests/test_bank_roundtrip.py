@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from quizapp.services.banks import load_bank_file
 from quizapp.services.banks.csv_format import write_csv
 from quizapp.services.banks.fields import clean
-from quizapp.services.banks.gift import write_gift
+from quizapp.services.banks.gift_writer import write_gift
 from quizapp.services.banks.parsed import (
     TRUE_FALSE_OPTIONS,
     ParsedBank,
@@ -17,7 +17,7 @@ from quizapp.services.banks.parsed import (
 from quizapp.services.banks.problems import Problems
 from quizapp.services.banks.validate import validate_bank
 from quizapp.services.banks.xlsx_format import write_xlsx
-from quizapp.services.banks.yaml_format import write_yaml
+from quizapp.services.banks.yaml_writer import write_yaml
 
 VIETNAMESE = "aăâbcdđeêghiklmnoôơpqrstuưvxyAĂÂĐÊÔƠƯạảãáàấầẩẫậắằẳẵặéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ"
 SPECIAL = "~=#{}:\\%-*[]/$>«»—.,?!\"'()"

@@ -2,7 +2,7 @@
 from pathlib import Path
 
 from quizapp.services.banks import load_bank_file
-from quizapp.services.banks.yaml_format import write_yaml
+from quizapp.services.banks.yaml_writer import write_yaml
 
 EXAMPLE = Path(__file__).parent.parent / "question_banks" / "examples" / "vi-du.yaml"
 

@@ -19,11 +19,11 @@ MIMETYPES = {
 def write_bank(bank: ParsedBank, fmt: str) -> bytes:
     """A parsed bank in one format."""
     if fmt == "yaml":
-        from quizapp.services.banks.yaml_format import write_yaml
+        from quizapp.services.banks.yaml_writer import write_yaml
 
         return write_yaml(bank)
     if fmt == "gift":
-        from quizapp.services.banks.gift import write_gift
+        from quizapp.services.banks.gift_writer import write_gift
 
         return write_gift(bank)
     if fmt == "xlsx":
