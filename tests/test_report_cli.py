@@ -61,3 +61,22 @@ def test_rebuild_of_an_unknown_quiz_says_so(app, runner):
     result = runner.invoke(args=["reports", "rebuild", "999"])
     assert result.exit_code != 0
     assert "Không có đợt kiểm tra số 999" in result.output
+
+
+def test_demo_activity_gives_the_reports_a_story(make, runner, monkeypatch):
+    from tests.quizkit import make_quiz as make_real_quiz
+    tree = make.province()
+    for chapter in ("na_san", "co_muong", "moc_ly"):
+        for i in range(12):
+            make.member(tree[chapter], f"Đoàn viên {chapter} {i}")
+    refresh()
+    quiz = make_real_quiz(make, tree["province"])
+    db.session.commit()
+    monkeypatch.setattr("quizapp.clock.now_utc", lambda: quiz.opens_at + timedelta(days=5))
+    result = runner.invoke(args=["reports", "demo-activity", str(quiz.id)])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    totals = units.unit_totals(quiz, tree["province"])
+    assert 0 < totals.took_part < totals.members == 36
+    again = runner.invoke(args=["reports", "demo-activity", str(quiz.id)])
+    assert again.exit_code != 0 and "đã có bài làm" in again.output

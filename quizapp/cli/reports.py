@@ -36,6 +36,26 @@ def rebuild(quiz_id: int | None) -> None:
                f"trong {time.perf_counter() - started:.1f} giây.")
 
 
+@reports_cli.command("demo-activity")
+@click.argument("quiz_id", type=int)
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--limit", type=int, help="Số đoàn viên làm bài tối đa.")
+def demo_activity(quiz_id: int, seed: int, limit: int | None) -> None:
+    """DEMO ONLY: members of QUIZ_ID's audience take it on past days (real attempts)."""
+    from quizapp.clock import now_utc
+    from quizapp.services.reports.demo_activity import DemoActivityError, simulate_activity
+
+    quiz = db.session.get(Quiz, quiz_id)
+    if quiz is None:
+        raise click.ClickException(f"Không có đợt kiểm tra số {quiz_id}.")
+    try:
+        result = simulate_activity(quiz, now_utc(), seed, limit)
+    except DemoActivityError as err:
+        raise click.ClickException(str(err)) from err
+    db.session.commit()
+    click.echo(f"Dữ liệu mẫu: {result['finished']} / {result['audience']} đoàn viên đã làm bài «{quiz.title}».")
+
+
 def register(app) -> None:
     """Add the reports commands."""
     app.cli.add_command(reports_cli)
