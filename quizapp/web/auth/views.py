@@ -94,12 +94,13 @@ def change_password():
     """Change the password; other devices are signed out."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        if accounts.authenticate(current_user.login, form.current.data, now_utc()) is None:
+        user = current_user._get_current_object()  # the real object: login_user must not store the proxy
+        if accounts.authenticate(user.login, form.current.data, now_utc()) is None:
             form.current.errors.append(_("Mật khẩu hiện tại không đúng."))
         else:
-            accounts.set_password(current_user, form.password.data)
+            accounts.set_password(user, form.password.data)
             db.session.commit()
-            login_user(current_user, remember=True)
+            login_user(user, remember=True)
             flash(_("Đã đổi mật khẩu."), "success")
             return redirect(url_for("main.home"))
     return render_template("auth/change_password.html", form=form)

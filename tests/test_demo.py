@@ -1,0 +1,96 @@
+"""The demo province: Sơn La from the source article, realistic members, one account per role."""
+import unicodedata
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import func, select
+
+from quizapp.extensions import db
+from quizapp.models import Member, Unit, UnitKind
+from quizapp.services import accounts, demo
+from tests.conftest import make_app, sign_in
+
+NOW = datetime(2024, 3, 1, 2, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def built(app):
+    result = demo.build_demo(NOW, members=400)
+    db.session.commit()
+    return result
+
+
+def test_demo_builds_son_la_with_its_districts_communes_and_chapters(built):
+    names = set(db.session.scalars(select(Unit.name)))
+    assert {"Tỉnh đoàn Sơn La", "Huyện đoàn Mai Sơn", "Đoàn xã Chiềng Dong", "Huyện đoàn Mộc Châu",
+            "Huyện đoàn Thuận Châu", "Huyện đoàn Sông Mã", "Huyện đoàn Quỳnh Nhai", "Huyện đoàn Mường La",
+            "Huyện đoàn Yên Châu", "Huyện đoàn Sốp Cộp", "Huyện đoàn Vân Hồ", "Huyện đoàn Bắc Yên",
+            "Huyện đoàn Phù Yên", "Thành đoàn Sơn La"} <= names
+    province = built["units"]["province"]
+    assert db.session.scalar(select(func.count()).where(Unit.parent_id == province.id, Unit.kind == "district")) >= 12
+
+
+def test_demo_has_a_chapter_directly_under_a_district(built):
+    direct = db.session.scalars(select(Unit).where(Unit.kind == UnitKind.CHAPTER)).all()
+    assert any(u.parent.kind == UnitKind.DISTRICT for u in direct)
+
+
+def test_demo_members_have_several_ethnicities_cadres_and_proper_names(built):
+    assert db.session.scalar(select(func.count(Member.id))) == 400
+    ethnicities = set(db.session.scalars(select(Member.ethnicity).distinct()))
+    assert {"Thái", "Kinh", "Mông", "Mường"} <= ethnicities and len(ethnicities) >= 6
+    assert db.session.scalar(select(func.count(Member.id)).where(Member.is_cadre.is_(True))) > 0
+    names = db.session.scalars(select(Member.full_name)).all()
+    assert all(unicodedata.is_normalized("NFC", n) and len(n.split()) >= 3 for n in names)
+    assert any("ư" in n or "ơ" in n or "Đ" in n for n in names)
+
+
+def test_every_demo_login_signs_in_with_the_printed_password(built):
+    assert len(built["credentials"]) == 6
+    for _label, login, password in built["credentials"]:
+        assert accounts.authenticate(login, password, NOW) is not None, login
+
+
+def test_the_printed_activation_code_works(built):
+    login, code = built["activation"]
+    accounts.redeem_activation_code(login, code, "mat-khau-moi", NOW)
+
+
+def test_the_demo_is_the_same_for_the_same_seed(built, database_url, tmp_path):
+    first = db.session.scalars(select(Member.full_name).order_by(Member.code)).all()
+    db.session.remove()
+    (tmp_path / "again").mkdir()
+    other = make_app(database_url, tmp_path / "again") if database_url is None else None
+    if other is None:  # PostgreSQL: one database per session, so empty it and build again
+        from sqlalchemy import text
+        names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        db.session.commit()
+        demo.build_demo(NOW, members=400)
+        second = db.session.scalars(select(Member.full_name).order_by(Member.code)).all()
+    else:
+        with other.app_context():
+            demo.build_demo(NOW, members=400)
+            second = db.session.scalars(select(Member.full_name).order_by(Member.code)).all()
+            db.session.remove()
+    assert first == second
+
+
+def test_demo_district_secretary_sees_the_home_page_with_their_units(built, client):
+    from quizapp.services.roster_counts import refresh_roster_counts
+
+    refresh_roster_counts()
+    db.session.commit()
+    sign_in(client, built["users"]["district_secretary"])
+    page = client.get("/").get_data(as_text=True)
+    assert 'lang="vi"' in page and "Đơn vị của bạn" in page
+    assert "Đoàn xã Chiềng Dong" in page and "Huyện đoàn Mộc Châu" not in page
+
+
+def test_demo_command_loads_once_and_prints_the_logins(runner, app):
+    first = runner.invoke(args=["demo", "--if-empty", "--members", "300"])
+    assert first.exit_code == 0, first.output
+    assert "bithu.maison" in first.output and demo.DEMO_PASSWORD in first.output
+    again = runner.invoke(args=["demo", "--if-empty"])
+    assert "không nạp dữ liệu mẫu" in again.output and "bithu.maison" in again.output
+    assert runner.invoke(args=["demo"]).exit_code != 0
