@@ -43,8 +43,8 @@ def test_create_reports_every_invalid_setting_by_option(runner, tree):
                                  "--opens", "2025-03-10 08:00", "--closes", "2025-03-03 08:00",
                                  "--pass-mark", "120", "--draw", "total:50"])
     assert result.exit_code != 0
-    assert "--closes-at: Thời điểm đóng phải sau thời điểm mở." in result.output
-    assert "--pass-mark" in result.output and "--draw-rules" in result.output
+    assert "--closes: Thời điểm đóng phải sau thời điểm mở." in result.output
+    assert "--pass-mark" in result.output and "--draw/--per-topic" in result.output
     assert db.session.scalar(select(Quiz)) is None
 
 

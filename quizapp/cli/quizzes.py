@@ -11,6 +11,12 @@ from quizapp.extensions import db
 from quizapp.models import Attempt, GradingPolicy, Member, Quiz, ReviewPolicy, Unit
 from quizapp.services import attempts, quizzes, regrade
 
+# The option that sets each QuizSettings field, to name it in error messages.
+OPTION_OF = {"title": "--title", "description": "--description", "opens_at": "--opens", "closes_at": "--closes",
+             "time_limit_seconds": "--time-limit", "draw_rules": "--draw/--per-topic",
+             "attempts_allowed": "--attempts", "grading_policy": "--grading", "pass_mark": "--pass-mark",
+             "review_policy": "--review", "target_rate": "--target-rate", "target_date": "--target-date",
+             "prediction_question": "--prediction-question", "prediction_answer": "--prediction-answer"}
 TIME_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M", "%Y-%m-%d", "%d/%m/%Y")
 
 
@@ -115,7 +121,7 @@ def register(app) -> None:
         try:
             quiz = quizzes.create_quiz(version, _unit(audience_code), settings, None, now_utc())
         except quizzes.QuizSettingsError as err:
-            lines = "\n".join(f"  --{name.replace('_', '-')}: {message}" for name, message in err.errors.items())
+            lines = "\n".join(f"  {OPTION_OF.get(name, name)}: {message}" for name, message in err.errors.items())
             raise click.ClickException(f"Không tạo được đợt kiểm tra:\n{lines}") from err
         db.session.commit()
         click.echo(f"Đã tạo đợt kiểm tra số {quiz.id}: {quiz.title} "
