@@ -305,10 +305,14 @@ def not_taken_contacts(rows: list[MemberRow]) -> list[tuple[str, str]]:
     return [(r.full_name, r.phone or "") for r in rows if not r.took_part]
 
 
-def finalise_overdue_in(quiz: Quiz, unit: Unit, now: datetime, limit: int = 500) -> int:
+OVERDUE_SCAN = 5000
+
+
+def finalise_overdue_in(quiz: Quiz, unit: Unit, now: datetime, limit: int = 50) -> int:
     """Finalise the unit's attempts left past deadline + grace, so statuses are true before reading.
 
-    At most `limit` per call: the sweep command finishes a backlog, a page view only helps it.
+    At most `limit` per call, so a page stays quick after a quiz closes with many attempts
+    still open: the sweep command finishes a backlog, a page view only helps it.
     """
     from quizapp.services import attempts
 
@@ -321,7 +325,7 @@ def finalise_overdue_in(quiz: Quiz, unit: Unit, now: datetime, limit: int = 500)
     overdue = db.session.execute(
         select(Attempt.id, Attempt.member_id)
         .where(Attempt.quiz_id == quiz.id, Attempt.state == AttemptState.IN_PROGRESS, Attempt.deadline < cutoff)
-        .order_by(Attempt.deadline, Attempt.id).limit(limit * 4)
+        .order_by(Attempt.deadline, Attempt.id).limit(OVERDUE_SCAN)
     ).all()
     if not overdue:
         return 0
