@@ -204,3 +204,13 @@ def test_an_attempt_left_past_its_deadline_is_finalised_when_the_report_is_read(
     attempt = db.session.scalar(select(Attempt).where(Attempt.member_id == sonla["people"]["hung"].id))
     db.session.refresh(attempt)
     assert attempt.state == AttemptState.FINISHED_OVERDUE
+
+
+def test_numbers_are_written_the_vietnamese_way(sonla, login, make):
+    for i in range(1200):
+        make.member(sonla["tree"]["moc_ly"], f"Đoàn viên {i}", code=f"X{i:05d}")
+    refresh()
+    client = login(sonla["users"]["secretary"])
+    html = client.get(_url(sonla["quiz"], sonla["tree"]["province"])).get_data(as_text=True)
+    assert "1.204" in html  # members, with a dot between thousands
+    assert "0,2%" in html   # 2 of 1,204 took part, with a decimal comma
