@@ -149,6 +149,14 @@ def test_retrying_the_same_save_is_harmless(quiz, member):
     assert stored(attempt)[qid] == (2, 5)
 
 
+def test_another_tabs_answer_with_the_same_seq_is_not_reported_as_kept(quiz, member):
+    attempt = attempts.start_attempt(quiz, member, DURING)
+    qid = first_qid(attempt)
+    assert attempts.save_answer(attempt, qid, 1, 4, False, DURING).accepted
+    other_tab = attempts.save_answer(attempt, qid, 2, 4, False, DURING)
+    assert other_tab.accepted is False and stored(attempt)[qid] == (1, 4)
+
+
 def test_clearing_an_answer_stores_none(quiz, member):
     attempt = attempts.start_attempt(quiz, member, DURING)
     qid = first_qid(attempt, "short")

@@ -171,7 +171,7 @@ class SaveResult:
 
     question_id: int
     stored_seq: int
-    accepted: bool   # False when a newer answer was already stored (a stale retry)
+    accepted: bool   # False when another answer is stored (a newer seq, or another tab's same seq)
 
 
 def _insert(table):
@@ -228,9 +228,10 @@ def save_answer(attempt: Attempt, question_id: int, raw_answer: Any, seq: int, f
     stored = db.session.execute(stmt).scalar()
     if stored is not None:
         return SaveResult(question_id, stored, True)
-    current = db.session.scalar(select(Response.seq).where(
-        Response.attempt_id == attempt.id, Response.question_id == question_id))
-    return SaveResult(question_id, current, current == seq)
+    current = db.session.execute(select(Response.seq, Response.answer, Response.flagged).where(
+        Response.attempt_id == attempt.id, Response.question_id == question_id)).one()
+    # The same seq with the same content is a retry of this save; anything else was written elsewhere.
+    return SaveResult(question_id, current.seq, (current.seq, current.answer, current.flagged) == (seq, answer, bool(flagged)))
 
 
 def save_prediction(attempt: Attempt, guess: Any, now: datetime, grace: int | None = None) -> int | None:

@@ -69,7 +69,19 @@ def test_member_completes_a_quiz_end_to_end_on_a_phone(live_server, phone):
     attempt_id = sign_in_and_start(page, server)
     expect(current(page).locator("legend")).to_have_text("Câu 1/10")
     page.screenshot(path=str(save_artifact("quiz-360.png")), full_page=False)
-    for n in range(1, 11):
+    # The first question by keyboard only: arrows choose, Space flags, Enter follows "Câu sau".
+    current(page).locator("input[type=radio]").nth(0).focus()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowUp")
+    expect(current(page).locator("input[type=radio]").nth(0)).to_be_checked()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Space")
+    expect(page.locator("#pal1")).to_have_class(re.compile("flagged"))
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(current(page).locator("legend")).to_have_text("Câu 2/10")
+    for n in range(2, 11):
         expect(current(page).locator("legend")).to_have_text(f"Câu {n}/10")
         answer_current(page, current(page).get_attribute("data-type"))
         if n < 10:

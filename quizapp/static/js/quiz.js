@@ -193,6 +193,8 @@
         // Drop the entry unless a newer change to the same question was queued meanwhile.
         if (pending[qid] && pending[qid].s <= (qid === "prediction" ? entry.s : r.body.seq)) delete pending[qid];
         persist(); setStatus();
+        // Another tab or device stored a different answer: show what the server keeps.
+        if (r.body.kept === false) resync();
         return flush();
       }
       if (r.body.error === "finished" || r.body.error === "too_late") { fixStatus(r.body.message); return finished(r.body); }
@@ -272,7 +274,15 @@
       .then(function (r) { return r.json(); })
       .then(function (body) {
         syncClock(body, sentAt);
-        if (body.state && body.state !== "in_progress") finished(body);
+        if (body.state && body.state !== "in_progress") return finished(body);
+        Object.keys(body.answers || {}).forEach(function (qid) {
+          var q = questions[qid], saved = body.answers[qid];
+          if (!q || pending[qid] || saved.seq < q.seq) return;
+          q.seq = saved.seq;
+          writeAnswer(q, saved.answer, saved.flagged);
+          q.last = snapshot(q);
+          paint(q);
+        });
         tick();
       }, function () { offline = true; setStatus(); });
   }
