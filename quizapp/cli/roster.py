@@ -77,7 +77,7 @@ class _Stopwatch:
         now = time.perf_counter()
         self.laps[key] = round(now - self.last, 3)
         if self.enabled:
-            click.echo(_("[thời gian] %(step)s: %(s).2f giây", step=label, s=now - self.last), err=True)
+            click.echo(_("[thời gian] %(step)s: %(s).2f giây", step=label, s=now - self.last))
         self.last = now
 
 
@@ -94,24 +94,24 @@ def echo_report(report: RosterReport, filename: str, dry_run: bool, deactivate_m
         click.echo(_("Không có trong tệp: %(n)d (giữ nguyên; dùng --deactivate-missing để khóa).",
                      n=report.absent))
     for kind, title in (("moved", _("Chuyển chi đoàn")), ("absent", _("Không có trong tệp"))):
-        examples = report.samples[kind][:SHOWN_EXAMPLES]
+        examples = report.samples[kind][:SHOWN_EXAMPLES] if report.ok else []
         if examples:
             click.echo(f"{title}:")
             for change in examples:
                 click.echo(f"  {change.code}  {change.full_name}  {change.detail}")
-    if report.units_created:
+    if report.units_created and report.ok:
         click.echo(_("Đơn vị tạo mới: %(n)d", n=len(report.units_created)))
         for code, name, parent in report.units_created[:SHOWN_EXAMPLES * 3]:
             click.echo(f"  {code}  {name}" + (f"  ({parent})" if parent else ""))
     for issue in report.warnings:
         click.echo(_("Lưu ý: %(issue)s", issue=str(issue)))
     if report.error_count:
-        click.echo(_("Có %(n)d lỗi:", n=report.error_count), err=True)
+        click.echo(_("Có %(n)d lỗi:", n=report.error_count))
         for issue in report.errors:
-            click.echo(f"  {issue}", err=True)
+            click.echo(f"  {issue}")
         if report.error_count > len(report.errors):
-            click.echo(_("  … và %(n)d lỗi khác.", n=report.error_count - len(report.errors)), err=True)
-        click.echo(_("Không ghi gì vào cơ sở dữ liệu. Hãy sửa các dòng trên rồi nhập lại."), err=True)
+            click.echo(_("  … và %(n)d lỗi khác.", n=report.error_count - len(report.errors)))
+        click.echo(_("Không ghi gì vào cơ sở dữ liệu. Hãy sửa các dòng trên rồi nhập lại."))
     elif dry_run:
         click.echo(_("Chạy thử: chưa ghi gì vào cơ sở dữ liệu."))
     else:
