@@ -15,7 +15,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from quizapp import policy
-from quizapp.clock import now_utc
+from quizapp.clock import now_utc, to_local
 from quizapp.extensions import db, login_manager
 from quizapp.models import Quiz, Unit
 from quizapp.policy import Action
@@ -107,6 +107,12 @@ def pct(value, digits: int = 1) -> str:
 def num(value) -> str:
     """A whole number with thousands separators for the current language."""
     return "—" if value is None else _format(value, 0)
+
+
+@bp.app_template_filter("vntime")
+def vntime(value) -> str:
+    """A UTC time as dd/mm/yyyy hh:mm in Vietnam time (strftime: babel per cell is slow)."""
+    return to_local(value).strftime("%d/%m/%Y %H:%M") if value is not None else ""
 
 
 @bp.app_template_global("spark")
