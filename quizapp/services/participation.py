@@ -92,9 +92,28 @@ def attribute_dims(root_id: int) -> list[str]:
     return list(db.session.scalars(_DIMS, {"root_id": root_id}))
 
 
-def labels_for(member: Member, path_ids: list[int]) -> list[list[str]]:
+_CHAPTER = (select(Unit.path, UnitRosterGroup.dimension).distinct()
+            .outerjoin(UnitRosterGroup, UnitRosterGroup.unit_id == Unit.id)
+            .where(Unit.id == bindparam("unit_id")))
+
+
+def _chapter_context(chapter_id: int) -> tuple[list[int], list[str]]:
+    """The chapter's path and the tree's attribute dimensions in one read.
+
+    The roster refresh gives every unit with active members a row for every dimension, so
+    the chapter's own rows name them all; an empty chapter falls back to its root's rows.
+    """
+    rows = db.session.execute(_CHAPTER, {"unit_id": chapter_id}).all()
+    path = [int(p) for p in rows[0][0].strip("/").split("/")]
+    if rows[0][1] is None:  # no roster rows here (yet): ask the root
+        return path, attribute_dims(path[0])
+    return path, sorted(d for _, d in rows if d.startswith(ATTR_PREFIX))
+
+
+def labels_for(member: Member, path_ids: list[int], dims: list[str] | None = None) -> list[list[str]]:
     """The breakdown labels a participant is counted under."""
-    return member_labels(member.gender, member.ethnicity, member.attributes, attribute_dims(path_ids[0]))
+    dims = attribute_dims(path_ids[0]) if dims is None else dims
+    return member_labels(member.gender, member.ethnicity, member.attributes, dims)
 
 
 @dataclass
@@ -197,7 +216,7 @@ def record_finish(attempt: Attempt) -> None:
         select(Attempt).where(Attempt.quiz_id == quiz.id, Attempt.member_id == member.id)
     ))
     delta = _Delta()
-    new_path = _path_ids(member.chapter_id)
+    new_path, dims = _chapter_context(member.chapter_id)
     if member.active and p.first_finished_at is not None:
         old_path = new_path if p.chapter_id == member.chapter_id else _path_ids(p.chapter_id)
         delta.add(old_path, quiz.id, member.is_cadre, p, p.groups, -1)
@@ -205,7 +224,7 @@ def record_finish(attempt: Attempt) -> None:
         setattr(p, name, value)
     p.chapter_id = member.chapter_id
     if member.active:
-        p.groups = labels_for(member, new_path)
+        p.groups = labels_for(member, new_path, dims)
         delta.add(new_path, quiz.id, member.is_cadre, p, p.groups, +1)
     db.session.flush()
     counted = member.active and p.first_finished_at is not None
