@@ -213,3 +213,43 @@ def test_after_the_first_attempt_the_audience_and_bank_cannot_change(roles, make
     assert "Đã có người làm bài: không được đổi đơn vị dự thi." in errors
     assert "Đã có người làm bài: chỉ được chuyển sang phiên bản khác của cùng ngân hàng." in errors
     assert _quizzes()[0].audience_unit_id == roles["tree"]["mai_son"].id
+
+
+def _attempt_answering_option_1_of_the_first_single(quiz, member):
+    attempt = attempts.start_attempt(quiz, member, NOW - timedelta(hours=1), seed=1)
+    single = next(i.question for i in attempt.items if i.question.uid == "0-single")
+    attempts.save_answer(attempt, single.id, 1, 1, False, NOW - timedelta(minutes=55))
+    attempts.submit_attempt(attempt, NOW - timedelta(minutes=50))
+    db.session.commit()
+    return attempt
+
+
+def test_regrade_shows_what_would_change_then_rescores_on_confirm(roles, make, login, console):
+    quiz = make_quiz(make, roles["tree"]["mai_son"])
+    attempt = _attempt_answering_option_1_of_the_first_single(quiz, roles["member"])
+    old_score = attempt.score
+    make.bank(keys={"0-single": {"correct": [1]}})  # version 2 corrects the key
+    db.session.commit()
+    client = login(roles["users"]["organiser"])
+    assert "Chấm lại theo phiên bản đã sửa" in text_of(client.get(f"/org/quizzes/{quiz.id}"))
+    page = text_of(client.get(f"/org/quizzes/{quiz.id}/regrade"))
+    assert "0-single" in page and roles["member"].code in page
+    db.session.expire_all()
+    assert db.session.get(type(attempt), attempt.id).score == old_score
+    client.post(f"/org/quizzes/{quiz.id}/regrade", data={"version": "2", "changes": "1"})
+    db.session.expire_all()
+    regraded = db.session.get(type(attempt), attempt.id)
+    assert (regraded.score, regraded.previous_score) == (old_score + 1, old_score)
+    assert audit_actions() == ["quiz.regrade"]
+
+
+def test_regrade_is_refused_when_the_outcome_changed_since_the_preview(roles, make, login, console):
+    quiz = make_quiz(make, roles["tree"]["mai_son"])
+    attempt = _attempt_answering_option_1_of_the_first_single(quiz, roles["member"])
+    make.bank(keys={"0-single": {"correct": [1]}})
+    db.session.commit()
+    reply = login(roles["users"]["organiser"]).post(f"/org/quizzes/{quiz.id}/regrade",
+                                                    data={"version": "2", "changes": "0"})
+    assert "/regrade" in reply.headers["Location"]
+    db.session.expire_all()
+    assert db.session.get(type(attempt), attempt.id).previous_score is None

@@ -40,7 +40,7 @@ GETS = [
     "/org/banks/versions/{version}/export/gift", "/org/questions/{question}",
     "/org/quizzes/{quiz}", "/org/quizzes/{quiz}/edit", "/org/quizzes/{quiz}/duplicate",
     "/org/quizzes/{quiz}/close", "/org/quizzes/{quiz}/preview", "/org/quizzes/{quiz}/lookup?code=LC0001",
-    "/org/quizzes/{quiz}/members/{member}", "/org/roster/upload?unit={unit}",
+    "/org/quizzes/{quiz}/members/{member}", "/org/quizzes/{quiz}/regrade", "/org/roster/upload?unit={unit}",
 ]
 POSTS = [
     ("/org/people/grants/{grant}/revoke", {"confirm": "1"}),
@@ -52,6 +52,7 @@ POSTS = [
     ("/org/quizzes/{quiz}/close", {"confirm": "1"}),
     ("/org/quizzes/{quiz}/members/{member}/allowance", {"extra_minutes": "5", "extra_attempts": "1"}),
     ("/org/quizzes/{quiz}/attempts/{attempt}/reopen", {"minutes": "10"}),
+    ("/org/quizzes/{quiz}/regrade", {"version": "1", "changes": "0"}),
 ]
 
 

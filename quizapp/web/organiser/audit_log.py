@@ -33,6 +33,7 @@ ACTION_LABELS = {
     "quiz.close_early": _l("Đóng sớm đợt kiểm tra"),
     "allowance.set": _l("Cộng thêm thời gian hoặc lượt làm bài"),
     "attempt.reopen": _l("Mở lại bài làm"),
+    "quiz.regrade": _l("Chấm lại theo phiên bản đã sửa"),
 }
 
 
