@@ -34,10 +34,10 @@ def _error(code: str, message: str, status: int, extra: dict | None = None):
 
 
 def _own(attempt_id) -> Attempt | None:
-    if not current_user.is_authenticated or current_user.member is None:
+    if not current_user.is_authenticated or current_user.member_id is None:
         return None
-    attempt = db.session.get(Attempt, attempt_id) if isinstance(attempt_id, int) else None
-    return attempt if attempt is not None and attempt.member_id == current_user.member.id else None
+    attempt = db.session.get(Attempt, attempt_id) if isinstance(attempt_id, int) and not isinstance(attempt_id, bool) else None
+    return attempt if attempt is not None and attempt.member_id == current_user.member_id else None
 
 
 @bp.errorhandler(CSRFError)
@@ -75,10 +75,14 @@ def save_answer():
         else:
             return _error("bad_question", _("Câu hỏi này không thuộc bài làm của bạn."), 400)
     except attempts.AttemptError as err:
+        clock = _clock(attempt, now)
         db.session.commit()  # a finalisation triggered by a late save stays
-        return _error(err.code, err.message, STATUS.get(err.code, 400), _clock(attempt, now))
+        return _error(err.code, err.message, STATUS.get(err.code, 400), clock)
+    # The reply is built before the commit: reading the attempt afterwards would start a new
+    # transaction (on SQLite, a write lock held until the request ends).
+    reply = {**body, **_clock(attempt, now)}
     db.session.commit()
-    return jsonify({**body, **_clock(attempt, now)})
+    return jsonify(reply)
 
 
 @bp.get("/api/attempts/<int:attempt_id>")
@@ -88,6 +92,8 @@ def attempt_state(attempt_id: int):
     if attempt is None:
         return _error("not_found", _("Không tìm thấy bài làm."), 404)
     now = now_utc()
-    if attempts.finalise_overdue(attempt, now):
+    finalised = attempts.finalise_overdue(attempt, now)
+    reply = {"ok": True, "answers": attempt_views.saved_state(attempt), **_clock(attempt, now)}
+    if finalised:
         db.session.commit()
-    return jsonify({"ok": True, "answers": attempt_views.saved_state(attempt), **_clock(attempt, now)})
+    return jsonify(reply)

@@ -29,11 +29,17 @@ def own_attempt(attempt_id: int) -> Attempt:
     return attempt
 
 
+def go(endpoint: str, attempt_id: int):
+    """Redirect to an attempt page (by id: the attempt object expires at commit)."""
+    return redirect(url_for(endpoint, attempt_id=attempt_id))
+
+
 def finalise_if_overdue(attempt: Attempt) -> bool:
     """Finalise (and commit) an attempt past deadline + grace; True when it is finished now."""
     if attempts.finalise_overdue(attempt, now_utc()):
         db.session.commit()
         flash(_("Đã hết giờ: bài của bạn đã được nộp với các câu trả lời đã lưu."), "info")
+        return True
     return attempt.is_finished
 
 
@@ -71,8 +77,9 @@ def start(quiz_id: int):
         db.session.commit()  # an overdue attempt finalised on the way stays finalised
         flash(err.message, "error")
         return redirect(url_for("member.home"))
+    attempt_id = attempt.id
     db.session.commit()
-    return redirect(url_for("member.attempt", attempt_id=attempt.id))
+    return go("member.attempt", attempt_id)
 
 
 @bp.get("/attempts/<int:attempt_id>")
@@ -81,7 +88,7 @@ def attempt(attempt_id: int):
     """The quiz: one question per screen with JavaScript, one long form without."""
     attempt = own_attempt(attempt_id)
     if finalise_if_overdue(attempt):
-        return redirect(url_for("member.result", attempt_id=attempt.id))
+        return go("member.result", attempt_id)
     now = now_utc()
     return render_template(
         "member/attempt.html", attempt=attempt, quiz=attempt.quiz, screens=attempt_views.screens(attempt),
@@ -102,7 +109,7 @@ def save_form(attempt_id: int):
     """The plain-form save (no JavaScript): store what changed, then go on or to the submit page."""
     attempt = own_attempt(attempt_id)
     if attempt.is_finished:
-        return redirect(url_for("member.result", attempt_id=attempt.id))
+        return go("member.result", attempt_id)
     now, posted = now_utc(), set(request.form.getlist("q"))
     try:
         for screen in attempt_views.screens(attempt):
@@ -120,15 +127,15 @@ def save_form(attempt_id: int):
         if attempt.quiz.prediction_question and "prediction" in request.form:
             attempts.save_prediction(attempt, request.form["prediction"].strip(), now)
     except attempts.AttemptError as err:
+        target = "member.result" if attempt.is_finished else "member.attempt"
         db.session.commit()
         flash(err.message, "error")
-        return redirect(url_for("member.result", attempt_id=attempt.id) if attempt.is_finished
-                        else url_for("member.attempt", attempt_id=attempt.id))
+        return go(target, attempt_id)
     db.session.commit()
     if request.form.get("action") == "submit":
-        return redirect(url_for("member.confirm_submit", attempt_id=attempt.id))
+        return go("member.confirm_submit", attempt_id)
     flash(_("Đã lưu câu trả lời."), "success")
-    return redirect(url_for("member.attempt", attempt_id=attempt.id))
+    return go("member.attempt", attempt_id)
 
 
 @bp.get("/attempts/<int:attempt_id>/submit")
@@ -137,7 +144,7 @@ def confirm_submit(attempt_id: int):
     """Ask for confirmation, listing unanswered and flagged questions."""
     attempt = own_attempt(attempt_id)
     if finalise_if_overdue(attempt):
-        return redirect(url_for("member.result", attempt_id=attempt.id))
+        return go("member.result", attempt_id)
     empty, flagged = attempt_views.unanswered(attempt)
     return render_template("member/submit.html", attempt=attempt, empty=empty, flagged=flagged,
                            seconds_left=attempts.seconds_left(attempt, now_utc()))
@@ -151,7 +158,7 @@ def submit(attempt_id: int):
     if attempts.submit_attempt(attempt, now_utc()):
         db.session.commit()
         flash(_("Đã nộp bài."), "success")
-    return redirect(url_for("member.result", attempt_id=attempt.id))
+    return go("member.result", attempt_id)
 
 
 @bp.get("/attempts/<int:attempt_id>/result")
@@ -160,7 +167,7 @@ def result(attempt_id: int):
     """Score, pass or fail, time taken and the review the quiz's policy allows."""
     attempt = own_attempt(attempt_id)
     if not finalise_if_overdue(attempt):
-        return redirect(url_for("member.attempt", attempt_id=attempt.id))
+        return go("member.attempt", attempt_id)
     now = now_utc()
     level, rows = attempt_views.review(attempt, now)
     return render_template("member/result.html", attempt=attempt, quiz=attempt.quiz, level=level, rows=rows,
