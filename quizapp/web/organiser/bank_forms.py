@@ -9,7 +9,6 @@ from wtforms.validators import Length, Optional, Regexp
 
 from quizapp.web.organiser.fields import ChoiceField
 
-BANK_EXTENSIONS = (".xlsx", ".csv", ".yaml", ".yml", ".gift", ".txt")
 NEW_BANK = "new"
 
 

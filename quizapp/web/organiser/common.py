@@ -1,7 +1,7 @@
 """Helpers shared by the console's views: scope, unit choices, audit, downloads."""
 from __future__ import annotations
 
-from flask import abort, request, url_for
+from flask import abort, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 from werkzeug.routing import BuildError
@@ -28,21 +28,6 @@ def unit_or_404(unit_id) -> Unit:
     if unit is None:
         abort(404)
     return unit
-
-
-def scoped_unit(action: Action, arg: str = "unit") -> Unit | None:
-    """The unit named in the query string (403 outside scope); else the user's single root."""
-    raw = request.args.get(arg, type=int)
-    if raw is not None:
-        unit = unit_or_404(raw)
-        policy.require(user(), action, unit)
-        return unit
-    roots = policy.scope_roots(user(), action)
-    if roots is None:
-        return None
-    if not roots:
-        abort(403)
-    return roots[0] if len(roots) == 1 else None
 
 
 def scope_roots_or_all(action: Action) -> list[Unit]:
