@@ -96,6 +96,7 @@ def main() -> None:
     parser.add_argument("--chapters", type=int, default=6_000)
     parser.add_argument("--out", type=Path, default=RESULTS / "roster_import.json")
     args = parser.parse_args()
+    load_before = round(os.getloadavg()[0], 2)
     with tempfile.TemporaryDirectory(prefix="roster-bench-") as tmp:
         tmp = Path(tmp)
         csv_path = tmp / "danh-sach-doan-vien.csv"
@@ -116,7 +117,9 @@ def main() -> None:
         "first_import": first, "reimport": again,
         "idempotent": again["report"]["added"] == again["report"]["updated"] == again["report"]["moved"] == 0,
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                    "sqlite": sqlite3.sqlite_version, "platform": platform.platform()},
+                    "sqlite": sqlite3.sqlite_version, "platform": platform.platform(),
+                    # other work on the machine during the run (1-minute load average before, after)
+                    "load_average": [load_before, round(os.getloadavg()[0], 2)]},
         "date": date.today().isoformat(),
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)

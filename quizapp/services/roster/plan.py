@@ -101,6 +101,9 @@ def _compare(plan: RosterPlan, records: list[tuple], resolver: UnitResolver, has
         if record is None:
             if row[9]:
                 _absent(plan, row, resolver)
+        elif (not has_attributes and row[9] and record[FIELD_SLICE] == row[2:9]
+              and record[R_CHAPTER].__class__ is not PlannedUnit and record[R_CHAPTER].id == row[10]):
+            report.unchanged += 1  # the common case of a re-import, decided in C
         else:
             _compare_member(plan, record, row, resolver, has_attributes)
     if scope is not None:

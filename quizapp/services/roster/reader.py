@@ -66,7 +66,10 @@ def parse_roster(filename: str, data: bytes) -> ParsedRoster:
         else:
             raise RosterFileError(_("Chỉ nhận tệp .csv hoặc .xlsx; tệp '%(name)s' không phải hai loại này.",
                                     name=filename))
-        _read_sheets(parsed, sheets)
+        try:
+            _read_sheets(parsed, sheets)
+        except UnicodeDecodeError:  # the CSV is decoded while it is read
+            raise RosterFileError(_encoding_message(_bad_utf8_line(data))) from None
     except RosterFileError as err:
         parsed.errors.append(RosterIssue(None, None, str(err)))
         parsed.rows.clear()
@@ -88,20 +91,16 @@ def _csv_rows(data: bytes):
         raise RosterFileError(_encoding_message(1)) from None
     delimiter = max((",", ";", "\t"), key=first.count)
     text = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
-    return _decoding(csv.reader(text, delimiter=delimiter), data)
+    return csv.reader(text, delimiter=delimiter)
 
 
-def _decoding(reader, data: bytes):
-    """Rows from `reader`; a byte that is not UTF-8 stops the import with its line number."""
+def _bad_utf8_line(data: bytes) -> int:
+    """The line of the first byte that is not UTF-8."""
     try:
-        yield from reader
-    except UnicodeDecodeError:
-        try:
-            data.decode("utf-8-sig")
-            line = 1
-        except UnicodeDecodeError as err:
-            line = data[:err.start].count(b"\n") + 1
-        raise RosterFileError(_encoding_message(line)) from None
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        return data[:err.start].count(b"\n") + 1
+    return 1
 
 
 def _encoding_message(line: int) -> str:

@@ -26,26 +26,6 @@ FIELD_SLICE = slice(2, 9)  # full name … is cadre, in the order of FIELDS
 FIELDS = ("full_name", "birth_date", "gender", "ethnicity", "phone", "email", "is_cadre")
 
 
-def _memoised(cleaner):
-    """The cleaner, run once per distinct raw value (errors are remembered too)."""
-    cache: dict = {}
-
-    def cached(raw):
-        try:
-            found = cache[raw]
-        except KeyError:
-            try:
-                found = cleaner(raw)
-            except V.CellError as err:
-                found = err
-            cache[raw] = found
-        if found.__class__ is V.CellError:
-            raise found
-        return found
-
-    return cached
-
-
 def _getter(parsed: ParsedRoster, column: str):
     index = parsed.columns.index(column) if parsed.has(column) else None
     return None if index is None else itemgetter(index)
@@ -75,19 +55,18 @@ class RowValidator:
         self.resolver = resolver
         header = parsed.headers
         name_header = header.get(C.FULL_NAME) or header.get(C.GIVEN_NAME)
+        # (cell getter, cleaner, header, few distinct values?)
         self.specs = [
-            (_getter(parsed, C.CODE), V.member_code, header.get(C.CODE)),
-            (_name_getter(parsed), V.full_name, name_header),
-            (_getter(parsed, C.BIRTH_DATE), _memoised(V.DateReader(today)), header.get(C.BIRTH_DATE)),
-            (_getter(parsed, C.GENDER), _memoised(V.gender), header.get(C.GENDER)),
-            (_getter(parsed, C.ETHNICITY), _memoised(lambda v: V.limited(v, V.MAX_ETHNICITY)),
-             header.get(C.ETHNICITY)),
-            (_getter(parsed, C.PHONE), V.phone, header.get(C.PHONE)),
-            (_getter(parsed, C.EMAIL), V.email, header.get(C.EMAIL)),
-            (_getter(parsed, C.IS_CADRE), _memoised(V.cadre_flag), header.get(C.IS_CADRE)),
+            (_getter(parsed, C.CODE), V.member_code, header.get(C.CODE), False),
+            (_name_getter(parsed), V.full_name, name_header, False),
+            (_getter(parsed, C.BIRTH_DATE), V.DateReader(today), header.get(C.BIRTH_DATE), True),
+            (_getter(parsed, C.GENDER), V.gender, header.get(C.GENDER), True),
+            (_getter(parsed, C.ETHNICITY), lambda v: V.limited(v, V.MAX_ETHNICITY), header.get(C.ETHNICITY), True),
+            (_getter(parsed, C.PHONE), V.phone, header.get(C.PHONE), False),
+            (_getter(parsed, C.EMAIL), V.email, header.get(C.EMAIL), False),
+            (_getter(parsed, C.IS_CADRE), V.cadre_flag, header.get(C.IS_CADRE), True),
         ]
-        attribute = _memoised(lambda v: V.limited(v, V.MAX_ATTRIBUTE))
-        self.attributes = [(itemgetter(i), c.removeprefix("attr:"), attribute, parsed.headers[c])
+        self.attributes = [(itemgetter(i), c.removeprefix("attr:"), parsed.headers[c])
                            for i, c in enumerate(parsed.columns) if c.startswith("attr:")]
         chapter_columns = (C.PROVINCE, C.DISTRICT, C.GRASSROOTS, C.CHAPTER_CODE, C.CHAPTER)
         self.chapter_cells = [_getter(parsed, c) for c in chapter_columns]
@@ -99,24 +78,13 @@ class RowValidator:
             self.chapter_key = (lambda values, i=present[0]: (values[i],)) if present else (lambda values: ())
         self.chapter_header = header.get(C.CHAPTER) or header.get(C.CHAPTER_CODE)
         self.chapter_code_header = header.get(C.CHAPTER_CODE)
-        self._chapters: dict[tuple, object] = {}
 
-    def chapter(self, values):
-        """The row's chapter (known or planned unit); the import's own chapter when the row names none."""
-        key = self.chapter_key(values)
-        try:
-            found = self._chapters[key]
-        except KeyError:
-            cells = iter(key)
-            texts = [V.text(next(cells)) if has else "" for has in self.chapter_slots]
-            try:
-                found = self._resolve(*texts)
-            except V.CellError as err:
-                found = err
-            self._chapters[key] = found
-        if found.__class__ is V.CellError:
-            raise found
-        return found
+    def chapter(self, key: tuple):
+        """The chapter for the row's chapter cells (known or planned unit); the import's own chapter
+        when the row names none."""
+        cells = iter(key)
+        texts = [V.text(next(cells)) if has else "" for has in self.chapter_slots]
+        return self._resolve(*texts)
 
     def _chapter_column(self, values) -> str | None:
         """The column to blame for a chapter error: the code column when the row fills it."""
@@ -139,12 +107,13 @@ class RowValidator:
         rows = self.parsed.rows
         problems: dict[int, list[RosterIssue]] = {}
         columns = [[number for _sheet, number, _values in rows]]
-        for get, clean, header in self.specs:
-            columns.append(self._column(rows, get, clean, header, problems))
-        columns.append(self._column(rows, lambda values: values, self.chapter, None, problems, chapter=True))
+        for get, clean, header, few in self.specs:
+            columns.append(self._column(rows, get, clean, header, problems, few))
+        columns.append(self._column(rows, self.chapter_key, self.chapter, None, problems, True, chapter=True))
         attributes = [{} for _ in rows] if self.attributes else None
-        for get, label, clean, header in self.attributes:
-            for found, value in zip(attributes, self._column(rows, get, clean, header, problems)):
+        attribute = lambda v: V.limited(v, V.MAX_ATTRIBUTE)  # noqa: E731
+        for get, label, header in self.attributes:
+            for found, value in zip(attributes, self._column(rows, get, attribute, header, problems, True)):
                 if value is not KEEP:
                     found[label] = value
         columns.append(attributes or [{}] * len(rows))
@@ -174,24 +143,35 @@ class RowValidator:
         report.rows = len(rows)
         return records
 
-    def _column(self, rows, get, clean, header, problems, chapter: bool = False) -> list:
-        """One column cleaned for every row; KEEP where the row's sheet lacks it or the cell is bad."""
+    def _column(self, rows, get, clean, header, problems, few: bool, chapter: bool = False) -> list:
+        """One column cleaned for every row; KEEP where the row's sheet lacks it or the cell is bad.
+        A column of few distinct values is cleaned once per value and mapped back."""
         if get is None:
             return [KEEP] * len(rows)
         raws = [get(values) for _sheet, _number, values in rows]
-        try:
-            return [KEEP if raw is None else clean(raw) for raw in raws]
-        except V.CellError:
-            pass
-        cleaned = []
-        for index, raw in enumerate(raws):
-            if raw is None:
-                cleaned.append(KEEP)
-                continue
+        if few:
+            mapping = {}
+            for raw in dict.fromkeys(raws):  # first-seen order: new units are numbered as in the file
+                try:
+                    mapping[raw] = KEEP if raw is None else clean(raw)
+                except V.CellError as err:
+                    mapping[raw] = err
+            cleaned = [mapping[raw] for raw in raws]
+            if not any(v.__class__ is V.CellError for v in mapping.values()):
+                return cleaned
+        else:
             try:
-                cleaned.append(clean(raw))
+                return [KEEP if raw is None else clean(raw) for raw in raws]
+            except V.CellError:
+                cleaned = [None] * len(raws)
+        for index, raw in enumerate(raws):
+            try:
+                value = cleaned[index] if few else (KEEP if raw is None else clean(raw))
+                if value.__class__ is V.CellError:
+                    raise value
+                cleaned[index] = value
             except V.CellError as err:
-                cleaned.append(KEEP)
+                cleaned[index] = KEEP
                 sheet, number, values = rows[index]
                 column = self._chapter_column(values) if chapter else header
                 problems.setdefault(index, []).append(RosterIssue(number, column, str(err), sheet))
