@@ -137,6 +137,16 @@ def test_too_many_wrong_passwords_for_one_account_get_a_vietnamese_429(database_
     assert "Bạn đã thử quá nhiều lần" in reply.get_data(as_text=True)
 
 
+def test_a_phone_number_written_three_ways_counts_as_one_account(database_url, tmp_path):
+    app = _limited_app(database_url, tmp_path, RATELIMIT_LOGIN_PER_ACCOUNT="2 per 5 minutes")
+    client = app.test_client()
+    with app.app_context():
+        codes = [sign_in_form(client, phone, "sai").status_code
+                 for phone in ("0912345678", "+84 912 345 678", "84912345678")]
+        db.session.remove()
+    assert codes == [200, 200, 429]
+
+
 def test_one_address_trying_many_accounts_is_limited(database_url, tmp_path):
     app = _limited_app(database_url, tmp_path, RATELIMIT_LOGIN_PER_ADDRESS="3 per 5 minutes")
     client = app.test_client()

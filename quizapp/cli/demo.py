@@ -12,7 +12,7 @@ from quizapp.services import demo
 def register(app) -> None:
     """Add the demo command."""
 
-    @app.cli.command("demo")
+    @app.cli.command("demo", help="Nạp dữ liệu mẫu Tỉnh đoàn Sơn La và in các tài khoản dùng thử.")
     @click.option("--if-empty", is_flag=True, help="Không làm gì nếu cơ sở dữ liệu đã có đơn vị.")
     @click.option("--members", default=3000, show_default=True, help="Số đoàn viên mẫu.")
     @click.option("--seed", default=1, show_default=True, help="Hạt giống ngẫu nhiên (cùng hạt giống, cùng dữ liệu).")

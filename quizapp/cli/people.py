@@ -38,7 +38,7 @@ def activation_url() -> str:
 def register(app) -> None:
     """Add the people commands."""
 
-    @app.cli.command("create-admin")
+    @app.cli.command("create-admin", help="Tạo tài khoản quản trị hệ thống LOGIN (mặc định: admin).")
     @click.argument("login", default="admin")
     @click.option("--name", default="Quản trị hệ thống", show_default=True, help="Tên hiển thị.")
     @click.password_option(envvar="QUIZAPP_ADMIN_PASSWORD", help="Mật khẩu (hoặc biến QUIZAPP_ADMIN_PASSWORD).")
@@ -54,7 +54,7 @@ def register(app) -> None:
         db.session.commit()
         click.echo(_("Đã tạo quản trị viên %(login)s.", login=user.login))
 
-    @app.cli.command("grant")
+    @app.cli.command("grant", help="Cấp vai trò ROLE cho tài khoản LOGIN trên đơn vị UNIT_CODE (admin không cần đơn vị).")
     @click.argument("role", type=click.Choice([r.value for r in Role if r != Role.MEMBER]))
     @click.argument("login")
     @click.argument("unit_code", required=False)
@@ -84,7 +84,8 @@ def register(app) -> None:
             click.echo(_("Đã cấp quyền %(role)s cho %(login)s trên %(unit)s.", role=role, login=user.login,
                          unit=unit.name))
 
-    @app.cli.command("activation-codes")
+    @app.cli.command("activation-codes", help="Tạo mã kích hoạt cho mọi đoàn viên chưa có mật khẩu trong đơn vị "
+                                              "UNIT_CODE; in ra CSV hoặc ghi vào tệp --out.")
     @click.argument("unit_code")
     @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path),
                   help="Ghi ra tệp CSV (mặc định: in ra màn hình).")

@@ -22,7 +22,8 @@ SHOWN_EXAMPLES = 10
 def register(app) -> None:
     """Add the roster commands."""
 
-    @app.cli.command("import-roster")
+    @app.cli.command("import-roster", help="Nhập danh sách đoàn viên từ tệp .xlsx hoặc .csv (UTF-8); có một dòng "
+                                           "sai thì không ghi gì. Xem docs/roster-format.md.")
     @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
     @click.option("--dry-run", is_flag=True, help="Chỉ kiểm tra và báo cáo, không ghi gì.")
     @click.option("--create-units", is_flag=True, help="Tạo chi đoàn (và đơn vị cấp trên) chưa có.")

@@ -23,8 +23,13 @@ ACTIVATION_ERRORS = {
 
 
 def _login_key() -> str:
-    """Rate-limit key for the account being tried (normalised login)."""
-    return "login:" + accounts.normalise_login(request.form.get("login", "")).lower()
+    """Rate-limit key for the account being tried: one phone number counts once however it is
+    written (0912…, +84912…, 84912…)."""
+    login = accounts.normalise_login(request.form.get("login", "")).lower()
+    digits = login.removeprefix("+")
+    if digits.isdigit() and digits.startswith("84") and len(digits) >= 11:
+        login = "0" + digits[2:]
+    return "login:" + login
 
 
 def _login_limits():
