@@ -21,7 +21,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from quizapp import database, i18n, logging, markup, security
     from quizapp.cli import register_cli
-    from quizapp.web import register_blueprints, register_errors
+    from quizapp.web import register_blueprints, register_errors, resilience
 
     logging.init_app(app)
     database.init_app(app)
@@ -31,4 +31,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_blueprints(app)
     register_cli(app)
     register_errors(app)
+    resilience.init_app(app)
     return app

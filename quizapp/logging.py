@@ -9,7 +9,7 @@ import time
 import uuid
 from datetime import datetime, timezone
 
-from flask import g, has_request_context, request
+from flask import g, has_request_context, request, session
 from flask.logging import default_handler
 
 LOGGER_NAME = "quizapp"
@@ -93,8 +93,11 @@ def init_app(app) -> None:
 
 
 def _user_id():
-    """The signed-in user's id, without loading the user only for the log line."""
-    user = g.get("_login_user")
-    if user is None or not getattr(user, "is_authenticated", False):
+    """The signed-in user's id from the session: never touches the database (it may be down)."""
+    raw = session.get("_user_id")
+    if not raw:
         return None
-    return getattr(user, "id", None)
+    try:
+        return int(str(raw).split(":", 1)[0])
+    except ValueError:
+        return None
