@@ -104,16 +104,30 @@ def _cumulative(counts: dict[date, int], first: date, last: date) -> tuple[list[
     return days, cumulative
 
 
-def trend(quiz: Quiz, unit: Unit, now: datetime, totals: UnitRow | None = None) -> Trend:
-    """The unit's cumulative participation per day and its projection at the last 7 days' pace."""
+def daily_counts(quiz: Quiz, unit_ids) -> dict[int, dict[date, int]]:
+    """First-time participants per local day for many units, in one query."""
+    per_unit: dict[int, dict[date, int]] = defaultdict(dict)
+    if unit_ids:
+        for unit_id, day, n in db.session.execute(
+            select(UnitQuizDaily.unit_id, UnitQuizDaily.day, UnitQuizDaily.new_participants)
+            .where(UnitQuizDaily.quiz_id == quiz.id, UnitQuizDaily.unit_id.in_(set(unit_ids)))
+        ):
+            per_unit[unit_id][day] = n
+    return per_unit
+
+
+def trend(quiz: Quiz, unit: Unit, now: datetime, totals: UnitRow | None = None,
+          daily: dict[int, dict[date, int]] | None = None) -> Trend:
+    """The unit's cumulative participation per day and its projection at the last 7 days' pace.
+
+    `daily` may carry rows already read (see `daily_counts`) to spare a query.
+    """
     totals = totals or unit_totals(quiz, unit)
     population = population_unit(quiz, unit)
     counts: dict[date, int] = {}
     if population is not None:
-        counts = dict(db.session.execute(
-            select(UnitQuizDaily.day, UnitQuizDaily.new_participants)
-            .where(UnitQuizDaily.quiz_id == quiz.id, UnitQuizDaily.unit_id == population.id)
-        ).all())
+        daily = daily if daily is not None else daily_counts(quiz, [population.id])
+        counts = daily.get(population.id, {})
     opens_on, last_on, closes_on = quiz_days(quiz, now)
     today = local_day(now)
     days, cumulative = _cumulative(counts, opens_on, last_on) if last_on >= opens_on else ([], [])
@@ -148,20 +162,16 @@ def _project(t: Trend, quiz: Quiz, now: datetime) -> None:
         t.status = TrendStatus.STALLED
 
 
-def sparklines(quiz: Quiz, unit_ids: dict[int, int], members: dict[int, int], now: datetime) -> dict[int, list[float]]:
+def sparklines(quiz: Quiz, unit_ids: dict[int, int], members: dict[int, int], now: datetime,
+               daily: dict[int, dict[date, int]] | None = None) -> dict[int, list[float]]:
     """Cumulative rate per day for many units in one query.
 
     `unit_ids` maps a row's unit id to the unit whose numbers it shows; `members` gives each
-    row's denominator.
+    row's denominator; `daily` may carry rows already read.
     """
     if not unit_ids:
         return {}
-    per_unit: dict[int, dict[date, int]] = defaultdict(dict)
-    for unit_id, day, n in db.session.execute(
-        select(UnitQuizDaily.unit_id, UnitQuizDaily.day, UnitQuizDaily.new_participants)
-        .where(UnitQuizDaily.quiz_id == quiz.id, UnitQuizDaily.unit_id.in_(set(unit_ids.values())))
-    ):
-        per_unit[unit_id][day] = n
+    per_unit = daily if daily is not None else daily_counts(quiz, unit_ids.values())
     opens_on, last_on, _ = quiz_days(quiz, now)
     out = {}
     for row_id, source_id in unit_ids.items():

@@ -171,14 +171,28 @@ def concerns(quiz: Quiz, unit: Unit) -> bool:
     return population_unit(quiz, unit) is not None
 
 
-def _numbers(quiz: Quiz, unit_ids: list[int]) -> tuple[dict, dict]:
-    """Roster and counter rows for the given units, two indexed queries."""
+def _numbers(quiz: Quiz, unit_ids) -> dict:
+    """Roster and counter figures of the given units in one indexed query, keyed by unit id."""
     if not unit_ids:
-        return {}, {}
-    rosters = {r.unit_id: r for r in db.session.scalars(select(UnitRoster).where(UnitRoster.unit_id.in_(unit_ids)))}
-    counters = {c.unit_id: c for c in db.session.scalars(select(UnitQuizCounter).where(
-        UnitQuizCounter.quiz_id == quiz.id, UnitQuizCounter.unit_id.in_(unit_ids)))}
-    return rosters, counters
+        return {}
+    counter = UnitQuizCounter
+    stmt = (
+        select(Unit.id, UnitRoster.members, UnitRoster.cadres, counter.took_part, counter.took_part_cadres,
+               counter.passed, counter.sum_best_percent, counter.last_activity_at)
+        .outerjoin(UnitRoster, UnitRoster.unit_id == Unit.id)
+        .outerjoin(counter, and_(counter.unit_id == Unit.id, counter.quiz_id == quiz.id))
+        .where(Unit.id.in_(set(unit_ids)))
+    )
+    return {r[0]: r for r in db.session.execute(stmt)}
+
+
+def fill_numbers(row: UnitRow, n) -> UnitRow:
+    """Copy one `_numbers` result (or None) into a report row."""
+    if n is not None:
+        row.members, row.cadres = n.members or 0, n.cadres or 0
+        row.took_part, row.cadres_took_part, row.passed = n.took_part or 0, n.took_part_cadres or 0, n.passed or 0
+        row.sum_best_percent, row.last_activity_at = n.sum_best_percent or 0.0, n.last_activity_at
+    return row
 
 
 def fill(row: UnitRow, roster, counter) -> UnitRow:
@@ -193,12 +207,7 @@ def fill(row: UnitRow, roster, counter) -> UnitRow:
 
 def unit_totals(quiz: Quiz, unit: Unit) -> UnitRow:
     """The unit's totals for the quiz (all zero when the unit is outside the audience)."""
-    row = UnitRow(unit.id, unit.name, unit.kind, quiz.target_rate)
-    population = population_unit(quiz, unit)
-    if population is None:
-        return row
-    rosters, counters = _numbers(quiz, [population.id])
-    return fill(row, rosters.get(population.id), counters.get(population.id))
+    return unit_and_children(quiz, unit, with_children=False)[0]
 
 
 SORT_KEYS = {
@@ -226,29 +235,36 @@ def sort_rows(rows: list, keys: dict, sort: str, descending: bool, default: str)
 def child_rows(quiz: Quiz, unit: Unit, sort: str = DEFAULT_SORT, descending: bool = False) -> list[UnitRow]:
     """One row per child unit in the quiz's audience (worst rate first by default), plus a row for
     members attached to the unit itself when it also has child units."""
+    return unit_and_children(quiz, unit, sort, descending)[1]
+
+
+def unit_and_children(quiz: Quiz, unit: Unit, sort: str = DEFAULT_SORT, descending: bool = False,
+                      with_children: bool = True) -> tuple[UnitRow, list[UnitRow]]:
+    """The unit's totals and its child rows, from one read of the read models."""
+    totals = UnitRow(unit.id, unit.name, unit.kind, quiz.target_rate)
     population = population_unit(quiz, unit)
     if population is None:
-        return []
-    children = list(db.session.scalars(select(Unit).where(Unit.parent_id == unit.id)))
+        return totals, []
+    children = list(db.session.scalars(select(Unit).where(Unit.parent_id == unit.id))) if with_children else []
     if population is not unit:
         # the unit lies above the audience: only the child on the way down to it counts
         path = population.ancestor_ids()
         children = [c for c in children if c.id in path]
     # a child's population is the audience itself when the child lies above it
     number_ids = {c.id: (c.id if c.is_within(quiz.audience_unit) else population.id) for c in children}
-    rosters, counters = _numbers(quiz, list({*number_ids.values(), unit.id}))
-    rows = [fill(UnitRow(c.id, c.name, c.kind, quiz.target_rate, source_id=number_ids[c.id]),
-                  rosters.get(number_ids[c.id]), counters.get(number_ids[c.id])) for c in children]
+    numbers = _numbers(quiz, {*number_ids.values(), population.id})
+    fill_numbers(totals, numbers.get(population.id))
+    rows = [fill_numbers(UnitRow(c.id, c.name, c.kind, quiz.target_rate, source_id=number_ids[c.id]),
+                         numbers.get(number_ids[c.id])) for c in children]
     if population is unit and children:
-        direct = _direct_row(quiz, unit, rows, rosters.get(unit.id), counters.get(unit.id))
+        direct = _direct_row(quiz, unit, rows, totals)
         if direct is not None:
             rows.append(direct)
-    return sort_rows(rows, SORT_KEYS, sort, descending, DEFAULT_SORT)
+    return totals, sort_rows(rows, SORT_KEYS, sort, descending, DEFAULT_SORT)
 
 
-def _direct_row(quiz: Quiz, unit: Unit, rows: list[UnitRow], roster, counter) -> UnitRow | None:
+def _direct_row(quiz: Quiz, unit: Unit, rows: list[UnitRow], total: UnitRow) -> UnitRow | None:
     """What the unit's totals hold beyond its children: members attached to the unit itself."""
-    total = fill(UnitRow(unit.id, unit.name, unit.kind, quiz.target_rate), roster, counter)
     direct = UnitRow(None, unit.name, unit.kind, quiz.target_rate, direct=True)
     for name in ("members", "cadres", "took_part", "cadres_took_part", "passed", "sum_best_percent"):
         setattr(direct, name, getattr(total, name) - sum(getattr(r, name) for r in rows))
@@ -292,12 +308,6 @@ def member_rows(quiz: Quiz, unit: Unit, sort: str = DEFAULT_MEMBER_SORT, descend
     if only_not_taken:
         rows = [r for r in rows if not r.took_part]
     return sort_rows(rows, MEMBER_SORT_KEYS, sort, descending, DEFAULT_MEMBER_SORT)
-
-
-def has_direct_members(unit: Unit) -> bool:
-    """True when active members are attached to the unit itself (it is a chapter)."""
-    return db.session.scalar(select(Member.id).where(Member.chapter_id == unit.id, Member.active.is_(True))
-                             .limit(1)) is not None
 
 
 def not_taken_contacts(rows: list[MemberRow]) -> list[tuple[str, str]]:
