@@ -57,25 +57,26 @@ def _sort_key(node: UnitNode):
 
 
 def unit_tree(roots: list[Unit], levels: int = 2, max_children: int = 300) -> list[UnitNode]:
-    """Each root with `levels` levels below it, counts from UnitRoster; one query per root."""
+    """Each root with `levels` levels below it and counts from UnitRoster: one query per root,
+    plus one to mark the deepest shown units that have more below them."""
     result = []
     for root in sorted(roots, key=lambda u: u.path):
         rows = db.session.execute(
             select(Unit.id, Unit.parent_id, Unit.code, Unit.name, Unit.kind, Unit.depth,
                    UnitRoster.members, UnitRoster.cadres)
             .outerjoin(UnitRoster, UnitRoster.unit_id == Unit.id)
-            .where(root.subtree_filter(), Unit.depth <= root.depth + levels + 1)
+            .where(root.subtree_filter(), Unit.depth <= root.depth + levels)
         ).all()
         nodes = {r[0]: UnitNode(r[0], r[2], r[3], r[4], r[5], r[6] or 0, r[7] or 0) for r in rows}
-        parents = {r[0]: r[1] for r in rows}
-        for unit_id, node in nodes.items():
-            parent = nodes.get(parents[unit_id])
-            if unit_id == root.id or parent is None:
-                continue
-            if node.depth > root.depth + levels:
-                parent.more_below = True
-            else:
-                parent.children.append(node)
+        for unit_id, parent_id, *_rest in rows:
+            if unit_id != root.id and parent_id in nodes:
+                nodes[parent_id].children.append(nodes[unit_id])
+        deepest = [n.id for n in nodes.values() if n.depth == root.depth + levels]
+        for start in range(0, len(deepest), 900):
+            for parent_id in db.session.scalars(
+                select(Unit.parent_id).where(Unit.parent_id.in_(deepest[start:start + 900])).distinct()
+            ):
+                nodes[parent_id].more_below = True
         for node in nodes.values():
             node.children.sort(key=_sort_key)
             del node.children[max_children:]

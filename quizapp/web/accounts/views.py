@@ -50,7 +50,8 @@ def home_unit_tree():
         return []
     if roots is None:
         roots = list(db.session.scalars(db.select(Unit).where(Unit.parent_id.is_(None))))
-    return org.unit_tree(roots)
+    # One subtree: two levels below it; several (a national admin): one level, to stay short.
+    return org.unit_tree(roots, levels=2 if len(roots) == 1 else 1)
 
 
 def _unit_in_scope(unit_id: int) -> Unit:
