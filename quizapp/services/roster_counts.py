@@ -45,12 +45,17 @@ def refresh_roster_counts() -> None:
 
     per_chapter: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     groups_per_chapter: Counter = Counter()
+    cleaned: dict = {}  # a province has a handful of distinct genders and ethnicities
     for chapter_id, gender, ethnicity, attr_text, members, cadres in per_group:
         per_chapter[chapter_id][0] += members
         per_chapter[chapter_id][1] += int(cadres or 0)
         values = _attributes(attr_text, cache)
-        groups_per_chapter[(chapter_id, GENDER, clean(gender))] += members
-        groups_per_chapter[(chapter_id, ETHNICITY, clean(ethnicity))] += members
+        if gender not in cleaned:
+            cleaned[gender] = clean(gender)
+        if ethnicity not in cleaned:
+            cleaned[ethnicity] = clean(ethnicity)
+        groups_per_chapter[(chapter_id, GENDER, cleaned[gender])] += members
+        groups_per_chapter[(chapter_id, ETHNICITY, cleaned[ethnicity])] += members
         for dimension in dims:
             groups_per_chapter[(chapter_id, dimension, values.get(dimension, ""))] += members
 
@@ -71,14 +76,15 @@ def refresh_roster_counts() -> None:
     ))
     db.session.execute(delete(UnitRoster))
     db.session.execute(delete(UnitRosterGroup))
+    # Core inserts: the ORM's bulk path costs more than the writes at province scale
     if totals:
         db.session.execute(
-            db.insert(UnitRoster),
+            UnitRoster.__table__.insert(),
             [{"unit_id": u, "members": m, "cadres": c} for u, (m, c) in totals.items()],
         )
     rows = [{"unit_id": u, "dimension": d, "value": v, "members": n} for (u, d, v), n in groups.items()]
     for start in range(0, len(rows), 5000):
-        db.session.execute(db.insert(UnitRosterGroup), rows[start:start + 5000])
+        db.session.execute(UnitRosterGroup.__table__.insert(), rows[start:start + 5000])
     db.session.flush()
     if old_dims != set(dims):
         from quizapp.services import participation
