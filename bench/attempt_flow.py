@@ -8,8 +8,10 @@ acknowledged answer must be stored (zero lost answers) and every attempt finishe
 
     python -m bench.attempt_flow --db sqlite
     python -m bench.attempt_flow --db postgresql --members 300 --answers 30
+    python -m bench.attempt_flow --think 5        # members pause 5 s between answers
 
-Writes bench/results/attempt_flow_<db>.json and prints a Markdown table row.
+Writes bench/results/attempt_flow_<db>.json (attempt_flow_<db>_think<T>s.json with --think T)
+and prints a Markdown table row.
 Not a test: never run by pytest.
 """
 from __future__ import annotations
@@ -217,7 +219,9 @@ def main(argv: list[str] | None = None) -> int:
     failed = False
     for kind in kinds:
         result = run(kind, args.members, args.answers, args.workers, args.threads, args.concurrency, args.think)
-        (RESULTS / f"attempt_flow_{kind}.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+        suffix = f"_think{args.think:g}s" if args.think else ""
+        (RESULTS / f"attempt_flow_{kind}{suffix}.json").write_text(
+            json.dumps(result, indent=2, ensure_ascii=False) + "\n")
         print(table_row(result), flush=True)
         errors = sum(result["errors"]["flow_steps"].values()) + sum(result["errors"]["http_non_2xx_3xx"].values())
         failed |= bool(errors or result["database"]["lost_answers"]

@@ -84,7 +84,7 @@ def screens(attempt: Attempt) -> list[Screen]:
     """Every question of the attempt in order, with what the server has saved for it."""
     saved = attempts.responses_of(attempt)
     result = []
-    for item in attempt.items:
+    for item in attempts.items_of(attempt):
         q = item.question
         order = item.option_order or list(range(len(q.options or [])))
         r = saved.get(item.question_id)
@@ -165,7 +165,7 @@ def review(attempt: Attempt, now: datetime) -> tuple[str | None, list[ReviewRow]
     keys = keys_for_attempt(attempt) or {}
     saved = attempts.responses_of(attempt)
     rows = []
-    for item in attempt.items:
+    for item in attempts.items_of(attempt):
         shown = item.question
         key = keys.get(shown.uid, shown)
         answer = saved[item.question_id].answer if item.question_id in saved else None

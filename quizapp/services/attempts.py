@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from quizapp.extensions import db
 from quizapp.models import (
@@ -257,10 +258,22 @@ def responses_of(attempt: Attempt) -> dict[int, Response]:
     return {r.question_id: r for r in rows}
 
 
+def items_of(attempt: Attempt) -> list[AttemptItem]:
+    """The attempt's items in order, their questions loaded in one query (not one per item)."""
+    items = list(attempt.items)
+    missing = [i for i in items if "question" not in i.__dict__]
+    if missing:
+        found = {q.id: q for q in db.session.scalars(
+            select(Question).where(Question.id.in_([i.question_id for i in missing])))}
+        for item in missing:
+            set_committed_value(item, "question", found[item.question_id])
+    return items
+
+
 def grade_attempt(attempt: Attempt, keys: dict[str, Question] | None = None) -> grading.Grade:
     """Grade the snapshot against the stored responses; `keys` (by question uid) overrides keys."""
     answers = {qid: r.answer for qid, r in responses_of(attempt).items()}
-    items = list(attempt.items)
+    items = items_of(attempt)
     questions = [(keys or {}).get(item.question.uid, item.question) for item in items]
     scoring = questions[0].version.multiple_scoring if questions else "all_or_nothing"
     return grading.grade(questions, [answers.get(item.question_id) for item in items], scoring)

@@ -61,7 +61,7 @@ def corrected_keys(snapshot_questions: list[Question], version: BankVersion) -> 
 
 def keys_for_attempt(attempt: Attempt) -> dict[str, Question] | None:
     """Keys from the quiz's current version when it differs from the attempt's snapshot."""
-    items = list(attempt.items)
+    items = attempts.items_of(attempt)
     if not items or items[0].question.version_id == attempt.quiz.bank_version_id:
         return None
     return corrected_keys([i.question for i in items], attempt.quiz.bank_version)[0]
