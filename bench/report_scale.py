@@ -27,7 +27,7 @@ import random
 import statistics
 import sys
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,7 +37,7 @@ DISTRICTS = ["Thành phố Sơn La", "Mai Sơn", "Mộc Châu", "Thuận Châu",
              "Yên Châu", "Sốp Cộp", "Vân Hồ", "Bắc Yên", "Phù Yên"]
 GROUPS = ["Học sinh", "Sinh viên", "Công nhân", "Nông dân", "Công chức"]
 # The campaign: opened 20 days before "now", closes 10 days after; the bench runs at NOW.
-NOW = datetime(2025, 4, 21, 7, 0, tzinfo=timezone.utc)
+NOW = datetime(2025, 4, 21, 7, 0, tzinfo=UTC)
 OPENS = NOW - timedelta(days=20)
 CLOSES = NOW + timedelta(days=10)
 SQLITE_PATH = Path("/tmp/quizapp_report_scale.sqlite")
@@ -87,7 +87,7 @@ def _insert(db, table, rows, pg_copy: bool) -> None:
 
 def _copy_value(value):
     if isinstance(value, datetime):
-        return value.astimezone(timezone.utc).replace(tzinfo=None)
+        return value.astimezone(UTC).replace(tzinfo=None)
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False)
     return value
@@ -220,7 +220,7 @@ def _stats(samples: list[float]) -> dict:
     ordered = sorted(samples)
 
     def q(p):
-        return ordered[min(len(ordered) - 1, int(round(p * (len(ordered) - 1))))]
+        return ordered[min(len(ordered) - 1, round(p * (len(ordered) - 1)))]
     return {"n": len(ordered), "p50_ms": round(q(0.50) * 1000, 1), "p95_ms": round(q(0.95) * 1000, 1),
             "p99_ms": round(q(0.99) * 1000, 1), "max_ms": round(ordered[-1] * 1000, 1),
             "mean_ms": round(statistics.fmean(ordered) * 1000, 1)}

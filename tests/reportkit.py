@@ -1,7 +1,7 @@
 """Shared set-up for the report tests: named instants, a quiz, finished and started attempts."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptState, Bank, BankVersion, Quiz
@@ -9,7 +9,7 @@ from quizapp.services import participation
 from quizapp.services.roster_counts import refresh_roster_counts
 
 # The quiz opens on Monday 3 March 2025 at 08:00 in Hà Nội and closes four weeks later.
-OPENS = datetime(2025, 3, 3, 1, 0, tzinfo=timezone.utc)
+OPENS = datetime(2025, 3, 3, 1, 0, tzinfo=UTC)
 CLOSES = OPENS + timedelta(days=28)
 TARGET_DATE = date(2025, 3, 24)
 NOW = OPENS + timedelta(days=9, hours=5)  # Wednesday 12 March, 13:00 local

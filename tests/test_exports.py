@@ -1,7 +1,7 @@
 """CSV and XLSX exports open correctly in Excel and never run a cell as a formula."""
 import csv
 import io
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from openpyxl import load_workbook
@@ -73,7 +73,7 @@ def test_xlsx_columns_are_wide_enough_for_their_longest_value():
 
 
 def test_datetimes_are_written_in_vietnam_time():
-    at = datetime(2024, 3, 1, 17, 30, tzinfo=timezone.utc)
+    at = datetime(2024, 3, 1, 17, 30, tzinfo=UTC)
     ws = _read_xlsx(to_xlsx(["t"], [[at]], "t"))
     assert ws["A2"].value == datetime(2024, 3, 2, 0, 30)
     assert _read_csv(to_csv(["t"], [[at]]))[1] == ["02/03/2024 00:30"]

@@ -35,7 +35,7 @@ def _seed(make):
 
 
 def test_rebuild_reproduces_the_incremental_numbers(make, runner):
-    tree, quiz = _seed(make)
+    _tree, quiz = _seed(make)
     before = _state(quiz)
     result = runner.invoke(args=["reports", "rebuild", str(quiz.id)])
     assert result.exit_code == 0, result.output

@@ -1,14 +1,22 @@
 """Breakdown groups (gender, ethnicity, custom attributes) follow finishes, roster edits and rebuilds."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
 from quizapp.extensions import db
-from quizapp.models import Attempt, AttemptState, Bank, BankVersion, Quiz, UnitQuizGroup, UnitRosterGroup
+from quizapp.models import (
+    Attempt,
+    AttemptState,
+    Bank,
+    BankVersion,
+    Quiz,
+    UnitQuizGroup,
+    UnitRosterGroup,
+)
 from quizapp.services import participation
 from quizapp.services.roster_counts import refresh_roster_counts
 
-T0 = datetime(2024, 1, 10, 3, 0, tzinfo=timezone.utc)
+T0 = datetime(2024, 1, 10, 3, 0, tzinfo=UTC)
 
 
 def _quiz(unit):

@@ -4,7 +4,17 @@ from datetime import timedelta
 import pytest
 
 from quizapp.extensions import db
-from quizapp.models import Attempt, AttemptItem, AttemptState, Bank, BankVersion, Question, Quiz, Role, Topic
+from quizapp.models import (
+    Attempt,
+    AttemptItem,
+    AttemptState,
+    Bank,
+    BankVersion,
+    Question,
+    Quiz,
+    Role,
+    Topic,
+)
 from quizapp.services.reports.items import item_analysis
 from tests.reportkit import CLOSES, NOW, OPENS
 

@@ -5,8 +5,8 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
 from openpyxl import load_workbook
+from sqlalchemy import select
 
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptState, Role
@@ -78,7 +78,7 @@ def test_not_yet_taken_part_filter_shows_whom_to_remind(sonla, login):
     html = client.get(_url(sonla["quiz"], sonla["tree"]["na_san"], filter="not_taken")).get_data(as_text=True)
     table = html[html.index("<tbody>"):html.index("</tbody>")]
     assert "Cầm Văn Hùng" in table and "Lò Thị Mai" not in table
-    textarea = re.search(r"<textarea[^>]*readonly[^>]*>(.*?)</textarea>", html, re.S).group(1)
+    textarea = re.search(r"<textarea[^>]*readonly[^>]*>(.*?)</textarea>", html, re.DOTALL).group(1)
     assert textarea.strip() == "Cầm Văn Hùng - 0912000002"
     assert "js/reports.js" in html and "data-copy-target" in html
 

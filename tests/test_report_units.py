@@ -126,7 +126,7 @@ def test_members_attached_to_a_unit_with_child_units_get_their_own_row(make):
 
 
 def test_inactive_members_are_not_in_the_denominator_or_the_list(make):
-    tree, m = _province(make)
+    tree, _ = _province(make)
     make.member(tree["na_san"], "Người Đã Chuyển", active=False)
     refresh()
     quiz = make_quiz(tree["province"])

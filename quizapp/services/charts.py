@@ -76,9 +76,9 @@ def trend_chart(t: Trend, title: str) -> Markup:
     def y(rate: float) -> float:
         return TOP + plot_h * (1 - min(max(rate, 0.0), 100.0) / 100)
 
-    out = [f'<svg class="chart chart-trend" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-           f'aria-labelledby="{uid}-t {uid}-d" xmlns="http://www.w3.org/2000/svg" font-size="12" '
-           f'font-family="system-ui, sans-serif">',
+    out = [(f'<svg class="chart chart-trend" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+            f'aria-labelledby="{uid}-t {uid}-d" xmlns="http://www.w3.org/2000/svg" font-size="12" '
+            f'font-family="system-ui, sans-serif">'),
            f'<title id="{uid}-t">{escape(title)}</title>', f'<desc id="{uid}-d">{escape(_describe(t))}</desc>']
     for rate in (0, 25, 50, 75, 100):
         out.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(rate):.1f}" y2="{y(rate):.1f}" '
@@ -144,7 +144,7 @@ def sparkline(rates: list[float], label: str, target_rate: float | None = None) 
     w, h, pad = 100, 24, 2
     latest = _fmt_pct(rates[-1]) if rates else "—"
     title = escape(_("%(name)s: tỉ lệ luỹ kế theo ngày, hiện %(rate)s", name=label, rate=latest))
-    out = [f'<svg class="spark" viewBox="0 0 {w} {h}" role="img" xmlns="http://www.w3.org/2000/svg">'
+    out = [f'<svg class="spark" viewBox="0 0 {w} {h}" role="img" xmlns="http://www.w3.org/2000/svg">',
            f"<title>{title}</title>"]
 
     def y(rate: float) -> float:

@@ -19,8 +19,17 @@ from sqlalchemy.dialects import postgresql, sqlite
 from quizapp.clock import to_local
 from quizapp.extensions import db
 from quizapp.models import (
-    Attempt, AttemptState, GradingPolicy, Member, Participation, Quiz, Unit, UnitQuizCounter,
-    UnitQuizDaily, UnitQuizGroup, UnitRosterGroup,
+    Attempt,
+    AttemptState,
+    GradingPolicy,
+    Member,
+    Participation,
+    Quiz,
+    Unit,
+    UnitQuizCounter,
+    UnitQuizDaily,
+    UnitQuizGroup,
+    UnitRosterGroup,
 )
 from quizapp.services.reports.labels import ATTR_PREFIX, member_labels
 

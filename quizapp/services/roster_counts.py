@@ -10,7 +10,12 @@ from sqlalchemy import Text, case, cast, delete, func, select
 from quizapp.extensions import db
 from quizapp.models import Member, Unit, UnitRoster, UnitRosterGroup
 from quizapp.services.reports.labels import (
-    ATTR_PREFIX, ETHNICITY, GENDER, MAX_ATTRIBUTE_VALUES, attribute_values, clean,
+    ATTR_PREFIX,
+    ETHNICITY,
+    GENDER,
+    MAX_ATTRIBUTE_VALUES,
+    attribute_values,
+    clean,
 )
 
 

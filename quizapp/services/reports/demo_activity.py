@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from quizapp.extensions import db
-from quizapp.models import Attempt, Member, Quiz, QuestionType, Unit
+from quizapp.models import Attempt, Member, QuestionType, Quiz, Unit
 
 
 class DemoActivityError(Exception):

@@ -99,7 +99,7 @@ def item_analysis(quiz: Quiz, unit: Unit) -> ItemAnalysis:
         return ItemAnalysis(0, 0)
     scores = dict(db.session.execute(select(Attempt.id, Attempt.percent).where(Attempt.id.in_(first))).all())
     ranked = sorted(scores, key=lambda a: (scores[a] or 0.0, a))
-    k = int(round(GROUP_SHARE * len(ranked))) if len(ranked) >= 2 else 0
+    k = round(GROUP_SHARE * len(ranked)) if len(ranked) >= 2 else 0
     lower = set(ranked[:k])
     upper = set(ranked[len(ranked) - k:]) if k else set()
     per_question: dict[int, list[tuple[int, float]]] = defaultdict(list)

@@ -8,7 +8,13 @@ from quizapp.models import Quiz, Unit
 from quizapp.services.reports import breakdowns as breakdowns_mod
 from quizapp.services.reports import trend as trend_mod
 from quizapp.services.reports.units import (
-    DEFAULT_MEMBER_SORT, DEFAULT_SORT, MemberRow, UnitRow, member_rows, not_taken_contacts, population_unit,
+    DEFAULT_MEMBER_SORT,
+    DEFAULT_SORT,
+    MemberRow,
+    UnitRow,
+    member_rows,
+    not_taken_contacts,
+    population_unit,
     unit_and_children,
 )
 

@@ -16,8 +16,16 @@ from decimal import ROUND_CEILING, Decimal
 from sqlalchemy import and_, select
 
 from quizapp.extensions import db
-from quizapp.models import Attempt, AttemptState, Member, Participation, Quiz, Unit, UnitQuizCounter, UnitRoster
-
+from quizapp.models import (
+    Attempt,
+    AttemptState,
+    Member,
+    Participation,
+    Quiz,
+    Unit,
+    UnitQuizCounter,
+    UnitRoster,
+)
 
 _ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
 _MODIFIERS = {"\u0306": "ă", "\u0302": {"a": "â", "e": "ê", "o": "ô"}, "\u031b": {"o": "ơ", "u": "ư"}}

@@ -24,7 +24,12 @@ from quizapp.services.reports import items as items_mod
 from quizapp.services.reports import overview as overview_mod
 from quizapp.services.reports import page as page_mod
 from quizapp.services.reports import tables
-from quizapp.services.reports.units import DEFAULT_MEMBER_SORT, DEFAULT_SORT, concerns, finalise_overdue_in
+from quizapp.services.reports.units import (
+    DEFAULT_MEMBER_SORT,
+    DEFAULT_SORT,
+    concerns,
+    finalise_overdue_in,
+)
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
