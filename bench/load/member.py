@@ -105,3 +105,86 @@ class Member:
                 continue
             return False, tries  # 200 = form again (wrong password) or anything unexpected
         return False, tries
+
+
+QUESTION = re.compile(r'data-qid="(\d+)" data-type="(\w+)"')
+
+
+@dataclass
+class Ack:
+    """What the server acknowledged for one (attempt, question): the newest seq and its answer."""
+
+    seq: int
+    answer: object
+
+
+class QuizTaker(Member):
+    """A member taking a quiz the way quiz.js does: start, open the page, autosave, submit."""
+
+    def __init__(self, *args, acks: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.acks = acks            # shared: (attempt, question) -> Ack
+        self.attempt_id: int | None = None
+        self.questions: list[tuple[int, str]] = []
+        self.seq: dict[int, int] = {}
+
+    async def start(self, quiz_id: int, kind: str = "start") -> bool:
+        """POST start (the form on the quiz list), follow to the quiz page, read its questions."""
+        if self.csrf is None:
+            _, page, _ = await self.request("home", "GET", "/m/")
+            self.remember_csrf(page)
+        status, _, headers = await self.request(kind, "POST", f"/m/quizzes/{quiz_id}/start",
+                                                data={"csrf_token": self.csrf or ""})
+        location = headers.get("Location", "")
+        if status != 302 or "/m/attempts/" not in location:
+            return False
+        self.attempt_id = int(location.rstrip("/").split("/")[-1])
+        status, page, _ = await self.request("page", "GET", f"/m/attempts/{self.attempt_id}")
+        if status != 200:
+            return False
+        self.remember_csrf(page)
+        self.questions = [(int(q), t) for q, t in QUESTION.findall(page)]
+        return bool(self.questions)
+
+    async def save(self, question_id: int, answer, retries: int = 5, kind: str = "save") -> int:
+        """Autosave one answer with the next seq; retry 5xx and lost replies like the page does."""
+        seq = self.seq.get(question_id, 0) + 1
+        self.seq[question_id] = seq
+        body = {"attempt": self.attempt_id, "question": question_id, "answer": answer, "seq": seq,
+                "flagged": False}
+        status = 0
+        for attempt in range(retries + 1):
+            status, text, headers = await self.request(
+                kind if attempt == 0 else "save_retry", "POST", "/m/api/answers", json=body,
+                headers={"X-CSRFToken": self.csrf or "", "Accept": "application/json"})
+            if status == 200:
+                if '"kept":true' in text.replace(" ", ""):
+                    self.acks[(self.attempt_id, question_id)] = Ack(seq, answer)
+                return status
+            if status in (400, 401, 403, 404, 409):
+                return status
+            await asyncio.sleep(min(8, 0.5 * 2 ** attempt))
+        return status
+
+    async def submit(self, retries: int = 5) -> int:
+        """POST the submit form; retried on 5xx and lost replies (finalisation is once-only)."""
+        status = 0
+        for attempt in range(retries + 1):
+            status, _, _ = await self.request("submit" if attempt == 0 else "submit_retry", "POST",
+                                              f"/m/attempts/{self.attempt_id}/submit",
+                                              data={"csrf_token": self.csrf or ""})
+            if status == 302 or 400 <= status < 500:
+                return status
+            await asyncio.sleep(min(8, 0.5 * 2 ** attempt))
+        return status
+
+
+def an_answer(qtype: str, n: int):
+    """A valid answer of the question's type that changes with n (so stored vs acked can differ)."""
+    if qtype in ("single", "true_false"):
+        return n % 2
+    if qtype == "multiple":
+        return [n % 2]
+    if qtype == "numeric":
+        return str(n)
+    return f"trả lời {n}"

@@ -15,6 +15,7 @@ from quizapp.extensions import db
 from quizapp.models import (
     Bank, BankVersion, Member, Question, QuestionType, Quiz, ReviewPolicy, Topic, Unit, User, set_unit_path,
 )
+from quizapp.services import attempts
 from quizapp.services.roster_counts import refresh_roster_counts
 
 PASSWORD = "matkhau-123"
@@ -146,6 +147,9 @@ def set_window(database_url: str, quiz_id: int, opens_at: datetime, closes_at: d
     app = bench_app(database_url)
     with app.app_context():
         db.session.execute(update(Quiz).where(Quiz.id == quiz_id).values(opens_at=opens_at, closes_at=closes_at))
+        quiz = db.session.get(Quiz, quiz_id)
+        # As the organiser's edit does: attempts in progress get the new close as deadline.
+        attempts.refresh_deadlines(quiz, now_utc())
         db.session.commit()
         db.session.remove()
         db.engine.dispose()
