@@ -152,6 +152,18 @@ def test_custom_columns_become_attributes_merged_on_reimport(make):
     assert members()["DV001"].attributes == {"Trình độ": "Đại học"}
 
 
+def test_excel_cells_keep_their_types(make):
+    from tests.test_roster_parse import xlsx
+
+    tree = make.province()
+    data = xlsx({"Nà Sản": [["Mã đoàn viên", "Họ và tên", "Ngày sinh", "Số điện thoại", "Chi đoàn", "Cán bộ đoàn"],
+                            ["DV001", "Lò Văn Ánh", datetime(2001, 9, 5), 912345678, NA_SAN, "x"]]})
+    p = plan_roster_import(parse_roster("ds.xlsx", data), RosterOptions(), today=TODAY)
+    apply_roster_plan(p, None, NOW)
+    a = members()["DV001"]
+    assert (a.birth_date, a.phone, a.is_cadre, a.chapter_id) == (date(2001, 9, 5), "0912345678", True, tree["na_san"].id)
+
+
 def test_chapter_can_be_named_by_code(make):
     tree = make.province()
     run(csv([["DV001", "Lò Văn Ánh", "SL-MC-ML"]], header=["Mã đoàn viên", "Họ và tên", "Chi đoàn"]))
