@@ -1,4 +1,4 @@
-"""Shared set-up for the organiser console tests: a frozen console clock, an upload folder,
+"""Shared set-up for the organiser console tests: a frozen console clock,
 a second province outside every test actor's scope, and small request helpers."""
 from __future__ import annotations
 
@@ -16,11 +16,10 @@ NOW = datetime(2025, 3, 4, 3, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def console(app, monkeypatch, tmp_path):
-    """Freeze the console's clock at NOW and keep uploads in a private folder; returns a setter."""
+def console(app, monkeypatch):
+    """Freeze the console's clock at NOW; returns a setter."""
     from quizapp.web.organiser import common
 
-    app.config["ORGANISER_UPLOAD_DIR"] = str(tmp_path / "uploads")
     clock = {"now": NOW}
     monkeypatch.setattr(common, "now_utc", lambda: clock["now"])
 

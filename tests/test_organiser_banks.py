@@ -1,14 +1,14 @@
 """Banks in the console: upload → preview → confirm, browse, search, compare, export — all scoped."""
+import hashlib
 import io
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
 from quizapp import ROOT
 from quizapp.extensions import db
-from quizapp.models import AuditEntry, Bank, BankVersion
+from quizapp.models import AuditEntry, Bank, BankVersion, PendingUpload
 from quizapp.services.banks import import_bank, load_bank_file
 from tests.organiser_kit import NOW, console, outside, switch_user, text_of  # noqa: F401
 
@@ -92,12 +92,20 @@ def test_a_forged_token_is_refused(roles, login, console):
     assert db.session.scalar(db.select(Bank)) is None
 
 
-def test_uploaded_file_is_kept_outside_the_web_root_with_its_checksum(roles, login, console, app):
+def test_uploaded_file_waits_in_the_database_with_its_checksum_and_owner(roles, login, console):
     client = _organiser_client(roles, login)
     _upload(client, owner=client.owner)
-    folder = Path(app.config["ORGANISER_UPLOAD_DIR"])
-    sidecar = next(folder.glob("*.json")).read_text()
-    assert '"sha256"' in sidecar and '"owner_id": %d' % roles["users"]["organiser"].id in sidecar
+    pending = db.session.scalar(db.select(PendingUpload))
+    assert (pending.data, pending.owner_id) == (EXAMPLE, roles["users"]["organiser"].id)
+    assert pending.sha256 == hashlib.sha256(EXAMPLE).hexdigest()
+
+
+def test_confirmed_upload_is_removed_with_the_import(roles, login, console):
+    client = _organiser_client(roles, login)
+    token = _upload(client, owner=client.owner).headers["Location"].rsplit("/", 1)[-1]
+    client.post(f"/org/banks/upload/{token}", data={"confirm": "1"})
+    assert db.session.scalar(db.select(Bank)) is not None
+    assert db.session.scalar(db.select(PendingUpload)) is None
 
 
 def test_owner_unit_outside_scope_is_refused_next_to_the_field(roles, outside, login, console):

@@ -113,8 +113,8 @@ def member_activates_and_takes_the_quiz(page, server, code):
     expect(page.locator(".result")).to_be_visible()
 
 
-def test_organiser_member_and_secretary_story(live_server, chromium, tmp_path):
-    server = live_server(ORGANISER_UPLOAD_DIR=str(tmp_path / "uploads"))
+def test_organiser_member_and_secretary_story(live_server, chromium):
+    server = live_server()
     ids = seed(server)
     contexts = [chromium.new_context(viewport={"width": 360, "height": 640}, is_mobile=True, has_touch=True,
                                      locale="vi-VN") for _ in range(3)]

@@ -10,8 +10,8 @@ from quizapp.extensions import db
 from quizapp.models import Bank, Unit
 from quizapp.policy import Action
 from quizapp.services import banks as bank_service
+from quizapp.services import uploads
 from quizapp.services.banks.importer import choose_slug
-from quizapp.web.organiser import uploads
 from quizapp.web.organiser.bank_forms import NEW_BANK, BankUploadForm
 from quizapp.web.organiser.common import (
     bank_filter,
@@ -55,6 +55,7 @@ def bank_upload():
         data = upload.read()
         token = uploads.save(KIND, upload.filename or "", data, user().id, now(), extra={
             "target": form.target.data, "slug": (form.slug.data or "").strip() or None, "owner": form.owner.data})
+        db.session.commit()
         return redirect(url_for(".bank_preview", token=token))
     return render_template("organiser/bank_upload.html", form=form), 400 if form.errors else 200
 
@@ -120,7 +121,8 @@ def bank_confirm(token: str):
                after={"bank": bank.slug, "version": result.version.number,
                       "questions": result.version.question_count, "file": stored.filename,
                       "sha256": stored.sha256})
-    db.session.commit()
     uploads.discard(token)
+    reply = redirect(url_for(".bank_detail", bank_id=bank.id))
+    db.session.commit()
     flash(result.message, "success" if result.created else "info")
-    return redirect(url_for(".bank_detail", bank_id=bank.id))
+    return reply

@@ -17,7 +17,7 @@ from quizapp.extensions import db
 from quizapp.models import Unit
 from quizapp.policy import Action
 from quizapp.services import roster as roster_service
-from quizapp.web.organiser import uploads
+from quizapp.services import uploads
 from quizapp.web.organiser.common import now, unit_choices, unit_or_404, user
 from quizapp.web.organiser.fields import ChoiceField
 from quizapp.web.organiser.views import bp
@@ -57,6 +57,7 @@ def roster_upload():
         token = uploads.save(KIND, upload.filename or "", upload.read(), user().id, now(), extra={
             "unit": unit.id, "create_units": bool(form.create_units.data),
             "deactivate_missing": bool(form.deactivate_missing.data)})
+        db.session.commit()
         return redirect(url_for(".roster_preview", token=token))
     return render_template("organiser/roster_upload.html", form=form), 400 if form.errors else 200
 
@@ -117,8 +118,9 @@ def roster_apply(token: str):
               "warning")
         return redirect(url_for(".roster_preview", token=token))
     report = roster_service.apply_roster_plan(plan, user(), now())
-    db.session.commit()
     uploads.discard(token)
+    reply = redirect(url_for(".members", unit=unit.id))
+    db.session.commit()
     flash(_("Đã nhập danh sách: thêm %(a)d, cập nhật %(u)d, chuyển chi đoàn %(m)d, ngừng kích hoạt %(d)d.",
             a=report.added, u=report.updated, m=report.moved, d=report.deactivated), "success")
-    return redirect(url_for(".members", unit=unit.id))
+    return reply
