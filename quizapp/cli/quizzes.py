@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from quizapp.clock import local_to_utc, now_utc, to_local
 from quizapp.extensions import db
 from quizapp.models import Attempt, GradingPolicy, Member, Quiz, ReviewPolicy, Unit
-from quizapp.services import attempts, quizzes, regrade
+from quizapp.services import attempts, quiz_overrides, quizzes, regrade, uploads
 
 # The option that sets each QuizSettings field, to name it in error messages.
 OPTION_OF = {"title": "--title", "description": "--description", "opens_at": "--opens", "closes_at": "--closes",
@@ -149,7 +149,8 @@ def register(app) -> None:
         if member is None:
             raise click.ClickException(f"Không có đoàn viên mã '{member_code}'.")
         try:
-            attempts.grant_allowance(_quiz(quiz_id), member, now_utc(), extra_minutes * 60, extra_attempts)
+            quiz_overrides.grant_allowance(_quiz(quiz_id), member, None, now_utc(), extra_seconds=extra_minutes * 60,
+                                           extra_attempts=extra_attempts)
         except attempts.AttemptError as err:
             raise click.ClickException(err.message) from err
         db.session.commit()
@@ -164,7 +165,7 @@ def register(app) -> None:
         if attempt is None:
             raise click.ClickException(f"Không có bài làm số {attempt_id}.")
         try:
-            attempts.reopen_attempt(attempt, now_utc(), minutes * 60)
+            quiz_overrides.reopen_attempt(attempt, None, now_utc(), minutes * 60)
         except attempts.AttemptError as err:
             raise click.ClickException(err.message) from err
         db.session.commit()
@@ -182,6 +183,8 @@ def register(app) -> None:
             total += done
             if done < batch:
                 break
+        uploads.purge_expired(now_utc())  # previews nobody confirmed
+        db.session.commit()
         click.echo(f"Đã kết thúc {total} bài làm quá giờ.")
 
     @app.cli.command("regrade")

@@ -11,7 +11,8 @@ from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptState, Member, Quiz
 from quizapp.policy import Action
 from quizapp.services import attempts as attempt_service
-from quizapp.web.organiser.common import now, record, user
+from quizapp.services import quiz_overrides
+from quizapp.web.organiser.common import now, user
 from quizapp.web.organiser.quiz_forms import AllowanceForm, MemberLookupForm, ReopenForm
 from quizapp.web.organiser.quizzes import quiz_or_404
 from quizapp.web.organiser.views import bp
@@ -78,12 +79,8 @@ def quiz_allowance(quiz_id: int, member_id: int):
     form = AllowanceForm()
     if not form.validate_on_submit():
         return _render(quiz, member, form, 400)
-    old = attempt_service.allowance_for(quiz, member)
-    before = {"extra_seconds": old.extra_seconds, "extra_attempts": old.extra_attempts} if old else None
-    allowance = attempt_service.grant_allowance(quiz, member, now(), extra_seconds=form.extra_minutes.data * 60,
-                                                extra_attempts=form.extra_attempts.data)
-    record("allowance.set", member.chapter, target=f"quiz {quiz.id} / {member.code}", before=before,
-           after={"extra_seconds": allowance.extra_seconds, "extra_attempts": allowance.extra_attempts})
+    quiz_overrides.grant_allowance(quiz, member, user(), now(), extra_seconds=form.extra_minutes.data * 60,
+                                   extra_attempts=form.extra_attempts.data)
     db.session.commit()
     flash(_("Đã lưu: %(name)s được cộng %(m)d phút và %(a)d lượt làm bài.", name=member.full_name,
             m=form.extra_minutes.data, a=form.extra_attempts.data), "success")
@@ -100,16 +97,12 @@ def quiz_reopen(quiz_id: int, attempt_id: int):
     member = _member_or_404(quiz, attempt.member_id)
     form = ReopenForm()
     if form.validate_on_submit():
-        before = {"state": attempt.state, "score": attempt.score, "percent": attempt.percent,
-                  "finished_at": attempt.finished_at}
         try:
-            attempt_service.reopen_attempt(attempt, now(), form.minutes.data * 60)
+            quiz_overrides.reopen_attempt(attempt, user(), now(), form.minutes.data * 60)
         except attempt_service.AttemptError as err:
             db.session.rollback()
             flash(err.message, "error")
         else:
-            record("attempt.reopen", member.chapter, target=f"quiz {quiz.id} / {member.code} / #{attempt.number}",
-                   before=before, after={"state": attempt.state, "deadline": attempt.deadline})
             db.session.commit()
             flash(_("Đã mở lại lượt làm bài số %(n)d đến %(at)s.", n=attempt.number,
                     at=_local(attempt.deadline)), "success")
