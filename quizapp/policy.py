@@ -9,9 +9,10 @@ from __future__ import annotations
 import enum
 
 from flask import abort
-from sqlalchemy import false, or_, true
+from sqlalchemy import false, or_, select, true
 
-from quizapp.models import Role, Unit, User
+from quizapp.extensions import db
+from quizapp.models import Bank, Role, Unit, User
 
 
 class Action(enum.StrEnum):
@@ -89,3 +90,50 @@ def unit_scope_filter(user: User | None, action: Action):
 def may_take_quizzes(user: User | None) -> bool:
     """Members with a roster row take quizzes; staff-only accounts do not."""
     return bool(user and getattr(user, "is_authenticated", False) and user.member is not None)
+
+
+# Banks have an owner unit (None: a national bank). A bank serves the organisers of its owner's
+# subtree and of every unit below it, so a province's bank is usable by its districts' organisers.
+BANK_ACTIONS = (Action.MANAGE_BANKS, Action.MANAGE_QUIZZES)
+
+
+def _bank_roots(user: User | None) -> list[Unit] | None:
+    roots: list[Unit] = []
+    for action in BANK_ACTIONS:
+        found = scope_roots(user, action)
+        if found is None:
+            return None
+        roots.extend(found)
+    return roots
+
+
+def _bank_owner(bank: Bank) -> Unit | None:
+    return db.session.get(Unit, bank.owner_unit_id) if bank.owner_unit_id else None
+
+
+def bank_filter(user: User | None):
+    """SQL condition on `Bank`: the banks the user may see and use in quizzes."""
+    roots = _bank_roots(user)
+    if roots is None:
+        return true()
+    if not roots:
+        return false()
+    above = {i for r in roots for i in r.ancestor_ids()}
+    below = select(Unit.id).where(or_(*(r.subtree_filter() for r in roots)))
+    return or_(Bank.owner_unit_id.is_(None), Bank.owner_unit_id.in_(above), Bank.owner_unit_id.in_(below))
+
+
+def can_see_bank(user: User | None, bank: Bank) -> bool:
+    """True when the user may browse, export and use the bank (the same rule as `bank_filter`)."""
+    roots = _bank_roots(user)
+    if roots is None:
+        return True
+    if not roots:
+        return False
+    owner = _bank_owner(bank)
+    return owner is None or any(owner.is_within(r) or r.is_within(owner) for r in roots)
+
+
+def can_manage_bank(user: User | None, bank: Bank) -> bool:
+    """True when the user may import new versions of the bank (its owner unit is in scope; national: admin)."""
+    return can(user, Action.MANAGE_BANKS, _bank_owner(bank))

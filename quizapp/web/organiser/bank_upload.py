@@ -13,14 +13,7 @@ from quizapp.services import banks as bank_service
 from quizapp.services import uploads
 from quizapp.services.banks.importer import choose_slug
 from quizapp.web.organiser.bank_forms import NEW_BANK, BankUploadForm
-from quizapp.web.organiser.common import (
-    bank_filter,
-    can_manage_bank,
-    now,
-    record,
-    unit_choices,
-    user,
-)
+from quizapp.web.organiser.common import now, record, unit_choices, user
 from quizapp.web.organiser.forms import ConfirmForm
 from quizapp.web.organiser.views import bp
 
@@ -33,8 +26,8 @@ def _require_bank_manager() -> None:
 
 def _form() -> BankUploadForm:
     form = BankUploadForm()
-    manageable = [b for b in db.session.scalars(select(Bank).where(bank_filter()).order_by(Bank.title))
-                  if can_manage_bank(b)]
+    visible = db.session.scalars(select(Bank).where(policy.bank_filter(user())).order_by(Bank.title))
+    manageable = [b for b in visible if policy.can_manage_bank(user(), b)]
     form.target.choices = [(NEW_BANK, _("Ngân hàng mới"))] + [
         (str(b.id), _("Phiên bản mới của «%(title)s» (%(slug)s)", title=b.title, slug=b.slug)) for b in manageable]
     form.owner.choices = unit_choices(Action.MANAGE_BANKS)
@@ -72,7 +65,7 @@ def _pending(token: str):
     problem, bank = None, None
     if target != NEW_BANK:
         bank = db.session.get(Bank, int(target)) if str(target).isdigit() else None
-        if bank is None or not can_manage_bank(bank):
+        if bank is None or not policy.can_manage_bank(user(), bank):
             abort(403)
         slug = bank.slug
     else:

@@ -15,7 +15,7 @@ from quizapp.policy import Action
 from quizapp.services import banks as bank_service
 from quizapp.services.banks.export import MIMETYPES
 from quizapp.web.organiser.bank_forms import SearchForm
-from quizapp.web.organiser.common import bank_filter, can_manage_bank, can_see_bank, user
+from quizapp.web.organiser.common import user
 from quizapp.web.organiser.views import bp
 
 PAGE_SIZE = 50
@@ -31,7 +31,7 @@ def bank_or_404(bank_id: int) -> Bank:
     """A bank the user may see, else 404/403."""
     require_bank_reader()
     bank = db.session.get(Bank, bank_id) or abort(404)
-    if not can_see_bank(bank):
+    if not policy.can_see_bank(user(), bank):
         abort(403)
     return bank
 
@@ -47,10 +47,11 @@ def version_or_404(version_id: int) -> BankVersion:
 def banks():
     """Every bank the user may see, with its latest version."""
     require_bank_reader()
-    found = list(db.session.scalars(select(Bank).where(bank_filter()).order_by(Bank.title)))
+    found = list(db.session.scalars(select(Bank).where(policy.bank_filter(user())).order_by(Bank.title)))
     owners = {u.id: u for u in db.session.scalars(
         select(Unit).where(Unit.id.in_({b.owner_unit_id for b in found if b.owner_unit_id})))}
-    return render_template("organiser/banks.html", banks=found, owners=owners, can_manage_bank=can_manage_bank)
+    return render_template("organiser/banks.html", banks=found, owners=owners,
+                           can_manage_bank=lambda bank: policy.can_manage_bank(user(), bank))
 
 
 @bp.get("/banks/<int:bank_id>")
@@ -63,7 +64,7 @@ def bank_detail(bank_id: int):
         .where(BankVersion.bank_id == bank.id).group_by(Quiz.bank_version_id)).all())
     owner = db.session.get(Unit, bank.owner_unit_id) if bank.owner_unit_id else None
     return render_template("organiser/bank.html", bank=bank, owner=owner, usage=usage,
-                           versions=list(reversed(bank.versions)), may_manage=can_manage_bank(bank))
+                           versions=list(reversed(bank.versions)), may_manage=policy.can_manage_bank(user(), bank))
 
 
 def _topic_choices(version: BankVersion) -> list[tuple[str, str]]:

@@ -14,7 +14,7 @@ from quizapp.models import Attempt, AttemptState, Bank, BankVersion, Quiz, Unit
 from quizapp.policy import Action
 from quizapp.services import attempts as attempt_service
 from quizapp.services import quizzes as quiz_service
-from quizapp.web.organiser.common import bank_filter, now, optional_url, record, unit_choices, user
+from quizapp.web.organiser.common import now, optional_url, record, unit_choices, user
 from quizapp.web.organiser.forms import ConfirmForm
 from quizapp.web.organiser.quiz_forms import (
     FIELD_OF,
@@ -48,7 +48,7 @@ def quiz_status(quiz: Quiz, at) -> str:
 
 def _version_choices(current: BankVersion | None = None, same_bank: bool = False):
     """(id, label, data-topics) for every version of every bank the user may use."""
-    stmt = (select(BankVersion).join(Bank, BankVersion.bank_id == Bank.id).where(bank_filter())
+    stmt = (select(BankVersion).join(Bank, BankVersion.bank_id == Bank.id).where(policy.bank_filter(user()))
             .order_by(Bank.title, BankVersion.number.desc()))
     if same_bank and current is not None:
         stmt = stmt.where(BankVersion.bank_id == current.bank_id)
