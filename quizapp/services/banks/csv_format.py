@@ -15,6 +15,12 @@ from quizapp.services.banks.spreadsheet import (
     parse_table,
     table_rows,
 )
+from quizapp.services.exports import FORMULA_PREFIXES, neutralise
+
+
+def _unguard(cell: str) -> str:
+    """Undo the apostrophe the export puts before formula-like text, so exports re-import as they were."""
+    return cell[1:] if cell.startswith("'") and cell[1:2] and cell[1] in FORMULA_PREFIXES else cell
 
 
 def _dialect(text: str) -> str:
@@ -31,7 +37,7 @@ def _records(text: str, delimiter: str):
             number += 1
             if number > limits.MAX_ROWS + 1000:
                 raise BankFileError(_l("Tệp CSV có quá nhiều hàng; tối đa %(max)s câu hỏi.", max=limits.MAX_ROWS))
-            yield number, cells[:limits.MAX_COLUMNS]
+            yield number, [_unguard(cell) for cell in cells[:limits.MAX_COLUMNS]]
     except csv.Error as err:
         raise BankFileError(_l("Tệp CSV sai cấu trúc ở hàng %(row)s: %(detail)s.", row=number + 1,
                                detail=str(err))) from None
@@ -49,7 +55,7 @@ def _write(headers, rows) -> bytes:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(headers)
     for row in rows:
-        writer.writerow(["" if v is None else v for v in row])
+        writer.writerow(["" if v is None else neutralise(v) for v in row])
     # The BOM lets Excel open the file as UTF-8 instead of guessing a legacy code page.
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
