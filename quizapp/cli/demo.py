@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from quizapp.clock import now_utc
 from quizapp.extensions import db
 from quizapp.services import demo
+from quizapp.services.demo_quiz import add_demo_quiz
 
 
 def register(app) -> None:
@@ -16,7 +17,9 @@ def register(app) -> None:
     @click.option("--if-empty", is_flag=True, help="Không làm gì nếu cơ sở dữ liệu đã có đơn vị.")
     @click.option("--members", default=3000, show_default=True, help="Số đoàn viên mẫu.")
     @click.option("--seed", default=1, show_default=True, help="Hạt giống ngẫu nhiên (cùng hạt giống, cùng dữ liệu).")
-    def demo_command(if_empty: bool, members: int, seed: int) -> None:
+    @click.option("--activity/--no-activity", default=True, show_default=True,
+                  help="Cho một phần đoàn viên làm bài trong những ngày đã qua, để báo cáo có số liệu.")
+    def demo_command(if_empty: bool, members: int, seed: int, activity: bool) -> None:
         """Load the demo province (Tỉnh đoàn Sơn La) with members and one account per role."""
         if not demo.database_is_empty():
             if if_empty:
@@ -24,10 +27,17 @@ def register(app) -> None:
                 echo_logins(None)
                 return
             raise click.ClickException(_("Cơ sở dữ liệu đã có đơn vị; dữ liệu mẫu chỉ nạp vào cơ sở dữ liệu trống."))
-        result = demo.build_demo(now_utc(), members=members, seed=seed)
+        now = now_utc()
+        result = demo.build_demo(now, members=members, seed=seed)
         db.session.commit()
         click.echo(_("Đã nạp dữ liệu mẫu: %(units)d đơn vị, %(members)d đoàn viên.",
                      units=result["unit_count"], members=result["members"]))
+        if activity:
+            click.echo(_("Đang cho đoàn viên mẫu làm bài (khoảng một phút)…"))
+        quiz, counts = add_demo_quiz(result, now, activity=activity, seed=seed)
+        db.session.commit()
+        click.echo(_("Đợt kiểm tra «%(title)s» đang mở; %(n)d đoàn viên mẫu đã nộp bài.",
+                     title=quiz.title, n=counts["finished"]))
         echo_logins(result)
 
 

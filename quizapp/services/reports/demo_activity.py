@@ -30,7 +30,8 @@ def _right_answer(question):
     return str(key["value"]) if "value" in key else str(key.get("min"))
 
 
-def simulate_activity(quiz: Quiz, now: datetime, seed: int = 1, limit: int | None = None) -> dict:
+def simulate_activity(quiz: Quiz, now: datetime, seed: int = 1, limit: int | None = None,
+                      skip_member_ids: set[int] = frozenset()) -> dict:
     """Let part of the audience take the quiz between its opening and `now`; returns counts."""
     from quizapp.services import attempts
 
@@ -54,7 +55,7 @@ def simulate_activity(quiz: Quiz, now: datetime, seed: int = 1, limit: int | Non
             break
         branch = path.strip("/").split("/")[depth] if path.count("/") > depth + 1 else path
         zeal.setdefault(branch, rng.uniform(0.3, 0.92))
-        if rng.random() > zeal[branch]:
+        if rng.random() > zeal[branch] or member.id in skip_member_ids:
             continue
         # most members come early in the campaign, a tail keeps coming
         at = quiz.opens_at + timedelta(seconds=min(span, rng.expovariate(1.6 / span)))
