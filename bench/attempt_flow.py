@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import re
 import sys
@@ -50,7 +51,7 @@ def server_config() -> dict:
         "PASSWORD_HASH_METHOD": seeding.CHEAP_HASH,
         # Sign-in storms have their own bench (signin_storm); here every member signs in first.
         "PASSWORD_CHECK_SLOTS": 10000, "PASSWORD_CHECK_QUEUE": 0,
-        "LOG_REQUESTS": False,
+        "LOG_REQUESTS": os.environ.get("BENCH_LOG_REQUESTS") == "1",
     }
 
 
