@@ -9,8 +9,8 @@ from quizapp import policy
 from quizapp.extensions import db
 from quizapp.models import Member, Unit, UnitRoster
 from quizapp.policy import Action
+from quizapp.services.roster import members as member_service
 from quizapp.services.text import fold_vietnamese
-from quizapp.web.organiser import operations
 from quizapp.web.organiser.common import (
     chapter_choices_near,
     crumbs,
@@ -133,11 +133,11 @@ def member_edit(member_id: int):
     if request.method == "GET":
         form.gender.data = member.gender or ""
     if form.validate_on_submit():
-        values = {k: getattr(form, k).data for k in operations.EDITABLE}
+        values = {k: getattr(form, k).data for k in member_service.EDITABLE}
         values["gender"] = values["gender"] or None
         for key in ("ethnicity", "phone", "email"):
             values[key] = (values[key] or "").strip() or None
-        changes = operations.update_member(member, values, user(), now())
+        changes = member_service.update_member(member, values, user(), now())
         db.session.commit()
         flash(_("Đã lưu thay đổi.") if changes else _("Không có gì thay đổi."), "success" if changes else "info")
         return redirect(url_for(".member_detail", member_id=member.id))
@@ -155,7 +155,7 @@ def member_move(member_id: int):
     if form.validate_on_submit():
         chapter = unit_or_404(form.chapter.data)
         policy.require(user(), Action.MANAGE_ROSTER, chapter)
-        if operations.move_member(member, chapter, user(), now()):
+        if member_service.move_member(member, chapter, user(), now()):
             db.session.commit()
             flash(_("Đã chuyển %(name)s sang %(chapter)s.", name=member.full_name, chapter=chapter.name), "success")
         else:
@@ -170,7 +170,7 @@ def member_active(member_id: int):
     member = _member_or_404(member_id, Action.MANAGE_ROSTER)
     form = ConfirmForm()
     if form.validate_on_submit():
-        operations.set_member_active(member, not member.active, user(), now())
+        member_service.set_member_active(member, not member.active, user(), now())
         db.session.commit()
         flash(_("Đã kích hoạt lại đoàn viên.") if member.active else _("Đã ngừng kích hoạt đoàn viên."), "success")
         return redirect(url_for(".member_detail", member_id=member.id))

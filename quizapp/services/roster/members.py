@@ -1,7 +1,7 @@
-"""Console writes that have no CLI twin: one member's edit, move and (de)activation.
+"""One member at a time: edit, move, (de)activate and search.
 
-Like services: explicit actor and `now`, flush, never commit; each keeps the
-report read models in step and leaves an audit entry.
+Explicit actor and `now`, flush, never commit. Each write keeps the report read
+models in step (participation counters, roster denominators) and is audited.
 """
 from __future__ import annotations
 
@@ -10,26 +10,30 @@ from datetime import datetime
 from quizapp.extensions import db
 from quizapp.models import Member, Unit, User
 from quizapp.services import audit, participation
-from quizapp.services.roster_counts import refresh_roster_counts
+from quizapp.services.roster_counts import adjust_roster_counts
 
 EDITABLE = ("full_name", "birth_date", "gender", "ethnicity", "phone", "email", "is_cadre")
+# What the report read models depend on: a change to any of these moves counts.
+_COUNTED = ("chapter_id", "active", "is_cadre", "gender", "ethnicity")
 
 
-def _snapshot(member: Member, keys) -> dict:
-    return {k: getattr(member, k) for k in keys}
+def _counted(member: Member) -> tuple:
+    return tuple(getattr(member, k) for k in _COUNTED)
 
 
-def _follow_up(member: Member, old: tuple[int, bool, bool]) -> None:
+def _follow_up(member: Member, old: tuple) -> None:
     """Move report contributions and denominators after a change that affects them."""
     db.session.flush()
-    if old != (member.chapter_id, member.active, member.is_cadre):
-        participation.member_changed(member, *old)
-        refresh_roster_counts()
+    if old != _counted(member):
+        old_chapter_id, old_active, old_cadre, old_gender, old_ethnicity = old
+        participation.member_changed(member, old_chapter_id, old_active, old_cadre)
+        adjust_roster_counts(member, old_chapter_id, old_active, old_cadre,
+                             old_gender=old_gender, old_ethnicity=old_ethnicity)
 
 
 def update_member(member: Member, values: dict, actor: User | None, now: datetime) -> dict:
     """Apply edited fields; returns {field: (before, after)} of what changed."""
-    old = (member.chapter_id, member.active, member.is_cadre)
+    old = _counted(member)
     changes = {}
     for key in EDITABLE:
         if key in values and values[key] != getattr(member, key):
@@ -50,7 +54,7 @@ def move_member(member: Member, chapter: Unit, actor: User | None, now: datetime
     """Put the member in another chapter; False when they are already there."""
     if member.chapter_id == chapter.id:
         return False
-    old = (member.chapter_id, member.active, member.is_cadre)
+    old = _counted(member)
     before = member.chapter
     member.chapter = chapter
     member.updated_at = now
@@ -67,7 +71,7 @@ def set_member_active(member: Member, active: bool, actor: User | None, now: dat
     """Deactivate (leaves the denominators, cannot sign in) or reactivate; False when unchanged."""
     if member.active == active:
         return False
-    old = (member.chapter_id, member.active, member.is_cadre)
+    old = _counted(member)
     member.active = active
     member.updated_at = now
     _follow_up(member, old)
