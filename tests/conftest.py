@@ -160,10 +160,11 @@ class Factory:
                 "na_san": c1, "co_muong": c2, "moc_ly": c3}
 
     def bank(self, slug: str = "nq12", topics: tuple[str, ...] = ("Chủ đề A", "Chủ đề B"),
-             multiple_scoring: str = "all_or_nothing", keys: dict | None = None):
+             multiple_scoring: str = "all_or_nothing", keys: dict | None = None, edits: dict | None = None):
         """A BankVersion (the next number of bank `slug`) with one question of every type per
         topic, built from models directly. Question uids are "<t>-<type>" (t = topic index),
-        stable across versions; `keys` overrides answers by uid (to model a corrected key).
+        stable across versions; `keys` overrides answers by uid (to model a corrected key),
+        `edits` any other fields by uid (versions are immutable once flushed).
         Explanations and sources contain "BÍ MẬT" so tests can search pages for leaks."""
         from quizapp.models import Bank, BankVersion, Question, Topic
 
@@ -193,13 +194,15 @@ class Factory:
             db.session.add(topic)
             for qtype, stem, options, answer in specs:
                 uid = f"{t_index}-{qtype}"
-                db.session.add(Question(
+                fields = dict(
                     version=version, topic=topic, position=position, uid=uid, qtype=qtype,
                     stem=f"{stem} ({title})", options=list(options),
                     answer=(keys or {}).get(uid, answer),
                     explanation=f"Giải thích BÍ MẬT {uid}", source=f"Nguồn BÍ MẬT {uid}",
                     option_feedback=[f"Phản hồi BÍ MẬT {uid}"] * len(options), points=1.0,
-                ))
+                )
+                fields.update((edits or {}).get(uid, {}))
+                db.session.add(Question(**fields))
                 position += 1
         version.question_count = position
         db.session.flush()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from quizapp.extensions import db
@@ -79,7 +80,7 @@ def _snapshot_questions(quiz: Quiz) -> list[Question]:
 def regrade_quiz(quiz: Quiz, version: BankVersion, now: datetime, dry_run: bool = False) -> RegradeReport:
     """Re-score every finished attempt of the quiz with `version`'s keys, then rebuild the reports."""
     if version.bank_id != quiz.bank_version.bank_id:
-        raise RegradeError("Phiên bản này thuộc ngân hàng khác với ngân hàng của đợt kiểm tra.")
+        raise RegradeError(_("Phiên bản này thuộc ngân hàng khác với ngân hàng của đợt kiểm tra."))
     report = RegradeReport(quiz_id=quiz.id, version_number=version.number)
     keys, report.unmatched = corrected_keys(_snapshot_questions(quiz), version)
     report.keys_changed = sorted(uid for uid, new in keys.items() if _differs(uid, new, quiz))
