@@ -54,6 +54,8 @@ class Server:
         argv = [sys.executable, "-m", "gunicorn", "-c", str(CONF), *(extra_args or [])]
         if app:
             argv.append(app)
+        if log_path:
+            log_path.parent.mkdir(parents=True, exist_ok=True)
         self.log = open(log_path, "ab") if log_path else subprocess.DEVNULL
         self.proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=self.log, stderr=self.log,
                                      start_new_session=True, preexec_fn=_die_with_parent)
