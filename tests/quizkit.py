@@ -1,13 +1,13 @@
 """Shared set-up for the quiz, attempt and member tests: named instants and a quiz builder."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from quizapp.extensions import db
 from quizapp.services import quizzes
 
 # Named instants (UTC). The quiz is open for a week from OPENS; the limit is 30 minutes.
-OPENS = datetime(2025, 3, 3, 1, 0, tzinfo=timezone.utc)   # 08:00 in Hà Nội
+OPENS = datetime(2025, 3, 3, 1, 0, tzinfo=UTC)   # 08:00 in Hà Nội
 DURING = OPENS + timedelta(days=1)
 CLOSES = OPENS + timedelta(days=7)
 AFTER = CLOSES + timedelta(days=1)

@@ -85,7 +85,7 @@ def test_sweep_finalises_overdue_attempts(runner, make, tree):
 
 
 def test_allow_gives_extra_time(runner, make, tree):
-    quiz, member, attempt = _running_attempt(make, tree, now_utc() - timedelta(minutes=5))
+    quiz, _member, attempt = _running_attempt(make, tree, now_utc() - timedelta(minutes=5))
     before = attempt.deadline
     result = runner.invoke(args=["quiz", "allow", str(quiz.id), "DV-MAI", "--extra-minutes", "15"])
     assert result.exit_code == 0, result.output

@@ -88,7 +88,7 @@ def draw_questions(quiz: Quiz, rng: random.Random) -> list[Question]:
     ))
     rules = quiz.draw_rules
     if rules and "total" in rules:
-        chosen = set(id(q) for q in rng.sample(questions, rules["total"]))
+        chosen = {id(q) for q in rng.sample(questions, rules["total"])}
         questions = [q for q in questions if id(q) in chosen]
     elif rules and "per_topic" in rules:
         by_topic: dict[str, list[Question]] = {}
@@ -123,9 +123,8 @@ def start_attempt(quiz: Quiz, member: Member, now: datetime, seed: int | None = 
     if not in_audience(quiz, member):
         raise AttemptError("not_in_audience", _("Đợt kiểm tra này không dành cho đơn vị của bạn."))
     existing = current_attempt(quiz, member)
-    if existing is not None:
-        if finalise_overdue(existing, now) == 0:
-            return existing
+    if existing is not None and finalise_overdue(existing, now) == 0:
+        return existing
     if now < quiz.opens_at:
         raise AttemptError("not_open", _("Đợt kiểm tra chưa mở."))
     if now >= quiz.effective_closes_at:
