@@ -3,14 +3,26 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from functools import lru_cache
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    UniqueConstraint,
+    event,
+    inspect,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from quizapp.extensions import db
 from quizapp.models.org import Unit
 from quizapp.models.types import UTCDateTime
+from quizapp.services.text import fold_vietnamese
 
 
 class Role(enum.StrEnum):
@@ -18,6 +30,29 @@ class Role(enum.StrEnum):
     ORGANISER = "organiser"
     SECRETARY = "secretary"
     MEMBER = "member"
+
+
+# Member.search_key is "<folded name>\t<folded code>\t#<phone digits>": folded text contains no tab,
+# so a search pattern can tell the phone digits from the name and code.
+PHONE_MARK = "\t#"
+
+
+@lru_cache(maxsize=100_000)
+def _fold_word(word: str) -> str:
+    return fold_vietnamese(word)  # names repeat their words: a province folds a few thousand distinct ones
+
+
+def member_search_key(full_name: str | None, code: str | None, phone: str | None) -> str:
+    """What member search matches: name and code without diacritics or case, and the phone's digits."""
+    name = " ".join(_fold_word(word) for word in (full_name or "").split())
+    digits = "".join(c for c in phone or "" if c.isdigit())
+    return f"{name}\t{fold_vietnamese(code or '')}{PHONE_MARK}{digits}"
+
+
+def _search_key_default(context) -> str:
+    """Column default, so Core bulk inserts (executemany of dicts) get the key too."""
+    row = context.get_current_parameters()
+    return member_search_key(row.get("full_name"), row.get("code"), row.get("phone"))
 
 
 class Member(db.Model):
@@ -38,6 +73,7 @@ class Member(db.Model):
     chapter_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
     attributes: Mapped[dict] = mapped_column(JSON, default=dict)
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    search_key: Mapped[str | None] = mapped_column(String(512), default=_search_key_default)
 
     chapter: Mapped[Unit] = relationship()
     user: Mapped[User | None] = relationship(back_populates="member", uselist=False)
@@ -46,6 +82,14 @@ class Member(db.Model):
 
     def __repr__(self) -> str:
         return f"<Member {self.code}>"
+
+
+@event.listens_for(Member, "before_update")
+def _keep_search_key(mapper, connection, member: Member) -> None:
+    """ORM edits of the name, code or phone refresh the search key (bulk updates set it themselves)."""
+    state = inspect(member)
+    if any(state.attrs[name].history.has_changes() for name in ("full_name", "code", "phone")):
+        member.search_key = member_search_key(member.full_name, member.code, member.phone)
 
 
 class User(UserMixin, db.Model):

@@ -7,6 +7,7 @@ from sqlalchemy import bindparam, insert, select, update
 
 from quizapp.extensions import db
 from quizapp.models import Member, Participation, Unit, User
+from quizapp.models.people import member_search_key
 from quizapp.services import audit, participation
 from quizapp.services.roster.plan import RosterPlan
 from quizapp.services.roster.report import RosterReport
@@ -70,7 +71,7 @@ def _create_units(planned: list[PlannedUnit]) -> None:
 
 
 _INSERTED = ("code", "full_name", "birth_date", "gender", "ethnicity", "phone", "email", "is_cadre", "active",
-             "chapter_id", "attributes", "updated_at")
+             "chapter_id", "attributes", "updated_at", "search_key")
 
 
 def _insert_members(records: list[tuple], now: datetime) -> None:
@@ -91,7 +92,8 @@ def _insert_members(records: list[tuple], now: datetime) -> None:
         for r in records[start:start + BATCH]:
             values = [None if v is KEEP else v for v in r[1:9]]
             values[7] = values[7] is True
-            values += [True, r[9].id, serialise(r[10]) if r[10] else empty, stamp]
+            values += [True, r[9].id, serialise(r[10]) if r[10] else empty, stamp,
+                       member_search_key(values[1], values[0], values[5])]
             for i in converted:
                 if values[i] is not None:
                     values[i] = processors[i](values[i])
@@ -101,7 +103,7 @@ def _insert_members(records: list[tuple], now: datetime) -> None:
 
 def _update_members(rows: list[dict], now: datetime) -> None:
     columns = ("full_name", "birth_date", "gender", "ethnicity", "phone", "email", "is_cadre", "active",
-               "chapter_id", "attributes", "updated_at")
+               "chapter_id", "attributes", "updated_at", "search_key")
     stmt = update(_member).where(_member.c.id == bindparam("b_id")).values(
         {name: bindparam(f"b_{name}", type_=_member.c[name].type) for name in columns})
     for start in range(0, len(rows), BATCH):
@@ -109,7 +111,8 @@ def _update_members(rows: list[dict], now: datetime) -> None:
             {"b_id": r["id"], "b_full_name": r["full_name"], "b_birth_date": r["birth_date"],
              "b_gender": r["gender"], "b_ethnicity": r["ethnicity"], "b_phone": r["phone"], "b_email": r["email"],
              "b_is_cadre": bool(r["is_cadre"]), "b_active": r["active"], "b_chapter_id": r["chapter"].id,
-             "b_attributes": r["attributes"], "b_updated_at": now}
+             "b_attributes": r["attributes"], "b_updated_at": now,
+             "b_search_key": member_search_key(r["full_name"], r["code"], r["phone"])}
             for r in rows[start:start + BATCH]
         ])
 

@@ -1,4 +1,4 @@
-"""One member at a time: edit, move, (de)activate and search.
+"""One member at a time: search, edit, move, (de)activate.
 
 Explicit actor and `now`, flush, never commit. Each write keeps the report read
 models in step (participation counters, roster denominators) and is audited.
@@ -7,14 +7,55 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import bindparam, or_, select, update
+
 from quizapp.extensions import db
 from quizapp.models import Member, Unit, User
+from quizapp.models.people import PHONE_MARK, member_search_key
 from quizapp.services import audit, participation
 from quizapp.services.roster_counts import adjust_roster_counts
+from quizapp.services.text import fold_vietnamese
 
 EDITABLE = ("full_name", "birth_date", "gender", "ethnicity", "phone", "email", "is_cadre")
 # What the report read models depend on: a change to any of these moves counts.
 _COUNTED = ("chapter_id", "active", "is_cadre", "gender", "ethnicity")
+
+
+def _like_escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def search_members(unit: Unit, text: str, include_inactive: bool, limit: int, offset: int = 0) -> list[Member]:
+    """Members of the subtree whose name (ignoring diacritics and case) or code contains `text`, or whose
+    phone contains its digits (three or more), ordered by unit and name; one page of them."""
+    # Chapters first, then their members by index: a chapter's search reads its members, not the province's.
+    chapters = select(Unit.id).where(unit.subtree_filter())
+    stmt = select(Member).join(Unit, Member.chapter_id == Unit.id).where(Member.chapter_id.in_(chapters))
+    if not include_inactive:
+        stmt = stmt.where(Member.active.is_(True))
+    wanted, digits = fold_vietnamese(text), "".join(c for c in text or "" if c.isdigit())
+    if wanted:
+        # The name and code come before the phone mark, the phone's digits after it.
+        found = [Member.search_key.like(f"%{_like_escaped(wanted)}%{PHONE_MARK}%", escape="\\")]
+        if len(digits) >= 3:
+            found.append(Member.search_key.like(f"%{PHONE_MARK}%{digits}%"))
+        stmt = stmt.where(or_(*found))
+    stmt = stmt.order_by(Unit.path, Member.full_name, Member.id).limit(limit).offset(offset)
+    return list(db.session.scalars(stmt))
+
+
+def fill_missing_search_keys(batch: int = 5000) -> int:
+    """Give members stored before search keys existed (or by raw SQL) their key; returns how many."""
+    done = 0
+    while True:
+        rows = db.session.execute(select(Member.id, Member.full_name, Member.code, Member.phone)
+                                  .where(Member.search_key.is_(None)).limit(batch)).all()
+        if not rows:
+            return done
+        db.session.execute(update(Member.__table__).where(Member.__table__.c.id == bindparam("b_id"))
+                           .values(search_key=bindparam("b_key")),
+                           [{"b_id": i, "b_key": member_search_key(n, c, p)} for i, n, c, p in rows])
+        done += len(rows)
 
 
 def _counted(member: Member) -> tuple:

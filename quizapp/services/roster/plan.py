@@ -172,7 +172,8 @@ def _compare_member(plan: RosterPlan, record: tuple, row, resolver: UnitResolver
         return
     if merged is None:
         merged = json.loads(row[11]) if row[11] else {}
-    update = dict(zip(FIELDS, new_fields), id=member_id, active=True, chapter=chapter, attributes=merged)
+    update = dict(zip(FIELDS, new_fields), id=member_id, code=record[R_CODE], active=True, chapter=chapter,
+                  attributes=merged)
     plan.updates.append(update)
     code, name = record[R_CODE], new_fields[0]
     if moved:

@@ -10,7 +10,6 @@ from quizapp.extensions import db
 from quizapp.models import Member, Unit, UnitRoster
 from quizapp.policy import Action
 from quizapp.services.roster import members as member_service
-from quizapp.services.text import fold_vietnamese
 from quizapp.web.organiser.common import (
     chapter_choices_near,
     crumbs,
@@ -63,34 +62,6 @@ def _member_or_404(member_id: int, action: Action | None = None) -> Member:
     return member
 
 
-def _subtree_members(unit: Unit, include_inactive: bool):
-    stmt = select(Member).join(Unit, Member.chapter_id == Unit.id).where(unit.subtree_filter())
-    if not include_inactive:
-        stmt = stmt.where(Member.active.is_(True))
-    return stmt
-
-
-def search_members(unit: Unit, text: str, include_inactive: bool, limit: int, offset: int = 0) -> list[Member]:
-    """Members of the subtree whose name (ignoring diacritics and case), code or phone contains `text`."""
-    stmt = _subtree_members(unit, include_inactive).order_by(Unit.path, Member.full_name, Member.id)
-    if not text:
-        return list(db.session.scalars(stmt.limit(limit).offset(offset)))
-    wanted, digits = fold_vietnamese(text), "".join(c for c in text if c.isdigit())
-    # Names are folded in Python: SQL has no portable way to ignore Vietnamese diacritics.
-    rows = db.session.execute(
-        stmt.with_only_columns(Member.id, Member.full_name, Member.code, Member.phone).execution_options(yield_per=2000))
-    ids = []
-    for mid, name, code, phone in rows:
-        if (wanted in fold_vietnamese(name) or wanted in code.casefold()
-                or (len(digits) >= 3 and phone and digits in "".join(c for c in phone if c.isdigit()))):
-            ids.append(mid)
-            if len(ids) >= offset + limit:
-                break
-    ids = ids[offset:]
-    found = {m.id: m for m in db.session.scalars(select(Member).where(Member.id.in_(ids)))} if ids else {}
-    return [found[i] for i in ids]
-
-
 @bp.get("/members")
 def members():
     """A unit's members with search, and its child units to drill down."""
@@ -98,8 +69,8 @@ def members():
     form = MemberSearchForm(request.args)
     form.validate()
     page = max(1, request.args.get("page", 1, type=int))
-    found = search_members(unit, (form.q.data or "").strip(), bool(form.inactive.data), PAGE_SIZE + 1,
-                           (page - 1) * PAGE_SIZE)
+    found = member_service.search_members(unit, (form.q.data or "").strip(), bool(form.inactive.data),
+                                          PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)
     children = list(db.session.execute(
         select(Unit, UnitRoster.members).outerjoin(UnitRoster, UnitRoster.unit_id == Unit.id)
         .where(Unit.parent_id == unit.id).order_by(Unit.name)))
