@@ -122,6 +122,9 @@ def start_attempt(quiz: Quiz, member: Member, now: datetime, seed: int | None = 
     """
     if not in_audience(quiz, member):
         raise AttemptError("not_in_audience", _("Đợt kiểm tra này không dành cho đơn vị của bạn."))
+    # Starts of one member take turns (PostgreSQL row lock; SQLite serialises writers), so a
+    # second tab sees the first tab's attempt instead of starting attempt number 2 beside it.
+    db.session.execute(select(Member.id).where(Member.id == member.id).with_for_update(key_share=True))
     existing = current_attempt(quiz, member)
     if existing is not None and finalise_overdue(existing, now) == 0:
         return existing
