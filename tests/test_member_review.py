@@ -29,7 +29,7 @@ def finished(sit, right=True):
     ("score_only", False, False), ("correct_answers", True, False), ("explanations", True, True),
 ])
 def test_review_shows_what_the_policy_allows(make, login, policy, shows_key, shows_explanation):
-    sit = Sitting(make, login, review_policy=policy)
+    sit = Sitting(make, login, review_policy=policy, attempts_allowed=1)
     attempt = finished(sit, right=False)
     html = page(sit.client.get(f"/m/attempts/{attempt.id}/result"))
     assert "0.0%" in html and "Chưa đạt" in html
@@ -48,8 +48,19 @@ def test_after_close_review_waits_for_the_close(make, login):
     assert "Giải thích BÍ MẬT" in page(sit.client.get(f"/m/attempts/{attempt.id}/result"))
 
 
+def test_key_waits_while_the_member_still_has_an_attempt_to_use(make, login):
+    sit = Sitting(make, login, review_policy="explanations", attempts_allowed=2)
+    first = finished(sit, right=False)
+    html = page(sit.client.get(f"/m/attempts/{first.id}/result"))
+    assert "vẫn còn lượt làm bài" in html
+    assert "Đoàn Thanh niên Cộng sản Hồ Chí Minh" not in html and "BÍ MẬT" not in html
+    second = finished(sit, right=False)
+    html = page(sit.client.get(f"/m/attempts/{second.id}/result"))
+    assert "Giải thích BÍ MẬT" in html
+
+
 def test_review_marks_each_question_right_or_wrong(make, login):
-    sit = Sitting(make, login)
+    sit = Sitting(make, login, attempts_allowed=1)
     attempt = sit.start()
     single = attempt.items[0]
     sit.save(attempt, single.question_id, 0, 1)  # right

@@ -15,7 +15,7 @@ SECRETS = ("BÍ MẬT", "Đoàn Thanh niên Cộng sản Hồ Chí Minh", '"corr
 
 
 def test_no_response_of_a_whole_attempt_leaks_the_key(make, login):
-    sit = Sitting(make, login, shuffle_questions=True, shuffle_options=True, review_policy="explanations",
+    sit = Sitting(make, login, shuffle_questions=True, shuffle_options=True, review_policy="explanations", attempts_allowed=1,
                   prediction_question="Bao nhiêu?")
     bodies = []
 

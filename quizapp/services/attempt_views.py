@@ -103,14 +103,25 @@ def review_level(attempt: Attempt, now: datetime) -> str | None:
     """What the member may see of a finished attempt: score | answers | explanations (None: nothing)."""
     if not attempt.is_finished:
         return None
-    policy = attempt.quiz.review_policy
+    quiz = attempt.quiz
+    policy = quiz.review_policy
     if policy == ReviewPolicy.SCORE_ONLY:
         return "score"
-    if policy == ReviewPolicy.CORRECT_ANSWERS:
-        return "answers"
-    if policy == ReviewPolicy.AFTER_CLOSE and now < attempt.quiz.effective_closes_at:
+    if policy == ReviewPolicy.AFTER_CLOSE and now < quiz.effective_closes_at:
         return "score"
-    return "explanations"
+    if may_try_again(attempt, now):
+        # The key would help the next attempt: it waits until no attempt is left or the quiz closes.
+        return "score_until_done"
+    return "answers" if policy == ReviewPolicy.CORRECT_ANSWERS else "explanations"
+
+
+def may_try_again(attempt: Attempt, now: datetime) -> bool:
+    """True while the quiz is open and the member has another attempt to start."""
+    quiz, member = attempt.quiz, attempt.member
+    if not quiz.is_open(now):
+        return False
+    allowed = attempts.attempts_allowed_for(quiz, member)
+    return allowed is None or attempts.attempt_count(quiz, member) < allowed
 
 
 @dataclass

@@ -159,15 +159,18 @@ class _Delta:
             rows.append({"quiz_id": quiz_id, "unit_id": unit_id,
                          **{f: c.get(f, 0) for f in _COUNTER_FIELDS},
                          "last_activity_at": last_activity_at if unit_id in touch else None})
-        _upsert_many(UnitQuizCounter, ["quiz_id", "unit_id"], sorted(rows, key=lambda r: r["unit_id"]),
+        # Deepest units first (higher ids, in practice) and the hot province rows last: every
+        # writer locks in the same global order (no deadlocks), and the row all finishers share
+        # is held only for the last statements before commit.
+        _upsert_many(UnitQuizCounter, ["quiz_id", "unit_id"], sorted(rows, key=lambda r: -r["unit_id"]),
                      _COUNTER_FIELDS, ("last_activity_at",))
         _upsert_many(UnitQuizDaily, ["quiz_id", "unit_id", "day"], [
             {"quiz_id": quiz_id, "unit_id": u, "day": d, "new_participants": n}
-            for (u, d), n in sorted(self.daily.items()) if n
+            for (u, d), n in sorted(self.daily.items(), key=lambda kv: (-kv[0][0], kv[0][1])) if n
         ], ("new_participants",))
         _upsert_many(UnitQuizGroup, ["quiz_id", "unit_id", "dimension", "value"], [
             {"quiz_id": quiz_id, "unit_id": u, "dimension": dim, "value": v, "took_part": n}
-            for (u, dim, v), n in sorted(self.groups.items()) if n
+            for (u, dim, v), n in sorted(self.groups.items(), key=lambda kv: (-kv[0][0], kv[0][1], kv[0][2])) if n
         ], ("took_part",))
 
 
