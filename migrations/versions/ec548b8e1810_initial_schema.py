@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: ac23ea79e9c2
+Revision ID: ec548b8e1810
 Revises: 
-Create Date: 2026-11-27 14:59:09.911294
+Create Date: 2026-11-27 16:32:44.625353
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'ac23ea79e9c2'
+revision = 'ec548b8e1810'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -59,6 +59,7 @@ def upgrade():
     sa.Column('chapter_id', sa.Integer(), nullable=False),
     sa.Column('attributes', sa.JSON(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=True),
+    sa.Column('search_key', sa.String(length=512), nullable=True),
     sa.ForeignKeyConstraint(['chapter_id'], ['unit.id'], name=op.f('fk_member_chapter_id_unit')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_member')),
     sa.UniqueConstraint('code', name=op.f('uq_member_code'))
@@ -67,6 +68,21 @@ def upgrade():
         batch_op.create_index('ix_member_chapter_active', ['chapter_id', 'active'], unique=False)
         batch_op.create_index(batch_op.f('ix_member_phone'), ['phone'], unique=False)
 
+    op.create_table('unit_roster',
+    sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.Column('members', sa.Integer(), nullable=False),
+    sa.Column('cadres', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_unit_roster_unit_id_unit')),
+    sa.PrimaryKeyConstraint('unit_id', name=op.f('pk_unit_roster'))
+    )
+    op.create_table('unit_roster_group',
+    sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.Column('dimension', sa.String(length=80), nullable=False),
+    sa.Column('value', sa.String(length=120), nullable=False),
+    sa.Column('members', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_unit_roster_group_unit_id_unit')),
+    sa.PrimaryKeyConstraint('unit_id', 'dimension', 'value', name=op.f('pk_unit_roster_group'))
+    )
     op.create_table('user_account',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('login', sa.String(length=64), nullable=False),
@@ -154,6 +170,25 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_grant_unit_id'), ['unit_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_grant_user_id'), ['user_id'], unique=False)
 
+    op.create_table('pending_upload',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('token', sa.String(length=64), nullable=False),
+    sa.Column('kind', sa.String(length=32), nullable=False),
+    sa.Column('owner_id', sa.Integer(), nullable=False),
+    sa.Column('filename', sa.String(length=255), nullable=False),
+    sa.Column('data', sa.LargeBinary(), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('extra', sa.JSON(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('expires_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['owner_id'], ['user_account.id'], name=op.f('fk_pending_upload_owner_id_user_account'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_pending_upload')),
+    sa.UniqueConstraint('token', name=op.f('uq_pending_upload_token'))
+    )
+    with op.batch_alter_table('pending_upload', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_pending_upload_expires_at'), ['expires_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_pending_upload_owner_id'), ['owner_id'], unique=False)
+
     op.create_table('quiz',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('title', sa.String(length=255), nullable=False),
@@ -224,6 +259,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_attempt_deadline'), ['deadline'], unique=False)
         batch_op.create_index(batch_op.f('ix_attempt_member_id'), ['member_id'], unique=False)
         batch_op.create_index('ix_attempt_quiz_state', ['quiz_id', 'state'], unique=False)
+        batch_op.create_index('ix_attempt_quiz_state_deadline', ['quiz_id', 'state', 'deadline'], unique=False)
 
     op.create_table('participation',
     sa.Column('quiz_id', sa.Integer(), nullable=False),
@@ -236,12 +272,15 @@ def upgrade():
     sa.Column('graded_percent', sa.Float(), nullable=True),
     sa.Column('passed', sa.Boolean(), nullable=False),
     sa.Column('last_activity_at', sa.DateTime(), nullable=True),
+    sa.Column('last_finished_at', sa.DateTime(), nullable=True),
+    sa.Column('groups', sa.JSON(), nullable=True),
     sa.ForeignKeyConstraint(['chapter_id'], ['unit.id'], name=op.f('fk_participation_chapter_id_unit')),
     sa.ForeignKeyConstraint(['member_id'], ['member.id'], name=op.f('fk_participation_member_id_member')),
     sa.ForeignKeyConstraint(['quiz_id'], ['quiz.id'], name=op.f('fk_participation_quiz_id_quiz')),
     sa.PrimaryKeyConstraint('quiz_id', 'member_id', name=op.f('pk_participation'))
     )
     with op.batch_alter_table('participation', schema=None) as batch_op:
+        batch_op.create_index('ix_participation_member', ['member_id'], unique=False)
         batch_op.create_index('ix_participation_quiz_chapter', ['quiz_id', 'chapter_id'], unique=False)
 
     op.create_table('question',
@@ -306,6 +345,16 @@ def upgrade():
     sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_unit_quiz_daily_unit_id_unit')),
     sa.PrimaryKeyConstraint('quiz_id', 'unit_id', 'day', name=op.f('pk_unit_quiz_daily'))
     )
+    op.create_table('unit_quiz_group',
+    sa.Column('quiz_id', sa.Integer(), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.Column('dimension', sa.String(length=80), nullable=False),
+    sa.Column('value', sa.String(length=120), nullable=False),
+    sa.Column('took_part', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['quiz_id'], ['quiz.id'], name=op.f('fk_unit_quiz_group_quiz_id_quiz')),
+    sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_unit_quiz_group_unit_id_unit')),
+    sa.PrimaryKeyConstraint('quiz_id', 'unit_id', 'dimension', 'value', name=op.f('pk_unit_quiz_group'))
+    )
     op.create_table('attempt_item',
     sa.Column('attempt_id', sa.Integer(), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
@@ -340,6 +389,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_attempt_item_question_id'))
 
     op.drop_table('attempt_item')
+    op.drop_table('unit_quiz_group')
     op.drop_table('unit_quiz_daily')
     op.drop_table('unit_quiz_counter')
     with op.batch_alter_table('quiz_allowance', schema=None) as batch_op:
@@ -354,9 +404,11 @@ def downgrade():
     op.drop_table('question')
     with op.batch_alter_table('participation', schema=None) as batch_op:
         batch_op.drop_index('ix_participation_quiz_chapter')
+        batch_op.drop_index('ix_participation_member')
 
     op.drop_table('participation')
     with op.batch_alter_table('attempt', schema=None) as batch_op:
+        batch_op.drop_index('ix_attempt_quiz_state_deadline')
         batch_op.drop_index('ix_attempt_quiz_state')
         batch_op.drop_index(batch_op.f('ix_attempt_member_id'))
         batch_op.drop_index(batch_op.f('ix_attempt_deadline'))
@@ -371,6 +423,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_quiz_audience_unit_id'))
 
     op.drop_table('quiz')
+    with op.batch_alter_table('pending_upload', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_pending_upload_owner_id'))
+        batch_op.drop_index(batch_op.f('ix_pending_upload_expires_at'))
+
+    op.drop_table('pending_upload')
     with op.batch_alter_table('grant', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_grant_user_id'))
         batch_op.drop_index(batch_op.f('ix_grant_unit_id'))
@@ -392,6 +449,8 @@ def downgrade():
 
     op.drop_table('activation_code')
     op.drop_table('user_account')
+    op.drop_table('unit_roster_group')
+    op.drop_table('unit_roster')
     with op.batch_alter_table('member', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_member_phone'))
         batch_op.drop_index('ix_member_chapter_active')
