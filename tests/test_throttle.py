@@ -51,6 +51,17 @@ def test_gate_slot_is_given_back_when_the_view_fails():
     assert gate.try_enter()
 
 
+def test_retry_after_grows_with_the_backlog_of_refused_sign_ins():
+    gate = PasswordGate(slots=1, queue=0, wait=0)
+    quiet = gate.retry_after(floor=3)
+    assert gate.try_enter()
+    for _ in range(200):
+        gate.try_enter()  # refused: the slot is taken
+    busy = gate.retry_after(floor=3)
+    assert 3 <= quiet <= 6
+    assert busy >= 20  # 200 waiting at ~10 checks a second is ~20 s of work
+
+
 def _fill_gate(app):
     app.config["PASSWORD_CHECK_WAIT_SECONDS"] = 0  # refuse at once instead of waiting
     gate = gate_for(app)
@@ -65,7 +76,7 @@ def test_sign_in_when_every_slot_is_busy_answers_503_with_retry_after(app, clien
     reply = client.post("/auth/login", data={"login": member.login, "password": TEST_PASSWORD})
     assert reply.status_code == 503
     retry_after = int(reply.headers["Retry-After"])
-    assert 10 <= retry_after <= 20
+    assert 3 <= retry_after <= 240
     page = reply.get_data(as_text=True)
     assert f"Hệ thống đang bận, vui lòng thử lại sau {retry_after} giây." in page
     assert f'content="{retry_after};url=/auth/login"' in page
@@ -106,6 +117,48 @@ def test_sign_in_passes_when_a_slot_is_free(app, client, roles):
     reply = client.post("/auth/login", data={"login": member.login, "password": TEST_PASSWORD})
     assert reply.status_code == 302
     assert gate_for(app).try_enter()  # the slot was given back
+
+
+@pytest.fixture
+def limited_app(database_url, tmp_path):
+    """The app with the sign-in limits on (3 tries per account), in memory."""
+    from tests.conftest import make_app
+
+    app = make_app(database_url, tmp_path, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://",
+                   RATELIMIT_KEY_PREFIX=f"t-{uuid.uuid4().hex[:8]}",
+                   RATELIMIT_LOGIN_PER_ACCOUNT="3 per 5 minutes", RATELIMIT_LOGIN_PER_ADDRESS="100 per 5 minutes")
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_being_told_the_system_is_busy_does_not_use_up_the_members_tries(limited_app):
+    from tests.conftest import Factory
+
+    make = Factory()
+    tree = make.province()
+    login = make.user(member=make.member(tree["na_san"])).login
+    db.session.commit()
+    client = limited_app.test_client()
+    gate = _fill_gate(limited_app)
+    for _ in range(5):
+        assert client.post("/auth/login", data={"login": login, "password": TEST_PASSWORD}).status_code == 503
+    gate._free = threading.BoundedSemaphore(gate.slots)  # the storm is over: every slot free
+    reply = client.post("/auth/login", data={"login": login, "password": TEST_PASSWORD})
+    assert reply.status_code == 302
+
+
+def test_wrong_passwords_still_use_up_the_tries(limited_app):
+    from tests.conftest import Factory
+
+    make = Factory()
+    tree = make.province()
+    login = make.user(member=make.member(tree["na_san"])).login
+    db.session.commit()
+    client = limited_app.test_client()
+    codes = [client.post("/auth/login", data={"login": login, "password": "sai"}).status_code for _ in range(4)]
+    assert codes[-1] == 429
 
 
 # --- the rate limit across app servers -------------------------------------------------

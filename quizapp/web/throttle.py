@@ -9,8 +9,11 @@ that returns to the form by itself.
 from __future__ import annotations
 
 import functools
+import math
 import random
 import threading
+import time
+from collections import deque
 from contextlib import contextmanager
 
 from flask import current_app, make_response, render_template, request, url_for
@@ -21,8 +24,10 @@ DEFAULTS = {
     "PASSWORD_CHECK_SLOTS": 1,          # checks running at once in one worker process
     "PASSWORD_CHECK_QUEUE": 2,          # requests allowed to wait for a slot
     "PASSWORD_CHECK_WAIT_SECONDS": 2.0,  # how long one may wait before being told to retry
-    "BUSY_RETRY_AFTER_SECONDS": 10,     # base of Retry-After; jitter spreads the retries
+    "BUSY_RETRY_AFTER_SECONDS": 3,      # the shortest Retry-After; it grows with the backlog
 }
+REFUSAL_WINDOW_SECONDS = 10.0
+MAX_RETRY_AFTER_SECONDS = 120
 
 
 class PasswordGate:
@@ -34,14 +39,18 @@ class PasswordGate:
         self._lock = threading.Lock()
         self._waiting = 0
         self.refused = 0
+        self._refusals: deque[float] = deque()
+        self._check_seconds = 0.1  # running mean of a slot's hold time (one scrypt check)
+        self._held_since = threading.local()
 
     def try_enter(self) -> bool:
         """Take a slot now, or wait for one if the queue has room; False means refused."""
         if self._free.acquire(blocking=False):
+            self._held_since.t = time.monotonic()
             return True
         with self._lock:
             if self._waiting >= self.queue:
-                self.refused += 1
+                self._refuse()
                 return False
             self._waiting += 1
         try:
@@ -49,14 +58,35 @@ class PasswordGate:
         finally:
             with self._lock:
                 self._waiting -= 1
-        if not entered:
+        if entered:
+            self._held_since.t = time.monotonic()
+        else:
             with self._lock:
-                self.refused += 1
+                self._refuse()
         return entered
+
+    def _refuse(self) -> None:
+        self.refused += 1
+        self._refusals.append(time.monotonic())
 
     def leave(self) -> None:
         """Give the slot back."""
+        started = getattr(self._held_since, "t", None)
+        if started is not None:
+            self._check_seconds = 0.8 * self._check_seconds + 0.2 * (time.monotonic() - started)
         self._free.release()
+
+    def retry_after(self, floor: int) -> int:
+        """Seconds after which the refused members can be served: the recent backlog over the
+        gate's throughput, at least `floor`; random within [n, 2n] so that retries spread out."""
+        now = time.monotonic()
+        with self._lock:
+            while self._refusals and self._refusals[0] < now - REFUSAL_WINDOW_SECONDS:
+                self._refusals.popleft()
+            backlog = len(self._refusals)
+        per_second = self.slots / max(self._check_seconds, 0.01)
+        base = min(MAX_RETRY_AFTER_SECONDS, max(floor, math.ceil(backlog / per_second)))
+        return random.randint(base, 2 * base)
 
     @contextmanager
     def held(self):
@@ -99,15 +129,18 @@ _create_lock = threading.Lock()
 
 def busy_response():
     """503 with Retry-After and a page that goes back to the form by itself after N seconds."""
-    base = int(_setting("BUSY_RETRY_AFTER_SECONDS"))
-    # Jitter, so that refused members do not all come back in the same second.
-    retry_after = base + random.randint(0, base)
+    retry_after = gate_for(current_app._get_current_object()).retry_after(int(_setting("BUSY_RETRY_AFTER_SECONDS")))
     # Back to the same form by GET, keeping only a safe `next` (the page refreshes to it).
     back = url_for(request.endpoint, **(request.view_args or {}), next=safe_next(request.args.get("next")))
     page = render_template("errors/busy.html", retry_after=retry_after, back=back)
     response = make_response(page, 503)
     response.headers["Retry-After"] = str(retry_after)
     return response
+
+
+def counts_against_limits(response) -> bool:
+    """For the sign-in rate limits: a 503 from the gate checked no password, so it costs no try."""
+    return response.status_code != 503
 
 
 def password_check_gate(view):

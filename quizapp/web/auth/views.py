@@ -10,7 +10,7 @@ from quizapp.extensions import db, limiter
 from quizapp.services import accounts
 from quizapp.web.auth.forms import ActivateForm, ChangePasswordForm, LoginForm
 from quizapp.web.safe import safe_next
-from quizapp.web.throttle import password_check_gate
+from quizapp.web.throttle import counts_against_limits, password_check_gate
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -45,8 +45,9 @@ def _only_posts() -> bool:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limits, key_func=_login_key, exempt_when=_only_posts, per_method=False)
-@limiter.limit(_address_limits, exempt_when=_only_posts)
+@limiter.limit(_login_limits, key_func=_login_key, exempt_when=_only_posts, per_method=False,
+               deduct_when=counts_against_limits)
+@limiter.limit(_address_limits, exempt_when=_only_posts, deduct_when=counts_against_limits)
 @password_check_gate
 def login():
     """Sign in with member code or phone number and password."""
@@ -73,8 +74,9 @@ def logout():
 
 
 @bp.route("/activate", methods=["GET", "POST"])
-@limiter.limit(_login_limits, key_func=_login_key, exempt_when=_only_posts, per_method=False)
-@limiter.limit(_address_limits, exempt_when=_only_posts)
+@limiter.limit(_login_limits, key_func=_login_key, exempt_when=_only_posts, per_method=False,
+               deduct_when=counts_against_limits)
+@limiter.limit(_address_limits, exempt_when=_only_posts, deduct_when=counts_against_limits)
 @password_check_gate
 def activate():
     """First access: a one-time code from the secretary lets the member choose a password."""
