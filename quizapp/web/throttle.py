@@ -27,7 +27,7 @@ DEFAULTS = {
     "BUSY_RETRY_AFTER_SECONDS": 3,      # the shortest Retry-After; it grows with the backlog
 }
 REFUSAL_WINDOW_SECONDS = 10.0
-MAX_RETRY_AFTER_SECONDS = 120
+MAX_RETRY_AFTER_SECONDS = 30  # longer, and a person reloads by hand anyway
 
 
 class PasswordGate:
@@ -76,17 +76,20 @@ class PasswordGate:
             self._check_seconds = 0.8 * self._check_seconds + 0.2 * (time.monotonic() - started)
         self._free.release()
 
-    def retry_after(self, floor: int) -> int:
-        """Seconds after which the refused members can be served: the recent backlog over the
-        gate's throughput, at least `floor`; random within [n, 2n] so that retries spread out."""
+    def retry_window(self, floor: int) -> tuple[int, int]:
+        """The range Retry-After is drawn from: up to the time this worker needs to clear the
+        members it refused lately (refusals over its measured checks a second), at least `floor`."""
         now = time.monotonic()
         with self._lock:
             while self._refusals and self._refusals[0] < now - REFUSAL_WINDOW_SECONDS:
                 self._refusals.popleft()
             backlog = len(self._refusals)
         per_second = self.slots / max(self._check_seconds, 0.01)
-        base = min(MAX_RETRY_AFTER_SECONDS, max(floor, math.ceil(backlog / per_second)))
-        return random.randint(base, 2 * base)
+        return floor, min(MAX_RETRY_AFTER_SECONDS, max(floor, math.ceil(backlog / per_second)))
+
+    def retry_after(self, floor: int) -> int:
+        """A Retry-After drawn evenly over the window: the refused come back as fast as they can be served."""
+        return random.randint(*self.retry_window(floor))
 
     @contextmanager
     def held(self):
