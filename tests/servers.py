@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -11,34 +10,17 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from bench.load.server import _die_with_parent, free_port
+from bench.load.server import app_env as bench_app_env
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _die_with_parent() -> None:
-    """In the child: get SIGTERM when the parent dies, so a killed run leaves no server behind."""
-    import ctypes
-
-    ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nobody listens on right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def app_env(database_url: str, **config) -> dict[str, str]:
-    """Environment for a subprocess app: QUIZAPP_* settings (JSON values) on top of ours."""
-    import json
-
-    env = {k: v for k, v in os.environ.items() if not k.startswith("QUIZAPP_")}
-    env["QUIZAPP_DATABASE_URL"] = database_url
+    """Environment for a subprocess app: the benchmarks' app_env with cheap test settings."""
     settings = {"SECRET_KEY": "test-secret", "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
                 "LOG_REQUESTS": False, **config}
-    for key, value in settings.items():
-        env[f"QUIZAPP_{key}"] = value if isinstance(value, str) else json.dumps(value)
-    return env
+    return bench_app_env(database_url, settings)
 
 
 class Gunicorn:
