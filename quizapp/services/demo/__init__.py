@@ -1,0 +1,1 @@
+"""The demo province, its quiz and simulated activity (demo and development only)."""
