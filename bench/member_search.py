@@ -54,7 +54,7 @@ def build(db, members: int, chapters: int, seed: int = 7) -> dict:
 
     from quizapp.models import Member, Unit, set_unit_path
     from quizapp.models.people import member_search_key
-    from quizapp.services.demo import _person
+    from quizapp.services.demo.province import _person
 
     rng = random.Random(seed)
     province = Unit(name="Tỉnh đoàn Sơn La", kind="province", code="SL")
@@ -134,8 +134,8 @@ def measure(db, built: dict) -> dict:
     from sqlalchemy import func, select
 
     from quizapp.models import Member, Unit
+    from quizapp.services.reports.roster_counts import refresh_roster_counts
     from quizapp.services.roster import members as member_service
-    from quizapp.services.roster_counts import refresh_roster_counts
 
     province = db.session.scalar(select(Unit).where(Unit.code == "SL"))
     district = db.session.scalar(select(Unit).where(Unit.code == "SL-D05"))

@@ -46,7 +46,7 @@ PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/quizapp_report_scale"
 
 def _names():
     try:
-        from quizapp.services.demo import _person
+        from quizapp.services.demo.province import _person
         return _person
     except ImportError:  # the demo module is optional here
         def person(rng):
@@ -201,8 +201,8 @@ def generate(db, members: int, chapters: int, attempts: int, seed: int = 11) -> 
 def derive_read_models(db) -> dict:
     """What an operator runs after loading raw rows: `quizapp reports rebuild`."""
     from quizapp.models import Quiz
-    from quizapp.services import participation
-    from quizapp.services.roster_counts import refresh_roster_counts
+    from quizapp.services.reports import participation
+    from quizapp.services.reports.roster_counts import refresh_roster_counts
 
     started = time.perf_counter()
     refresh_roster_counts()
@@ -267,7 +267,7 @@ def time_finalise(db, reps: int, seed: int = 5) -> dict:
     from sqlalchemy import func, select
 
     from quizapp.models import Attempt, AttemptState, Member, Quiz
-    from quizapp.services import participation
+    from quizapp.services.reports import participation
 
     rng = random.Random(seed)
     quiz = db.session.query(Quiz).one()

@@ -40,7 +40,7 @@ HEADER = ["STT", "Mã đoàn viên", "Họ và tên", "Ngày sinh", "Giới tín
 def generate(path: Path, members: int, chapters: int, seed: int = 7) -> dict:
     """Write the province roster CSV; chapters are spread over 12 districts, 10 per commune."""
     sys.path.insert(0, str(ROOT))
-    from quizapp.services.demo import _person  # same name pools as the demo province
+    from quizapp.services.demo.province import _person  # same name pools as the demo province
 
     rng = random.Random(seed)
     chapter_rows = []
@@ -68,7 +68,7 @@ def generate(path: Path, members: int, chapters: int, seed: int = 7) -> dict:
 def run_import(db_url: str, csv_path: Path, *extra: str) -> dict:
     """Run `quizapp import-roster` in a child process; wall time, peak RSS and its JSON report."""
     env = {**os.environ, "QUIZAPP_DATABASE_URL": db_url, "PYTHONPATH": str(ROOT)}
-    command = [sys.executable, "-c", "import sys; from quizapp.cli import main; sys.argv[0] = 'quizapp'; main()",
+    command = [sys.executable, "-c", "import sys; from quizapp.__main__ import main; sys.argv[0] = 'quizapp'; main()",
                "import-roster", str(csv_path), "--json", *extra]
     start = time.perf_counter()
     child = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

@@ -1,11 +1,14 @@
 """quizapp: timed quizzes and participation reports for Youth Union members."""
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import Flask
 
-ROOT = Path(__file__).resolve().parent.parent
+from quizapp import database, i18n, logging, markup, security
+from quizapp.cli import register_cli
+from quizapp.config import ROOT, load_config
+from quizapp.web import register_blueprints, register_errors, resilience
+
+__all__ = ["ROOT", "create_app"]
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -15,14 +18,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         instance_relative_config=True,
         template_folder=str(ROOT / "templates"),
     )
-    from quizapp.config import load_config
-
     load_config(app, test_config)
-
-    from quizapp import database, i18n, logging, markup, security
-    from quizapp.cli import register_cli
-    from quizapp.web import register_blueprints, register_errors, resilience
-
     logging.init_app(app)
     database.init_app(app)
     i18n.init_app(app)

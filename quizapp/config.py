@@ -6,6 +6,9 @@ import os
 import secrets
 from pathlib import Path
 
+# The source tree (templates/, migrations/, question_banks/ live beside the package).
+ROOT = Path(__file__).resolve().parent.parent
+
 
 class Defaults:
     """Built-in defaults; every key may be overridden."""

@@ -6,6 +6,7 @@ from pathlib import Path
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+import quizapp.models  # noqa: F401  (register every table before binding)
 from quizapp.extensions import db, migrate
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -13,8 +14,6 @@ MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 def init_app(app) -> None:
     """Bind SQLAlchemy and Flask-Migrate; give SQLite WAL, foreign keys and a busy timeout."""
-    import quizapp.models  # noqa: F401  (register every table)
-
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)
     timeout_ms = int(app.config["SQLITE_BUSY_TIMEOUT_MS"])

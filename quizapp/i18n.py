@@ -1,6 +1,10 @@
 """Languages: Vietnamese by default, English complete; times shown in Vietnam time."""
 from __future__ import annotations
 
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from flask import current_app, has_request_context, request, session
 from flask_babel import format_datetime
 
@@ -51,11 +55,6 @@ def init_app(app) -> None:
 
 def compile_catalogs(directory: str | None = None) -> None:
     """Compile every .po catalogue to .mo when the .mo is missing or older."""
-    from pathlib import Path
-
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
-
     root = Path(directory or Path(__file__).parent / TRANSLATIONS)
     for po in root.glob("*/LC_MESSAGES/messages.po"):
         mo = po.with_suffix(".mo")

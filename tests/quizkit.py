@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from quizapp.extensions import db
-from quizapp.services import quizzes
+from quizapp.services.quizzes import settings as quizzes
 
 # Named instants (UTC). The quiz is open for a week from OPENS; the limit is 30 minutes.
 OPENS = datetime(2025, 3, 3, 1, 0, tzinfo=UTC)   # 08:00 in Hà Nội

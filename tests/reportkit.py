@@ -5,8 +5,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptState, Bank, BankVersion, Quiz
-from quizapp.services import participation
-from quizapp.services.roster_counts import refresh_roster_counts
+from quizapp.services.reports import participation
+from quizapp.services.reports.roster_counts import refresh_roster_counts
 
 # The quiz opens on Monday 3 March 2025 at 08:00 in Hà Nội and closes four weeks later.
 OPENS = datetime(2025, 3, 3, 1, 0, tzinfo=UTC)

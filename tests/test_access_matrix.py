@@ -23,7 +23,8 @@ from quizapp.clock import now_utc
 from quizapp.extensions import db
 from quizapp.models import Bank, Grant, Role
 from quizapp.policy import Action
-from quizapp.services import attempts, uploads
+from quizapp.services import uploads
+from quizapp.services.attempts import lifecycle as attempts
 from tests.conftest import make_app, sign_in
 from tests.quizkit import open_quiz, right_answers
 

@@ -219,7 +219,7 @@ def test_admin_reaches_every_province(outside, login, client):
 
 
 def test_home_shows_the_secretary_the_units_of_their_subtree_with_counts(outside, login, client):
-    from quizapp.services.roster_counts import refresh_roster_counts
+    from quizapp.services.reports.roster_counts import refresh_roster_counts
 
     refresh_roster_counts()
     db.session.commit()

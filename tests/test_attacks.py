@@ -155,7 +155,7 @@ def test_a_save_after_submit_is_refused(make, login):
 def _other_member_attempt(make, sit):
     other = make.member(sit.tree["co_muong"], "Người khác")
     make.user(member=other)
-    from quizapp.services import attempts
+    from quizapp.services.attempts import lifecycle as attempts
 
     attempt = attempts.start_attempt(sit.quiz, other, now_utc())
     db.session.commit()
@@ -271,7 +271,7 @@ def hostile_world(make, roles):
     user = make.user(member=member)
     quiz = open_quiz(make, tree["province"], _hostile_version(), title=XSS)
     db.session.commit()
-    from quizapp.services import attempts
+    from quizapp.services.attempts import lifecycle as attempts
 
     attempt = attempts.start_attempt(quiz, member, now_utc())
     attempts.submit_attempt(attempt, now_utc())

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptState, Participation, Response, UnitQuizCounter
-from quizapp.services import attempts
+from quizapp.services.attempts import lifecycle as attempts
 from tests.quizkit import DURING, make_quiz
 
 THREADS = 6

@@ -6,7 +6,9 @@ from sqlalchemy import select
 
 from quizapp.extensions import db
 from quizapp.models import AttemptState, Participation, QuizAllowance, Response
-from quizapp.services import attempts, certificates
+from quizapp.services.attempts import certificates
+from quizapp.services.attempts import lifecycle as attempts
+from quizapp.services.quizzes import overrides as quiz_overrides
 from tests.quizkit import AFTER, CLOSES, DURING, LIMIT, OPENS, make_quiz, right_answers
 
 
@@ -79,13 +81,13 @@ def test_deadline_is_capped_by_the_close(quiz, member):
 
 
 def test_extra_time_allowance_extends_the_deadline(quiz, member):
-    attempts.grant_allowance(quiz, member, DURING, extra_seconds=600)
+    quiz_overrides.grant_allowance(quiz, member, None, DURING, extra_seconds=600)
     assert attempts.start_attempt(quiz, member, DURING).deadline == DURING + LIMIT + timedelta(minutes=10)
 
 
 def test_extra_time_granted_during_an_attempt_applies_at_once(quiz, member):
     attempt = attempts.start_attempt(quiz, member, DURING)
-    attempts.grant_allowance(quiz, member, DURING + timedelta(minutes=5), extra_seconds=300)
+    quiz_overrides.grant_allowance(quiz, member, None, DURING + timedelta(minutes=5), extra_seconds=300)
     assert attempt.deadline == DURING + LIMIT + timedelta(minutes=5)
 
 
@@ -121,7 +123,7 @@ def test_attempts_allowed_are_enforced_and_extra_attempts_lift_it(quiz, member):
     with pytest.raises(attempts.AttemptError) as caught:
         attempts.start_attempt(quiz, member, DURING + timedelta(hours=3))
     assert caught.value.code == "no_attempts_left"
-    attempts.grant_allowance(quiz, member, DURING, extra_attempts=1)
+    quiz_overrides.grant_allowance(quiz, member, None, DURING, extra_attempts=1)
     assert attempts.start_attempt(quiz, member, DURING + timedelta(hours=3)).number == 3
 
 
@@ -274,7 +276,7 @@ def test_reopened_attempt_keeps_answers_and_is_finalised_again(quiz, member):
     attempts.save_answer(attempt, qid, 0, 1, False, DURING)
     attempts.submit_attempt(attempt, DURING + timedelta(minutes=1))
     reopen_at = DURING + timedelta(hours=1)
-    attempts.reopen_attempt(attempt, reopen_at, 600)
+    quiz_overrides.reopen_attempt(attempt, None, reopen_at, 600)
     assert attempt.state == AttemptState.IN_PROGRESS and attempt.deadline == reopen_at + timedelta(minutes=10)
     assert db.session.get(Participation, (quiz.id, member.id)).attempts_finished == 0
     attempts.save_answer(attempt, first_qid(attempt, "true_false"), 0, 1, False, reopen_at)
@@ -286,7 +288,7 @@ def test_reopened_attempt_keeps_answers_and_is_finalised_again(quiz, member):
 def test_reopening_an_attempt_in_progress_is_refused(quiz, member):
     attempt = attempts.start_attempt(quiz, member, DURING)
     with pytest.raises(attempts.AttemptError):
-        attempts.reopen_attempt(attempt, DURING, 600)
+        quiz_overrides.reopen_attempt(attempt, None, DURING, 600)
 
 
 def test_prediction_guess_is_kept_as_an_integer(make, tree, member):
@@ -305,5 +307,5 @@ def test_prediction_is_refused_when_the_quiz_has_none(quiz, member):
 
 def test_negative_allowance_is_refused(quiz, member):
     with pytest.raises(attempts.AttemptError):
-        attempts.grant_allowance(quiz, member, DURING, extra_seconds=-5)
+        quiz_overrides.grant_allowance(quiz, member, None, DURING, extra_seconds=-5)
     assert db.session.scalar(select(QuizAllowance)) is None

@@ -3,7 +3,7 @@ import re
 import xml.etree.ElementTree as ET
 from datetime import date, timedelta
 
-from quizapp.services.charts import sparkline, trend_chart
+from quizapp.services.reports.charts import sparkline, trend_chart
 from quizapp.services.reports.trend import Trend, TrendStatus
 
 SVG = "{http://www.w3.org/2000/svg}"

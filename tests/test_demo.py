@@ -7,7 +7,8 @@ from sqlalchemy import func, select
 
 from quizapp.extensions import db
 from quizapp.models import Member, Unit, UnitKind
-from quizapp.services import accounts, demo
+from quizapp.services import accounts
+from quizapp.services.demo import province as demo
 from tests.conftest import make_app, sign_in
 
 NOW = datetime(2024, 3, 1, 2, 0, tzinfo=timezone.utc)
@@ -77,7 +78,7 @@ def test_the_demo_is_the_same_for_the_same_seed(built, database_url, tmp_path):
 
 
 def test_demo_district_secretary_sees_the_home_page_with_their_units(built, client):
-    from quizapp.services.roster_counts import refresh_roster_counts
+    from quizapp.services.reports.roster_counts import refresh_roster_counts
 
     refresh_roster_counts()
     db.session.commit()

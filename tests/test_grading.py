@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from quizapp.services.grading import (
+from quizapp.services.attempts.grading import (
     AnswerError, clean_answer, grade, parse_integer, parse_number, question_fraction,
 )
 

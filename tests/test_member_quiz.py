@@ -7,7 +7,7 @@ from sqlalchemy import select
 from quizapp.clock import now_utc
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptState, Response
-from quizapp.services import attempts
+from quizapp.services.attempts import lifecycle as attempts
 from tests.quizkit import Sitting, right_answers
 
 

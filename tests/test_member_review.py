@@ -6,7 +6,7 @@ from flask import g
 
 from quizapp.clock import now_utc
 from quizapp.extensions import db
-from quizapp.services import attempts
+from quizapp.services.attempts import lifecycle as attempts
 from tests.quizkit import Sitting, right_answers
 
 

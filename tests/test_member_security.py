@@ -95,7 +95,7 @@ def test_autosave_needs_the_csrf_token_from_the_page(csrf_app):
     user = make.user(member=member)
     quiz = open_quiz(make, tree["province"])
     from quizapp.clock import now_utc
-    from quizapp.services import attempts
+    from quizapp.services.attempts import lifecycle as attempts
     attempt = attempts.start_attempt(quiz, member, now_utc())
     db.session.commit()
     client = csrf_app.test_client()

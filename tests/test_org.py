@@ -5,7 +5,7 @@ from sqlalchemy import select
 from quizapp.extensions import db
 from quizapp.models import Unit
 from quizapp.services import org
-from quizapp.services.roster_counts import refresh_roster_counts
+from quizapp.services.reports.roster_counts import refresh_roster_counts
 
 
 def test_created_units_are_found_by_one_subtree_query(app):

@@ -3,7 +3,7 @@ from datetime import date
 
 from quizapp.extensions import db
 from quizapp.models import AuditEntry, Member, UnitRoster
-from quizapp.services.roster_counts import refresh_roster_counts
+from quizapp.services.reports.roster_counts import refresh_roster_counts
 from tests.organiser_kit import audit_actions, console, errors_of, outside, text_of  # noqa: F401
 
 

@@ -6,7 +6,7 @@ import pytest
 from quizapp import ROOT
 from quizapp.extensions import db
 from quizapp.models import Grant
-from quizapp.services import attempts
+from quizapp.services.attempts import lifecycle as attempts
 from quizapp.services.banks import import_bank, load_bank_file
 from tests.organiser_kit import NOW, console, outside, text_of  # noqa: F401
 from tests.quizkit import make_quiz

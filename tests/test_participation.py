@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptState, Bank, BankVersion, Quiz, UnitQuizCounter, UnitQuizDaily
-from quizapp.services import participation
+from quizapp.services.reports import participation
 
 T0 = datetime(2024, 1, 10, 3, 0, tzinfo=timezone.utc)
 

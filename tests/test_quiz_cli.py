@@ -7,7 +7,8 @@ from sqlalchemy import select
 from quizapp.clock import now_utc
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptState, Participation, Quiz, QuizAllowance
-from quizapp.services import attempts, quizzes
+from quizapp.services.attempts import lifecycle as attempts
+from quizapp.services.quizzes import settings as quizzes
 from tests.quizkit import make_quiz
 
 

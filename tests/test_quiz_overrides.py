@@ -7,7 +7,8 @@ from sqlalchemy import select
 from quizapp.cli import quizzes as quiz_cli
 from quizapp.extensions import db
 from quizapp.models import AttemptState, AuditEntry
-from quizapp.services import attempts, quiz_overrides
+from quizapp.services.attempts import lifecycle as attempts
+from quizapp.services.quizzes import overrides as quiz_overrides
 from tests.quizkit import DURING, make_quiz
 
 

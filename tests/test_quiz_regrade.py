@@ -5,7 +5,9 @@ import pytest
 
 from quizapp.extensions import db
 from quizapp.models import Participation
-from quizapp.services import attempts, certificates, regrade
+from quizapp.services.attempts import certificates
+from quizapp.services.attempts import lifecycle as attempts
+from quizapp.services.quizzes import regrade
 from tests.quizkit import DURING, make_quiz
 
 FIXED = {"0-single": {"correct": [1]}}  # version 2 says option 1 ("Huế") is the key

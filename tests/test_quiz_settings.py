@@ -3,7 +3,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from quizapp.services import attempts, quizzes
+from quizapp.services.attempts import lifecycle as attempts
+from quizapp.services.quizzes import settings as quizzes
 from tests.quizkit import DURING, OPENS, make_quiz, settings
 
 
@@ -141,4 +142,4 @@ def test_quizzes_for_unit_lists_those_whose_audience_covers_it(make, version):
     tree = make.province()
     province_quiz = make_quiz(make, tree["province"], version)
     make_quiz(make, tree["moc_chau"], version)
-    assert [q.id for q in quizzes.quizzes_for_unit(tree["na_san"])] == [province_quiz.id]
+    assert [q.id for q in attempts.quizzes_for_unit(tree["na_san"])] == [province_quiz.id]

@@ -13,8 +13,8 @@ from quizapp.models import (
     UnitQuizGroup,
     UnitRosterGroup,
 )
-from quizapp.services import participation
-from quizapp.services.roster_counts import refresh_roster_counts
+from quizapp.services.reports import participation
+from quizapp.services.reports.roster_counts import refresh_roster_counts
 
 T0 = datetime(2024, 1, 10, 3, 0, tzinfo=UTC)
 

@@ -18,11 +18,10 @@ from sqlalchemy import select
 from quizapp.clock import to_local
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptState, Member, Unit
-from quizapp.services import participation
 from quizapp.services.reports import breakdowns as bd
-from quizapp.services.reports import page, units
+from quizapp.services.reports import page, participation, units
 from quizapp.services.reports.labels import clean, is_kinh
-from quizapp.services.roster_counts import refresh_roster_counts
+from quizapp.services.reports.roster_counts import refresh_roster_counts
 from tests.reportkit import NOW, OPENS, make_quiz
 
 GENDERS = ["nam", "nu", None]

@@ -16,9 +16,9 @@ from sqlalchemy import select
 
 from quizapp.extensions import db
 from quizapp.models import UnitRoster, UnitRosterGroup
-from quizapp.services import roster_counts
+from quizapp.services.reports import roster_counts
+from quizapp.services.reports.roster_counts import refresh_roster_counts
 from quizapp.services.roster import members as member_service
-from quizapp.services.roster_counts import refresh_roster_counts
 
 NOW = datetime(2025, 3, 4, 3, 0, tzinfo=UTC)
 GENDERS = ["nam", "nu", None]

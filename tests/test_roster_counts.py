@@ -3,7 +3,7 @@ from sqlalchemy import select
 
 from quizapp.extensions import db
 from quizapp.models import UnitRoster
-from quizapp.services.roster_counts import refresh_roster_counts
+from quizapp.services.reports.roster_counts import refresh_roster_counts
 
 
 def test_denominators_roll_up_the_tree_and_skip_inactive_members(make):

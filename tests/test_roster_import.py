@@ -7,7 +7,7 @@ from quizapp.extensions import db
 from quizapp.models import (
     Attempt, AttemptState, AuditEntry, Bank, BankVersion, Member, Quiz, Unit, UnitQuizCounter, UnitRoster,
 )
-from quizapp.services import participation
+from quizapp.services.reports import participation
 from quizapp.services.roster import (
     RosterOptions, apply_roster_plan, import_roster, parse_roster, plan_roster_import,
 )

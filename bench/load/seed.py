@@ -15,8 +15,8 @@ from quizapp.extensions import db
 from quizapp.models import (
     Bank, BankVersion, Member, Question, QuestionType, Quiz, ReviewPolicy, Topic, Unit, User, set_unit_path,
 )
-from quizapp.services import attempts
-from quizapp.services.roster_counts import refresh_roster_counts
+from quizapp.services.attempts import lifecycle as attempts
+from quizapp.services.reports.roster_counts import refresh_roster_counts
 
 PASSWORD = "matkhau-123"
 PRODUCTION_HASH = "scrypt:32768:8:1"

@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import importlib
 
-from flask.cli import FlaskGroup
-
 # Each module exposes register(app) and adds its commands; same services as the web.
 COMMAND_MODULES = [
     "quizapp.cli.people",
@@ -22,13 +20,3 @@ def register_cli(app) -> None:
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(app)
 
-
-def _create_app():
-    from quizapp import create_app
-
-    return create_app()
-
-
-def main() -> None:
-    """Entry point of the `quizapp` console script."""
-    FlaskGroup(create_app=_create_app, help="quizapp: kiểm tra Nghị quyết Đoàn.")()

@@ -6,8 +6,8 @@ from flask_babel import gettext as _
 
 from quizapp.clock import now_utc
 from quizapp.extensions import db
-from quizapp.services import demo
-from quizapp.services.demo_quiz import add_demo_quiz
+from quizapp.services.demo import province as demo
+from quizapp.services.demo.quiz import add_demo_quiz
 
 
 def register(app) -> None:

@@ -9,7 +9,11 @@ from sqlalchemy import func, select
 from quizapp.clock import local_to_utc, now_utc, to_local
 from quizapp.extensions import db
 from quizapp.models import Attempt, GradingPolicy, Member, Quiz, ReviewPolicy, Unit
-from quizapp.services import attempts, quiz_overrides, quizzes, regrade, uploads
+from quizapp.services import uploads
+from quizapp.services.attempts import lifecycle as attempts
+from quizapp.services.quizzes import overrides as quiz_overrides
+from quizapp.services.quizzes import regrade
+from quizapp.services.quizzes import settings as quizzes
 
 # The option that sets each QuizSettings field, to name it in error messages.
 OPTION_OF = {"title": "--title", "description": "--description", "opens_at": "--opens", "closes_at": "--closes",

@@ -7,10 +7,12 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from quizapp import clock
 from quizapp.extensions import db
 from quizapp.models import Quiz
-from quizapp.services import participation
-from quizapp.services.roster_counts import refresh_roster_counts
+from quizapp.services.demo.activity import DemoActivityError, simulate_activity
+from quizapp.services.reports import participation
+from quizapp.services.reports.roster_counts import refresh_roster_counts
 
 reports_cli = AppGroup("reports", help="Báo cáo tham gia: tính lại số liệu.")
 
@@ -42,14 +44,11 @@ def rebuild(quiz_id: int | None) -> None:
 @click.option("--limit", type=int, help="Số đoàn viên làm bài tối đa.")
 def demo_activity(quiz_id: int, seed: int, limit: int | None) -> None:
     """DEMO ONLY: members of QUIZ_ID's audience take it on past days (real attempts)."""
-    from quizapp.clock import now_utc
-    from quizapp.services.reports.demo_activity import DemoActivityError, simulate_activity
-
     quiz = db.session.get(Quiz, quiz_id)
     if quiz is None:
         raise click.ClickException(f"Không có đợt kiểm tra số {quiz_id}.")
     try:
-        result = simulate_activity(quiz, now_utc(), seed, limit)
+        result = simulate_activity(quiz, clock.now_utc(), seed, limit)
     except DemoActivityError as err:
         raise click.ClickException(str(err)) from err
     db.session.commit()

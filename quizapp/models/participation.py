@@ -95,7 +95,7 @@ class UnitRosterGroup(db.Model):
 class UnitRoster(db.Model):
     """Active members (and cadres among them) in each unit's whole subtree: report denominators.
 
-    Refreshed by `services.roster_counts.refresh_roster_counts()` after every roster change.
+    Refreshed by `services.reports.roster_counts.refresh_roster_counts()` after every roster change.
     """
 
     __tablename__ = "unit_roster"

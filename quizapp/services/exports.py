@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
+from flask import send_file
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -158,8 +159,6 @@ def to_xlsx(headers: Sequence[str], rows: Iterable[Sequence], title: str = "",
 def as_download(fmt: str, headers: Sequence[str], rows: Iterable[Sequence], filename: str,
                 title: str = "", number_formats: Mapping | Sequence | None = None):
     """A Flask response that downloads the table as `fmt` ("csv" or "xlsx"); `filename` without extension."""
-    from flask import send_file
-
     rows = list(rows)
     if fmt == "xlsx":
         data, mimetype = to_xlsx(headers, rows, title or filename, number_formats), XLSX_MIMETYPE

@@ -2,19 +2,20 @@
 from __future__ import annotations
 
 from flask import render_template
+from flask_wtf.csrf import CSRFError
 
+from quizapp import policy
 from quizapp.extensions import db
+from quizapp.web.accounts import bp as accounts_bp
+from quizapp.web.auth import bp as auth_bp
+from quizapp.web.main import bp as main_bp
+from quizapp.web.member import bp as member_bp
+from quizapp.web.organiser import bp as organiser_bp
+from quizapp.web.reports import bp as reports_bp
 
 
 def register_blueprints(app) -> None:
     """Register every audience's blueprint."""
-    from quizapp.web.accounts import bp as accounts_bp
-    from quizapp.web.auth import bp as auth_bp
-    from quizapp.web.main import bp as main_bp
-    from quizapp.web.member import bp as member_bp
-    from quizapp.web.organiser import bp as organiser_bp
-    from quizapp.web.reports import bp as reports_bp
-
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(member_bp)
@@ -26,8 +27,6 @@ def register_blueprints(app) -> None:
 
 def register_template_helpers(app) -> None:
     """Expose the policy to templates, so menus show only what the user may do."""
-    from quizapp import policy
-
     @app.context_processor
     def inject_policy():
         return {"can": policy.can, "can_anywhere": policy.can_anywhere, "Action": policy.Action}
@@ -35,8 +34,6 @@ def register_template_helpers(app) -> None:
 
 def register_errors(app) -> None:
     """Vietnamese error pages; a 500 rolls the session back first."""
-
-    from flask_wtf.csrf import CSRFError
 
     @app.errorhandler(400)
     def bad_request(_e):

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from quizapp import ROOT
 from quizapp.clock import now_utc, to_local
 from quizapp.models import AuditEntry, Role
-from quizapp.services.roster_counts import refresh_roster_counts
+from quizapp.services.reports.roster_counts import refresh_roster_counts
 from tests.browser.conftest import save_artifact
 from tests.conftest import TEST_PASSWORD, Factory
 

@@ -19,13 +19,24 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.attributes import set_committed_value
 
 from quizapp.extensions import db
 from quizapp.models import (
-    Attempt, AttemptItem, AttemptState, Member, Question, QuestionType, Quiz, QuizAllowance, Response, Topic,
+    Attempt,
+    AttemptItem,
+    AttemptState,
+    Member,
+    Question,
+    QuestionType,
+    Quiz,
+    QuizAllowance,
+    Response,
+    Topic,
+    Unit,
 )
-from quizapp.services import certificates, grading, participation
+from quizapp.services.attempts import certificates, grading, snapshot
+from quizapp.services.reports import participation
+from quizapp.services.reports.units import population_unit
 
 
 class AttemptError(Exception):
@@ -64,6 +75,13 @@ def attempts_allowed_for(quiz: Quiz, member: Member) -> int | None:
 def in_audience(quiz: Quiz, member: Member) -> bool:
     """True when the member is active and belongs to the quiz's audience subtree."""
     return member.active and member.chapter.is_within(quiz.audience_unit)
+
+
+def quizzes_for_unit(unit: Unit) -> list[Quiz]:
+    """Quizzes whose audience covers `unit` (set on the unit or one of its ancestors), newest first."""
+    return list(db.session.scalars(
+        select(Quiz).where(Quiz.audience_unit_id.in_(unit.ancestor_ids())).order_by(Quiz.opens_at.desc(), Quiz.id)
+    ))
 
 
 def attempt_count(quiz: Quiz, member: Member) -> int:
@@ -253,29 +271,10 @@ def save_prediction(attempt: Attempt, guess: Any, now: datetime, grace: int | No
     return value
 
 
-def responses_of(attempt: Attempt) -> dict[int, Response]:
-    """The attempt's stored responses by question id, read fresh from the database."""
-    rows = db.session.scalars(select(Response).where(Response.attempt_id == attempt.id)
-                              .execution_options(populate_existing=True))
-    return {r.question_id: r for r in rows}
-
-
-def items_of(attempt: Attempt) -> list[AttemptItem]:
-    """The attempt's items in order, their questions loaded in one query (not one per item)."""
-    items = list(attempt.items)
-    missing = [i for i in items if "question" not in i.__dict__]
-    if missing:
-        found = {q.id: q for q in db.session.scalars(
-            select(Question).where(Question.id.in_([i.question_id for i in missing])))}
-        for item in missing:
-            set_committed_value(item, "question", found[item.question_id])
-    return items
-
-
 def grade_attempt(attempt: Attempt, keys: dict[str, Question] | None = None) -> grading.Grade:
     """Grade the snapshot against the stored responses; `keys` (by question uid) overrides keys."""
-    answers = {qid: r.answer for qid, r in responses_of(attempt).items()}
-    items = items_of(attempt)
+    answers = {qid: r.answer for qid, r in snapshot.responses_of(attempt).items()}
+    items = snapshot.items_of(attempt)
     questions = [(keys or {}).get(item.question.uid, item.question) for item in items]
     scoring = questions[0].version.multiple_scoring if questions else "all_or_nothing"
     return grading.grade(questions, [answers.get(item.question_id) for item in items], scoring)
@@ -306,10 +305,8 @@ def finalise(attempt: Attempt, now: datetime, overdue: bool = False) -> bool:
     db.session.refresh(attempt)
     if result.rowcount != 1:
         return False
-    from quizapp.services.regrade import keys_for_attempt  # regrade builds on this module
-
     # After a regrade moved the quiz to a corrected version, late finishers get its keys too.
-    apply_grade(attempt, grade_attempt(attempt, keys_for_attempt(attempt)))
+    apply_grade(attempt, grade_attempt(attempt, snapshot.keys_for_attempt(attempt)))
     db.session.flush()
     participation.record_finish(attempt)
     return True
@@ -366,41 +363,38 @@ def apply_pass_mark(quiz: Quiz) -> None:
     db.session.flush()
 
 
-def grant_allowance(quiz: Quiz, member: Member, now: datetime, extra_seconds: int = 0,
-                    extra_attempts: int = 0) -> QuizAllowance:
-    """Set the member's extra time and attempts; an attempt in progress gets the new time at once."""
-    if extra_seconds < 0 or extra_attempts < 0:
-        raise AttemptError("bad_allowance", _("Thời gian và số lượt cộng thêm không được âm."))
-    allowance = allowance_for(quiz, member)
-    if allowance is None:
-        allowance = QuizAllowance(quiz_id=quiz.id, member_id=member.id)
-        db.session.add(allowance)
-    allowance.extra_seconds, allowance.extra_attempts = extra_seconds, extra_attempts
-    db.session.flush()
-    attempt = current_attempt(quiz, member)
-    if attempt is not None and accepts_answers(attempt, now):
-        attempt.deadline = deadline_for(quiz, attempt.started_at, extra_seconds)
-        db.session.flush()
-    return allowance
-
-
-def reopen_attempt(attempt: Attempt, now: datetime, seconds: int) -> Attempt:
-    """Let the member continue a finished attempt for `seconds` more (keeps their answers)."""
-    if attempt.state == AttemptState.IN_PROGRESS:
-        raise AttemptError("in_progress", _("Bài làm này vẫn đang làm dở, không cần mở lại."))
-    deadline = min(now + timedelta(seconds=seconds), attempt.quiz.effective_closes_at)
-    if seconds <= 0 or deadline <= now:
-        raise AttemptError("closed", _("Không mở lại được: đợt kiểm tra đã đóng hoặc thời gian cộng thêm bằng 0."))
-    attempt.state, attempt.deadline, attempt.finished_at = AttemptState.IN_PROGRESS, deadline, None
-    attempt.score = attempt.max_score = attempt.percent = attempt.passed = None
-    for item in attempt.items:
-        item.score = None
-    db.session.flush()
-    # record_finish recomputes the member's row from all attempts, so it also un-counts this one.
-    participation.record_finish(attempt)
-    return attempt
-
-
 def seconds_left(attempt: Attempt, now: datetime) -> int:
     """Whole seconds until the deadline (0 when past it)."""
     return max(0, int((attempt.deadline - now).total_seconds()))
+
+
+OVERDUE_SCAN = 5000
+
+
+def finalise_overdue_in(quiz: Quiz, unit: Unit, now: datetime, limit: int = 50) -> int:
+    """Finalise the unit's attempts left past deadline + grace, so statuses are true before reading.
+
+    At most `limit` per call, so a page stays quick after a quiz closes with many attempts
+    still open: the sweep command finishes a backlog, a page view only helps it.
+    """
+    population = population_unit(quiz, unit)
+    if population is None:
+        return 0
+    cutoff = now - timedelta(seconds=grace_seconds())
+    # Two small reads instead of one join: the planners then always start from the few
+    # overdue attempts (quiz, state, deadline index) rather than from the subtree.
+    overdue = db.session.execute(
+        select(Attempt.id, Attempt.member_id)
+        .where(Attempt.quiz_id == quiz.id, Attempt.state == AttemptState.IN_PROGRESS, Attempt.deadline < cutoff)
+        .order_by(Attempt.deadline, Attempt.id).limit(OVERDUE_SCAN)
+    ).all()
+    if not overdue:
+        return 0
+    inside = set(db.session.scalars(
+        select(Member.id).join(Unit, Unit.id == Member.chapter_id)
+        .where(Member.id.in_({m for _, m in overdue}), population.subtree_filter())
+    ))
+    ids = [a for a, m in overdue if m in inside][:limit]
+    if not ids:
+        return 0
+    return finalise_overdue(select(Attempt).where(Attempt.id.in_(ids)).order_by(Attempt.id), now)

@@ -13,7 +13,8 @@ from sqlalchemy import select
 
 from quizapp.extensions import db
 from quizapp.models import Attempt, Member, Question, QuestionType, Quiz, ReviewPolicy
-from quizapp.services import attempts, quizzes
+from quizapp.services.attempts import lifecycle as attempts
+from quizapp.services.attempts import snapshot
 
 
 @dataclass
@@ -35,7 +36,7 @@ def quiz_cards(member: Member, now: datetime) -> list[QuizCard]:
     """The quizzes whose audience covers the member, running ones first, then open, upcoming, closed."""
     cards = []
     mine = list(db.session.scalars(select(Attempt).where(Attempt.member_id == member.id).order_by(Attempt.number)))
-    for quiz in quizzes.quizzes_for_unit(member.chapter):
+    for quiz in attempts.quizzes_for_unit(member.chapter):
         own = [a for a in mine if a.quiz_id == quiz.id]
         running = next((a for a in own if attempts.accepts_answers(a, now)), None)
         finished = [a for a in own if a.is_finished]
@@ -82,9 +83,9 @@ class Screen:
 
 def screens(attempt: Attempt) -> list[Screen]:
     """Every question of the attempt in order, with what the server has saved for it."""
-    saved = attempts.responses_of(attempt)
+    saved = snapshot.responses_of(attempt)
     result = []
-    for item in attempts.items_of(attempt):
+    for item in snapshot.items_of(attempt):
         q = item.question
         order = item.option_order or list(range(len(q.options or [])))
         r = saved.get(item.question_id)
@@ -96,7 +97,7 @@ def screens(attempt: Attempt) -> list[Screen]:
 def saved_state(attempt: Attempt) -> dict[str, dict]:
     """What the server holds per question id (for resuming on another device)."""
     return {str(qid): {"answer": r.answer, "seq": r.seq, "flagged": r.flagged}
-            for qid, r in attempts.responses_of(attempt).items()}
+            for qid, r in snapshot.responses_of(attempt).items()}
 
 
 def review_level(attempt: Attempt, now: datetime) -> str | None:
@@ -171,12 +172,10 @@ def review(attempt: Attempt, now: datetime) -> tuple[str | None, list[ReviewRow]
     level = review_level(attempt, now)
     if level not in ("answers", "explanations"):
         return level, []
-    from quizapp.services.regrade import keys_for_attempt
-
-    keys = keys_for_attempt(attempt) or {}
-    saved = attempts.responses_of(attempt)
+    keys = snapshot.keys_for_attempt(attempt) or {}
+    saved = snapshot.responses_of(attempt)
     rows = []
-    for item in attempts.items_of(attempt):
+    for item in snapshot.items_of(attempt):
         shown = item.question
         key = keys.get(shown.uid, shown)
         answer = saved[item.question_id].answer if item.question_id in saved else None

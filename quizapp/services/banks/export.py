@@ -4,8 +4,12 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from quizapp.models import BankVersion
+from quizapp.services.banks.csv_format import write_csv
+from quizapp.services.banks.gift_writer import write_gift
 from quizapp.services.banks.importer import BankImportError, version_to_parsed
 from quizapp.services.banks.parsed import ParsedBank
+from quizapp.services.banks.xlsx_format import write_xlsx
+from quizapp.services.banks.yaml_writer import write_yaml
 
 FORMATS = ("yaml", "gift", "xlsx", "csv")
 EXTENSIONS = {"yaml": "yaml", "gift": "gift", "xlsx": "xlsx", "csv": "csv"}
@@ -19,20 +23,12 @@ MIMETYPES = {
 def write_bank(bank: ParsedBank, fmt: str) -> bytes:
     """A parsed bank in one format."""
     if fmt == "yaml":
-        from quizapp.services.banks.yaml_writer import write_yaml
-
         return write_yaml(bank)
     if fmt == "gift":
-        from quizapp.services.banks.gift_writer import write_gift
-
         return write_gift(bank)
     if fmt == "xlsx":
-        from quizapp.services.banks.xlsx_format import write_xlsx
-
         return write_xlsx(bank)
     if fmt == "csv":
-        from quizapp.services.banks.csv_format import write_csv
-
         return write_csv(bank)
     raise BankImportError(_l("Định dạng xuất «%(fmt)s» không được hỗ trợ; dùng yaml, gift, xlsx hoặc csv.", fmt=fmt))
 

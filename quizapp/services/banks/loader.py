@@ -7,9 +7,14 @@ import re
 from flask_babel import lazy_gettext as _l
 
 from quizapp.services.banks import limits
+from quizapp.services.banks.aiken import parse_aiken
+from quizapp.services.banks.csv_format import parse_csv
+from quizapp.services.banks.gift import parse_gift
 from quizapp.services.banks.parsed import ParsedBank
 from quizapp.services.banks.problems import BankFileError, Location, Problems
 from quizapp.services.banks.validate import validate_bank
+from quizapp.services.banks.xlsx_format import parse_xlsx
+from quizapp.services.banks.yaml_format import parse_yaml
 
 EXTENSIONS = {
     ".yaml": "yaml", ".yml": "yaml", ".gift": "gift", ".aiken": "aiken", ".csv": "csv",
@@ -63,24 +68,14 @@ def detect_format(filename: str, data: bytes) -> str:
 def parse_any(fmt: str, filename: str, data: bytes, problems: Problems) -> ParsedBank:
     """Dispatch to the parser of one format; may raise BankFileError."""
     if fmt == "xlsx":
-        from quizapp.services.banks.xlsx_format import parse_xlsx
-
         return parse_xlsx(data, problems)
     text = decode_text(data)
     if fmt == "yaml":
-        from quizapp.services.banks.yaml_format import parse_yaml
-
         return parse_yaml(text, problems)
     if fmt == "gift":
-        from quizapp.services.banks.gift import parse_gift
-
         return parse_gift(text, problems)
     if fmt == "aiken":
-        from quizapp.services.banks.aiken import parse_aiken
-
         return parse_aiken(text, problems)
-    from quizapp.services.banks.csv_format import parse_csv
-
     return parse_csv(text, problems)
 
 

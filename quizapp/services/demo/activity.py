@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from quizapp.extensions import db
 from quizapp.models import Attempt, Member, QuestionType, Quiz, Unit
+from quizapp.services.attempts import lifecycle as attempts
 
 
 class DemoActivityError(Exception):
@@ -33,8 +34,6 @@ def _right_answer(question):
 def simulate_activity(quiz: Quiz, now: datetime, seed: int = 1, limit: int | None = None,
                       skip_member_ids: set[int] = frozenset()) -> dict:
     """Let part of the audience take the quiz between its opening and `now`; returns counts."""
-    from quizapp.services import attempts
-
     if db.session.scalar(select(func.count()).select_from(Attempt).where(Attempt.quiz_id == quiz.id)):
         raise DemoActivityError("Đợt kiểm tra này đã có bài làm; chỉ tạo dữ liệu mẫu cho đợt chưa có ai làm.")
     last = min(now, quiz.effective_closes_at) - timedelta(seconds=quiz.time_limit_seconds + 3600)

@@ -11,7 +11,7 @@ from quizapp.clock import to_local
 from quizapp.extensions import db
 from quizapp.models import Grant, Member, Role, Unit, UnitKind, User
 from quizapp.services import accounts, org
-from quizapp.services.roster_counts import refresh_roster_counts
+from quizapp.services.reports.roster_counts import refresh_roster_counts
 from quizapp.services.text import fold_vietnamese
 
 DEMO_PASSWORD = "Demo@2024"

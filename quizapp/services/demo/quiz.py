@@ -10,10 +10,11 @@ from sqlalchemy import select
 from quizapp.clock import to_local
 from quizapp.extensions import db
 from quizapp.models import Member, Quiz, ReviewPolicy
-from quizapp.services import banks, quizzes
-from quizapp.services.reports.demo_activity import simulate_activity
+from quizapp.services import banks
+from quizapp.services.demo.activity import simulate_activity
+from quizapp.services.quizzes import settings as quizzes
 
-BANK_FILE = Path(__file__).resolve().parents[2] / "question_banks" / "nghi-quyet-dai-hoi-doan-xii.yaml"
+BANK_FILE = Path(__file__).resolve().parents[3] / "question_banks" / "nghi-quyet-dai-hoi-doan-xii.yaml"
 DEMO_QUIZ_TITLE = "Kiểm tra học tập Nghị quyết Đại hội Đoàn toàn quốc lần thứ XII"
 
 

@@ -14,8 +14,10 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from quizapp.extensions import db
-from quizapp.models import Attempt, AttemptItem, AttemptState, BankVersion, Question, Quiz
-from quizapp.services import attempts, participation, quizzes
+from quizapp.models import Attempt, AttemptState, BankVersion, Question, Quiz
+from quizapp.services.attempts import lifecycle, snapshot
+from quizapp.services.quizzes import settings
+from quizapp.services.reports import participation
 
 
 class RegradeError(Exception):
@@ -47,48 +49,18 @@ class RegradeReport:
     quiz_moved: bool = False
 
 
-def corrected_keys(snapshot_questions: list[Question], version: BankVersion) -> tuple[dict[str, Question], list[str]]:
-    """Questions of `version` usable as keys for the snapshot's questions, by uid; and unmatched uids."""
-    by_uid = {q.uid: q for q in db.session.scalars(select(Question).where(Question.version_id == version.id))}
-    keys, unmatched = {}, []
-    for old in snapshot_questions:
-        new = by_uid.get(old.uid)
-        if new is None or new.qtype != old.qtype or len(new.options or []) != len(old.options or []):
-            unmatched.append(old.uid)
-        else:
-            keys[old.uid] = new
-    return keys, sorted(set(unmatched))
-
-
-def keys_for_attempt(attempt: Attempt) -> dict[str, Question] | None:
-    """Keys from the quiz's current version when it differs from the attempt's snapshot."""
-    items = attempts.items_of(attempt)
-    if not items or items[0].question.version_id == attempt.quiz.bank_version_id:
-        return None
-    return corrected_keys([i.question for i in items], attempt.quiz.bank_version)[0]
-
-
-def _snapshot_questions(quiz: Quiz) -> list[Question]:
-    return list(db.session.scalars(
-        select(Question).where(Question.id.in_(
-            select(AttemptItem.question_id).join(Attempt, AttemptItem.attempt_id == Attempt.id)
-            .where(Attempt.quiz_id == quiz.id)
-        ))
-    ))
-
-
 def regrade_quiz(quiz: Quiz, version: BankVersion, now: datetime, dry_run: bool = False) -> RegradeReport:
     """Re-score every finished attempt of the quiz with `version`'s keys, then rebuild the reports."""
     if version.bank_id != quiz.bank_version.bank_id:
         raise RegradeError(_("Phiên bản này thuộc ngân hàng khác với ngân hàng của đợt kiểm tra."))
     report = RegradeReport(quiz_id=quiz.id, version_number=version.number)
-    keys, report.unmatched = corrected_keys(_snapshot_questions(quiz), version)
+    keys, report.unmatched = snapshot.corrected_keys(snapshot.snapshot_questions(quiz), version)
     report.keys_changed = sorted(uid for uid, new in keys.items() if _differs(uid, new, quiz))
     finished = db.session.scalars(select(Attempt).where(
         Attempt.quiz_id == quiz.id, Attempt.state != AttemptState.IN_PROGRESS).order_by(Attempt.id))
     for attempt in finished:
         report.checked += 1
-        result = attempts.grade_attempt(attempt, keys)
+        result = lifecycle.grade_attempt(attempt, keys)
         passed = result.percent >= quiz.pass_mark
         if (result.score, passed) == (attempt.score, attempt.passed):
             continue
@@ -97,11 +69,11 @@ def regrade_quiz(quiz: Quiz, version: BankVersion, now: datetime, dry_run: bool 
         if not dry_run:
             if attempt.previous_score is None:
                 attempt.previous_score = attempt.score
-            attempts.apply_grade(attempt, result)
+            lifecycle.apply_grade(attempt, result)
             attempt.regraded_at = now
     if not dry_run:
         db.session.flush()
-        if version.id != quiz.bank_version_id and not quizzes.validate_settings(version, quizzes.settings_of(quiz)):
+        if version.id != quiz.bank_version_id and not settings.validate_settings(version, settings.settings_of(quiz)):
             # New attempts draw from the corrected version too.
             quiz.bank_version = version
             report.quiz_moved = True

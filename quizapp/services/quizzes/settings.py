@@ -14,8 +14,20 @@ from sqlalchemy import func, null, select
 from quizapp.clock import to_local
 from quizapp.extensions import db
 from quizapp.models import (
-    Attempt, AttemptState, Bank, BankVersion, GradingPolicy, Question, Quiz, ReviewPolicy, Topic, Unit, User,
+    Attempt,
+    AttemptState,
+    Bank,
+    BankVersion,
+    GradingPolicy,
+    Question,
+    Quiz,
+    ReviewPolicy,
+    Topic,
+    Unit,
+    User,
 )
+from quizapp.services.attempts import lifecycle
+from quizapp.services.reports import participation
 
 MAX_TIME_LIMIT_SECONDS = 12 * 3600  # the CSRF token lifetime; a longer sitting could not submit
 
@@ -197,8 +209,6 @@ def update_quiz(quiz: Quiz, settings: QuizSettings, now: datetime, *, version: B
                 audience: Unit | None = None) -> Quiz:
     """Change a quiz. Attempts already taken keep their questions; scores and deadlines follow
     new pass marks, grading policies and windows."""
-    from quizapp.services import attempts, participation
-
     version = version or quiz.bank_version
     errors = validate_settings(version, settings)
     started = has_attempts(quiz)
@@ -218,21 +228,19 @@ def update_quiz(quiz: Quiz, settings: QuizSettings, now: datetime, *, version: B
     if started:
         if (before.opens_at, before.closes_at, before.time_limit_seconds) != (
                 quiz.opens_at, quiz.closes_at, quiz.time_limit_seconds):
-            attempts.refresh_deadlines(quiz, now)
+            lifecycle.refresh_deadlines(quiz, now)
         if (before.pass_mark, before.grading_policy) != (quiz.pass_mark, quiz.grading_policy):
-            attempts.apply_pass_mark(quiz)
+            lifecycle.apply_pass_mark(quiz)
             participation.rebuild_quiz(quiz)
     return quiz
 
 
 def close_early(quiz: Quiz, now: datetime) -> None:
     """Close the quiz now: no new starts, attempts in progress end at this moment."""
-    from quizapp.services import attempts
-
     if quiz.closed_early_at is None and now < quiz.closes_at:
         quiz.closed_early_at = now
         db.session.flush()
-        attempts.refresh_deadlines(quiz, now)
+        lifecycle.refresh_deadlines(quiz, now)
 
 
 def duplicate_quiz(quiz: Quiz, created_by: User | None, now: datetime, title: str | None = None) -> Quiz:
@@ -251,13 +259,6 @@ def find_bank_version(slug: str, number: int | None = None) -> BankVersion | Non
     if number is None:
         return bank.latest
     return next((v for v in bank.versions if v.number == number), None)
-
-
-def quizzes_for_unit(unit: Unit) -> list[Quiz]:
-    """Quizzes whose audience covers `unit` (set on the unit or one of its ancestors), newest first."""
-    return list(db.session.scalars(
-        select(Quiz).where(Quiz.audience_unit_id.in_(unit.ancestor_ids())).order_by(Quiz.opens_at.desc(), Quiz.id)
-    ))
 
 
 def in_progress_count(quiz: Quiz) -> int:

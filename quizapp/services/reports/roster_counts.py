@@ -10,6 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from quizapp.extensions import db
 from quizapp.models import Member, Unit, UnitRoster, UnitRosterGroup
+from quizapp.services.reports import participation
 from quizapp.services.reports.labels import (
     ATTR_PREFIX,
     ETHNICITY,
@@ -93,8 +94,6 @@ def refresh_roster_counts() -> None:
         db.session.execute(UnitRosterGroup.__table__.insert(), rows[start:start + 5000])
     db.session.flush()
     if old_dims != set(dims):
-        from quizapp.services import participation
-
         participation.regroup_all()
 
 

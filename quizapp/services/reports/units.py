@@ -10,15 +10,13 @@ from __future__ import annotations
 import enum
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import ROUND_CEILING, Decimal
 
 from sqlalchemy import and_, select
 
 from quizapp.extensions import db
 from quizapp.models import (
-    Attempt,
-    AttemptState,
     Member,
     Participation,
     Quiz,
@@ -321,37 +319,3 @@ def member_rows(quiz: Quiz, unit: Unit, sort: str = DEFAULT_MEMBER_SORT, descend
 def not_taken_contacts(rows: list[MemberRow]) -> list[tuple[str, str]]:
     """(name, phone) of members who have not yet taken part, to copy into a reminder."""
     return [(r.full_name, r.phone or "") for r in rows if not r.took_part]
-
-
-OVERDUE_SCAN = 5000
-
-
-def finalise_overdue_in(quiz: Quiz, unit: Unit, now: datetime, limit: int = 50) -> int:
-    """Finalise the unit's attempts left past deadline + grace, so statuses are true before reading.
-
-    At most `limit` per call, so a page stays quick after a quiz closes with many attempts
-    still open: the sweep command finishes a backlog, a page view only helps it.
-    """
-    from quizapp.services import attempts
-
-    population = population_unit(quiz, unit)
-    if population is None:
-        return 0
-    cutoff = now - timedelta(seconds=attempts.grace_seconds())
-    # Two small reads instead of one join: the planners then always start from the few
-    # overdue attempts (quiz, state, deadline index) rather than from the subtree.
-    overdue = db.session.execute(
-        select(Attempt.id, Attempt.member_id)
-        .where(Attempt.quiz_id == quiz.id, Attempt.state == AttemptState.IN_PROGRESS, Attempt.deadline < cutoff)
-        .order_by(Attempt.deadline, Attempt.id).limit(OVERDUE_SCAN)
-    ).all()
-    if not overdue:
-        return 0
-    inside = set(db.session.scalars(
-        select(Member.id).join(Unit, Unit.id == Member.chapter_id)
-        .where(Member.id.in_({m for _, m in overdue}), population.subtree_filter())
-    ))
-    ids = [a for a, m in overdue if m in inside][:limit]
-    if not ids:
-        return 0
-    return attempts.finalise_overdue(select(Attempt).where(Attempt.id.in_(ids)).order_by(Attempt.id), now)

@@ -8,12 +8,13 @@ from sqlalchemy import bindparam, insert, select, update
 from quizapp.extensions import db
 from quizapp.models import Member, Participation, Unit, User
 from quizapp.models.people import member_search_key
-from quizapp.services import audit, participation
+from quizapp.services import audit
+from quizapp.services.reports import participation
+from quizapp.services.reports.roster_counts import refresh_roster_counts
 from quizapp.services.roster.plan import RosterPlan
 from quizapp.services.roster.report import RosterReport
 from quizapp.services.roster.units import CHUNK, PlannedUnit
 from quizapp.services.roster.validate import KEEP
-from quizapp.services.roster_counts import refresh_roster_counts
 
 BATCH = 5000  # rows per executemany: large enough to be fast, small enough to bound memory
 

@@ -12,8 +12,9 @@ from sqlalchemy import bindparam, or_, select, update
 from quizapp.extensions import db
 from quizapp.models import Member, Unit, User
 from quizapp.models.people import PHONE_MARK, member_search_key
-from quizapp.services import audit, participation
-from quizapp.services.roster_counts import adjust_roster_counts
+from quizapp.services import audit
+from quizapp.services.reports import participation
+from quizapp.services.reports.roster_counts import adjust_roster_counts
 from quizapp.services.text import fold_vietnamese
 
 EDITABLE = ("full_name", "birth_date", "gender", "ethnicity", "phone", "email", "is_cadre")

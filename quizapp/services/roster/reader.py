@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
+from openpyxl import load_workbook
 
 from quizapp.services.roster import columns as C
 from quizapp.services.roster.report import RosterIssue
@@ -110,8 +111,6 @@ def _encoding_message(line: int) -> str:
 
 def _xlsx_sheets(data: bytes):
     """(sheet title, rows) for every visible sheet; the zip is checked before openpyxl opens it."""
-    from openpyxl import load_workbook
-
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())

@@ -11,7 +11,8 @@ from flask_wtf.csrf import CSRFError
 from quizapp.clock import now_utc
 from quizapp.extensions import db
 from quizapp.models import Attempt
-from quizapp.services import attempt_views, attempts
+from quizapp.services.attempts import lifecycle as attempts
+from quizapp.services.attempts import views as attempt_views
 from quizapp.web.member.views import bp
 
 # Refusals the page shows as they are; "finished"/"too_late" end the attempt on the page.

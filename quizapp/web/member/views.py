@@ -8,7 +8,9 @@ from flask_login import current_user, login_required
 from quizapp.clock import now_utc
 from quizapp.extensions import db, limiter
 from quizapp.models import Attempt, Member, QuestionType, Quiz
-from quizapp.services import attempt_views, attempts, certificates, grading
+from quizapp.services.attempts import certificates, grading
+from quizapp.services.attempts import lifecycle as attempts
+from quizapp.services.attempts import views as attempt_views
 
 bp = Blueprint("member", __name__, url_prefix="/m")
 

@@ -8,7 +8,8 @@ from flask import abort, current_app, render_template, request, send_file
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from quizapp import ROOT, policy
+from quizapp import policy
+from quizapp.config import ROOT
 from quizapp.extensions import db
 from quizapp.models import Bank, BankVersion, Question, Quiz, Unit
 from quizapp.policy import Action

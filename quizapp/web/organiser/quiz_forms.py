@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from quizapp.clock import local_to_utc, to_local
 from quizapp.models import GradingPolicy, ReviewPolicy
-from quizapp.services.quizzes import QuizSettings
+from quizapp.services.quizzes.settings import QuizSettings
 from quizapp.web.organiser.fields import (
     ChoiceField,
     DayField,

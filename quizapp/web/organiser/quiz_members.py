@@ -10,8 +10,8 @@ from quizapp.clock import to_local
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptState, Member, Quiz
 from quizapp.policy import Action
-from quizapp.services import attempts as attempt_service
-from quizapp.services import quiz_overrides
+from quizapp.services.attempts import lifecycle as attempt_service
+from quizapp.services.quizzes import overrides as quiz_overrides
 from quizapp.web.organiser.common import now, user
 from quizapp.web.organiser.quiz_forms import AllowanceForm, MemberLookupForm, ReopenForm
 from quizapp.web.organiser.quizzes import quiz_or_404

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
 from quizapp.extensions import db
-from quizapp.services import regrade
+from quizapp.services.quizzes import regrade
 from quizapp.web.organiser.common import now, record
 from quizapp.web.organiser.quizzes import quiz_or_404
 from quizapp.web.organiser.views import bp

@@ -12,8 +12,8 @@ from quizapp import policy
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptState, Bank, BankVersion, Quiz, Unit
 from quizapp.policy import Action
-from quizapp.services import attempts as attempt_service
-from quizapp.services import quizzes as quiz_service
+from quizapp.services.attempts import lifecycle as attempt_service
+from quizapp.services.quizzes import settings as quiz_service
 from quizapp.web.organiser.common import now, optional_url, record, unit_choices, user
 from quizapp.web.organiser.forms import ConfirmForm
 from quizapp.web.organiser.quiz_forms import (

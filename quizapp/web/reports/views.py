@@ -19,16 +19,16 @@ from quizapp.clock import now_utc, to_local
 from quizapp.extensions import db, login_manager
 from quizapp.models import Quiz, Unit
 from quizapp.policy import Action
-from quizapp.services import charts, exports
+from quizapp.services import exports
+from quizapp.services.attempts.lifecycle import finalise_overdue_in
+from quizapp.services.reports import charts, tables
 from quizapp.services.reports import items as items_mod
 from quizapp.services.reports import overview as overview_mod
 from quizapp.services.reports import page as page_mod
-from quizapp.services.reports import tables
 from quizapp.services.reports.units import (
     DEFAULT_MEMBER_SORT,
     DEFAULT_SORT,
     concerns,
-    finalise_overdue_in,
 )
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
