@@ -2,10 +2,13 @@
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import select
 
+from quizapp.extensions import db
+from quizapp.models import Quiz
 from quizapp.services.attempts import lifecycle as attempts
 from quizapp.services.quizzes import settings as quizzes
-from tests.quizkit import DURING, OPENS, make_quiz, settings
+from tests.quizkit import CLOSES, DURING, OPENS, make_quiz, settings
 
 
 @pytest.fixture
@@ -143,3 +146,24 @@ def test_quizzes_for_unit_lists_those_whose_audience_covers_it(make, version):
     province_quiz = make_quiz(make, tree["province"], version)
     make_quiz(make, tree["moc_chau"], version)
     assert [q.id for q in attempts.quizzes_for_unit(tree["na_san"])] == [province_quiz.id]
+
+
+@pytest.mark.parametrize("at,expected", [
+    (OPENS - timedelta(seconds=1), "scheduled"), (OPENS, "open"), (DURING, "open"),
+    (CLOSES - timedelta(seconds=1), "open"), (CLOSES, "closed"), (CLOSES + timedelta(days=1), "closed"),
+])
+def test_status_follows_the_window_in_python_and_in_sql(make, version, at, expected):
+    quiz = make_quiz(make, make.province()["province"], version)
+    assert quiz.status(at) == expected and quiz.is_open(at) == (expected == "open")
+    assert db.session.scalar(select(Quiz.status(at)).where(Quiz.id == quiz.id)) == expected
+    assert db.session.scalars(select(Quiz.id).where(Quiz.status(at) == expected)).all() == [quiz.id]
+
+
+def test_a_quiz_closed_early_says_so_from_that_moment(make, version):
+    quiz = make_quiz(make, make.province()["province"], version)
+    early = DURING + timedelta(minutes=5)
+    quizzes.close_early(quiz, early)
+    for at, expected in [(DURING, "open"), (early, "closed_early"), (CLOSES + timedelta(days=1), "closed_early")]:
+        assert quiz.status(at) == expected
+        assert db.session.scalar(select(Quiz.status(at)).where(Quiz.id == quiz.id)) == expected
+    assert not quiz.is_open(early)

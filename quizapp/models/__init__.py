@@ -7,14 +7,14 @@ from quizapp.models.participation import (
     Participation, UnitQuizCounter, UnitQuizDaily, UnitQuizGroup, UnitRoster, UnitRosterGroup,
 )
 from quizapp.models.people import ActivationCode, Grant, Member, Role, User
-from quizapp.models.quizzes import GradingPolicy, Quiz, QuizAllowance, ReviewPolicy
+from quizapp.models.quizzes import GradingPolicy, Quiz, QuizAllowance, QuizStatus, ReviewPolicy
 from quizapp.models.uploads import PendingUpload
 
 __all__ = [
     "ActivationCode", "Attempt", "AttemptItem", "AttemptState", "AuditEntry", "Bank",
     "BankVersion", "Grant", "GradingPolicy", "Member", "MultipleScoring", "Participation",
     "PendingUpload",
-    "Question", "QuestionType", "Quiz", "QuizAllowance", "Response", "ReviewPolicy", "Role",
+    "Question", "QuestionType", "Quiz", "QuizAllowance", "QuizStatus", "Response", "ReviewPolicy", "Role",
     "Topic", "Unit", "UnitKind", "UnitQuizCounter", "UnitQuizDaily", "UnitQuizGroup", "UnitRoster",
     "UnitRosterGroup", "User",
     "set_unit_path",

@@ -4,7 +4,8 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, String, Text, UniqueConstraint, case, func
+from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from quizapp.extensions import db
@@ -24,6 +25,15 @@ class ReviewPolicy(enum.StrEnum):
     CORRECT_ANSWERS = "correct_answers"
     EXPLANATIONS = "explanations"          # correct answers + explanations and sources
     AFTER_CLOSE = "after_close"            # everything, but only once the quiz has closed
+
+
+class QuizStatus(enum.StrEnum):
+    """Where a quiz's window stands at a given instant; `Quiz.status(now)` is the only place it is decided."""
+
+    SCHEDULED = "scheduled"        # not yet open
+    OPEN = "open"                  # members may start and continue attempts
+    CLOSED = "closed"              # past its closing time
+    CLOSED_EARLY = "closed_early"  # an organiser closed it before its closing time
 
 
 class Quiz(db.Model):
@@ -58,9 +68,28 @@ class Quiz(db.Model):
     bank_version: Mapped[BankVersion] = relationship()
     audience_unit: Mapped[Unit] = relationship()
 
+    @hybrid_method
+    def status(self, now: datetime) -> QuizStatus:
+        """The quiz's status at `now`; on the class, the same rule as a SQL expression (CASE)."""
+        if self.closed_early_at is not None and self.closed_early_at <= now:
+            return QuizStatus.CLOSED_EARLY
+        if now < self.opens_at:
+            return QuizStatus.SCHEDULED
+        return QuizStatus.OPEN if now < self.effective_closes_at else QuizStatus.CLOSED
+
+    @status.expression
+    def status(cls, now: datetime):
+        """SQL for `status`, to filter or group quizzes in a query."""
+        return case(
+            (cls.closed_early_at <= now, QuizStatus.CLOSED_EARLY.value),  # NULL: not closed early
+            (cls.opens_at > now, QuizStatus.SCHEDULED.value),
+            (func.coalesce(cls.closed_early_at, cls.closes_at) > now, QuizStatus.OPEN.value),
+            else_=QuizStatus.CLOSED.value,
+        )
+
     def is_open(self, now: datetime) -> bool:
         """True while members may start or continue attempts."""
-        return self.opens_at <= now < self.effective_closes_at
+        return self.status(now) == QuizStatus.OPEN
 
     @property
     def effective_closes_at(self) -> datetime:

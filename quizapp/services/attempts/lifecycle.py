@@ -30,6 +30,7 @@ from quizapp.models import (
     QuestionType,
     Quiz,
     QuizAllowance,
+    QuizStatus,
     Response,
     Topic,
     Unit,
@@ -146,9 +147,10 @@ def start_attempt(quiz: Quiz, member: Member, now: datetime, seed: int | None = 
     existing = current_attempt(quiz, member)
     if existing is not None and finalise_overdue(existing, now) == 0:
         return existing
-    if now < quiz.opens_at:
+    window = quiz.status(now)
+    if window == QuizStatus.SCHEDULED:
         raise AttemptError("not_open", _("Đợt kiểm tra chưa mở."))
-    if now >= quiz.effective_closes_at:
+    if window != QuizStatus.OPEN:
         raise AttemptError("closed", _("Đợt kiểm tra đã đóng."))
     allowed = attempts_allowed_for(quiz, member)
     number = attempt_count(quiz, member) + 1

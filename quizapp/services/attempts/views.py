@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 
 from quizapp.extensions import db
-from quizapp.models import Attempt, Member, Question, QuestionType, Quiz, ReviewPolicy
+from quizapp.models import Attempt, Member, Question, QuestionType, Quiz, QuizStatus, ReviewPolicy
 from quizapp.services.attempts import lifecycle as attempts
 from quizapp.services.attempts import snapshot
 
@@ -43,11 +43,12 @@ def quiz_cards(member: Member, now: datetime) -> list[QuizCard]:
         allowed = attempts.attempts_allowed_for(quiz, member)
         left = allowed is None or len(own) < allowed
         overdue = any(attempts.is_overdue(a, now) for a in own)
+        window = quiz.status(now)
         if running is not None:
             status = "in_progress"
-        elif now < quiz.opens_at:
+        elif window == QuizStatus.SCHEDULED:
             status = "upcoming"
-        elif not quiz.is_open(now):
+        elif window != QuizStatus.OPEN:
             status = "closed"
         elif finished or overdue:
             status = "finished"
@@ -59,7 +60,7 @@ def quiz_cards(member: Member, now: datetime) -> list[QuizCard]:
             seconds_left=attempts.seconds_left(running, now) if running else 0,
             attempts_used=len(own), attempts_allowed=allowed, best_percent=best,
             passed=any(a.passed for a in finished),
-            can_start=running is None and quiz.is_open(now) and left and member.active,
+            can_start=running is None and window == QuizStatus.OPEN and left and member.active,
         ))
     order = {"in_progress": 0, "open": 1, "finished": 2, "upcoming": 3, "closed": 4}
     return sorted(cards, key=lambda c: order[c.status])

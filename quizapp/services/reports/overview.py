@@ -8,7 +8,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
 from quizapp.extensions import db
-from quizapp.models import Quiz, Unit, UnitQuizCounter, UnitRoster
+from quizapp.models import Quiz, QuizStatus, Unit, UnitQuizCounter, UnitRoster
 from quizapp.services.reports.units import UnitRow, fill, population_unit
 
 
@@ -18,7 +18,7 @@ class QuizRow:
 
     quiz: Quiz
     row: UnitRow
-    state: str  # "upcoming" | "open" | "closed"
+    state: QuizStatus
 
 
 def quizzes_for(unit: Unit) -> list[Quiz]:
@@ -32,13 +32,6 @@ def quizzes_for(unit: Unit) -> list[Quiz]:
         .options(selectinload(Quiz.audience_unit))
     )
     return list(db.session.scalars(stmt))
-
-
-def quiz_state(quiz: Quiz, now: datetime) -> str:
-    """Where the quiz's window stands at `now`."""
-    if now < quiz.opens_at:
-        return "upcoming"
-    return "open" if quiz.is_open(now) else "closed"
 
 
 def overview(unit: Unit, now: datetime) -> list[QuizRow]:
@@ -56,5 +49,5 @@ def overview(unit: Unit, now: datetime) -> list[QuizRow]:
         population_id = populations[quiz.id]
         row = fill(UnitRow(unit.id, unit.name, unit.kind, quiz.target_rate),
                     rosters.get(population_id), counters.get((quiz.id, population_id)))
-        rows.append(QuizRow(quiz, row, quiz_state(quiz, now)))
+        rows.append(QuizRow(quiz, row, quiz.status(now)))
     return rows

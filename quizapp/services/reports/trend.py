@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from quizapp.clock import to_local
 from quizapp.extensions import db
-from quizapp.models import Quiz, Unit, UnitQuizDaily
+from quizapp.models import Quiz, QuizStatus, Unit, UnitQuizDaily
 from quizapp.services.reports.units import UnitRow, population_unit, target_count, unit_totals
 
 PACE_WINDOW_DAYS = 7
@@ -149,9 +149,9 @@ def _project(t: Trend, quiz: Quiz, now: datetime) -> None:
     elif t.gap == 0:
         t.status = TrendStatus.REACHED
         t.reached_on = next((d for d, c in zip(t.days, t.cumulative) if c >= t.target_count), None)
-    elif now < quiz.opens_at:
+    elif quiz.status(now) == QuizStatus.SCHEDULED:
         t.status = TrendStatus.NOT_OPEN
-    elif now >= quiz.effective_closes_at:
+    elif quiz.status(now) != QuizStatus.OPEN:
         t.status = TrendStatus.CLOSED_MISSED
     elif t.pace > 0:
         # counting from tomorrow: today's pace is already in the numbers

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from quizapp import policy
 from quizapp.extensions import db
-from quizapp.models import Attempt, AttemptState, Bank, BankVersion, Quiz, Unit
+from quizapp.models import Attempt, AttemptState, Bank, BankVersion, Quiz, QuizStatus, Unit
 from quizapp.policy import Action
 from quizapp.services.attempts import lifecycle as attempt_service
 from quizapp.services.quizzes import settings as quiz_service
@@ -35,15 +35,6 @@ def quiz_or_404(quiz_id: int) -> Quiz:
     quiz = db.session.get(Quiz, quiz_id) or abort(404)
     policy.require(user(), Action.MANAGE_QUIZZES, quiz.audience_unit)
     return quiz
-
-
-def quiz_status(quiz: Quiz, at) -> str:
-    """scheduled / open / closed / closed_early."""
-    if quiz.closed_early_at is not None and quiz.closed_early_at <= at:
-        return "closed_early"
-    if at < quiz.opens_at:
-        return "scheduled"
-    return "open" if quiz.is_open(at) else "closed"
 
 
 def _version_choices(current: BankVersion | None = None, same_bank: bool = False):
@@ -114,7 +105,7 @@ def quizzes():
         .where(policy.unit_scope_filter(user(), Action.MANAGE_QUIZZES))
         .order_by(Quiz.opens_at.desc(), Quiz.id.desc()).limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)))
     return render_template("organiser/quizzes.html", quizzes=found[:PAGE_SIZE], page=page,
-                           has_next=len(found) > PAGE_SIZE, status=quiz_status, now=now())
+                           has_next=len(found) > PAGE_SIZE, now=now())
 
 
 @bp.route("/quizzes/new", methods=["GET", "POST"])
@@ -187,7 +178,7 @@ def quiz_detail(quiz_id: int):
     counts = dict(db.session.execute(
         select(Attempt.state, func.count()).where(Attempt.quiz_id == quiz.id).group_by(Attempt.state)).all())
     return render_template(
-        "organiser/quiz.html", quiz=quiz, status=quiz_status(quiz, at), counts=counts,
+        "organiser/quiz.html", quiz=quiz, status=quiz.status(at), counts=counts,
         per_attempt=quiz_service.questions_per_attempt(quiz.bank_version, quiz.draw_rules),
         grading_labels=GRADING_LABELS, review_labels=REVIEW_LABELS,
         lookup=MemberLookupForm(formdata=None), report_url=optional_url("reports.quiz_home", quiz_id=quiz.id),
@@ -218,7 +209,7 @@ def quiz_close(quiz_id: int):
     quiz = quiz_or_404(quiz_id)
     at = now()
     form = ConfirmForm()
-    if quiz_status(quiz, at) not in ("open", "scheduled"):
+    if quiz.status(at) not in (QuizStatus.OPEN, QuizStatus.SCHEDULED):
         flash(_("Đợt kiểm tra này đã đóng."), "info")
         return redirect(url_for(".quiz_detail", quiz_id=quiz.id))
     if form.validate_on_submit():
