@@ -2,7 +2,7 @@
 from quizapp.models.attempts import Attempt, AttemptItem, AttemptState, Response
 from quizapp.models.audit import AuditEntry
 from quizapp.models.banks import Bank, BankVersion, MultipleScoring, Question, QuestionType, Topic
-from quizapp.models.org import Unit, UnitKind, set_unit_path
+from quizapp.models.org import Unit, UnitKind, path_ids, set_unit_path
 from quizapp.models.participation import (
     Participation, UnitQuizCounter, UnitQuizDaily, UnitQuizGroup, UnitRoster, UnitRosterGroup,
 )
@@ -17,5 +17,6 @@ __all__ = [
     "Question", "QuestionType", "Quiz", "QuizAllowance", "QuizStatus", "Response", "ReviewPolicy", "Role",
     "Topic", "Unit", "UnitKind", "UnitQuizCounter", "UnitQuizDaily", "UnitQuizGroup", "UnitRoster",
     "UnitRosterGroup", "User",
+    "path_ids",
     "set_unit_path",
 ]

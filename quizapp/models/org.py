@@ -53,7 +53,7 @@ class Unit(db.Model):
 
     def ancestor_ids(self) -> list[int]:
         """Ids from the root down to this unit, inclusive."""
-        return [int(part) for part in self.path.strip("/").split("/") if part]
+        return path_ids(self.path)
 
     def ancestors(self) -> list[Unit]:
         """Units from the root down to this unit's parent."""
@@ -62,6 +62,11 @@ class Unit(db.Model):
             return []
         found = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(ids)))}
         return [found[i] for i in ids]
+
+
+def path_ids(path: str) -> list[int]:
+    """The unit ids a materialised path names, root first ("/1/4/9/" → [1, 4, 9])."""
+    return [int(part) for part in path.strip("/").split("/") if part]
 
 
 def set_unit_path(unit: Unit) -> None:

@@ -17,9 +17,9 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
+from quizapp import db_upsert
 from quizapp.extensions import db
 from quizapp.models import (
     Attempt,
@@ -197,11 +197,6 @@ class SaveResult:
     accepted: bool   # False when another answer is stored (a newer seq, or another tab's same seq)
 
 
-def _insert(table):
-    dialect = db.session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
-
-
 def _lock_in_progress(attempt: Attempt, now: datetime, grace: int | None) -> None:
     """Share-lock the attempt row and check it still takes answers (finalising it if overdue).
 
@@ -240,7 +235,7 @@ def save_answer(attempt: Attempt, question_id: int, raw_answer: Any, seq: int, f
         raise AttemptError("bad_answer", _("Câu trả lời không hợp lệ cho câu hỏi này.")) from None
     _lock_in_progress(attempt, now, grace)
     table = Response.__table__
-    stmt = _insert(table).values(attempt_id=attempt.id, question_id=question_id, answer=answer,
+    stmt = db_upsert.insert(table).values(attempt_id=attempt.id, question_id=question_id, answer=answer,
                                  flagged=bool(flagged), seq=seq, saved_at=now)
     stmt = stmt.on_conflict_do_update(
         index_elements=["attempt_id", "question_id"],

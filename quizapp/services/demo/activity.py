@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from quizapp.extensions import db
-from quizapp.models import Attempt, Member, QuestionType, Quiz, Unit
+from quizapp.models import Attempt, Member, QuestionType, Quiz, Unit, path_ids
 from quizapp.services.attempts import lifecycle as attempts
 
 
@@ -46,13 +46,14 @@ def simulate_activity(quiz: Quiz, now: datetime, seed: int = 1, limit: int | Non
         .where(Member.active.is_(True), audience.subtree_filter()).order_by(Member.code)
     ))
     depth = len(audience.ancestor_ids())
-    zeal: dict[str, float] = {}
+    zeal: dict[int, float] = {}
     span = (last - quiz.opens_at).total_seconds()
     started = finished = 0
     for member, path in members:
         if limit is not None and started >= limit:
             break
-        branch = path.strip("/").split("/")[depth] if path.count("/") > depth + 1 else path
+        ids = path_ids(path)
+        branch = ids[depth] if len(ids) > depth else ids[-1]  # the audience's child it lies under
         zeal.setdefault(branch, rng.uniform(0.3, 0.92))
         if rng.random() > zeal[branch] or member.id in skip_member_ids:
             continue

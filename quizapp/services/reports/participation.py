@@ -13,9 +13,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import bindparam, delete, func, select, text, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import bindparam, case, delete, func, or_, select, update
 
+from quizapp import db_upsert
 from quizapp.clock import to_local
 from quizapp.extensions import db
 from quizapp.models import (
@@ -30,6 +30,7 @@ from quizapp.models import (
     UnitQuizDaily,
     UnitQuizGroup,
     UnitRosterGroup,
+    path_ids,
 )
 from quizapp.services.reports.labels import ATTR_PREFIX, member_labels
 
@@ -37,34 +38,27 @@ _COUNTER_FIELDS = ("took_part", "took_part_cadres", "passed", "sum_best_percent"
 _CHUNK = 2000
 
 
-def _insert(table):
-    dialect = db.session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
-
-
 _UPSERTS: dict[tuple, object] = {}
 
 
-def _upsert_statement(model, keys: tuple, columns: tuple, add: tuple, latest: tuple, assign: tuple):
-    """A cached textual upsert; SQLite and PostgreSQL share the ON CONFLICT … excluded syntax.
+def _upsert_statement(model, keys: tuple, add: tuple, latest: tuple, assign: tuple):
+    """The INSERT … ON CONFLICT DO UPDATE for one shape of write, built once per database.
 
-    Text with typed parameters, built once: at finalisation, statement construction and
-    compilation cost more than the few indexed writes themselves.
+    Built once and reused, the Core statement also hits SQLAlchemy's compiled cache: at
+    finalisation, construction and compilation would cost more than the few indexed writes.
     """
-    cache_key = (model.__tablename__, keys, columns, add, latest, assign)
+    cache_key = (db_upsert.dialect_name(), model.__tablename__, keys, add, latest, assign)
     stmt = _UPSERTS.get(cache_key)
     if stmt is None:
         table = model.__table__
-        name = f'"{table.name}"'
-        sets = [f'"{c}" = {name}."{c}" + excluded."{c}"' for c in add]
-        sets += [f'"{c}" = excluded."{c}"' for c in assign]
+        insert = db_upsert.insert(table)
+        new = insert.excluded
+        sets = {c: table.c[c] + new[c] for c in add}
+        sets |= {c: new[c] for c in assign}
         # keep the newer timestamp; NULL-safe on both databases
-        sets += [f'"{c}" = CASE WHEN {name}."{c}" IS NULL OR excluded."{c}" > {name}."{c}" '
-                 f'THEN excluded."{c}" ELSE {name}."{c}" END' for c in latest]
-        sql = (f"INSERT INTO {name} ({', '.join(f'{chr(34)}{c}{chr(34)}' for c in columns)}) "
-               f"VALUES ({', '.join(':' + c for c in columns)}) "
-               f"ON CONFLICT ({', '.join(f'{chr(34)}{c}{chr(34)}' for c in keys)}) DO UPDATE SET {', '.join(sets)}")
-        stmt = text(sql).bindparams(*(bindparam(c, type_=table.c[c].type) for c in columns))
+        sets |= {c: case((or_(table.c[c].is_(None), new[c] > table.c[c]), new[c]), else_=table.c[c])
+                 for c in latest}
+        stmt = insert.on_conflict_do_update(index_elements=list(keys), set_=sets)
         _UPSERTS[cache_key] = stmt
     return stmt
 
@@ -75,7 +69,7 @@ def _upsert_many(model, keys: list[str], rows: list[dict], add: tuple[str, ...],
     overwrite `assign`. Callers pass rows in key order so concurrent writers lock alike."""
     if not rows:
         return
-    stmt = _upsert_statement(model, tuple(keys), tuple(rows[0]), tuple(add), tuple(latest), tuple(assign))
+    stmt = _upsert_statement(model, tuple(keys), tuple(add), tuple(latest), tuple(assign))
     db.session.execute(stmt, rows if len(rows) > 1 else rows[0])
 
 
@@ -92,8 +86,7 @@ _DIMS = (select(UnitRosterGroup.dimension).distinct()
 
 
 def _path_ids(chapter_id: int) -> list[int]:
-    path = db.session.scalar(_PATH, {"unit_id": chapter_id})
-    return [int(p) for p in path.strip("/").split("/")]
+    return path_ids(db.session.scalar(_PATH, {"unit_id": chapter_id}))
 
 
 def attribute_dims(root_id: int) -> list[str]:
@@ -113,7 +106,7 @@ def _chapter_context(chapter_id: int) -> tuple[list[int], list[str]]:
     the chapter's own rows name them all; an empty chapter falls back to its root's rows.
     """
     rows = db.session.execute(_CHAPTER, {"unit_id": chapter_id}).all()
-    path = [int(p) for p in rows[0][0].strip("/").split("/")]
+    path = path_ids(rows[0][0])
     if rows[0][1] is None:  # no roster rows here (yet): ask the root
         return path, attribute_dims(path[0])
     return path, sorted(d for _, d in rows if d.startswith(ATTR_PREFIX))
@@ -279,8 +272,7 @@ def _roll_up(quiz_id: int, people: list[tuple], paths: dict[int, list[int]]) -> 
 
 
 def _paths() -> dict[int, list[int]]:
-    return {uid: [int(x) for x in path.strip("/").split("/")]
-            for uid, path in db.session.execute(select(Unit.id, Unit.path))}
+    return {uid: path_ids(path) for uid, path in db.session.execute(select(Unit.id, Unit.path))}
 
 
 def _bulk_insert(model, rows: list[dict]) -> None:

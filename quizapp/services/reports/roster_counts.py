@@ -6,10 +6,10 @@ import json
 from collections import Counter, defaultdict
 
 from sqlalchemy import Text, case, cast, delete, func, select
-from sqlalchemy.dialects import postgresql, sqlite
 
+from quizapp import db_upsert
 from quizapp.extensions import db
-from quizapp.models import Member, Unit, UnitRoster, UnitRosterGroup
+from quizapp.models import Member, Unit, UnitRoster, UnitRosterGroup, path_ids
 from quizapp.services.reports import participation
 from quizapp.services.reports.labels import (
     ATTR_PREFIX,
@@ -66,8 +66,7 @@ def refresh_roster_counts() -> None:
         for dimension in dims:
             groups_per_chapter[(chapter_id, dimension, values.get(dimension, ""))] += members
 
-    paths = {uid: [int(p) for p in path.strip("/").split("/")]
-             for uid, path in db.session.execute(select(Unit.id, Unit.path))}
+    paths = {uid: path_ids(path) for uid, path in db.session.execute(select(Unit.id, Unit.path))}
     totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     for chapter_id, (members, cadres) in per_chapter.items():
         for unit_id in paths[chapter_id]:
@@ -140,8 +139,7 @@ def adjust_roster_counts(member: Member, old_chapter_id: int, old_active: bool, 
 
 
 def _path_ids(unit_id: int) -> list[int]:
-    path = db.session.scalar(select(Unit.path).where(Unit.id == unit_id))
-    return [int(p) for p in path.strip("/").split("/")]
+    return path_ids(db.session.scalar(select(Unit.path).where(Unit.id == unit_id)))
 
 
 def _dimensions_may_change(values: dict[str, str], dims: list[str], entering: bool) -> bool:
@@ -165,11 +163,6 @@ def _dimensions_may_change(values: dict[str, str], dims: list[str], entering: bo
     return False
 
 
-def _insert(table):
-    dialect = db.session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
-
-
 def _apply(totals: dict[int, list[int]], groups: Counter) -> None:
     """Add the signed deltas (atomic upserts, in key order so concurrent edits lock alike), then
     drop rows that reached zero: a full refresh only writes units and groups with members."""
@@ -177,14 +170,14 @@ def _apply(totals: dict[int, list[int]], groups: Counter) -> None:
     group_rows = [{"unit_id": u, "dimension": d, "value": v, "members": n}
                   for (u, d, v), n in sorted(groups.items()) if n]
     if roster_rows:
-        stmt = _insert(_roster)
+        stmt = db_upsert.insert(_roster)
         db.session.execute(stmt.on_conflict_do_update(index_elements=["unit_id"], set_={
             "members": _roster.c.members + stmt.excluded.members,
             "cadres": _roster.c.cadres + stmt.excluded.cadres}), roster_rows)
         db.session.execute(delete(_roster).where(
             _roster.c.unit_id.in_([r["unit_id"] for r in roster_rows]), _roster.c.members <= 0))
     if group_rows:
-        stmt = _insert(_group)
+        stmt = db_upsert.insert(_group)
         db.session.execute(stmt.on_conflict_do_update(
             index_elements=["unit_id", "dimension", "value"],
             set_={"members": _group.c.members + stmt.excluded.members}), group_rows)
