@@ -114,7 +114,7 @@ def old_python_search(db, unit, text: str, limit: int) -> list[int]:
     from sqlalchemy import select
 
     from quizapp.models import Member, Unit
-    from quizapp.services.text import fold_vietnamese
+    from quizapp.text import fold_vietnamese
 
     stmt = (select(Member.id, Member.full_name, Member.code, Member.phone)
             .join(Unit, Member.chapter_id == Unit.id).where(unit.subtree_filter(), Member.active.is_(True))

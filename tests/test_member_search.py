@@ -10,7 +10,7 @@ from quizapp.models import Member
 from quizapp.models.people import member_search_key
 from quizapp.services.roster import RosterOptions, import_roster
 from quizapp.services.roster import members as member_service
-from quizapp.services.text import fold_vietnamese
+from quizapp.text import fold_vietnamese
 
 NOW = datetime(2025, 3, 4, 3, 0, tzinfo=UTC)
 

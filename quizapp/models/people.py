@@ -22,7 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from quizapp.extensions import db
 from quizapp.models.org import Unit
 from quizapp.models.types import UTCDateTime
-from quizapp.services.text import fold_vietnamese
+from quizapp.text import fold_vietnamese
 
 
 class Role(enum.StrEnum):

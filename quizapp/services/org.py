@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from quizapp.extensions import db
 from quizapp.models import Unit, UnitKind, UnitRoster, set_unit_path
-from quizapp.services.text import fold_vietnamese
+from quizapp.text import fold_vietnamese
 
 
 class UnitError(Exception):

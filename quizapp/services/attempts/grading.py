@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from quizapp.models import MultipleScoring, QuestionType
-from quizapp.services.text import fold_vietnamese, normalize_text
+from quizapp.text import fold_vietnamese, normalize_text
 
 MAX_TEXT_ANSWER = 500
 _NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")

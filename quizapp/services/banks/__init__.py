@@ -12,7 +12,7 @@ from quizapp.services.banks.loader import load_bank_file
 from quizapp.services.banks.parsed import ParsedBank, ParsedQuestion, ParsedTopic
 from quizapp.services.banks.problems import BankFileError, Location, Problem
 from quizapp.services.banks.search import search_questions
-from quizapp.services.text import fold_vietnamese
+from quizapp.text import fold_vietnamese
 
 __all__ = [
     "FORMATS", "BankFileError", "BankImportError", "ChangedQuestion", "ImportResult", "Location",

@@ -9,7 +9,7 @@ import unicodedata
 from flask_babel import lazy_gettext as _l
 
 from quizapp.services.banks.parsed import plain_number
-from quizapp.services.text import fold_vietnamese
+from quizapp.text import fold_vietnamese
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 

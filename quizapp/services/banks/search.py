@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from quizapp.models import BankVersion, Question
-from quizapp.services.text import fold_vietnamese
+from quizapp.text import fold_vietnamese
 
 
 def _haystack(q: Question) -> str:

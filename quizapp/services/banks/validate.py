@@ -19,7 +19,7 @@ from quizapp.services.banks.parsed import (
     plain_number,
 )
 from quizapp.services.banks.problems import Location, Problems
-from quizapp.services.text import fold_vietnamese, normalize_text
+from quizapp.text import fold_vietnamese, normalize_text
 
 UID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")

@@ -12,7 +12,7 @@ from quizapp.extensions import db
 from quizapp.models import Grant, Member, Role, Unit, UnitKind, User
 from quizapp.services import accounts, org
 from quizapp.services.reports.roster_counts import refresh_roster_counts
-from quizapp.services.text import fold_vietnamese
+from quizapp.text import fold_vietnamese
 
 DEMO_PASSWORD = "Demo@2024"
 

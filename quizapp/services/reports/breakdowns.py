@@ -15,7 +15,7 @@ from quizapp.extensions import db
 from quizapp.models import Quiz, Unit, UnitQuizGroup, UnitRosterGroup
 from quizapp.services.reports.labels import ATTR_PREFIX, ETHNICITY, GENDER, is_kinh
 from quizapp.services.reports.units import UnitRow, percent, population_unit, target_count
-from quizapp.services.text import fold_vietnamese
+from quizapp.text import fold_vietnamese
 
 GENDER_LABELS = {"nam": _l("Nam"), "nu": _l("Nữ"), "khac": _l("Khác")}
 UNKNOWN = _l("Chưa rõ")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from quizapp.services.text import fold_vietnamese
+from quizapp.text import fold_vietnamese
 
 # Field keys, in the order the rest of the roster code uses them.
 CODE = "code"

@@ -15,7 +15,7 @@ from quizapp.models.people import PHONE_MARK, member_search_key
 from quizapp.services import audit
 from quizapp.services.reports import participation
 from quizapp.services.reports.roster_counts import adjust_roster_counts
-from quizapp.services.text import fold_vietnamese
+from quizapp.text import fold_vietnamese
 
 EDITABLE = ("full_name", "birth_date", "gender", "ethnicity", "phone", "email", "is_cadre")
 # What the report read models depend on: a change to any of these moves counts.

@@ -16,7 +16,7 @@ from sqlalchemy import or_, select
 from quizapp.extensions import db
 from quizapp.models import Unit, UnitKind
 from quizapp.services.roster.values import CellError
-from quizapp.services.text import fold_vietnamese, normalize_text
+from quizapp.text import fold_vietnamese, normalize_text
 
 CHUNK = 900  # keeps IN (...) lists under every database's parameter limit
 

@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from flask_babel import gettext as _
 
-from quizapp.services.text import fold_vietnamese
+from quizapp.text import fold_vietnamese
 
 MAX_CODE = 64
 MAX_NAME = 255
