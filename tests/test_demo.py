@@ -140,3 +140,30 @@ def test_every_demo_member_who_took_part_can_sign_in(with_activity):
     assert took_part and not without_password
     code = db.session.scalar(select(Member.code).where(Member.id == min(took_part)))
     assert accounts.authenticate(code, demo.DEMO_PASSWORD, NOW) is not None
+
+
+def test_demo_logins_are_repeated_once_under_the_server_banner(built, app):
+    import logging
+
+    from quizapp.cli.demo import show_logins_when_serving
+    seen = []
+
+    class Keep(logging.Handler):
+        def emit(self, record):
+            seen.append(record.getMessage())
+
+    server_log = logging.getLogger("werkzeug")
+    keep, before = Keep(), list(server_log.filters)
+    server_log.addHandler(keep)
+    server_log.setLevel(logging.INFO)
+    try:
+        show_logins_when_serving(app)
+        server_log.info(" * Running on http://127.0.0.1:5000")
+        server_log.info("Press CTRL+C to quit")
+        server_log.info("Press CTRL+C to quit")
+    finally:
+        server_log.removeHandler(keep)
+        server_log.filters[:] = before
+    assert "bithu.maison" not in seen[0]
+    assert "Demo@2024" in seen[1] and "bithu.maison" in seen[1] and "SL000002" in seen[1]
+    assert seen[2] == "Press CTRL+C to quit"

@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import importlib
+import sys
 
 from flask.cli import FlaskGroup
+
+from quizapp.cli.demo import show_logins_when_serving
 
 # Each module exposes register(app) and adds its commands; same services as the web.
 COMMAND_MODULES = [
@@ -26,7 +29,10 @@ def register_cli(app) -> None:
 def _create_app():
     from quizapp import create_app
 
-    return create_app()
+    app = create_app()
+    if sys.argv[1:2] == ["run"]:
+        show_logins_when_serving(app)
+    return app
 
 
 def main() -> None:
