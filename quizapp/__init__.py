@@ -21,12 +21,13 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from quizapp import database, i18n, logging, markup, security
     from quizapp.cli import register_cli
-    from quizapp.web import register_blueprints, register_errors, resilience
+    from quizapp.web import links, register_blueprints, register_errors, resilience
 
     logging.init_app(app)
     database.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
+    links.init_app(app)
     markup.init_app(app)
     register_blueprints(app)
     register_cli(app)
