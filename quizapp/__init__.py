@@ -6,7 +6,7 @@ from flask import Flask
 from quizapp import database, i18n, logging, markup, security
 from quizapp.cli import register_cli
 from quizapp.config import ROOT, load_config
-from quizapp.web import register_blueprints, register_errors, resilience
+from quizapp.web import links, register_blueprints, register_errors, resilience
 
 __all__ = ["ROOT", "create_app"]
 
@@ -23,6 +23,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     database.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
+    links.init_app(app)
     markup.init_app(app)
     register_blueprints(app)
     register_cli(app)

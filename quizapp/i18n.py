@@ -23,6 +23,13 @@ def select_locale() -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def localtime(value, fmt="dd/MM/yyyy HH:mm") -> str:
+    """Show an aware UTC datetime in Asia/Ho_Chi_Minh."""
+    if value is None:
+        return ""
+    return format_datetime(to_local(value), fmt)
+
+
 def init_app(app) -> None:
     """Bind Flask-Babel and the template helpers for dates."""
     try:
@@ -35,12 +42,7 @@ def init_app(app) -> None:
         default_translation_directories=TRANSLATIONS,
     )
 
-    @app.template_filter("localtime")
-    def localtime(value, fmt="dd/MM/yyyy HH:mm"):
-        """Show an aware UTC datetime in Asia/Ho_Chi_Minh."""
-        if value is None:
-            return ""
-        return format_datetime(to_local(value), fmt)
+    app.add_template_filter(localtime, "localtime")
 
     @app.context_processor
     def inject_locale():

@@ -15,6 +15,15 @@ from flask.logging import default_handler
 LOGGER_NAME = "quizapp"
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 _HANDLER_MARK = "_quizapp_json"
+# werkzeug's development server logs each request as `ADDR - - [DATE] "GET / HTTP/1.1" 200 -`.
+_WERKZEUG_REQUEST_LINE = re.compile(r"^\S+ - - \[")
+
+
+class DropServerRequestLines(logging.Filter):
+    """The development server's own line per request: ours already says it, with more fields."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not _WERKZEUG_REQUEST_LINE.match(str(record.msg))
 
 
 class JsonLineFormatter(logging.Formatter):
@@ -64,6 +73,9 @@ def init_app(app) -> None:
     """Log every request as one line: method, path, status, duration, user and request id."""
     logger = configure(app.config.get("LOG_LEVEL", "INFO"))
     log_requests = app.config.get("LOG_REQUESTS", True)
+    server_log = logging.getLogger("werkzeug")
+    if log_requests and not any(isinstance(f, DropServerRequestLines) for f in server_log.filters):
+        server_log.addFilter(DropServerRequestLines())
 
     @app.before_request
     def start_timer():

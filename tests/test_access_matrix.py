@@ -97,6 +97,7 @@ RULES: dict[str, Rule] = {
     "static": PUBLIC,
     "main.home": PUBLIC,
     "main.health": PUBLIC,
+    "main.favicon": PUBLIC,
     "main.set_language": PUBLIC,
     "auth.login": PUBLIC,
     "auth.activate": PUBLIC,

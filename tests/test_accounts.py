@@ -11,6 +11,7 @@ from quizapp.extensions import db
 from quizapp.models import ActivationCode, Member, User
 from quizapp.services import accounts
 from quizapp.services.exports import to_csv
+from quizapp.web import links
 from tests.conftest import TEST_PASSWORD
 
 NOW = datetime(2024, 3, 1, 2, 0, tzinfo=timezone.utc)
@@ -34,12 +35,16 @@ def test_unit_codes_go_to_every_member_without_a_password(chieng_dong):
     assert db.session.scalar(select(User).where(User.login == "DV100")).password_hash is None
 
 
-def test_slips_are_ordered_by_chapter_then_name(chieng_dong, make):
+def test_slips_are_in_vietnamese_order_chapter_then_given_name(chieng_dong, make):
     make.member(chieng_dong["tree"]["na_san"], "Bạc Thị Ánh", code="DV102")
+    make.member(chieng_dong["tree"]["na_san"], "Lò Văn Chá", code="DV103")
+    make.member(chieng_dong["tree"]["na_san"], "Vì Thị Cà", code="DV104")
     batch = accounts.issue_codes_for_unit(chieng_dong["tree"]["chieng_dong"], None, NOW)
+    # Code-point order would put "Chá" before "Cà" and "Nà Sản" before "Co Muồng" (by code).
     assert [(s.chapter_name, s.full_name) for s in batch.slips] == [
-        ("Chi đoàn bản Nà Sản", "Bạc Thị Ánh"), ("Chi đoàn bản Nà Sản", "Quàng Văn Sơn"),
-        ("Chi đoàn bản Co Muồng", "Cầm Thị Hoa")]
+        ("Chi đoàn bản Co Muồng", "Cầm Thị Hoa"),
+        ("Chi đoàn bản Nà Sản", "Bạc Thị Ánh"), ("Chi đoàn bản Nà Sản", "Vì Thị Cà"),
+        ("Chi đoàn bản Nà Sản", "Lò Văn Chá"), ("Chi đoàn bản Nà Sản", "Quàng Văn Sơn")]
 
 
 def test_a_code_lets_the_member_choose_a_password_once(chieng_dong):
@@ -82,14 +87,15 @@ def test_reset_forgets_the_password_and_signs_out_everywhere(chieng_dong):
     assert accounts.authenticate(member.code, "mat-khau-moi", NOW) is user
 
 
-def test_slip_table_is_a_spreadsheet_organisers_can_open(chieng_dong):
+def test_slip_table_is_a_spreadsheet_organisers_can_open(chieng_dong, app):
     batch = accounts.issue_codes_for_unit(chieng_dong["tree"]["na_san"], None, NOW)
-    data = to_csv(*accounts.slip_table(batch.slips, "https://thi.doan.vn/auth/activate"))
+    app.config["SITE_URL"] = "https://thi.doan.vn"
+    data = to_csv(*accounts.slip_table(batch.slips, lambda s: links.activation_link(s.login, s.code)))
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert data.startswith(b"\xef\xbb\xbf")
     assert rows[0][:5] == ["Chi đoàn", "Mã chi đoàn", "Họ và tên", "Tên đăng nhập", "Mã kích hoạt"]
     assert rows[1][2:5] == ["Quàng Văn Sơn", "DV100", batch.slips[0].code]
-    assert rows[1][6] == "https://thi.doan.vn/auth/activate"
+    assert rows[1][6] == f"https://thi.doan.vn/auth/activate?login=DV100&code={batch.slips[0].code}"
 
 
 # --- the web pages -------------------------------------------------------------------------
@@ -104,7 +110,7 @@ def test_secretary_prints_slips_for_a_commune(chieng_dong, login, client, app):
     page = client.post(f"/accounts/unit/{unit.id}/codes", data={"slips": "1"}).get_data(as_text=True)
     assert "Quàng Văn Sơn" in page and "Cầm Thị Hoa" in page
     assert "https://thi.doantn.vn/auth/activate" in page
-    assert page.index(">Chi đoàn bản Nà Sản <") < page.index(">Chi đoàn bản Co Muồng <")
+    assert page.index(">Chi đoàn bản Co Muồng <") < page.index(">Chi đoàn bản Nà Sản <")
     assert db.session.scalar(select(db.func.count(ActivationCode.id))) == 2
 
 

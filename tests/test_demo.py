@@ -95,3 +95,76 @@ def test_demo_command_loads_once_and_prints_the_logins(runner, app):
     again = runner.invoke(args=["demo", "--if-empty"])
     assert "không nạp dữ liệu mẫu" in again.output and "bithu.maison" in again.output
     assert runner.invoke(args=["demo"]).exit_code != 0
+
+
+@pytest.fixture
+def with_activity(built):
+    from quizapp.services.demo.quiz import add_demo_quiz
+    quiz, counts = add_demo_quiz(built, NOW)
+    db.session.commit()
+    return quiz, counts
+
+
+def test_demo_activity_scores_are_what_grading_the_stored_answers_gives(with_activity):
+    from quizapp.models import Attempt
+    from quizapp.services.attempts import lifecycle as attempts
+    quiz, counts = with_activity
+    stored = db.session.scalars(select(Attempt).where(Attempt.quiz_id == quiz.id)).all()
+    assert len(stored) == counts["finished"] > 50
+    for attempt in stored:
+        grade = attempts.grade_attempt(attempt)
+        assert (attempt.score, attempt.percent) == (grade.score, grade.percent)
+        assert attempt.passed == (grade.percent >= quiz.pass_mark)
+        assert bool(attempt.certificate_code) == attempt.passed
+        assert attempt.started_at >= quiz.opens_at and attempt.finished_at <= NOW
+
+
+def test_demo_reports_match_a_brute_force_count_of_the_attempts(with_activity):
+    from quizapp.models import Attempt
+    from quizapp.services.reports import units
+    quiz, _counts = with_activity
+    province = db.session.scalar(select(Unit).where(Unit.code == "SL"))
+    totals = units.unit_totals(quiz, province)
+    finished = db.session.scalar(select(func.count(func.distinct(Attempt.member_id)))
+                                 .where(Attempt.quiz_id == quiz.id, Attempt.finished_at.is_not(None)))
+    assert totals.took_part == finished
+    assert totals.members == 400
+
+
+def test_every_demo_member_who_took_part_can_sign_in(with_activity):
+    from quizapp.models import Attempt, User
+    quiz, _counts = with_activity
+    took_part = set(db.session.scalars(select(Attempt.member_id).where(Attempt.quiz_id == quiz.id)))
+    without_password = set(db.session.scalars(
+        select(Member.id).outerjoin(User, User.member_id == Member.id)
+        .where(Member.id.in_(took_part), User.password_hash.is_(None) | User.id.is_(None))))
+    assert took_part and not without_password
+    code = db.session.scalar(select(Member.code).where(Member.id == min(took_part)))
+    assert accounts.authenticate(code, demo.DEMO_PASSWORD, NOW) is not None
+
+
+def test_demo_logins_are_repeated_once_under_the_server_banner(built, app):
+    import logging
+
+    from quizapp.cli.demo import show_logins_when_serving
+    seen = []
+
+    class Keep(logging.Handler):
+        def emit(self, record):
+            seen.append(record.getMessage())
+
+    server_log = logging.getLogger("werkzeug")
+    keep, before = Keep(), list(server_log.filters)
+    server_log.addHandler(keep)
+    server_log.setLevel(logging.INFO)
+    try:
+        show_logins_when_serving(app)
+        server_log.info(" * Running on http://127.0.0.1:5000")
+        server_log.info("Press CTRL+C to quit")
+        server_log.info("Press CTRL+C to quit")
+    finally:
+        server_log.removeHandler(keep)
+        server_log.filters[:] = before
+    assert "bithu.maison" not in seen[0]
+    assert "Demo@2024" in seen[1] and "bithu.maison" in seen[1] and "SL000002" in seen[1]
+    assert seen[2] == "Press CTRL+C to quit"

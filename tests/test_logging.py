@@ -57,3 +57,29 @@ def test_signed_in_user_id_is_in_the_log_line(app, client, roles, login):
         logging.getLogger("quizapp").removeHandler(handler)
     entry = next(json.loads(line) for line in handler.lines if '"request"' in line)
     assert entry["user"] == roles["users"]["admin"].id
+
+
+def test_the_development_server_logs_each_request_once(app):
+    import threading
+    import urllib.request
+
+    from werkzeug.serving import make_server
+
+    server_lines, app_lines = _Collect(), _collect(app)
+    werkzeug_log = logging.getLogger("werkzeug")
+    werkzeug_log.addHandler(server_lines)
+    werkzeug_log.setLevel(logging.INFO)
+    server = make_server("127.0.0.1", 0, app)
+    thread = threading.Thread(target=server.handle_request, daemon=True)
+    thread.start()
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{server.server_port}/healthz") as reply:
+            assert reply.status == 200
+        thread.join(10)
+    finally:
+        server.server_close()
+        werkzeug_log.removeHandler(server_lines)
+        logging.getLogger("quizapp").removeHandler(app_lines)
+    requests = [json.loads(line) for line in app_lines.lines if '"event": "request"' in line]
+    assert [r["path"] for r in requests] == ["/healthz"]
+    assert not any("/healthz" in line for line in server_lines.lines)

@@ -1,8 +1,11 @@
 """`quizapp demo`: load the demo province and print the demo logins."""
 from __future__ import annotations
 
+import logging
+
 import click
 from flask_babel import gettext as _
+from sqlalchemy.exc import SQLAlchemyError
 
 from quizapp.clock import now_utc
 from quizapp.extensions import db
@@ -33,7 +36,7 @@ def register(app) -> None:
         click.echo(_("Đã nạp dữ liệu mẫu: %(units)d đơn vị, %(members)d đoàn viên.",
                      units=result["unit_count"], members=result["members"]))
         if activity:
-            click.echo(_("Đang cho đoàn viên mẫu làm bài (khoảng một phút)…"))
+            click.echo(_("Đang cho đoàn viên mẫu làm bài trong những ngày đã qua…"))
         quiz, counts = add_demo_quiz(result, now, activity=activity, seed=seed)
         db.session.commit()
         click.echo(_("Đợt kiểm tra «%(title)s» đang mở; %(n)d đoàn viên mẫu đã nộp bài.",
@@ -43,13 +46,42 @@ def register(app) -> None:
 
 def echo_logins(result: dict | None) -> None:
     """Print the demo accounts (from the build result, or the fixed ones when it already exists)."""
-    click.echo("")
-    click.echo(_("Tài khoản dùng thử (mật khẩu chung: %(password)s):", password=demo.DEMO_PASSWORD))
     credentials = result["credentials"] if result else demo.existing_credentials()
+    click.echo(logins_text(credentials, result["activation"] if result else None))
+
+
+def logins_text(credentials: list[tuple[str, str, str]], activation: tuple[str, str] | None = None) -> str:
+    """The demo accounts as a few lines of text, framed by blank lines."""
     width = max((len(login) for _label, login, _pw in credentials), default=0)
-    for label, login, _password in credentials:
-        click.echo(f"  {login.ljust(width)}  {label}")
-    if result:
-        login, code = result["activation"]
-        click.echo(_("Thử kích hoạt tài khoản: đoàn viên %(login)s, mã kích hoạt %(code)s.", login=login, code=code))
-    click.echo("")
+    lines = ["", _("Tài khoản dùng thử (mật khẩu chung: %(password)s):", password=demo.DEMO_PASSWORD)]
+    lines += [f"  {login.ljust(width)}  {label}" for label, login, _password in credentials]
+    if activation:
+        lines.append(_("Thử kích hoạt tài khoản: đoàn viên %(login)s, mã kích hoạt %(code)s.",
+                       login=activation[0], code=activation[1]))
+    return "\n".join([*lines, ""])
+
+
+class _LoginsUnderBanner(logging.Filter):
+    """Adds the demo logins to the development server's "Press CTRL+C to quit" line, once."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.text = text
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.text and "CTRL+C" in str(record.msg):
+            record.msg = f"{record.msg}\n{self.text}"
+            self.text = ""
+        return True
+
+
+def show_logins_when_serving(app) -> None:
+    """Under `quizapp run` on the demo, repeat its logins right under the server's banner, where
+    they stay in the first lines of the server's output instead of scrolling away with traffic."""
+    with app.app_context():
+        try:
+            credentials = demo.existing_credentials()
+        except SQLAlchemyError:  # not migrated yet: the server's own error says what to do
+            return
+    if credentials:
+        logging.getLogger("werkzeug").addFilter(_LoginsUnderBanner(logins_text(credentials)))

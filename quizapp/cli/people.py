@@ -12,6 +12,7 @@ from quizapp.extensions import db
 from quizapp.models import Role
 from quizapp.services import accounts, grants, org
 from quizapp.services.exports import to_csv
+from quizapp.web import links
 
 
 def account_error(key: str) -> str:
@@ -30,9 +31,9 @@ def grant_error(key: str) -> str:
     }.get(key, key)
 
 
-def activation_url() -> str:
-    """Where members redeem their code, as printed on slips."""
-    return current_app.config["SITE_URL"].rstrip("/") + "/auth/activate"
+def personal_link(slip: accounts.Slip) -> str:
+    """The member's own activation link (QUIZAPP_SITE_URL, else this machine's address)."""
+    return links.activation_link(slip.login, slip.code)
 
 
 def register(app) -> None:
@@ -95,7 +96,10 @@ def register(app) -> None:
         if unit is None:
             raise click.ClickException(_("Không có đơn vị mã '%(code)s'.", code=unit_code))
         batch = accounts.issue_codes_for_unit(unit, None, now_utc())
-        data = to_csv(*accounts.slip_table(batch.slips, activation_url()))
+        if not current_app.config.get("SITE_URL"):
+            click.echo(_("Chưa đặt QUIZAPP_SITE_URL: đường dẫn trong tệp trỏ tới %(site)s. Hãy đặt địa chỉ mà "
+                         "đoàn viên mở được rồi tạo lại.", site=links.site_url()), err=True)
+        data = to_csv(*accounts.slip_table(batch.slips, personal_link))
         db.session.commit()
         if out is None:
             click.echo(data.decode("utf-8-sig"), nl=False)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -14,7 +15,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from quizapp.extensions import db
 from quizapp.models import ActivationCode, Member, Unit, User
-from quizapp.services import audit
+from quizapp.services import audit, org
+from quizapp.text import person_sort_key
 
 CHUNK = 900  # keeps IN (...) lists under every database's parameter limit
 
@@ -177,12 +179,16 @@ def members_needing_codes(unit: Unit) -> int:
 def issue_codes_for_unit(unit: Unit, issued_by: User | None, now: datetime) -> CodeBatch:
     """Codes for every active member of the unit's subtree who has no password yet, in bulk."""
     rows = db.session.execute(
-        select(Member.id, Member.code, Member.full_name, Unit.code, Unit.name, User.id)
+        select(Member.id, Member.code, Member.full_name, Unit.code, Unit.name, User.id, Unit.id)
         .join(Unit, Member.chapter_id == Unit.id)
         .outerjoin(User, User.member_id == Member.id)
         .where(unit.subtree_filter(), Member.active.is_(True), User.password_hash.is_(None))
-        .order_by(Unit.path, Member.full_name, Member.code)
     ).all()
+    # Slips come out as the secretary hands them over: chapter by chapter in the tree's
+    # Vietnamese alphabetical order, members by given name.
+    tree = org.in_tree_order(list(db.session.scalars(select(Unit).where(unit.subtree_filter()))))
+    position = {u.id: n for n, u in enumerate(tree)}
+    rows.sort(key=lambda r: (position[r[6]], person_sort_key(r[2]), r[1]))
     without_account = [r for r in rows if r[5] is None]
     taken = set()
     codes = [r[1] for r in without_account]
@@ -208,7 +214,7 @@ def issue_codes_for_unit(unit: Unit, issued_by: User | None, now: datetime) -> C
         )
     expires_at = now + _ttl()
     slips, code_rows = [], []
-    for member_id, login, name, chapter_code, chapter_name, _user in rows:
+    for member_id, login, name, chapter_code, chapter_name, _user, _chapter_id in rows:
         if member_id not in user_ids:
             continue
         code = _new_code()
@@ -224,11 +230,12 @@ def issue_codes_for_unit(unit: Unit, issued_by: User | None, now: datetime) -> C
     return CodeBatch(slips=slips, conflicts=sorted(taken))
 
 
-def slip_table(slips: list[Slip], activation_url: str) -> tuple[list[str], list[list]]:
-    """The slips as (headers, rows) for CSV: one member per row."""
+def slip_table(slips: list[Slip], link: Callable[[Slip], str]) -> tuple[list[str], list[list]]:
+    """The slips as (headers, rows) for CSV: one member per row, with the member's own link that
+    opens the activation form filled in (`link(slip)`)."""
     headers = [_("Chi đoàn"), _("Mã chi đoàn"), _("Họ và tên"), _("Tên đăng nhập"), _("Mã kích hoạt"),
-               _("Hết hạn"), _("Địa chỉ kích hoạt")]
-    rows = [[s.chapter_name, s.chapter_code, s.full_name, s.login, s.code, s.expires_at, activation_url]
+               _("Hết hạn"), _("Đường dẫn kích hoạt")]
+    rows = [[s.chapter_name, s.chapter_code, s.full_name, s.login, s.code, s.expires_at, link(s)]
             for s in slips]
     return headers, rows
 

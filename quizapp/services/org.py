@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from quizapp.extensions import db
 from quizapp.models import Unit, UnitKind, UnitRoster, set_unit_path
-from quizapp.text import fold_vietnamese
+from quizapp.text import vietnamese_sort_key
 
 
 class UnitError(Exception):
@@ -52,8 +52,18 @@ class UnitNode:
 
 
 def _sort_key(node: UnitNode):
-    # Vietnamese order without a collation: base letters first, then the exact text.
-    return (fold_vietnamese(node.name), node.name)
+    return vietnamese_sort_key(node.name)
+
+
+def in_tree_order(units: list[Unit]) -> list[Unit]:
+    """The units depth-first, each unit's children in Vietnamese alphabetical order (ancestors
+    missing from the list are passed over: their descendants still sort among themselves)."""
+    names = {u.id: u.name for u in units}
+
+    def key(unit: Unit) -> tuple:
+        return tuple((vietnamese_sort_key(names[i]), i) for i in unit.ancestor_ids() if i in names)
+
+    return sorted(units, key=key)
 
 
 def unit_tree(roots: list[Unit], levels: int = 2, max_children: int = 300) -> list[UnitNode]:

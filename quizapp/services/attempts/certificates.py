@@ -15,14 +15,14 @@ CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 12
 
 
-def _new_code() -> str:
+def new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
 def ensure_code(attempt: Attempt) -> str:
     """The attempt's verification code, created the first time it passes."""
     if not attempt.certificate_code:
-        attempt.certificate_code = _new_code()
+        attempt.certificate_code = new_code()
     return attempt.certificate_code
 
 

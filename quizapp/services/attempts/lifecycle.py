@@ -98,13 +98,20 @@ def current_attempt(quiz: Quiz, member: Member) -> Attempt | None:
     ).order_by(Attempt.number.desc()).limit(1))
 
 
-def draw_questions(quiz: Quiz, rng: random.Random) -> list[Question]:
-    """The questions of one attempt, by the quiz's draw rules, in the order they are shown."""
-    version = quiz.bank_version
-    questions = list(db.session.scalars(
+def version_questions(version_id: int) -> list[Question]:
+    """Every question of a bank version in bank order (topic, then position)."""
+    return list(db.session.scalars(
         select(Question).join(Topic, Question.topic_id == Topic.id)
-        .where(Question.version_id == version.id).order_by(Topic.position, Question.position, Question.id)
+        .where(Question.version_id == version_id).order_by(Topic.position, Question.position, Question.id)
     ))
+
+
+def draw_questions(quiz: Quiz, rng: random.Random, pool: list[Question] | None = None) -> list[Question]:
+    """The questions of one attempt, by the quiz's draw rules, in the order they are shown.
+
+    `pool` is the version's questions when the caller already holds them (bulk callers).
+    """
+    questions = list(pool) if pool is not None else version_questions(quiz.bank_version_id)
     rules = quiz.draw_rules
     if rules and "total" in rules:
         chosen = {id(q) for q in rng.sample(questions, rules["total"])}
@@ -125,7 +132,7 @@ def draw_questions(quiz: Quiz, rng: random.Random) -> list[Question]:
     return questions
 
 
-def _option_order(question: Question, quiz: Quiz, rng: random.Random) -> list[int]:
+def option_order(question: Question, quiz: Quiz, rng: random.Random) -> list[int]:
     order = list(range(len(question.options or [])))
     # Đúng/Sai keeps its order: shuffling it only confuses.
     if quiz.shuffle_options and question.qtype in (QuestionType.SINGLE, QuestionType.MULTIPLE):
@@ -162,7 +169,7 @@ def start_attempt(quiz: Quiz, member: Member, now: datetime, seed: int | None = 
                       deadline=deadline_for(quiz, now, allowance.extra_seconds if allowance else 0))
     for position, question in enumerate(draw_questions(quiz, rng), start=1):
         attempt.items.append(AttemptItem(position=position, question_id=question.id,
-                                         option_order=_option_order(question, quiz, rng)))
+                                         option_order=option_order(question, quiz, rng)))
     try:
         with db.session.begin_nested():
             db.session.add(attempt)

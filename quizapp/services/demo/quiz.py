@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from quizapp.clock import to_local
 from quizapp.extensions import db
-from quizapp.models import Member, Quiz, ReviewPolicy
-from quizapp.services import banks
+from quizapp.models import Member, Participation, Quiz, ReviewPolicy, User
+from quizapp.services import accounts, banks
 from quizapp.services.demo.activity import simulate_activity
+from quizapp.services.demo.province import DEMO_PASSWORD
 from quizapp.services.quizzes import settings as quizzes
 
 BANK_FILE = Path(__file__).resolve().parents[3] / "question_banks" / "nghi-quyet-dai-hoi-doan-xii.yaml"
@@ -48,4 +49,22 @@ def add_demo_quiz(demo: dict, now: datetime, activity: bool = True, seed: int = 
         newcomer = db.session.scalar(select(Member.id).where(Member.code == demo["activation"][0]))
         keep_fresh = {demo["users"]["member"].member_id, newcomer}
         counts = simulate_activity(quiz, now, seed=seed, skip_member_ids=keep_fresh)
+        _give_participants_accounts(quiz, now)
     return quiz, counts
+
+
+def _give_participants_accounts(quiz: Quiz, now: datetime) -> None:
+    """Whoever took part signed in, so has an account with a password (the demo's, hashed once:
+    hashing thousands of passwords one by one would cost minutes)."""
+    password_hash = accounts.hash_password(DEMO_PASSWORD)
+    rows = db.session.execute(
+        select(Member.id, Member.code, Member.full_name)
+        .join(Participation, Participation.member_id == Member.id)
+        .outerjoin(User, User.member_id == Member.id)
+        .where(Participation.quiz_id == quiz.id, User.id.is_(None))
+    ).all()
+    for start in range(0, len(rows), 2000):
+        db.session.execute(insert(User), [
+            {"login": code, "display_name": name, "member_id": member_id, "password_hash": password_hash,
+             "is_enabled": True, "session_version": 1, "created_at": now}
+            for member_id, code, name in rows[start:start + 2000]])

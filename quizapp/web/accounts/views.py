@@ -16,6 +16,7 @@ from quizapp.models import Member, Unit
 from quizapp.policy import Action
 from quizapp.services import accounts, org
 from quizapp.services.exports import as_download
+from quizapp.web import links
 from quizapp.web.accounts.forms import MemberCodeForm, MemberSearchForm, SlipsCsvForm, UnitCodesForm
 
 bp = Blueprint("accounts", __name__, url_prefix="/accounts")
@@ -68,9 +69,8 @@ def _crumbs(unit: Unit) -> list[dict]:
             for u in chain if policy.can(_user(), Action.MANAGE_ACCOUNTS, u)]
 
 
-def activation_url() -> str:
-    """The address printed on slips."""
-    return current_app.config["SITE_URL"].rstrip("/") + url_for("auth.activate", _external=False)
+def _personal_link(slip: accounts.Slip) -> str:
+    return links.activation_link(slip.login, slip.code)
 
 
 @bp.get("/")
@@ -107,7 +107,7 @@ def unit_codes(unit_id: int):
             flash(_("Không tạo mã cho đoàn viên %(code)s: mã đoàn viên trùng tên đăng nhập của tài khoản khác.",
                     code=login), "warning")
         if form.csv.data:
-            return as_download("csv", *accounts.slip_table(batch.slips, activation_url()),
+            return as_download("csv", *accounts.slip_table(batch.slips, _personal_link),
                                filename=f"ma-kich-hoat-{unit.code}")
         return _render_slips(batch.slips, unit)
     return render_template("accounts/unit_codes.html", unit=unit, crumbs=_crumbs(unit), form=form,
@@ -139,11 +139,14 @@ def member_code(member_id: int):
 
 def _render_slips(slips: list[accounts.Slip], unit: Unit):
     """The A4 sheet: slips grouped by chapter, each chapter on its own page when printed."""
-    groups = [(name, list(items)) for name, items in groupby(slips, key=lambda s: s.chapter_name)]
+    printed = [{"slip": s, "qr": links.qr_svg(_personal_link(s), _("Mã QR kích hoạt tài khoản %(login)s",
+                                                                     login=s.login))} for s in slips]
+    groups = [(name, list(items)) for name, items in groupby(printed, key=lambda p: p["slip"].chapter_name)]
     payload = json.dumps([[s.chapter_name, s.chapter_code, s.full_name, s.login, s.code, s.expires_at.isoformat()]
                           for s in slips], ensure_ascii=False)
     return render_template("accounts/slips.html", unit=unit, groups=groups, count=len(slips),
-                           site=activation_url(), csv_form=SlipsCsvForm(slips=payload))
+                           site=links.activation_link(), csv_form=SlipsCsvForm(slips=payload),
+                           site_url_missing=links.site_url_missing())
 
 
 @bp.post("/slips.csv")
@@ -159,4 +162,4 @@ def slips_csv():
                  for r in json.loads(form.slips.data)]
     except (ValueError, TypeError, IndexError, KeyError):
         abort(400)
-    return as_download("csv", *accounts.slip_table(slips, activation_url()), filename="ma-kich-hoat")
+    return as_download("csv", *accounts.slip_table(slips, _personal_link), filename="ma-kich-hoat")

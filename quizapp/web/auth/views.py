@@ -81,6 +81,10 @@ def logout():
 def activate():
     """First access: a one-time code from the secretary lets the member choose a password."""
     form = ActivateForm()
+    if request.method == "GET":
+        # The slip's QR link fills in the login and the code (nginx and our logs keep the path only).
+        form.login.data = request.args.get("login", "")[:64]
+        form.code.data = request.args.get("code", "")[:32]
     if form.validate_on_submit():
         try:
             user = accounts.redeem_activation_code(form.login.data, form.code.data, form.password.data, now_utc())

@@ -37,3 +37,9 @@ def health():
         db.session.rollback()
         return {"status": "database unavailable"}, 503
     return {"status": "ok"}
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers and bookmarks that ask for the classic address get the site's icon."""
+    return current_app.send_static_file("favicon.svg")

@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 
 from flask import abort, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from quizapp import policy
 from quizapp.policy import Action
+from quizapp.i18n import localtime
 from quizapp.services import audit, exports
 from quizapp.web.organiser.common import crumbs, scope_roots_or_all, unit_choices, unit_or_404, user
 from quizapp.web.organiser.views import bp
@@ -35,6 +38,76 @@ ACTION_LABELS = {
     "attempt.reopen": _l("Mở lại bài làm"),
     "quiz.regrade": _l("Chấm lại theo phiên bản đã sửa"),
 }
+
+
+FIELD_LABELS = {
+    # quizzes
+    "title": _l("Tên đợt"), "description": _l("Mô tả"), "bank_version": _l("Phiên bản ngân hàng"),
+    "audience": _l("Đơn vị dự thi"), "opens_at": _l("Mở lúc"), "closes_at": _l("Đóng lúc"),
+    "time_limit_seconds": _l("Thời gian làm bài"), "draw_rules": _l("Số câu mỗi lượt"),
+    "shuffle_questions": _l("Trộn câu hỏi"), "shuffle_options": _l("Trộn phương án"),
+    "attempts_allowed": _l("Số lượt làm bài"), "pass_mark": _l("Điểm đạt (%)"),
+    "grading_policy": _l("Cách tính điểm"), "review_policy": _l("Xem lại bài"),
+    "target_rate": _l("Chỉ tiêu tham gia (%)"), "target_date": _l("Hạn hoàn thành chỉ tiêu"),
+    "prediction_question": _l("Câu hỏi dự đoán"), "prediction_answer": _l("Đáp án câu dự đoán"),
+    "closed_early_at": _l("Đóng sớm lúc"), "from_quiz": _l("Nhân bản từ đợt số"),
+    "extra_seconds": _l("Thời gian cộng thêm"), "extra_attempts": _l("Lượt làm thêm"),
+    "state": _l("Trạng thái bài"), "deadline": _l("Hạn nộp"), "score": _l("Điểm"), "percent": _l("Tỉ lệ đúng (%)"),
+    "checked": _l("Số bài đã chấm lại"), "changed": _l("Số bài đổi điểm"), "keys_changed": _l("Câu đổi đáp án"),
+    # banks
+    "bank": _l("Ngân hàng"), "version": _l("Phiên bản"), "questions": _l("Số câu hỏi"), "file": _l("Tệp"),
+    "sha256": _l("Mã kiểm tra tệp (SHA-256)"),
+    # people and members
+    "role": _l("Vai trò"), "unit": _l("Đơn vị"), "codes": _l("Số mã đã tạo"),
+    "conflicts": _l("Trùng tên đăng nhập"), "full_name": _l("Họ và tên"), "birth_date": _l("Ngày sinh"),
+    "gender": _l("Giới tính"), "ethnicity": _l("Dân tộc"), "phone": _l("Số điện thoại"), "email": _l("Thư điện tử"),
+    "is_cadre": _l("Cán bộ đoàn"), "chapter": _l("Mã chi đoàn"), "chapter_name": _l("Chi đoàn"),
+    "active": _l("Đang sinh hoạt"),
+    # roster imports
+    "rows": _l("Số dòng"), "added": _l("Thêm mới"), "updated": _l("Cập nhật"), "moved": _l("Chuyển chi đoàn"),
+    "reactivated": _l("Kích hoạt lại"), "unchanged": _l("Không đổi"), "absent": _l("Không có trong tệp"),
+    "deactivated": _l("Ngừng kích hoạt"), "units_created": _l("Đơn vị tạo mới"), "errors": _l("Lỗi"),
+    "warnings": _l("Cảnh báo"), "create_units": _l("Tự tạo đơn vị"), "deactivate_missing": _l("Ngừng người vắng"),
+}
+
+
+def _show(value, key: str = "") -> str:
+    """One logged value as a person reads it: times in Vietnam time, durations in minutes,
+    yes/no, lists joined."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if key.endswith("_seconds") and isinstance(value, int) and not isinstance(value, bool):
+        return _("%(n)s phút", n=round(value / 60, 1)) if value % 60 else _("%(n)d phút", n=value // 60)
+    if isinstance(value, bool):
+        return str(_l("Có")) if value else str(_l("Không"))
+    if isinstance(value, list):
+        return ", ".join(_show(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_show(v)}" for k, v in value.items())
+    if isinstance(value, str) and len(value) >= 19 and value[4] == "-" and value[10] == "T":
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        return localtime(moment.replace(tzinfo=moment.tzinfo or timezone.utc))
+    return str(value)
+
+
+def changes(entry) -> list[tuple[str, str, str | None]]:
+    """(field label, before, after) for each field the entry changed; a creation has no before
+    (None), and fields that stayed the same are left out."""
+    before, after = entry.before or {}, entry.after or {}
+    rows = []
+    for key in [*before, *(k for k in after if k not in before)]:
+        old, new = before.get(key), after.get(key)
+        if key in before and key in after and old == new:
+            continue
+        label = str(FIELD_LABELS.get(key, key))
+        if key not in after:
+            rows.append((label, _show(old, key), None))
+        else:
+            rows.append((label, _show(old, key) if key in before else "", _show(new, key)))
+    return rows
 
 
 def action_label(code: str) -> str:
@@ -72,7 +145,7 @@ def audit_log():
     entries = audit.entries_for_unit(unit, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
     return render_template(
         "organiser/audit.html", unit=unit, entries=entries[:PAGE_SIZE], page=page,
-        has_next=len(entries) > PAGE_SIZE, action_label=action_label, compact=_compact,
+        has_next=len(entries) > PAGE_SIZE, action_label=action_label, changes=changes,
         units=unit_choices(Action.VIEW_AUDIT), roots=scope_roots_or_all(Action.VIEW_AUDIT),
         crumbs=crumbs(unit, Action.VIEW_AUDIT, lambda u: url_for(".audit_log", unit=u.id)),
     )

@@ -11,7 +11,7 @@ from quizapp.clock import now_utc
 from quizapp.extensions import db
 from quizapp.models import Unit, UnitKind
 from quizapp.policy import Action
-from quizapp.services import audit
+from quizapp.services import audit, org
 
 # Above this many units a select list becomes unusable on a phone; choices then narrow.
 MAX_UNIT_CHOICES = 400
@@ -59,7 +59,7 @@ def unit_choices(action: Action, kinds: list[str] | None = None, under: Unit | N
     if db.session.scalar(count_stmt) > MAX_UNIT_CHOICES and (kinds is None or UnitKind.CHAPTER in kinds):
         kinds = [k for k in (kinds or list(UnitKind)) if k != UnitKind.CHAPTER] or kinds
     units = db.session.scalars(units_in_scope(action, kinds, under).limit(MAX_UNIT_CHOICES * 5))
-    return [(u.id, unit_label(u)) for u in units]
+    return [(u.id, unit_label(u)) for u in org.in_tree_order(list(units))]
 
 
 def chapter_choices_near(unit: Unit, action: Action) -> list[tuple[int, str]]:
@@ -73,9 +73,9 @@ def chapter_choices_near(unit: Unit, action: Action) -> list[tuple[int, str]]:
         if count > MAX_UNIT_CHOICES:
             break
         best = ancestor
-    units = db.session.scalars(
-        select(Unit).where(best.subtree_filter(), Unit.kind == UnitKind.CHAPTER).order_by(Unit.path))
-    return [(u.id, unit_label(u)) for u in units]
+    # The whole subtree is ordered, so chapters stay grouped under their (collated) parents.
+    units = org.in_tree_order(list(db.session.scalars(select(Unit).where(best.subtree_filter()))))
+    return [(u.id, unit_label(u)) for u in units if u.kind == UnitKind.CHAPTER]
 
 
 def now():

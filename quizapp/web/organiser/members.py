@@ -10,6 +10,7 @@ from quizapp.extensions import db
 from quizapp.models import Member, Unit, UnitRoster
 from quizapp.policy import Action
 from quizapp.services.roster import members as member_service
+from quizapp.text import vietnamese_sort_key
 from quizapp.web.organiser.common import (
     chapter_choices_near,
     crumbs,
@@ -71,9 +72,9 @@ def members():
     page = max(1, request.args.get("page", 1, type=int))
     found = member_service.search_members(unit, (form.q.data or "").strip(), bool(form.inactive.data),
                                           PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)
-    children = list(db.session.execute(
+    children = sorted(db.session.execute(
         select(Unit, UnitRoster.members).outerjoin(UnitRoster, UnitRoster.unit_id == Unit.id)
-        .where(Unit.parent_id == unit.id).order_by(Unit.name)))
+        .where(Unit.parent_id == unit.id)), key=lambda row: vietnamese_sort_key(row[0].name))
     args = {"unit": unit.id, "q": form.q.data or "", "inactive": "y" if form.inactive.data else ""}
     return render_template(
         "organiser/members.html", unit=unit, form=form, members=found[:PAGE_SIZE], page=page,

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from quizapp import policy
 from quizapp.policy import Action
+from quizapp.web import links
 from quizapp.web.organiser.common import optional_url
 
 bp = Blueprint("organiser", __name__, url_prefix="/org")
@@ -37,4 +38,4 @@ def console_helpers():
 @bp.get("/")
 def index():
     """The console's entry page: one card per area the user may work in."""
-    return render_template("organiser/index.html")
+    return render_template("organiser/index.html", site_url_missing=links.site_url_missing())
