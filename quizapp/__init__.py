@@ -10,7 +10,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the application: config → extensions → blueprints → cli → errors."""
-    app = Flask(
+    from quizapp.web.transaction import QuizApp
+
+    # QuizApp: Flask with one unit of work per request (commit or roll back in one place).
+    app = QuizApp(
         __name__,
         instance_relative_config=True,
         template_folder=str(ROOT / "templates"),
@@ -21,7 +24,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from quizapp import database, i18n, logging, markup, security
     from quizapp.cli import register_cli
-    from quizapp.web import register_blueprints, register_errors, resilience
+    from quizapp.web import register_blueprints, register_errors, resilience, transaction
 
     logging.init_app(app)
     database.init_app(app)
@@ -32,4 +35,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_cli(app)
     register_errors(app)
     resilience.init_app(app)
+    transaction.init_app(app)
     return app

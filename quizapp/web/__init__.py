@@ -3,8 +3,6 @@ from __future__ import annotations
 
 from flask import render_template
 
-from quizapp.extensions import db
-
 
 def register_blueprints(app) -> None:
     """Register every audience's blueprint."""
@@ -34,7 +32,7 @@ def register_template_helpers(app) -> None:
 
 
 def register_errors(app) -> None:
-    """Vietnamese error pages; a 500 rolls the session back first."""
+    """Vietnamese error pages (the request's unit of work has already rolled back)."""
 
     from flask_wtf.csrf import CSRFError
 
@@ -65,5 +63,4 @@ def register_errors(app) -> None:
 
     @app.errorhandler(500)
     def server_error(_e):
-        db.session.rollback()
         return render_template("errors/500.html"), 500

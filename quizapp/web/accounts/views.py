@@ -102,7 +102,6 @@ def unit_codes(unit_id: int):
     form = UnitCodesForm()
     if form.validate_on_submit() and 0 < pending <= limit:
         batch = accounts.issue_codes_for_unit(unit, _user(), now_utc())
-        db.session.commit()
         for login in batch.conflicts[:20]:
             flash(_("Không tạo mã cho đoàn viên %(code)s: mã đoàn viên trùng tên đăng nhập của tài khoản khác.",
                     code=login), "warning")
@@ -126,11 +125,9 @@ def member_code(member_id: int):
         try:
             slip = accounts.reset_member_password(member, _user(), now_utc())
         except accounts.AccountError:
-            db.session.rollback()
             flash(_("Không tạo được tài khoản: mã đoàn viên này trùng tên đăng nhập của một tài khoản khác."),
                   "error")
             return redirect(url_for(".member_code", member_id=member.id))
-        db.session.commit()
         return _render_slips([slip], member.chapter)
     has_password = bool(member.user and member.user.password_hash)
     return render_template("accounts/member_code.html", member=member, form=form, has_password=has_password,

@@ -9,6 +9,7 @@ from quizapp.clock import now_utc
 from quizapp.extensions import db, limiter
 from quizapp.models import Attempt, Member, QuestionType, Quiz
 from quizapp.services import attempt_views, attempts, certificates, grading
+from quizapp.web.transaction import writes
 
 bp = Blueprint("member", __name__, url_prefix="/m")
 
@@ -30,14 +31,15 @@ def own_attempt(attempt_id: int) -> Attempt:
 
 
 def go(endpoint: str, attempt_id: int):
-    """Redirect to an attempt page (by id: the attempt object expires at commit)."""
+    """Redirect to an attempt page."""
     return redirect(url_for(endpoint, attempt_id=attempt_id))
 
 
 def finalise_if_overdue(attempt: Attempt) -> bool:
-    """Finalise (and commit) an attempt past deadline + grace; True when it is finished now."""
+    """Finalise an attempt past deadline + grace; True when it is finished now.
+
+    Called by GET pages marked @writes: the request's unit of work commits the finalisation."""
     if attempts.finalise_overdue(attempt, now_utc()):
-        db.session.commit()
         flash(_("Đã hết giờ: bài của bạn đã được nộp với các câu trả lời đã lưu."), "info")
         return True
     return attempt.is_finished
@@ -53,13 +55,13 @@ def member_helpers():
 
 
 @bp.get("/")
+@writes
 @login_required
 def home():
     """The quizzes open to me, with my status in each."""
     member = member_or_403()
     now = now_utc()
-    if attempts.finalise_overdue(attempts.overdue_query(now).where(Attempt.member_id == member.id), now):
-        db.session.commit()
+    attempts.finalise_overdue(attempts.overdue_query(now).where(Attempt.member_id == member.id), now)
     return render_template("member/home.html", cards=attempt_views.quiz_cards(member, now))
 
 
@@ -74,15 +76,14 @@ def start(quiz_id: int):
     try:
         attempt = attempts.start_attempt(quiz, member, now_utc())
     except attempts.AttemptError as err:
-        db.session.commit()  # an overdue attempt finalised on the way stays finalised
+        # Answered normally, so an overdue attempt finalised on the way stays finalised.
         flash(err.message, "error")
         return redirect(url_for("member.home"))
-    attempt_id = attempt.id
-    db.session.commit()
-    return go("member.attempt", attempt_id)
+    return go("member.attempt", attempt.id)
 
 
 @bp.get("/attempts/<int:attempt_id>")
+@writes
 @login_required
 def attempt(attempt_id: int):
     """The quiz: one question per screen with JavaScript, one long form without."""
@@ -127,11 +128,8 @@ def save_form(attempt_id: int):
         if attempt.quiz.prediction_question and "prediction" in request.form:
             attempts.save_prediction(attempt, request.form["prediction"].strip(), now)
     except attempts.AttemptError as err:
-        target = "member.result" if attempt.is_finished else "member.attempt"
-        db.session.commit()
         flash(err.message, "error")
-        return go(target, attempt_id)
-    db.session.commit()
+        return go("member.result" if attempt.is_finished else "member.attempt", attempt_id)
     if request.form.get("action") == "submit":
         return go("member.confirm_submit", attempt_id)
     flash(_("Đã lưu câu trả lời."), "success")
@@ -139,6 +137,7 @@ def save_form(attempt_id: int):
 
 
 @bp.get("/attempts/<int:attempt_id>/submit")
+@writes
 @login_required
 def confirm_submit(attempt_id: int):
     """Ask for confirmation, listing unanswered and flagged questions."""
@@ -156,12 +155,12 @@ def submit(attempt_id: int):
     """Submit: the attempt is finalised once, whatever else is racing it."""
     attempt = own_attempt(attempt_id)
     if attempts.submit_attempt(attempt, now_utc()):
-        db.session.commit()
         flash(_("Đã nộp bài."), "success")
     return go("member.result", attempt_id)
 
 
 @bp.get("/attempts/<int:attempt_id>/result")
+@writes
 @login_required
 def result(attempt_id: int):
     """Score, pass or fail, time taken and the review the quiz's policy allows."""

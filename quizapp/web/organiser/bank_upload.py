@@ -48,7 +48,6 @@ def bank_upload():
         data = upload.read()
         token = uploads.save(KIND, upload.filename or "", data, user().id, now(), extra={
             "target": form.target.data, "slug": (form.slug.data or "").strip() or None, "owner": form.owner.data})
-        db.session.commit()
         return redirect(url_for(".bank_preview", token=token))
     return render_template("organiser/bank_upload.html", form=form), 400 if form.errors else 200
 
@@ -115,7 +114,5 @@ def bank_confirm(token: str):
                       "questions": result.version.question_count, "file": stored.filename,
                       "sha256": stored.sha256})
     uploads.discard(token)
-    reply = redirect(url_for(".bank_detail", bank_id=bank.id))
-    db.session.commit()
     flash(result.message, "success" if result.created else "info")
-    return reply
+    return redirect(url_for(".bank_detail", bank_id=bank.id))

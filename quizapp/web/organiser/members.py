@@ -109,7 +109,6 @@ def member_edit(member_id: int):
         for key in ("ethnicity", "phone", "email"):
             values[key] = (values[key] or "").strip() or None
         changes = member_service.update_member(member, values, user(), now())
-        db.session.commit()
         flash(_("Đã lưu thay đổi.") if changes else _("Không có gì thay đổi."), "success" if changes else "info")
         return redirect(url_for(".member_detail", member_id=member.id))
     return render_template("organiser/member_edit.html", member=member, form=form)
@@ -127,7 +126,6 @@ def member_move(member_id: int):
         chapter = unit_or_404(form.chapter.data)
         policy.require(user(), Action.MANAGE_ROSTER, chapter)
         if member_service.move_member(member, chapter, user(), now()):
-            db.session.commit()
             flash(_("Đã chuyển %(name)s sang %(chapter)s.", name=member.full_name, chapter=chapter.name), "success")
         else:
             flash(_("Đoàn viên đã ở chi đoàn này."), "info")
@@ -142,7 +140,6 @@ def member_active(member_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         member_service.set_member_active(member, not member.active, user(), now())
-        db.session.commit()
         flash(_("Đã kích hoạt lại đoàn viên.") if member.active else _("Đã ngừng kích hoạt đoàn viên."), "success")
         return redirect(url_for(".member_detail", member_id=member.id))
     return render_template("organiser/member_active.html", member=member, form=form)

@@ -94,7 +94,6 @@ def grant_add():
                 flash(_("%(name)s đã có vai trò này trên %(unit)s.", name=grantee.display_name, unit=target_unit.name), "info")
             else:
                 record("grant.add", target_unit, target=grantee.login, after={"role": made.role, "unit": target_unit.code})
-                db.session.commit()
                 flash(_("Đã giao vai trò cho %(name)s trên %(unit)s.", name=grantee.display_name, unit=target_unit.name), "success")
             return redirect(url_for(".people", unit=unit.id))
     return _render(unit, form), 400 if request.method == "POST" else 200
@@ -115,7 +114,6 @@ def grant_revoke(grant_id: int):
         unit, login, role = grant.unit, grant.user.login, grant.role
         grants.revoke_grant(grant)
         record("grant.revoke", unit, target=login, before={"role": role, "unit": unit.code})
-        db.session.commit()
         flash(_("Đã thu hồi vai trò của %(login)s.", login=login), "success")
         return redirect(url_for(".people", unit=unit.id))
     return render_template("organiser/grant_revoke.html", grant=grant, form=form, role_labels=ROLE_LABELS)

@@ -133,7 +133,6 @@ def quiz_new():
         version, audience, settings = checked
         quiz = quiz_service.create_quiz(version, audience, settings, user(), now())
         record("quiz.create", audience, target=f"quiz {quiz.id}: {quiz.title}", after=_summary(quiz))
-        db.session.commit()
         flash(_("Đã tạo đợt kiểm tra «%(title)s».", title=quiz.title), "success")
         return redirect(url_for(".quiz_detail", quiz_id=quiz.id))
     return render_template("organiser/quiz_form.html", form=form, quiz=None), 400 if form.errors else 200
@@ -155,12 +154,10 @@ def quiz_edit(quiz_id: int):
         try:
             quiz_service.update_quiz(quiz, settings, now(), version=version, audience=audience)
         except quiz_service.QuizSettingsError as err:
-            db.session.rollback()
             form.show_errors(err.errors)
         else:
             record("quiz.update", quiz.audience_unit, target=f"quiz {quiz.id}: {quiz.title}",
                    before=before, after=_summary(quiz))
-            db.session.commit()
             flash(_("Đã lưu đợt kiểm tra."), "success")
             return redirect(url_for(".quiz_detail", quiz_id=quiz.id))
     return render_template("organiser/quiz_form.html", form=form, quiz=quiz,
@@ -206,7 +203,6 @@ def quiz_duplicate(quiz_id: int):
         copy = quiz_service.duplicate_quiz(quiz, user(), now(), title=form.title.data.strip())
         record("quiz.duplicate", copy.audience_unit, target=f"quiz {copy.id}: {copy.title}",
                before={"from_quiz": quiz.id}, after=_summary(copy))
-        db.session.commit()
         flash(_("Đã tạo bản sao. Hãy kiểm tra lại thời gian mở và đóng."), "success")
         return redirect(url_for(".quiz_edit", quiz_id=copy.id))
     return render_template("organiser/quiz_duplicate.html", quiz=quiz, form=form)
@@ -226,7 +222,6 @@ def quiz_close(quiz_id: int):
         quiz_service.close_early(quiz, at)
         record("quiz.close_early", quiz.audience_unit, target=f"quiz {quiz.id}: {quiz.title}",
                before=before, after={"closed_early_at": quiz.closed_early_at})
-        db.session.commit()
         flash(_("Đã đóng đợt kiểm tra."), "success")
         return redirect(url_for(".quiz_detail", quiz_id=quiz.id))
     return render_template("organiser/quiz_close.html", quiz=quiz, form=form,

@@ -57,7 +57,6 @@ def roster_upload():
         token = uploads.save(KIND, upload.filename or "", upload.read(), user().id, now(), extra={
             "unit": unit.id, "create_units": bool(form.create_units.data),
             "deactivate_missing": bool(form.deactivate_missing.data)})
-        db.session.commit()
         return redirect(url_for(".roster_preview", token=token))
     return render_template("organiser/roster_upload.html", form=form), 400 if form.errors else 200
 
@@ -119,8 +118,6 @@ def roster_apply(token: str):
         return redirect(url_for(".roster_preview", token=token))
     report = roster_service.apply_roster_plan(plan, user(), now())
     uploads.discard(token)
-    reply = redirect(url_for(".members", unit=unit.id))
-    db.session.commit()
     flash(_("Đã nhập danh sách: thêm %(a)d, cập nhật %(u)d, chuyển chi đoàn %(m)d, ngừng kích hoạt %(d)d.",
             a=report.added, u=report.updated, m=report.moved, d=report.deactivated), "success")
-    return reply
+    return redirect(url_for(".members", unit=unit.id))

@@ -30,6 +30,7 @@ from quizapp.services.reports.units import (
     concerns,
     finalise_overdue_in,
 )
+from quizapp.web.transaction import writes
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -167,8 +168,7 @@ def _report(quiz_id: int, unit_id: int) -> page_mod.UnitReport:
     unit = _unit(unit_id)
     quiz = _quiz_for(quiz_id, unit)
     now = now_utc()
-    if finalise_overdue_in(quiz, unit, now):
-        db.session.commit()
+    finalise_overdue_in(quiz, unit, now)  # committed by the request's unit of work (views are @writes)
     return page_mod.unit_report(
         quiz, unit, now,
         sort=request.args.get("sort", DEFAULT_SORT), descending=request.args.get("dir") == "desc",
@@ -179,6 +179,7 @@ def _report(quiz_id: int, unit_id: int) -> page_mod.UnitReport:
 
 
 @bp.get("/quizzes/<int:quiz_id>/units/<int:unit_id>")
+@writes
 def unit_page(quiz_id: int, unit_id: int):
     """A unit's participation in a quiz: totals, children or members, breakdowns, trend."""
     report = _report(quiz_id, unit_id)
@@ -189,6 +190,7 @@ def unit_page(quiz_id: int, unit_id: int):
 
 
 @bp.get("/quizzes/<int:quiz_id>/units/<int:unit_id>/<table>.<fmt>")
+@writes
 def unit_export(quiz_id: int, unit_id: int, table: str, fmt: str):
     """One table of the unit page as CSV or XLSX."""
     if table not in UNIT_TABLES or fmt not in FORMATS:
