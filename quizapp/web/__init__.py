@@ -28,7 +28,8 @@ def register_template_helpers(app) -> None:
 
     @app.context_processor
     def inject_policy():
-        return {"can": policy.can, "can_anywhere": policy.can_anywhere, "Action": policy.Action}
+        return {"can": policy.can, "can_anywhere": policy.can_anywhere, "may_open": policy.may_open,
+                "Action": policy.Action}
 
 
 def register_errors(app) -> None:

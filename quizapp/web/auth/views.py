@@ -8,6 +8,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from quizapp.clock import now_utc
 from quizapp.extensions import limiter
 from quizapp.services import accounts
+from quizapp.web import access
 from quizapp.web.auth.forms import ActivateForm, ChangePasswordForm, LoginForm
 from quizapp.web.safe import safe_next
 from quizapp.web.throttle import counts_against_limits, password_check_gate
@@ -98,7 +99,7 @@ def change_password():
     """Change the password; other devices are signed out."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        user = current_user._get_current_object()  # the real object: login_user must not store the proxy
+        user = access.user()  # the real object: login_user must not store the proxy
         if accounts.authenticate(user.login, form.current.data, now_utc()) is None:
             form.current.errors.append(_("Mật khẩu hiện tại không đúng."))
         else:

@@ -8,10 +8,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
+from quizapp import policy
 from quizapp.clock import now_utc
-from quizapp.extensions import db
 from quizapp.models import Attempt
 from quizapp.services import attempt_views, attempts
+from quizapp.web.access import user
 from quizapp.web.member.views import bp
 from quizapp.web.transaction import writes
 
@@ -34,13 +35,6 @@ def _error(code: str, message: str, status: int, extra: dict | None = None):
     return jsonify({"ok": False, "error": code, "message": message, **(extra or {})}), status
 
 
-def _own(attempt_id) -> Attempt | None:
-    if not current_user.is_authenticated or current_user.member_id is None:
-        return None
-    attempt = db.session.get(Attempt, attempt_id) if isinstance(attempt_id, int) and not isinstance(attempt_id, bool) else None
-    return attempt if attempt is not None and attempt.member_id == current_user.member_id else None
-
-
 @bp.errorhandler(CSRFError)
 def csrf_refused(err):
     """A JSON client gets JSON; a page gets a short explanation."""
@@ -60,7 +54,7 @@ def save_answer():
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         return _error("bad_request", _("Yêu cầu không hợp lệ."), 400)
-    attempt = _own(data.get("attempt"))
+    attempt = policy.owned_attempt(user(), data.get("attempt"))
     if attempt is None:
         return _error("not_found", _("Không tìm thấy bài làm."), 404)
     now = now_utc()
@@ -85,7 +79,7 @@ def save_answer():
 @writes
 def attempt_state(attempt_id: int):
     """The server's time, deadline and saved answers (to resync after the phone slept)."""
-    attempt = _own(attempt_id)
+    attempt = policy.owned_attempt(user(), attempt_id)
     if attempt is None:
         return _error("not_found", _("Không tìm thấy bài làm."), 404)
     now = now_utc()

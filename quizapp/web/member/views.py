@@ -9,6 +9,7 @@ from quizapp.clock import now_utc
 from quizapp.extensions import db, limiter
 from quizapp.models import Attempt, Member, QuestionType, Quiz
 from quizapp.services import attempt_views, attempts, certificates, grading
+from quizapp.web.access import own_attempt_or_404
 from quizapp.web.transaction import writes
 
 bp = Blueprint("member", __name__, url_prefix="/m")
@@ -20,14 +21,6 @@ def member_or_403() -> Member:
     if member is None:
         abort(403)
     return member
-
-
-def own_attempt(attempt_id: int) -> Attempt:
-    """The signed-in member's attempt; anyone else's is simply not found."""
-    attempt = db.session.get(Attempt, attempt_id)
-    if attempt is None or attempt.member_id != member_or_403().id:
-        abort(404)
-    return attempt
 
 
 def go(endpoint: str, attempt_id: int):
@@ -43,15 +36,6 @@ def finalise_if_overdue(attempt: Attempt) -> bool:
         flash(_("Đã hết giờ: bài của bạn đã được nộp với các câu trả lời đã lưu."), "info")
         return True
     return attempt.is_finished
-
-
-@bp.app_context_processor
-def member_helpers():
-    """`member_quiz_cards()` for the home page partial (read-only)."""
-    def member_quiz_cards():
-        member = current_user.member if current_user.is_authenticated else None
-        return attempt_views.quiz_cards(member, now_utc()) if member else []
-    return {"member_quiz_cards": member_quiz_cards}
 
 
 @bp.get("/")
@@ -87,7 +71,7 @@ def start(quiz_id: int):
 @login_required
 def attempt(attempt_id: int):
     """The quiz: one question per screen with JavaScript, one long form without."""
-    attempt = own_attempt(attempt_id)
+    attempt = own_attempt_or_404(attempt_id)
     if finalise_if_overdue(attempt):
         return go("member.result", attempt_id)
     now = now_utc()
@@ -108,7 +92,7 @@ def _posted_answer(question, qid: int):
 @login_required
 def save_form(attempt_id: int):
     """The plain-form save (no JavaScript): store what changed, then go on or to the submit page."""
-    attempt = own_attempt(attempt_id)
+    attempt = own_attempt_or_404(attempt_id)
     if attempt.is_finished:
         return go("member.result", attempt_id)
     now, posted = now_utc(), set(request.form.getlist("q"))
@@ -141,7 +125,7 @@ def save_form(attempt_id: int):
 @login_required
 def confirm_submit(attempt_id: int):
     """Ask for confirmation, listing unanswered and flagged questions."""
-    attempt = own_attempt(attempt_id)
+    attempt = own_attempt_or_404(attempt_id)
     if finalise_if_overdue(attempt):
         return go("member.result", attempt_id)
     empty, flagged = attempt_views.unanswered(attempt)
@@ -153,7 +137,7 @@ def confirm_submit(attempt_id: int):
 @login_required
 def submit(attempt_id: int):
     """Submit: the attempt is finalised once, whatever else is racing it."""
-    attempt = own_attempt(attempt_id)
+    attempt = own_attempt_or_404(attempt_id)
     if attempts.submit_attempt(attempt, now_utc()):
         flash(_("Đã nộp bài."), "success")
     return go("member.result", attempt_id)
@@ -164,7 +148,7 @@ def submit(attempt_id: int):
 @login_required
 def result(attempt_id: int):
     """Score, pass or fail, time taken and the review the quiz's policy allows."""
-    attempt = own_attempt(attempt_id)
+    attempt = own_attempt_or_404(attempt_id)
     if not finalise_if_overdue(attempt):
         return go("member.attempt", attempt_id)
     now = now_utc()
@@ -185,7 +169,7 @@ def history():
 @login_required
 def certificate(attempt_id: int):
     """A printable A4 certificate for a passed attempt."""
-    attempt = own_attempt(attempt_id)
+    attempt = own_attempt_or_404(attempt_id)
     cert = certificates.certificate_of(attempt)
     if cert is None or not cert.valid:
         abort(404)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from quizapp import policy
 from quizapp.extensions import db
 from quizapp.models import Bank, Unit
-from quizapp.policy import Action
+from quizapp.policy import Action, Area
 from quizapp.services import banks as bank_service
 from quizapp.services import uploads
 from quizapp.services.banks.importer import choose_slug
@@ -20,7 +20,7 @@ from quizapp.web.organiser.views import bp
 KIND = "bank"
 PREVIEW_QUESTIONS = 5
 def _require_bank_manager() -> None:
-    if not policy.can_anywhere(user(), Action.MANAGE_BANKS):
+    if not policy.may_open(user(), Area.BANK_UPLOAD):
         abort(403)
 
 

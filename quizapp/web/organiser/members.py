@@ -10,12 +10,10 @@ from quizapp.extensions import db
 from quizapp.models import Member, Unit, UnitRoster
 from quizapp.policy import Action
 from quizapp.services.roster import members as member_service
+from quizapp.web.access import breadcrumbs, top_units
 from quizapp.web.organiser.common import (
     chapter_choices_near,
-    crumbs,
     now,
-    optional_url,
-    scope_roots_or_all,
     unit_choices,
     unit_or_404,
     user,
@@ -44,7 +42,7 @@ def _members_unit() -> Unit:
         if not may_view(unit):
             abort(403)
         return unit
-    roots = scope_roots_or_all(_view_action())
+    roots = top_units(_view_action())
     if not roots:
         abort(403)
     return roots[0]
@@ -79,8 +77,8 @@ def members():
         "organiser/members.html", unit=unit, form=form, members=found[:PAGE_SIZE], page=page,
         has_next=len(found) > PAGE_SIZE, children=children, units=unit_choices(_view_action()),
         pager_args={k: v for k, v in args.items() if v}, may_edit=policy.can(user(), Action.MANAGE_ROSTER, unit),
-        may_codes=policy.can(user(), Action.MANAGE_ACCOUNTS, unit), optional_url=optional_url,
-        crumbs=crumbs(unit, _view_action(), lambda u: url_for(".members", unit=u.id)),
+        may_codes=policy.can(user(), Action.MANAGE_ACCOUNTS, unit),
+        crumbs=breadcrumbs(unit, _view_action(), lambda u: url_for(".members", unit=u.id)),
     )
 
 
@@ -92,7 +90,7 @@ def member_detail(member_id: int):
         "organiser/member.html", member=member, confirm=ConfirmForm(),
         may_edit=policy.can(user(), Action.MANAGE_ROSTER, member.chapter),
         may_codes=policy.can(user(), Action.MANAGE_ACCOUNTS, member.chapter),
-        crumbs=crumbs(member.chapter, _view_action(), lambda u: url_for(".members", unit=u.id)),
+        crumbs=breadcrumbs(member.chapter, _view_action(), lambda u: url_for(".members", unit=u.id)),
     )
 
 

@@ -10,11 +10,10 @@ from quizapp.extensions import db
 from quizapp.models import Grant, Member, Role, Unit, User
 from quizapp.policy import Action
 from quizapp.services import accounts, grants
+from quizapp.web.access import breadcrumbs, top_units
 from quizapp.web.organiser.common import (
-    crumbs,
     now,
     record,
-    scope_roots_or_all,
     unit_choices,
     unit_or_404,
     user,
@@ -29,7 +28,7 @@ def _people_unit() -> Unit:
         unit = unit_or_404(raw)
         policy.require(user(), Action.MANAGE_GRANTS, unit)
         return unit
-    roots = scope_roots_or_all(Action.MANAGE_GRANTS)
+    roots = top_units(Action.MANAGE_GRANTS)
     if not roots:
         abort(403)
     return roots[0]
@@ -65,7 +64,7 @@ def _render(unit: Unit, form: GrantForm):
     return render_template(
         "organiser/people.html", unit=unit, form=form, grants=_grants_under(unit), role_labels=ROLE_LABELS,
         units=unit_choices(Action.MANAGE_GRANTS), confirm=ConfirmForm(),
-        crumbs=crumbs(unit, Action.MANAGE_GRANTS, lambda u: url_for(".people", unit=u.id)),
+        crumbs=breadcrumbs(unit, Action.MANAGE_GRANTS, lambda u: url_for(".people", unit=u.id)),
     )
 
 

@@ -11,10 +11,10 @@ from sqlalchemy import func, select
 from quizapp import policy
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptState, Bank, BankVersion, Quiz, Unit
-from quizapp.policy import Action
+from quizapp.policy import Action, Area
 from quizapp.services import attempts as attempt_service
 from quizapp.services import quizzes as quiz_service
-from quizapp.web.organiser.common import now, optional_url, record, unit_choices, user
+from quizapp.web.organiser.common import now, record, unit_choices, user
 from quizapp.web.organiser.forms import ConfirmForm
 from quizapp.web.organiser.quiz_forms import (
     FIELD_OF,
@@ -106,7 +106,7 @@ def _has_errors(form: QuizForm, key: str) -> bool:
 @bp.get("/quizzes")
 def quizzes():
     """Quizzes for units in scope, newest first."""
-    if not policy.can_anywhere(user(), Action.MANAGE_QUIZZES):
+    if not policy.may_open(user(), Area.QUIZZES):
         abort(403)
     page = max(1, request.args.get("page", 1, type=int))
     found = list(db.session.scalars(
@@ -120,7 +120,7 @@ def quizzes():
 @bp.route("/quizzes/new", methods=["GET", "POST"])
 def quiz_new():
     """Create a quiz: every setting checked, errors next to their field."""
-    if not policy.can_anywhere(user(), Action.MANAGE_QUIZZES):
+    if not policy.may_open(user(), Area.QUIZZES):
         abort(403)
     form = QuizForm()
     _prepare(form)
@@ -187,7 +187,7 @@ def quiz_detail(quiz_id: int):
         "organiser/quiz.html", quiz=quiz, status=quiz_status(quiz, at), counts=counts,
         per_attempt=quiz_service.questions_per_attempt(quiz.bank_version, quiz.draw_rules),
         grading_labels=GRADING_LABELS, review_labels=REVIEW_LABELS,
-        lookup=MemberLookupForm(formdata=None), report_url=optional_url("reports.quiz_home", quiz_id=quiz.id),
+        lookup=MemberLookupForm(formdata=None),
         AttemptState=AttemptState,
     )
 

@@ -15,7 +15,7 @@ from quizapp import policy
 from quizapp.clock import to_local
 from quizapp.extensions import db
 from quizapp.models import Unit
-from quizapp.policy import Action
+from quizapp.policy import Action, Area
 from quizapp.services import roster as roster_service
 from quizapp.services import uploads
 from quizapp.web.organiser.common import now, unit_choices, unit_or_404, user
@@ -37,7 +37,7 @@ class ApplyForm(FlaskForm):
 
 
 def _require_roster_manager() -> None:
-    if not policy.can_anywhere(user(), Action.MANAGE_ROSTER):
+    if not policy.may_open(user(), Area.ROSTER_IMPORT):
         abort(403)
 
 
