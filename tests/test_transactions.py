@@ -14,7 +14,7 @@ from sqlalchemy import select, text
 from quizapp.extensions import db
 from quizapp.models import Unit, User
 from quizapp.web.transaction import UndeclaredWrite, writes
-from tests.conftest import make_app, sign_in
+from tests.conftest import Factory, make_app, sign_in
 from tests.test_faults import LockHolder
 
 
@@ -148,9 +148,10 @@ def sqlite_app(tmp_path):
         db.engine.dispose()
 
 
-def test_on_sqlite_reads_go_on_while_a_writer_holds_the_lock_and_writers_wait(sqlite_app, make):
+def test_on_sqlite_reads_go_on_while_a_writer_holds_the_lock_and_writers_wait(sqlite_app):
     from flask import g
 
+    make = Factory()  # not the `make` fixture: that one brings the suite's own database
     tree = make.province()
     member = make.member(tree["na_san"])
     user = make.user(member=member)
