@@ -6,19 +6,23 @@ from flask import Flask
 from quizapp import database, i18n, logging, markup, security
 from quizapp.cli import register_cli
 from quizapp.config import ROOT, load_config
-from quizapp.web import links, register_blueprints, register_errors, resilience
+from quizapp.web import links, register_blueprints, register_errors, resilience, transaction
 
 __all__ = ["ROOT", "create_app"]
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the application: config → extensions → blueprints → cli → errors."""
-    app = Flask(
+    from quizapp.web.transaction import QuizApp
+
+    # QuizApp: Flask with one unit of work per request (commit or roll back in one place).
+    app = QuizApp(
         __name__,
         instance_relative_config=True,
         template_folder=str(ROOT / "templates"),
     )
     load_config(app, test_config)
+
     logging.init_app(app)
     database.init_app(app)
     i18n.init_app(app)
@@ -29,4 +33,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_cli(app)
     register_errors(app)
     resilience.init_app(app)
+    transaction.init_app(app)
     return app

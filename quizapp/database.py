@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from flask import has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -10,6 +11,13 @@ import quizapp.models  # noqa: F401  (register every table before binding)
 from quizapp.extensions import db, migrate
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+# request.environ key: True when the request's unit of work only reads (quizapp/web/transaction.py).
+READ_ONLY = "quizapp.read_only"
+
+
+def write_lock_wanted() -> bool:
+    """True unless the current request said it only reads: the CLI, the shell and tests always write."""
+    return not (has_request_context() and request.environ.get(READ_ONLY))
 
 
 def init_app(app) -> None:
@@ -24,7 +32,8 @@ def init_app(app) -> None:
 
 
 def _configure_sqlite(engine: Engine, timeout_ms: int) -> None:
-    """Pragmas per connection; BEGIN IMMEDIATE so writers queue instead of failing on upgrade."""
+    """Pragmas per connection; BEGIN IMMEDIATE for writers, so they queue on the busy timeout
+    instead of failing when a read lock cannot be upgraded; a plain BEGIN for read-only requests."""
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):
@@ -39,7 +48,7 @@ def _configure_sqlite(engine: Engine, timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write_lock_wanted() else "BEGIN")
 
 
 def is_sqlite() -> bool:

@@ -12,7 +12,7 @@ from flask import abort
 from sqlalchemy import false, or_, select, true
 
 from quizapp.extensions import db
-from quizapp.models import Bank, Role, Unit, User
+from quizapp.models import Attempt, Bank, Role, Unit, User
 
 
 class Action(enum.StrEnum):
@@ -29,6 +29,39 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.SECRETARY: frozenset({Action.VIEW_REPORTS, Action.MANAGE_ACCOUNTS}),
     Role.ORGANISER: frozenset(Action),
     Role.ADMIN: frozenset(Action),
+}
+
+
+class Area(enum.StrEnum):
+    """A set of pages; every link to one is shown exactly when `may_open` says so."""
+
+    REPORTS = "reports"              # participation reports and their exports
+    ITEM_ANALYSIS = "item_analysis"  # per-question analysis (inside the reports)
+    CONSOLE = "console"              # the console's entry page
+    BANKS = "banks"                  # browse banks (organisers who make quizzes use them too)
+    BANK_UPLOAD = "bank_upload"
+    QUIZZES = "quizzes"
+    MEMBERS = "members"              # roster pages: to edit, or to hand out codes
+    ROSTER_IMPORT = "roster_import"
+    ACCOUNTS = "accounts"            # activation codes and slips
+    GRANTS = "grants"
+    AUDIT = "audit"
+
+
+# Opening an area needs any one of its actions on some unit; each page then checks its own unit.
+AREA_ACTIONS: dict[Area, tuple[Action, ...]] = {
+    Area.REPORTS: (Action.VIEW_REPORTS,),
+    Area.ITEM_ANALYSIS: (Action.MANAGE_QUIZZES,),
+    Area.CONSOLE: (Action.MANAGE_BANKS, Action.MANAGE_QUIZZES, Action.MANAGE_ROSTER,
+                   Action.MANAGE_ACCOUNTS, Action.MANAGE_GRANTS, Action.VIEW_AUDIT),
+    Area.BANKS: (Action.MANAGE_BANKS, Action.MANAGE_QUIZZES),
+    Area.BANK_UPLOAD: (Action.MANAGE_BANKS,),
+    Area.QUIZZES: (Action.MANAGE_QUIZZES,),
+    Area.MEMBERS: (Action.MANAGE_ROSTER, Action.MANAGE_ACCOUNTS),
+    Area.ROSTER_IMPORT: (Action.MANAGE_ROSTER,),
+    Area.ACCOUNTS: (Action.MANAGE_ACCOUNTS,),
+    Area.GRANTS: (Action.MANAGE_GRANTS,),
+    Area.AUDIT: (Action.VIEW_AUDIT,),
 }
 
 
@@ -59,6 +92,11 @@ def can_anywhere(user: User | None, action: Action) -> bool:
     return bool(_grants_for(user, action))
 
 
+def may_open(user: User | None, area: Area | str) -> bool:
+    """True when the user may open the area's pages somewhere: the guards and every link use this."""
+    return any(can_anywhere(user, a) for a in AREA_ACTIONS[Area(area)])
+
+
 def require(user: User | None, action: Action, unit: Unit | None) -> None:
     """Abort with 403 unless `can(user, action, unit)`."""
     if not can(user, action, unit):
@@ -77,6 +115,14 @@ def scope_roots(user: User | None, action: Action) -> list[Unit] | None:
     return [r for r in roots if not any(o is not r and r.is_within(o) for o in roots)]
 
 
+def top_units(user: User | None, action: Action) -> list[Unit]:
+    """`scope_roots`, with an admin's None made concrete: the tops of the tree. By path."""
+    roots = scope_roots(user, action)
+    if roots is None:
+        roots = db.session.scalars(select(Unit).where(Unit.parent_id.is_(None)))
+    return sorted(roots, key=lambda u: u.path)
+
+
 def unit_scope_filter(user: User | None, action: Action):
     """SQL condition on `Unit` limiting a listing to what the user may see for `action`."""
     roots = scope_roots(user, action)
@@ -90,6 +136,19 @@ def unit_scope_filter(user: User | None, action: Action):
 def may_take_quizzes(user: User | None) -> bool:
     """Members with a roster row take quizzes; staff-only accounts do not."""
     return bool(user and getattr(user, "is_authenticated", False) and user.member is not None)
+
+
+def owned_attempt(user: User | None, attempt_id) -> Attempt | None:
+    """The attempt when it is the user's own (their roster row's); None for anyone else's.
+
+    Only its owner may see or change an attempt, whatever their grants: staff look at attempts
+    through the reports and the console, never through the member's pages."""
+    if not (user and getattr(user, "is_authenticated", False) and user.member_id is not None):
+        return None
+    if not isinstance(attempt_id, int) or isinstance(attempt_id, bool):  # JSON may send anything
+        return None
+    attempt = db.session.get(Attempt, attempt_id)
+    return attempt if attempt is not None and attempt.member_id == user.member_id else None
 
 
 # Banks have an owner unit (None: a national bank). A bank serves the organisers of its owner's

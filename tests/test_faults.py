@@ -7,6 +7,7 @@ by another connection).
 """
 from __future__ import annotations
 
+import http.client
 import http.cookiejar
 import json
 import os
@@ -268,7 +269,8 @@ class HttpMember:
                 return reply.status, reply.read(), reply.headers
         except urllib.error.HTTPError as err:
             return err.code, err.read(), err.headers
-        except (urllib.error.URLError, ConnectionError, TimeoutError, OSError) as err:
+        except (urllib.error.URLError, ConnectionError, TimeoutError, OSError,
+                http.client.HTTPException) as err:  # IncompleteRead: killed while sending the body
             self.failures[type(err).__name__] += 1
             return -1, b"", {}
 

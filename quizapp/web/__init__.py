@@ -5,7 +5,6 @@ from flask import render_template
 from flask_wtf.csrf import CSRFError
 
 from quizapp import policy
-from quizapp.extensions import db
 from quizapp.web.accounts import bp as accounts_bp
 from quizapp.web.auth import bp as auth_bp
 from quizapp.web.main import bp as main_bp
@@ -29,11 +28,12 @@ def register_template_helpers(app) -> None:
     """Expose the policy to templates, so menus show only what the user may do."""
     @app.context_processor
     def inject_policy():
-        return {"can": policy.can, "can_anywhere": policy.can_anywhere, "Action": policy.Action}
+        return {"can": policy.can, "can_anywhere": policy.can_anywhere, "may_open": policy.may_open,
+                "Action": policy.Action}
 
 
 def register_errors(app) -> None:
-    """Vietnamese error pages; a 500 rolls the session back first."""
+    """Vietnamese error pages (the request's unit of work has already rolled back)."""
 
     @app.errorhandler(400)
     def bad_request(_e):
@@ -62,5 +62,4 @@ def register_errors(app) -> None:
 
     @app.errorhandler(500)
     def server_error(_e):
-        db.session.rollback()
         return render_template("errors/500.html"), 500

@@ -15,8 +15,6 @@ from flask import jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import exc as sa_exc
 
-from quizapp.extensions import db
-
 RETRY_AFTER_SECONDS = 3
 # OperationalError: connection lost, server restarting, lock timeout, "database is locked",
 # serialization failure, deadlock. InterfaceError: connection already closed. TimeoutError:
@@ -35,11 +33,7 @@ def wants_json() -> bool:
 
 
 def database_unavailable(err: Exception):
-    """Roll back, log one line, and tell the client to retry in a few seconds."""
-    try:
-        db.session.rollback()
-    except Exception:  # noqa: BLE001 - the connection may be gone; the pool replaces it
-        db.session.remove()
+    """Log one line and tell the client to retry in a few seconds (the unit of work rolled back)."""
     log.warning("database unavailable: %s", str(err).splitlines()[0][:200],
                 extra={"fields": {"event": "db_unavailable", "error": type(getattr(err, "orig", err)).__name__,
                                   "path": request.path}})

@@ -13,60 +13,34 @@ from quizapp import policy
 from quizapp.clock import now_utc
 from quizapp.extensions import db
 from quizapp.models import Member, Unit
-from quizapp.policy import Action
+from quizapp.policy import Action, Area
 from quizapp.services import accounts, org
 from quizapp.services.exports import as_download
 from quizapp.web import links
+from quizapp.web.access import breadcrumbs, top_units, user
 from quizapp.web.accounts.forms import MemberCodeForm, MemberSearchForm, SlipsCsvForm, UnitCodesForm
 
 bp = Blueprint("accounts", __name__, url_prefix="/accounts")
-
-
-def _user():
-    return current_user._get_current_object()
 
 
 @bp.before_request
 @login_required
 def guard():
     """Only secretaries, organisers and admins reach this area; each view then checks the unit."""
-    if not policy.can_anywhere(current_user, Action.MANAGE_ACCOUNTS):
+    if not policy.may_open(current_user, Area.ACCOUNTS):
         abort(403)
-
-
-@bp.app_context_processor
-def home_helpers():
-    """`home_unit_tree()` for the home page partial: the user's units with member counts."""
-    return {"home_unit_tree": home_unit_tree}
-
-
-def home_unit_tree():
-    """Top units of the signed-in user's report or account scope, two levels deep."""
-    roots = None
-    for action in (Action.VIEW_REPORTS, Action.MANAGE_ACCOUNTS):
-        if policy.can_anywhere(current_user, action):
-            roots = policy.scope_roots(current_user, action)
-            break
-    else:
-        return []
-    if roots is None:
-        roots = list(db.session.scalars(db.select(Unit).where(Unit.parent_id.is_(None))))
-    # One subtree: two levels below it; several (a national admin): one level, to stay short.
-    return org.unit_tree(roots, levels=2 if len(roots) == 1 else 1)
 
 
 def _unit_in_scope(unit_id: int) -> Unit:
     unit = db.session.get(Unit, unit_id)
     if unit is None:
         abort(404)
-    policy.require(_user(), Action.MANAGE_ACCOUNTS, unit)
+    policy.require(user(), Action.MANAGE_ACCOUNTS, unit)
     return unit
 
 
 def _crumbs(unit: Unit) -> list[dict]:
-    chain = [*unit.ancestors(), unit]
-    return [{"name": u.name, "url": url_for(".index", unit=u.id) if u is not unit else None}
-            for u in chain if policy.can(_user(), Action.MANAGE_ACCOUNTS, u)]
+    return breadcrumbs(unit, Action.MANAGE_ACCOUNTS, lambda u: url_for(".index", unit=u.id))
 
 
 def _personal_link(slip: accounts.Slip) -> str:
@@ -78,9 +52,7 @@ def index():
     """A unit of the user's scope: its children with counts, a member search, the codes action."""
     unit_id = request.args.get("unit", type=int)
     if unit_id is None:
-        roots = policy.scope_roots(_user(), Action.MANAGE_ACCOUNTS)
-        if roots is None:
-            roots = list(db.session.scalars(db.select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.name)))
+        roots = top_units(Action.MANAGE_ACCOUNTS)
         if len(roots) != 1:
             return render_template("accounts/roots.html", roots=sorted(roots, key=lambda u: u.name))
         unit = roots[0]
@@ -101,8 +73,7 @@ def unit_codes(unit_id: int):
     limit = int(current_app.config["ACTIVATION_BATCH_MAX"])
     form = UnitCodesForm()
     if form.validate_on_submit() and 0 < pending <= limit:
-        batch = accounts.issue_codes_for_unit(unit, _user(), now_utc())
-        db.session.commit()
+        batch = accounts.issue_codes_for_unit(unit, user(), now_utc())
         for login in batch.conflicts[:20]:
             flash(_("Không tạo mã cho đoàn viên %(code)s: mã đoàn viên trùng tên đăng nhập của tài khoản khác.",
                     code=login), "warning")
@@ -120,17 +91,15 @@ def member_code(member_id: int):
     member = db.session.get(Member, member_id)
     if member is None:
         abort(404)
-    policy.require(_user(), Action.MANAGE_ACCOUNTS, member.chapter)
+    policy.require(user(), Action.MANAGE_ACCOUNTS, member.chapter)
     form = MemberCodeForm()
     if member.active and form.validate_on_submit():
         try:
-            slip = accounts.reset_member_password(member, _user(), now_utc())
+            slip = accounts.reset_member_password(member, user(), now_utc())
         except accounts.AccountError:
-            db.session.rollback()
             flash(_("Không tạo được tài khoản: mã đoàn viên này trùng tên đăng nhập của một tài khoản khác."),
                   "error")
             return redirect(url_for(".member_code", member_id=member.id))
-        db.session.commit()
         return _render_slips([slip], member.chapter)
     has_password = bool(member.user and member.user.password_hash)
     return render_template("accounts/member_code.html", member=member, form=form, has_password=has_password,

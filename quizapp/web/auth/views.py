@@ -6,8 +6,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from quizapp.clock import now_utc
-from quizapp.extensions import db, limiter
+from quizapp.extensions import limiter
 from quizapp.services import accounts
+from quizapp.web import access
 from quizapp.web.auth.forms import ActivateForm, ChangePasswordForm, LoginForm
 from quizapp.web.safe import safe_next
 from quizapp.web.throttle import counts_against_limits, password_check_gate
@@ -59,7 +60,6 @@ def login():
         if user is None:
             flash(_("Tên đăng nhập hoặc mật khẩu không đúng."), "error")
         else:
-            db.session.commit()
             login_user(user, remember=form.remember.data)
             return redirect(safe_next(request.args.get("next")) or url_for("main.home"))
     return render_template("auth/login.html", form=form)
@@ -89,10 +89,8 @@ def activate():
         try:
             user = accounts.redeem_activation_code(form.login.data, form.code.data, form.password.data, now_utc())
         except accounts.AccountError as err:
-            db.session.rollback()
             flash(ACTIVATION_ERRORS[str(err)](), "error")
         else:
-            db.session.commit()
             login_user(user, remember=True)
             flash(_("Tài khoản đã được kích hoạt. Từ nay hãy đăng nhập bằng mật khẩu vừa chọn."), "success")
             return redirect(url_for("main.home"))
@@ -105,12 +103,11 @@ def change_password():
     """Change the password; other devices are signed out."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        user = current_user._get_current_object()  # the real object: login_user must not store the proxy
+        user = access.user()  # the real object: login_user must not store the proxy
         if accounts.authenticate(user.login, form.current.data, now_utc()) is None:
             form.current.errors.append(_("Mật khẩu hiện tại không đúng."))
         else:
             accounts.set_password(user, form.password.data)
-            db.session.commit()
             login_user(user, remember=True)
             flash(_("Đã đổi mật khẩu."), "success")
             return redirect(url_for("main.home"))

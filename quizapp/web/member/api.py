@@ -8,12 +8,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
+from quizapp import policy
 from quizapp.clock import now_utc
-from quizapp.extensions import db
 from quizapp.models import Attempt
 from quizapp.services.attempts import lifecycle as attempts
 from quizapp.services.attempts import views as attempt_views
+from quizapp.web.access import user
 from quizapp.web.member.views import bp
+from quizapp.web.transaction import writes
 
 # Refusals the page shows as they are; "finished"/"too_late" end the attempt on the page.
 STATUS = {"finished": 409, "too_late": 409, "bad_question": 400, "bad_answer": 400, "bad_seq": 400}
@@ -34,13 +36,6 @@ def _error(code: str, message: str, status: int, extra: dict | None = None):
     return jsonify({"ok": False, "error": code, "message": message, **(extra or {})}), status
 
 
-def _own(attempt_id) -> Attempt | None:
-    if not current_user.is_authenticated or current_user.member_id is None:
-        return None
-    attempt = db.session.get(Attempt, attempt_id) if isinstance(attempt_id, int) and not isinstance(attempt_id, bool) else None
-    return attempt if attempt is not None and attempt.member_id == current_user.member_id else None
-
-
 @bp.errorhandler(CSRFError)
 def csrf_refused(err):
     """A JSON client gets JSON; a page gets a short explanation."""
@@ -54,13 +49,13 @@ def csrf_refused(err):
 @bp.post("/api/answers")
 def save_answer():
     """Autosave: {attempt, question, answer, seq, flagged} (question "prediction" for the guess).
-    Committed before the reply; the newest seq per question wins."""
+    Committed before the reply (the request's unit of work); the newest seq per question wins."""
     if not current_user.is_authenticated:
         return _error("login", _("Bạn cần đăng nhập lại; câu trả lời vẫn được giữ trên máy này."), 401)
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         return _error("bad_request", _("Yêu cầu không hợp lệ."), 400)
-    attempt = _own(data.get("attempt"))
+    attempt = policy.owned_attempt(user(), data.get("attempt"))
     if attempt is None:
         return _error("not_found", _("Không tìm thấy bài làm."), 404)
     now = now_utc()
@@ -76,25 +71,18 @@ def save_answer():
         else:
             return _error("bad_question", _("Câu hỏi này không thuộc bài làm của bạn."), 400)
     except attempts.AttemptError as err:
-        clock = _clock(attempt, now)
-        db.session.commit()  # a finalisation triggered by a late save stays
-        return _error(err.code, err.message, STATUS.get(err.code, 400), clock)
-    # The reply is built before the commit: reading the attempt afterwards would start a new
-    # transaction (on SQLite, a write lock held until the request ends).
-    reply = {**body, **_clock(attempt, now)}
-    db.session.commit()
-    return jsonify(reply)
+        # Answered normally, so a finalisation triggered by the late save is committed too.
+        return _error(err.code, err.message, STATUS.get(err.code, 400), _clock(attempt, now))
+    return jsonify({**body, **_clock(attempt, now)})
 
 
 @bp.get("/api/attempts/<int:attempt_id>")
+@writes
 def attempt_state(attempt_id: int):
     """The server's time, deadline and saved answers (to resync after the phone slept)."""
-    attempt = _own(attempt_id)
+    attempt = policy.owned_attempt(user(), attempt_id)
     if attempt is None:
         return _error("not_found", _("Không tìm thấy bài làm."), 404)
     now = now_utc()
-    finalised = attempts.finalise_overdue(attempt, now)
-    reply = {"ok": True, "answers": attempt_views.saved_state(attempt), **_clock(attempt, now)}
-    if finalised:
-        db.session.commit()
-    return jsonify(reply)
+    attempts.finalise_overdue(attempt, now)
+    return jsonify({"ok": True, "answers": attempt_views.saved_state(attempt), **_clock(attempt, now)})

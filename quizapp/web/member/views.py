@@ -11,6 +11,8 @@ from quizapp.models import Attempt, Member, QuestionType, Quiz
 from quizapp.services.attempts import certificates, grading
 from quizapp.services.attempts import lifecycle as attempts
 from quizapp.services.attempts import views as attempt_views
+from quizapp.web.access import own_attempt_or_404
+from quizapp.web.transaction import writes
 
 bp = Blueprint("member", __name__, url_prefix="/m")
 
@@ -23,45 +25,29 @@ def member_or_403() -> Member:
     return member
 
 
-def own_attempt(attempt_id: int) -> Attempt:
-    """The signed-in member's attempt; anyone else's is simply not found."""
-    attempt = db.session.get(Attempt, attempt_id)
-    if attempt is None or attempt.member_id != member_or_403().id:
-        abort(404)
-    return attempt
-
-
 def go(endpoint: str, attempt_id: int):
-    """Redirect to an attempt page (by id: the attempt object expires at commit)."""
+    """Redirect to an attempt page."""
     return redirect(url_for(endpoint, attempt_id=attempt_id))
 
 
 def finalise_if_overdue(attempt: Attempt) -> bool:
-    """Finalise (and commit) an attempt past deadline + grace; True when it is finished now."""
+    """Finalise an attempt past deadline + grace; True when it is finished now.
+
+    Called by GET pages marked @writes: the request's unit of work commits the finalisation."""
     if attempts.finalise_overdue(attempt, now_utc()):
-        db.session.commit()
         flash(_("Đã hết giờ: bài của bạn đã được nộp với các câu trả lời đã lưu."), "info")
         return True
     return attempt.is_finished
 
 
-@bp.app_context_processor
-def member_helpers():
-    """`member_quiz_cards()` for the home page partial (read-only)."""
-    def member_quiz_cards():
-        member = current_user.member if current_user.is_authenticated else None
-        return attempt_views.quiz_cards(member, now_utc()) if member else []
-    return {"member_quiz_cards": member_quiz_cards}
-
-
 @bp.get("/")
+@writes
 @login_required
 def home():
     """The quizzes open to me, with my status in each."""
     member = member_or_403()
     now = now_utc()
-    if attempts.finalise_overdue(attempts.overdue_query(now).where(Attempt.member_id == member.id), now):
-        db.session.commit()
+    attempts.finalise_overdue(attempts.overdue_query(now).where(Attempt.member_id == member.id), now)
     return render_template("member/home.html", cards=attempt_views.quiz_cards(member, now))
 
 
@@ -76,19 +62,18 @@ def start(quiz_id: int):
     try:
         attempt = attempts.start_attempt(quiz, member, now_utc())
     except attempts.AttemptError as err:
-        db.session.commit()  # an overdue attempt finalised on the way stays finalised
+        # Answered normally, so an overdue attempt finalised on the way stays finalised.
         flash(err.message, "error")
         return redirect(url_for("member.home"))
-    attempt_id = attempt.id
-    db.session.commit()
-    return go("member.attempt", attempt_id)
+    return go("member.attempt", attempt.id)
 
 
 @bp.get("/attempts/<int:attempt_id>")
+@writes
 @login_required
 def attempt(attempt_id: int):
     """The quiz: one question per screen with JavaScript, one long form without."""
-    attempt = own_attempt(attempt_id)
+    attempt = own_attempt_or_404(attempt_id)
     if finalise_if_overdue(attempt):
         return go("member.result", attempt_id)
     now = now_utc()
@@ -109,7 +94,7 @@ def _posted_answer(question, qid: int):
 @login_required
 def save_form(attempt_id: int):
     """The plain-form save (no JavaScript): store what changed, then go on or to the submit page."""
-    attempt = own_attempt(attempt_id)
+    attempt = own_attempt_or_404(attempt_id)
     if attempt.is_finished:
         return go("member.result", attempt_id)
     now, posted = now_utc(), set(request.form.getlist("q"))
@@ -129,11 +114,8 @@ def save_form(attempt_id: int):
         if attempt.quiz.prediction_question and "prediction" in request.form:
             attempts.save_prediction(attempt, request.form["prediction"].strip(), now)
     except attempts.AttemptError as err:
-        target = "member.result" if attempt.is_finished else "member.attempt"
-        db.session.commit()
         flash(err.message, "error")
-        return go(target, attempt_id)
-    db.session.commit()
+        return go("member.result" if attempt.is_finished else "member.attempt", attempt_id)
     if request.form.get("action") == "submit":
         return go("member.confirm_submit", attempt_id)
     flash(_("Đã lưu câu trả lời."), "success")
@@ -141,10 +123,11 @@ def save_form(attempt_id: int):
 
 
 @bp.get("/attempts/<int:attempt_id>/submit")
+@writes
 @login_required
 def confirm_submit(attempt_id: int):
     """Ask for confirmation, listing unanswered and flagged questions."""
-    attempt = own_attempt(attempt_id)
+    attempt = own_attempt_or_404(attempt_id)
     if finalise_if_overdue(attempt):
         return go("member.result", attempt_id)
     empty, flagged = attempt_views.unanswered(attempt)
@@ -156,18 +139,18 @@ def confirm_submit(attempt_id: int):
 @login_required
 def submit(attempt_id: int):
     """Submit: the attempt is finalised once, whatever else is racing it."""
-    attempt = own_attempt(attempt_id)
+    attempt = own_attempt_or_404(attempt_id)
     if attempts.submit_attempt(attempt, now_utc()):
-        db.session.commit()
         flash(_("Đã nộp bài."), "success")
     return go("member.result", attempt_id)
 
 
 @bp.get("/attempts/<int:attempt_id>/result")
+@writes
 @login_required
 def result(attempt_id: int):
     """Score, pass or fail, time taken and the review the quiz's policy allows."""
-    attempt = own_attempt(attempt_id)
+    attempt = own_attempt_or_404(attempt_id)
     if not finalise_if_overdue(attempt):
         return go("member.attempt", attempt_id)
     now = now_utc()
@@ -188,7 +171,7 @@ def history():
 @login_required
 def certificate(attempt_id: int):
     """A printable A4 certificate for a passed attempt."""
-    attempt = own_attempt(attempt_id)
+    attempt = own_attempt_or_404(attempt_id)
     cert = certificates.certificate_of(attempt)
     if cert is None or not cert.valid:
         abort(404)

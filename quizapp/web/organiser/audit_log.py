@@ -12,7 +12,8 @@ from quizapp import policy
 from quizapp.policy import Action
 from quizapp.i18n import localtime
 from quizapp.services import audit, exports
-from quizapp.web.organiser.common import crumbs, scope_roots_or_all, unit_choices, unit_or_404, user
+from quizapp.web.access import breadcrumbs, top_units
+from quizapp.web.organiser.common import unit_choices, unit_or_404, user
 from quizapp.web.organiser.views import bp
 
 PAGE_SIZE = 100
@@ -146,8 +147,8 @@ def audit_log():
     return render_template(
         "organiser/audit.html", unit=unit, entries=entries[:PAGE_SIZE], page=page,
         has_next=len(entries) > PAGE_SIZE, action_label=action_label, changes=changes,
-        units=unit_choices(Action.VIEW_AUDIT), roots=scope_roots_or_all(Action.VIEW_AUDIT),
-        crumbs=crumbs(unit, Action.VIEW_AUDIT, lambda u: url_for(".audit_log", unit=u.id)),
+        units=unit_choices(Action.VIEW_AUDIT), roots=top_units(Action.VIEW_AUDIT),
+        crumbs=breadcrumbs(unit, Action.VIEW_AUDIT, lambda u: url_for(".audit_log", unit=u.id)),
     )
 
 

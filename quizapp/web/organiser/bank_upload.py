@@ -8,7 +8,7 @@ from sqlalchemy import select
 from quizapp import policy
 from quizapp.extensions import db
 from quizapp.models import Bank, Unit
-from quizapp.policy import Action
+from quizapp.policy import Action, Area
 from quizapp.services import banks as bank_service
 from quizapp.services import uploads
 from quizapp.services.banks.importer import choose_slug
@@ -20,7 +20,7 @@ from quizapp.web.organiser.views import bp
 KIND = "bank"
 PREVIEW_QUESTIONS = 5
 def _require_bank_manager() -> None:
-    if not policy.can_anywhere(user(), Action.MANAGE_BANKS):
+    if not policy.may_open(user(), Area.BANK_UPLOAD):
         abort(403)
 
 
@@ -48,7 +48,6 @@ def bank_upload():
         data = upload.read()
         token = uploads.save(KIND, upload.filename or "", data, user().id, now(), extra={
             "target": form.target.data, "slug": (form.slug.data or "").strip() or None, "owner": form.owner.data})
-        db.session.commit()
         return redirect(url_for(".bank_preview", token=token))
     return render_template("organiser/bank_upload.html", form=form), 400 if form.errors else 200
 
@@ -115,7 +114,5 @@ def bank_confirm(token: str):
                       "questions": result.version.question_count, "file": stored.filename,
                       "sha256": stored.sha256})
     uploads.discard(token)
-    reply = redirect(url_for(".bank_detail", bank_id=bank.id))
-    db.session.commit()
     flash(result.message, "success" if result.created else "info")
-    return reply
+    return redirect(url_for(".bank_detail", bank_id=bank.id))

@@ -12,7 +12,7 @@ from quizapp import policy
 from quizapp.config import ROOT
 from quizapp.extensions import db
 from quizapp.models import Bank, BankVersion, Question, Quiz, Unit
-from quizapp.policy import Action
+from quizapp.policy import Action, Area
 from quizapp.services import banks as bank_service
 from quizapp.services.banks.export import MIMETYPES
 from quizapp.web.organiser.bank_forms import SearchForm
@@ -24,7 +24,7 @@ PAGE_SIZE = 50
 
 def require_bank_reader() -> None:
     """Bank pages are for organisers (of banks or of quizzes)."""
-    if not (policy.can_anywhere(user(), Action.MANAGE_BANKS) or policy.can_anywhere(user(), Action.MANAGE_QUIZZES)):
+    if not policy.may_open(user(), Area.BANKS):
         abort(403)
 
 

@@ -1,10 +1,8 @@
 """Helpers shared by the console's views: scope, unit choices, audit, downloads."""
 from __future__ import annotations
 
-from flask import abort, url_for
-from flask_login import current_user
+from flask import abort
 from sqlalchemy import func, select
-from werkzeug.routing import BuildError
 
 from quizapp import policy
 from quizapp.clock import now_utc
@@ -12,14 +10,10 @@ from quizapp.extensions import db
 from quizapp.models import Unit, UnitKind
 from quizapp.policy import Action
 from quizapp.services import audit, org
+from quizapp.web.access import user
 
 # Above this many units a select list becomes unusable on a phone; choices then narrow.
 MAX_UNIT_CHOICES = 400
-
-
-def user():
-    """The signed-in user (a real object, not the proxy, so services can store it)."""
-    return current_user._get_current_object()
 
 
 def unit_or_404(unit_id) -> Unit:
@@ -28,14 +22,6 @@ def unit_or_404(unit_id) -> Unit:
     if unit is None:
         abort(404)
     return unit
-
-
-def scope_roots_or_all(action: Action) -> list[Unit]:
-    """The top units the user may act on (for an admin: the top of the tree)."""
-    roots = policy.scope_roots(user(), action)
-    if roots is None:
-        return list(db.session.scalars(select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.name)))
-    return sorted(roots, key=lambda u: u.path)
 
 
 def units_in_scope(action: Action, kinds: list[str] | None = None, under: Unit | None = None):
@@ -86,22 +72,3 @@ def now():
 def record(action: str, unit: Unit | None, *, target: str = "", before=None, after=None):
     """Audit an action of the signed-in user, now."""
     return audit.record(user(), action, unit, now(), target=target, before=before, after=after)
-
-
-def crumbs(unit: Unit | None, action: Action, endpoint_url) -> list[dict]:
-    """Breadcrumbs from the top of the user's scope down to `unit`, each linked by `endpoint_url(unit)`."""
-    if unit is None:
-        return []
-    chain = [*unit.ancestors(), unit]
-    links = [{"name": u.name, "url": endpoint_url(u) if u is not unit else None}
-             for u in chain if policy.can(user(), action, u)]
-    return links if len(links) > 1 else []  # a lone crumb only repeats the heading
-
-
-def optional_url(endpoint: str, **values) -> str | None:
-    """url_for, or None while the endpoint (owned by another area) does not exist."""
-    try:
-        return url_for(endpoint, **values)
-    except BuildError:
-        return None
-

@@ -11,12 +11,10 @@ from quizapp.models import Member, Unit, UnitRoster
 from quizapp.policy import Action
 from quizapp.services.roster import members as member_service
 from quizapp.text import vietnamese_sort_key
+from quizapp.web.access import breadcrumbs, top_units
 from quizapp.web.organiser.common import (
     chapter_choices_near,
-    crumbs,
     now,
-    optional_url,
-    scope_roots_or_all,
     unit_choices,
     unit_or_404,
     user,
@@ -45,7 +43,7 @@ def _members_unit() -> Unit:
         if not may_view(unit):
             abort(403)
         return unit
-    roots = scope_roots_or_all(_view_action())
+    roots = top_units(_view_action())
     if not roots:
         abort(403)
     return roots[0]
@@ -80,8 +78,8 @@ def members():
         "organiser/members.html", unit=unit, form=form, members=found[:PAGE_SIZE], page=page,
         has_next=len(found) > PAGE_SIZE, children=children, units=unit_choices(_view_action()),
         pager_args={k: v for k, v in args.items() if v}, may_edit=policy.can(user(), Action.MANAGE_ROSTER, unit),
-        may_codes=policy.can(user(), Action.MANAGE_ACCOUNTS, unit), optional_url=optional_url,
-        crumbs=crumbs(unit, _view_action(), lambda u: url_for(".members", unit=u.id)),
+        may_codes=policy.can(user(), Action.MANAGE_ACCOUNTS, unit),
+        crumbs=breadcrumbs(unit, _view_action(), lambda u: url_for(".members", unit=u.id)),
     )
 
 
@@ -93,7 +91,7 @@ def member_detail(member_id: int):
         "organiser/member.html", member=member, confirm=ConfirmForm(),
         may_edit=policy.can(user(), Action.MANAGE_ROSTER, member.chapter),
         may_codes=policy.can(user(), Action.MANAGE_ACCOUNTS, member.chapter),
-        crumbs=crumbs(member.chapter, _view_action(), lambda u: url_for(".members", unit=u.id)),
+        crumbs=breadcrumbs(member.chapter, _view_action(), lambda u: url_for(".members", unit=u.id)),
     )
 
 
@@ -110,7 +108,6 @@ def member_edit(member_id: int):
         for key in ("ethnicity", "phone", "email"):
             values[key] = (values[key] or "").strip() or None
         changes = member_service.update_member(member, values, user(), now())
-        db.session.commit()
         flash(_("Đã lưu thay đổi.") if changes else _("Không có gì thay đổi."), "success" if changes else "info")
         return redirect(url_for(".member_detail", member_id=member.id))
     return render_template("organiser/member_edit.html", member=member, form=form)
@@ -128,7 +125,6 @@ def member_move(member_id: int):
         chapter = unit_or_404(form.chapter.data)
         policy.require(user(), Action.MANAGE_ROSTER, chapter)
         if member_service.move_member(member, chapter, user(), now()):
-            db.session.commit()
             flash(_("Đã chuyển %(name)s sang %(chapter)s.", name=member.full_name, chapter=chapter.name), "success")
         else:
             flash(_("Đoàn viên đã ở chi đoàn này."), "info")
@@ -143,7 +139,6 @@ def member_active(member_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         member_service.set_member_active(member, not member.active, user(), now())
-        db.session.commit()
         flash(_("Đã kích hoạt lại đoàn viên.") if member.active else _("Đã ngừng kích hoạt đoàn viên."), "success")
         return redirect(url_for(".member_detail", member_id=member.id))
     return render_template("organiser/member_active.html", member=member, form=form)

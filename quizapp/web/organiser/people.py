@@ -10,11 +10,10 @@ from quizapp.extensions import db
 from quizapp.models import Grant, Member, Role, Unit, User
 from quizapp.policy import Action
 from quizapp.services import accounts, grants
+from quizapp.web.access import breadcrumbs, top_units
 from quizapp.web.organiser.common import (
-    crumbs,
     now,
     record,
-    scope_roots_or_all,
     unit_choices,
     unit_or_404,
     user,
@@ -29,7 +28,7 @@ def _people_unit() -> Unit:
         unit = unit_or_404(raw)
         policy.require(user(), Action.MANAGE_GRANTS, unit)
         return unit
-    roots = scope_roots_or_all(Action.MANAGE_GRANTS)
+    roots = top_units(Action.MANAGE_GRANTS)
     if not roots:
         abort(403)
     return roots[0]
@@ -65,7 +64,7 @@ def _render(unit: Unit, form: GrantForm):
     return render_template(
         "organiser/people.html", unit=unit, form=form, grants=_grants_under(unit), role_labels=ROLE_LABELS,
         units=unit_choices(Action.MANAGE_GRANTS), confirm=ConfirmForm(),
-        crumbs=crumbs(unit, Action.MANAGE_GRANTS, lambda u: url_for(".people", unit=u.id)),
+        crumbs=breadcrumbs(unit, Action.MANAGE_GRANTS, lambda u: url_for(".people", unit=u.id)),
     )
 
 
@@ -94,7 +93,6 @@ def grant_add():
                 flash(_("%(name)s đã có vai trò này trên %(unit)s.", name=grantee.display_name, unit=target_unit.name), "info")
             else:
                 record("grant.add", target_unit, target=grantee.login, after={"role": made.role, "unit": target_unit.code})
-                db.session.commit()
                 flash(_("Đã giao vai trò cho %(name)s trên %(unit)s.", name=grantee.display_name, unit=target_unit.name), "success")
             return redirect(url_for(".people", unit=unit.id))
     return _render(unit, form), 400 if request.method == "POST" else 200
@@ -115,7 +113,6 @@ def grant_revoke(grant_id: int):
         unit, login, role = grant.unit, grant.user.login, grant.role
         grants.revoke_grant(grant)
         record("grant.revoke", unit, target=login, before={"role": role, "unit": unit.code})
-        db.session.commit()
         flash(_("Đã thu hồi vai trò của %(login)s.", login=login), "success")
         return redirect(url_for(".people", unit=unit.id))
     return render_template("organiser/grant_revoke.html", grant=grant, form=form, role_labels=ROLE_LABELS)

@@ -81,7 +81,6 @@ def quiz_allowance(quiz_id: int, member_id: int):
         return _render(quiz, member, form, 400)
     quiz_overrides.grant_allowance(quiz, member, user(), now(), extra_seconds=form.extra_minutes.data * 60,
                                    extra_attempts=form.extra_attempts.data)
-    db.session.commit()
     flash(_("Đã lưu: %(name)s được cộng %(m)d phút và %(a)d lượt làm bài.", name=member.full_name,
             m=form.extra_minutes.data, a=form.extra_attempts.data), "success")
     return redirect(url_for(".quiz_member", quiz_id=quiz.id, member_id=member.id))
@@ -100,10 +99,8 @@ def quiz_reopen(quiz_id: int, attempt_id: int):
         try:
             quiz_overrides.reopen_attempt(attempt, user(), now(), form.minutes.data * 60)
         except attempt_service.AttemptError as err:
-            db.session.rollback()
             flash(err.message, "error")
         else:
-            db.session.commit()
             flash(_("Đã mở lại lượt làm bài số %(n)d đến %(at)s.", n=attempt.number,
                     at=_local(attempt.deadline)), "success")
     else:

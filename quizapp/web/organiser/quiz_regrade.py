@@ -6,7 +6,6 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
-from quizapp.extensions import db
 from quizapp.services.quizzes import regrade
 from quizapp.web.organiser.common import now, record
 from quizapp.web.organiser.quizzes import quiz_or_404
@@ -36,7 +35,6 @@ def quiz_regrade(quiz_id: int):
         report, problem = None, str(err)
     else:
         problem = None
-    db.session.rollback()
     form = RegradeForm(formdata=None, version=version.number, changes=len(report.changes) if report else 0)
     return render_template("organiser/quiz_regrade.html", quiz=quiz, version=version, report=report,
                            problem=problem, form=form, versions=quiz.bank_version.bank.versions)
@@ -52,7 +50,6 @@ def quiz_regrade_apply(quiz_id: int):
     version = _version(quiz, int(form.version.data))
     before = {"bank_version": quiz.bank_version.number}
     preview = regrade.regrade_quiz(quiz, version, now(), dry_run=True)
-    db.session.rollback()
     if str(len(preview.changes)) != form.changes.data:
         flash(_("Kết quả đã thay đổi từ lúc bạn xem trước (có thêm bài được nộp). Hãy xem lại rồi xác nhận."),
               "warning")
@@ -61,7 +58,6 @@ def quiz_regrade_apply(quiz_id: int):
     record("quiz.regrade", quiz.audience_unit, target=f"quiz {quiz.id}: {quiz.title}", before=before,
            after={"bank_version": version.number, "checked": report.checked, "changed": len(report.changes),
                   "keys_changed": report.keys_changed})
-    db.session.commit()
     flash(_("Đã chấm lại %(n)d bài theo phiên bản %(v)d; %(c)d bài đổi điểm.", n=report.checked,
             v=version.number, c=len(report.changes)), "success")
     return redirect(url_for(".quiz_detail", quiz_id=quiz.id))

@@ -11,10 +11,10 @@ from sqlalchemy import func, select
 from quizapp import policy
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptState, Bank, BankVersion, Quiz, QuizStatus, Unit
-from quizapp.policy import Action
+from quizapp.policy import Action, Area
 from quizapp.services.attempts import lifecycle as attempt_service
 from quizapp.services.quizzes import settings as quiz_service
-from quizapp.web.organiser.common import now, optional_url, record, unit_choices, user
+from quizapp.web.organiser.common import now, record, unit_choices, user
 from quizapp.web.organiser.forms import ConfirmForm
 from quizapp.web.organiser.quiz_forms import (
     FIELD_OF,
@@ -97,7 +97,7 @@ def _has_errors(form: QuizForm, key: str) -> bool:
 @bp.get("/quizzes")
 def quizzes():
     """Quizzes for units in scope, newest first."""
-    if not policy.can_anywhere(user(), Action.MANAGE_QUIZZES):
+    if not policy.may_open(user(), Area.QUIZZES):
         abort(403)
     page = max(1, request.args.get("page", 1, type=int))
     found = list(db.session.scalars(
@@ -111,7 +111,7 @@ def quizzes():
 @bp.route("/quizzes/new", methods=["GET", "POST"])
 def quiz_new():
     """Create a quiz: every setting checked, errors next to their field."""
-    if not policy.can_anywhere(user(), Action.MANAGE_QUIZZES):
+    if not policy.may_open(user(), Area.QUIZZES):
         abort(403)
     form = QuizForm()
     _prepare(form)
@@ -124,7 +124,6 @@ def quiz_new():
         version, audience, settings = checked
         quiz = quiz_service.create_quiz(version, audience, settings, user(), now())
         record("quiz.create", audience, target=f"quiz {quiz.id}: {quiz.title}", after=_summary(quiz))
-        db.session.commit()
         flash(_("Đã tạo đợt kiểm tra «%(title)s».", title=quiz.title), "success")
         return redirect(url_for(".quiz_detail", quiz_id=quiz.id))
     return render_template("organiser/quiz_form.html", form=form, quiz=None), 400 if form.errors else 200
@@ -146,12 +145,10 @@ def quiz_edit(quiz_id: int):
         try:
             quiz_service.update_quiz(quiz, settings, now(), version=version, audience=audience)
         except quiz_service.QuizSettingsError as err:
-            db.session.rollback()
             form.show_errors(err.errors)
         else:
             record("quiz.update", quiz.audience_unit, target=f"quiz {quiz.id}: {quiz.title}",
                    before=before, after=_summary(quiz))
-            db.session.commit()
             flash(_("Đã lưu đợt kiểm tra."), "success")
             return redirect(url_for(".quiz_detail", quiz_id=quiz.id))
     return render_template("organiser/quiz_form.html", form=form, quiz=quiz,
@@ -181,7 +178,7 @@ def quiz_detail(quiz_id: int):
         "organiser/quiz.html", quiz=quiz, status=quiz.status(at), counts=counts,
         per_attempt=quiz_service.questions_per_attempt(quiz.bank_version, quiz.draw_rules),
         grading_labels=GRADING_LABELS, review_labels=REVIEW_LABELS,
-        lookup=MemberLookupForm(formdata=None), report_url=optional_url("reports.quiz_home", quiz_id=quiz.id),
+        lookup=MemberLookupForm(formdata=None),
         AttemptState=AttemptState,
     )
 
@@ -197,7 +194,6 @@ def quiz_duplicate(quiz_id: int):
         copy = quiz_service.duplicate_quiz(quiz, user(), now(), title=form.title.data.strip())
         record("quiz.duplicate", copy.audience_unit, target=f"quiz {copy.id}: {copy.title}",
                before={"from_quiz": quiz.id}, after=_summary(copy))
-        db.session.commit()
         flash(_("Đã tạo bản sao. Hãy kiểm tra lại thời gian mở và đóng."), "success")
         return redirect(url_for(".quiz_edit", quiz_id=copy.id))
     return render_template("organiser/quiz_duplicate.html", quiz=quiz, form=form)
@@ -217,7 +213,6 @@ def quiz_close(quiz_id: int):
         quiz_service.close_early(quiz, at)
         record("quiz.close_early", quiz.audience_unit, target=f"quiz {quiz.id}: {quiz.title}",
                before=before, after={"closed_early_at": quiz.closed_early_at})
-        db.session.commit()
         flash(_("Đã đóng đợt kiểm tra."), "success")
         return redirect(url_for(".quiz_detail", quiz_id=quiz.id))
     return render_template("organiser/quiz_close.html", quiz=quiz, form=form,

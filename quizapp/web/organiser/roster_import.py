@@ -15,7 +15,7 @@ from quizapp import policy
 from quizapp.clock import to_local
 from quizapp.extensions import db
 from quizapp.models import Unit
-from quizapp.policy import Action
+from quizapp.policy import Action, Area
 from quizapp.services import roster as roster_service
 from quizapp.services import uploads
 from quizapp.web.organiser.common import now, unit_choices, unit_or_404, user
@@ -37,7 +37,7 @@ class ApplyForm(FlaskForm):
 
 
 def _require_roster_manager() -> None:
-    if not policy.can_anywhere(user(), Action.MANAGE_ROSTER):
+    if not policy.may_open(user(), Area.ROSTER_IMPORT):
         abort(403)
 
 
@@ -57,7 +57,6 @@ def roster_upload():
         token = uploads.save(KIND, upload.filename or "", upload.read(), user().id, now(), extra={
             "unit": unit.id, "create_units": bool(form.create_units.data),
             "deactivate_missing": bool(form.deactivate_missing.data)})
-        db.session.commit()
         return redirect(url_for(".roster_preview", token=token))
     return render_template("organiser/roster_upload.html", form=form), 400 if form.errors else 200
 
@@ -119,8 +118,6 @@ def roster_apply(token: str):
         return redirect(url_for(".roster_preview", token=token))
     report = roster_service.apply_roster_plan(plan, user(), now())
     uploads.discard(token)
-    reply = redirect(url_for(".members", unit=unit.id))
-    db.session.commit()
     flash(_("Đã nhập danh sách: thêm %(a)d, cập nhật %(u)d, chuyển chi đoàn %(m)d, ngừng kích hoạt %(d)d.",
             a=report.added, u=report.updated, m=report.moved, d=report.deactivated), "success")
-    return reply
+    return redirect(url_for(".members", unit=unit.id))

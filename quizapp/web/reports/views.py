@@ -12,13 +12,12 @@ from flask import Blueprint, abort, g, redirect, render_template, request, url_f
 from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from quizapp import policy
 from quizapp.clock import now_utc, to_local
 from quizapp.extensions import db, login_manager
 from quizapp.models import Quiz, Unit
-from quizapp.policy import Action
+from quizapp.policy import Action, Area
 from quizapp.services import exports
 from quizapp.services.attempts.lifecycle import finalise_overdue_in
 from quizapp.services.reports import charts, tables
@@ -30,6 +29,8 @@ from quizapp.services.reports.units import (
     DEFAULT_SORT,
     concerns,
 )
+from quizapp.web.access import breadcrumbs, top_units, user
+from quizapp.web.transaction import writes
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -50,13 +51,9 @@ def require_login():
     return None
 
 
-def _user():
-    return current_user._get_current_object()
-
-
 def _unit(unit_id: int, action: Action = Action.VIEW_REPORTS) -> Unit:
     unit = db.session.get(Unit, unit_id) or abort(404)
-    policy.require(_user(), action, unit)
+    policy.require(user(), action, unit)
     return unit
 
 
@@ -67,24 +64,12 @@ def _quiz_for(quiz_id: int, unit: Unit) -> Quiz:
     return quiz
 
 
-def report_roots() -> list[Unit]:
-    """The top units whose reports the signed-in user may see."""
-    roots = policy.scope_roots(_user(), Action.VIEW_REPORTS)
-    if roots is None:
-        return list(db.session.scalars(select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.name)))
-    return sorted(roots, key=lambda u: u.path)
-
-
 def crumbs(unit: Unit, endpoint: str, action: Action = Action.VIEW_REPORTS, **args) -> list[dict]:
     """Breadcrumbs from the user's scope root down to the unit (nothing above the scope)."""
-    chain = [u for u in [*unit.ancestors(), unit] if policy.can(_user(), action, u)]
-    return [{"name": u.name, "url": url_for(endpoint, unit_id=u.id, **args) if u is not unit else None}
-            for u in chain]
+    return breadcrumbs(unit, action, lambda u: url_for(endpoint, unit_id=u.id, **args))
 
 
-@bp.app_context_processor
-def report_helpers():
-    return {"report_roots": report_roots, "format_decimal": format_decimal}
+bp.add_app_template_global(format_decimal, "format_decimal")
 
 
 def _symbols() -> tuple[str, str]:
@@ -128,9 +113,9 @@ def spark(rates, label, target):
 @bp.get("/")
 def index():
     """The units whose reports the user may see."""
-    if not policy.can_anywhere(_user(), Action.VIEW_REPORTS):
+    if not policy.may_open(user(), Area.REPORTS):
         abort(403)
-    roots = report_roots()
+    roots = top_units(Action.VIEW_REPORTS)
     if len(roots) == 1:
         return redirect(url_for("reports.overview", unit_id=roots[0].id))
     return render_template("reports/index.html", roots=roots)
@@ -167,8 +152,7 @@ def _report(quiz_id: int, unit_id: int) -> page_mod.UnitReport:
     unit = _unit(unit_id)
     quiz = _quiz_for(quiz_id, unit)
     now = now_utc()
-    if finalise_overdue_in(quiz, unit, now):
-        db.session.commit()
+    finalise_overdue_in(quiz, unit, now)  # committed by the request's unit of work (views are @writes)
     return page_mod.unit_report(
         quiz, unit, now,
         sort=request.args.get("sort", DEFAULT_SORT), descending=request.args.get("dir") == "desc",
@@ -179,16 +163,18 @@ def _report(quiz_id: int, unit_id: int) -> page_mod.UnitReport:
 
 
 @bp.get("/quizzes/<int:quiz_id>/units/<int:unit_id>")
+@writes
 def unit_page(quiz_id: int, unit_id: int):
     """A unit's participation in a quiz: totals, children or members, breakdowns, trend."""
     report = _report(quiz_id, unit_id)
     chart = charts.trend_chart(report.trend, _("Tỉ lệ tham gia luỹ kế của %(name)s", name=report.unit.name))
     return render_template("reports/unit.html", r=report, chart=chart, printing=_printing(),
                            crumbs=crumbs(report.unit, "reports.unit_page", quiz_id=quiz_id),
-                           can_items=policy.can(_user(), Action.MANAGE_QUIZZES, report.unit))
+                           can_items=policy.can(user(), Action.MANAGE_QUIZZES, report.unit))
 
 
 @bp.get("/quizzes/<int:quiz_id>/units/<int:unit_id>/<table>.<fmt>")
+@writes
 def unit_export(quiz_id: int, unit_id: int, table: str, fmt: str):
     """One table of the unit page as CSV or XLSX."""
     if table not in UNIT_TABLES or fmt not in FORMATS:
@@ -204,7 +190,7 @@ def unit_export(quiz_id: int, unit_id: int, table: str, fmt: str):
 def quiz_home(quiz_id: int):
     """The quiz's report at the highest unit the user may see within its audience."""
     quiz = db.session.get(Quiz, quiz_id) or abort(404)
-    for root in report_roots():
+    for root in top_units(Action.VIEW_REPORTS):
         target = quiz.audience_unit if quiz.audience_unit.is_within(root) else root
         if concerns(quiz, root):
             return redirect(url_for("reports.unit_page", quiz_id=quiz.id, unit_id=target.id))
