@@ -7,14 +7,13 @@ from quizapp import database, i18n, logging, markup, security
 from quizapp.cli import register_cli
 from quizapp.config import ROOT, load_config
 from quizapp.web import links, register_blueprints, register_errors, resilience, transaction
+from quizapp.web.transaction import QuizApp
 
 __all__ = ["ROOT", "create_app"]
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the application: config → extensions → blueprints → cli → errors."""
-    from quizapp.web.transaction import QuizApp
-
     # QuizApp: Flask with one unit of work per request (commit or roll back in one place).
     app = QuizApp(
         __name__,

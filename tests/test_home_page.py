@@ -11,8 +11,8 @@ from flask import g
 
 from quizapp.clock import now_utc
 from quizapp.extensions import db
-from quizapp.services import demo
-from quizapp.services.demo_quiz import add_demo_quiz
+from quizapp.services.demo import province as demo
+from quizapp.services.demo.quiz import add_demo_quiz
 from quizapp.services.reports.overview import overview
 from tests import reportkit
 from tests.conftest import sign_in

@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from quizapp.models import Role
-from quizapp.services.roster_counts import refresh_roster_counts
+from quizapp.services.reports.roster_counts import refresh_roster_counts
 from tests.conftest import TEST_PASSWORD, Factory
 
 pytestmark = pytest.mark.browser

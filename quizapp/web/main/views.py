@@ -9,7 +9,8 @@ from quizapp import policy
 from quizapp.clock import now_utc
 from quizapp.extensions import csrf, db
 from quizapp.policy import Action, Area
-from quizapp.services import attempt_views, org
+from quizapp.services import org
+from quizapp.services.attempts import views as attempt_views
 from quizapp.services.reports import overview
 from quizapp.web.access import top_units, user
 from quizapp.web.safe import safe_next
