@@ -1,4 +1,8 @@
-"""The one clock. Services take `now` as an argument; views pass now_utc()."""
+"""The one clock. Services take `now` as an argument; views and commands pass now_utc().
+
+Tests freeze it with `freeze(instant)` (the `frozen_clock` fixture): every caller of now_utc(),
+in a test request or in the browser tests' live server thread, then sees that instant.
+"""
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -7,9 +11,24 @@ from zoneinfo import ZoneInfo
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
+# None in production; an aware instant while a test holds the clock (process-wide on purpose:
+# the browser tests' live server answers from another thread of the same process).
+_frozen_at: datetime | None = None
+
+
 def now_utc() -> datetime:
-    """Current time, timezone-aware UTC."""
+    """Current time, timezone-aware UTC (the frozen instant while a test holds the clock)."""
+    if _frozen_at is not None:
+        return _frozen_at
     return datetime.now(timezone.utc)
+
+
+def freeze(instant: datetime | None) -> None:
+    """Make now_utc() return `instant` (aware) until called again; None restores the real clock."""
+    global _frozen_at
+    if instant is not None and instant.utcoffset() is None:
+        raise ValueError("freeze() needs an aware datetime")
+    _frozen_at = instant
 
 
 def to_local(value: datetime | None) -> datetime | None:

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
-from flask import g
 
 from quizapp import policy
 from quizapp.clock import now_utc
@@ -335,9 +334,6 @@ def test_route_answers_every_role_as_the_matrix_says(app, make, endpoint, method
                     world = World(make)
                 allowed_ran = True
             url = url_rule.build({a: world.values(endpoint, a, scope) for a in url_rule.arguments})[1]
-            # The fixture's app context is shared by the test client's requests, and Flask-Login
-            # caches the user in `g`: forget it, or the first actor would answer for all.
-            g.pop("_login_user", None)
             reply = _client(app, world, actor).open(url, method=method, query_string=world.query(endpoint, scope),
                                                     **world.body(endpoint, scope))
             got = outcome(reply)

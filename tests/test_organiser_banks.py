@@ -10,7 +10,7 @@ from quizapp import ROOT
 from quizapp.extensions import db
 from quizapp.models import AuditEntry, Bank, BankVersion, PendingUpload
 from quizapp.services.banks import import_bank, load_bank_file
-from tests.organiser_kit import NOW, console, outside, switch_user, text_of  # noqa: F401
+from tests.organiser_kit import NOW, switch_user, text_of
 
 EXAMPLE = (ROOT / "question_banks" / "examples" / "vi-du.yaml").read_bytes()
 BROKEN = EXAMPLE.replace(b"answer: B", b"answer: Q").replace(b"type: numeric", b"type: essay", 1)
