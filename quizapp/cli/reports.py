@@ -4,15 +4,15 @@ from __future__ import annotations
 import time
 
 import click
-from flask.cli import AppGroup
 from sqlalchemy import select
 
+from quizapp.cli.unit import UnitGroup
 from quizapp.extensions import db
 from quizapp.models import Quiz
 from quizapp.services import participation
 from quizapp.services.roster_counts import refresh_roster_counts
 
-reports_cli = AppGroup("reports", help="Báo cáo tham gia: tính lại số liệu.")
+reports_cli = UnitGroup("reports", help="Báo cáo tham gia: tính lại số liệu.")
 
 
 @reports_cli.command("rebuild")
@@ -31,7 +31,6 @@ def rebuild(quiz_id: int | None) -> None:
     for quiz in quizzes:
         participation.rebuild_quiz(quiz)
         click.echo(f"Đợt {quiz.id} «{quiz.title}»: {participation.participant_count(quiz.id)} đoàn viên đã bắt đầu làm bài.")
-    db.session.commit()
     click.echo(f"Đã tính lại số liệu báo cáo cho {len(quizzes)} đợt kiểm tra "
                f"trong {time.perf_counter() - started:.1f} giây.")
 
@@ -52,10 +51,7 @@ def demo_activity(quiz_id: int, seed: int, limit: int | None) -> None:
         result = simulate_activity(quiz, now_utc(), seed, limit)
     except DemoActivityError as err:
         raise click.ClickException(str(err)) from err
-    db.session.commit()
     click.echo(f"Dữ liệu mẫu: {result['finished']} / {result['audience']} đoàn viên đã làm bài «{quiz.title}».")
 
 
-def register(app) -> None:
-    """Add the reports commands."""
-    app.cli.add_command(reports_cli)
+COMMANDS = [reports_cli]
