@@ -41,8 +41,3 @@ def _configure_sqlite(engine: Engine, timeout_ms: int) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
         conn.exec_driver_sql("BEGIN IMMEDIATE")
-
-
-def is_sqlite() -> bool:
-    """True when the bound database is SQLite."""
-    return db.engine.dialect.name == "sqlite"
