@@ -5,16 +5,13 @@ from pathlib import Path
 
 from flask import Flask
 
+# The clone (tests and tools read its question_banks/); an installed package does not use it.
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the application: config → extensions → blueprints → cli → errors."""
-    app = Flask(
-        __name__,
-        instance_relative_config=True,
-        template_folder=str(ROOT / "templates"),
-    )
+    app = Flask(__name__, instance_relative_config=True)  # templates/ and static/ beside this file
     from quizapp.config import load_config
 
     load_config(app, test_config)

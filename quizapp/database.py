@@ -8,7 +8,7 @@ from sqlalchemy.engine import Engine
 
 from quizapp.extensions import db, migrate
 
-MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"  # shipped inside the package
 
 
 def init_app(app) -> None:

@@ -20,11 +20,8 @@ def select_locale() -> str:
 
 
 def init_app(app) -> None:
-    """Bind Flask-Babel and the template helpers for dates."""
-    try:
-        compile_catalogs()
-    except OSError:  # a read-only install ships compiled catalogues
-        app.logger.warning("translation catalogues could not be compiled")
+    """Bind Flask-Babel and the template helpers for dates. The catalogues (.mo) are compiled
+    when the package is built or installed (setup.py, `make install`), not here."""
     babel.init_app(
         app,
         locale_selector=select_locale,
@@ -48,20 +45,3 @@ def init_app(app) -> None:
         if lang in app.config["LANGUAGES"]:
             session["lang"] = lang
 
-
-def compile_catalogs(directory: str | None = None) -> None:
-    """Compile every .po catalogue to .mo when the .mo is missing or older."""
-    from pathlib import Path
-
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
-
-    root = Path(directory or Path(__file__).parent / TRANSLATIONS)
-    for po in root.glob("*/LC_MESSAGES/messages.po"):
-        mo = po.with_suffix(".mo")
-        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
-            continue
-        with po.open("rb") as f:
-            catalog = read_po(f)
-        with mo.open("wb") as f:
-            write_mo(f, catalog)

@@ -1,0 +1,70 @@
+"""The built wheel, installed in a fresh virtual environment outside the clone, migrates a new
+database and serves every page: templates, migrations, static files and compiled catalogues
+travel inside the package."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "mat-khau-cua-banh-xe"
+
+# Run by the installed package's python, from a folder outside the clone.
+VISIT = textwrap.dedent('''
+    import re, sys
+    from pathlib import Path
+    import quizapp
+    from quizapp import create_app
+
+    assert "site-packages" in quizapp.__file__, quizapp.__file__
+    app = create_app()
+    client = app.test_client()
+    token = re.search(r'name="csrf-token" content="([^"]+)"', client.get("/auth/login").text).group(1)
+    reply = client.post("/auth/login", data={"login": "admin", "password": sys.argv[1], "csrf_token": token})
+    assert reply.status_code == 302, reply.text
+    pages = sorted(r.rule for r in app.url_map.iter_rules()
+                   if "GET" in r.methods and not r.arguments and "logout" not in r.endpoint)
+    for url in pages:
+        reply = client.get(url)
+        print(reply.status_code, url)
+        assert reply.status_code in (200, 302), (url, reply.status_code)
+    home = client.get("/")
+    css = re.search(r'href="(/static/[^"]+\\.css)', home.text).group(1)
+    assert client.get(css).status_code == 200, css
+    assert "Đăng xuất" in home.text          # Vietnamese by default
+    assert "Sign out" in client.get("/?lang=en").text  # English from the compiled catalogue
+    print("pages:", len(pages))
+''')
+
+
+def _run(args, **kwargs):
+    result = subprocess.run(args, capture_output=True, text=True, timeout=480, **kwargs)
+    assert result.returncode == 0, f"{args}\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    return result.stdout
+
+
+def test_the_wheel_installed_outside_the_clone_migrates_and_serves_every_page(tmp_path_factory):
+    outside = tmp_path_factory.mktemp("wheel")  # under the system temp folder, not the clone
+    assert ROOT not in outside.parents
+    dist, venv = outside / "dist", outside / "venv"
+    _run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(dist), str(ROOT)])
+    wheel = next(dist.glob("quizapp-*.whl"))
+    _run([sys.executable, "-m", "venv", str(venv)])
+    _run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", str(wheel)])
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("QUIZAPP_", "FLASK_"))}
+    env.update(QUIZAPP_DATABASE_URL=f"sqlite:///{outside / 'quizapp.sqlite'}",
+               QUIZAPP_SECRET_KEY="wheel-test", PYTHONDONTWRITEBYTECODE="1")
+    quizapp = str(venv / "bin" / "quizapp")
+    _run([quizapp, "db", "upgrade"], cwd=outside, env=env)
+    _run([quizapp, "create-admin", "admin"], cwd=outside, env={**env, "QUIZAPP_ADMIN_PASSWORD": PASSWORD})
+    _run([quizapp, "bank", "import", str(ROOT / "question_banks" / "examples" / "vi-du.yaml")],
+         cwd=outside, env=env)
+    visited = _run([str(venv / "bin" / "python"), "-c", VISIT, PASSWORD], cwd=outside, env=env)
+    assert "200 /" in visited.splitlines()
