@@ -5,7 +5,7 @@ in a test request or in the browser tests' live server thread, then sees that in
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -20,7 +20,7 @@ def now_utc() -> datetime:
     """Current time, timezone-aware UTC (the frozen instant while a test holds the clock)."""
     if _frozen_at is not None:
         return _frozen_at
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def freeze(instant: datetime | None) -> None:
@@ -36,7 +36,7 @@ def to_local(value: datetime | None) -> datetime | None:
     if value is None:
         return None
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
+        value = value.replace(tzinfo=UTC)
     return value.astimezone(LOCAL_TZ)
 
 
@@ -44,4 +44,4 @@ def local_to_utc(value: datetime) -> datetime:
     """Read a naive datetime typed by a user in Vietnam time and return aware UTC."""
     if value.tzinfo is None:
         value = value.replace(tzinfo=LOCAL_TZ)
-    return value.astimezone(timezone.utc)
+    return value.astimezone(UTC)

@@ -103,13 +103,13 @@ class Factory:
             db.session.add(topic)
             for qtype, stem, options, answer in specs:
                 uid = f"{t_index}-{qtype}"
-                fields = dict(
-                    version=version, topic=topic, position=position, uid=uid, qtype=qtype,
-                    stem=f"{stem} ({title})", options=list(options),
-                    answer=(keys or {}).get(uid, answer),
-                    explanation=f"Giải thích BÍ MẬT {uid}", source=f"Nguồn BÍ MẬT {uid}",
-                    option_feedback=[f"Phản hồi BÍ MẬT {uid}"] * len(options), points=1.0,
-                )
+                fields = {
+                    "version": version, "topic": topic, "position": position, "uid": uid, "qtype": qtype,
+                    "stem": f"{stem} ({title})", "options": list(options),
+                    "answer": (keys or {}).get(uid, answer),
+                    "explanation": f"Giải thích BÍ MẬT {uid}", "source": f"Nguồn BÍ MẬT {uid}",
+                    "option_feedback": [f"Phản hồi BÍ MẬT {uid}"] * len(options), "points": 1.0,
+                }
                 fields.update((edits or {}).get(uid, {}))
                 db.session.add(Question(**fields))
                 position += 1

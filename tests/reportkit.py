@@ -31,7 +31,7 @@ def make_quiz(audience, title="Tìm hiểu Nghị quyết Đại hội Đoàn XI
 
 def start(quiz, member, at, number=None) -> Attempt:
     """An attempt in progress, counted as started."""
-    number = number or (len([a for a in db.session.query(Attempt).filter_by(quiz_id=quiz.id, member_id=member.id)]) + 1)
+    number = number or (len(list(db.session.query(Attempt).filter_by(quiz_id=quiz.id, member_id=member.id))) + 1)
     attempt = Attempt(quiz=quiz, member=member, number=number, started_at=at, deadline=at + timedelta(minutes=30),
                       state=AttemptState.IN_PROGRESS)
     db.session.add(attempt)

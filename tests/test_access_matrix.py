@@ -20,10 +20,10 @@ import pytest
 from quizapp import policy
 from quizapp.clock import now_utc
 from quizapp.extensions import db
-from quizapp.models import Bank, Grant, Role
+from quizapp.models import Role
 from quizapp.policy import Action
 from quizapp.services import attempts, uploads
-from tests.conftest import make_app, sign_in
+from tests.conftest import sign_in
 from tests.quizkit import open_quiz, right_answers
 
 ACTORS = ("anonymous", "member", "other_member", "secretary", "organiser", "admin")

@@ -2,6 +2,7 @@
 import os
 import re
 import uuid
+
 import pytest
 import redis
 from sqlalchemy import select

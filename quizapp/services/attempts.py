@@ -23,7 +23,16 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from quizapp.extensions import db
 from quizapp.models import (
-    Attempt, AttemptItem, AttemptState, Member, Question, QuestionType, Quiz, QuizAllowance, Response, Topic,
+    Attempt,
+    AttemptItem,
+    AttemptState,
+    Member,
+    Question,
+    QuestionType,
+    Quiz,
+    QuizAllowance,
+    Response,
+    Topic,
 )
 from quizapp.services import certificates, grading, participation
 
@@ -96,7 +105,7 @@ def draw_questions(quiz: Quiz, rng: random.Random) -> list[Question]:
             by_topic.setdefault(q.topic.title, []).append(q)
         wanted = rules["per_topic"]
         if isinstance(wanted, int):
-            wanted = {title: wanted for title in by_topic}
+            wanted = dict.fromkeys(by_topic, wanted)
         chosen = set()
         for title, pool in by_topic.items():
             chosen.update(id(q) for q in rng.sample(pool, wanted.get(title, 0)))

@@ -14,7 +14,17 @@ from sqlalchemy import func, null, select
 from quizapp.clock import to_local
 from quizapp.extensions import db
 from quizapp.models import (
-    Attempt, AttemptState, Bank, BankVersion, GradingPolicy, Question, Quiz, ReviewPolicy, Topic, Unit, User,
+    Attempt,
+    AttemptState,
+    Bank,
+    BankVersion,
+    GradingPolicy,
+    Question,
+    Quiz,
+    ReviewPolicy,
+    Topic,
+    Unit,
+    User,
 )
 
 MAX_TIME_LIMIT_SECONDS = 12 * 3600  # the CSRF token lifetime; a longer sitting could not submit
@@ -88,7 +98,7 @@ def _draw_errors(rules, counts: dict[str, int]) -> tuple[str | None, int]:
         return None, n
     per_topic = rules["per_topic"]
     if isinstance(per_topic, int) and not isinstance(per_topic, bool):
-        per_topic = {title: per_topic for title in counts}
+        per_topic = dict.fromkeys(counts, per_topic)
     if not isinstance(per_topic, dict) or not per_topic:
         return _("Hãy ghi số câu cho từng chủ đề."), 0
     problems = []

@@ -104,7 +104,7 @@ def test_answers_given_offline_reach_the_server_when_back_online(live_server, ph
     page = phone.new_page()
     attempt_id = sign_in_and_start(page, server)
     phone.set_offline(True)
-    for n in range(3):
+    for _n in range(3):
         answer_current(page, current(page).get_attribute("data-type"))
         current(page).get_by_role("link", name="Câu sau ›").click()
     expect(page.locator("#save-status")).to_have_text(OFFLINE)
