@@ -28,6 +28,7 @@ from quizapp.extensions import db
 from quizapp.models import Role, User
 from tests import timeline
 from tests.factory import TEST_PASSWORD, Factory
+from tests.quizkit import Sitting
 
 __all__ = ["IN_CI", "TEST_PASSWORD", "Factory", "make_app", "sign_in"]  # for older test modules
 
@@ -220,6 +221,12 @@ def roles(make):
     }
     db.session.commit()
     return {"tree": tree, "users": users, "member": member}
+
+
+@pytest.fixture
+def sit(make, login, frozen_clock):
+    """A member (Lò Thị Mai) signed in, with a quiz open at the frozen clock's timeline.DURING."""
+    return Sitting(make, login)
 
 
 @pytest.fixture

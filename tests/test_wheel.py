@@ -19,30 +19,47 @@ PASSWORD = "mat-khau-cua-banh-xe"
 # Run by the installed package's python, from a folder outside the clone.
 VISIT = textwrap.dedent('''
     import re, sys
-    from pathlib import Path
+    from datetime import UTC, datetime
+
     import quizapp
     from quizapp import create_app
+    from quizapp.extensions import db
+    from quizapp.models import Member, Unit, User, set_unit_path
+    from quizapp.services.accounts import hash_password
 
     assert "site-packages" in quizapp.__file__, quizapp.__file__
     app = create_app()
-    client = app.test_client()
-    token = re.search(r'name="csrf-token" content="([^"]+)"', client.get("/auth/login").text).group(1)
-    reply = client.post("/auth/login", data={"login": "admin", "password": sys.argv[1], "csrf_token": token})
-    assert reply.status_code == 302, reply.text
-    pages = sorted(r.rule for r in app.url_map.iter_rules()
+    with app.app_context():  # a member to visit the member pages (the admin may not)
+        unit = Unit(name="Chi đoàn bản Nà Sản", kind="chapter", code="NS")
+        db.session.add(unit)
+        db.session.flush()
+        set_unit_path(unit)
+        member = Member(code="DV001", full_name="Lò Thị Mai", chapter=unit)
+        db.session.add(User(login="DV001", display_name=member.full_name, member=member,
+                            password_hash=hash_password(sys.argv[1]), created_at=datetime.now(UTC)))
+        db.session.commit()
+
+    def signed_in(login):
+        client = app.test_client()
+        token = re.search(r'name="csrf-token" content="([^"]+)"', client.get("/auth/login").text).group(1)
+        reply = client.post("/auth/login", data={"login": login, "password": sys.argv[1], "csrf_token": token})
+        assert reply.status_code == 302, reply.text
+        return client
+
+    admin, member = signed_in("admin"), signed_in("DV001")
+    pages = sorted((r.rule, r.endpoint) for r in app.url_map.iter_rules()
                    if "GET" in r.methods and not r.arguments and "logout" not in r.endpoint)
-    for url in pages:
-        reply = client.get(url)
+    for url, endpoint in pages:
+        reply = (member if endpoint.startswith("member.") else admin).get(url)
         print(reply.status_code, url)
         assert reply.status_code in (200, 302), (url, reply.status_code)
-    home = client.get("/")
-    css = re.search(r'href="(/static/[^"]+\\.css)', home.text).group(1)
-    assert client.get(css).status_code == 200, css
-    assert "Đăng xuất" in home.text          # Vietnamese by default
-    assert "Sign out" in client.get("/?lang=en").text  # English from the compiled catalogue
+    home = admin.get("/")
+    css = re.search(r'href="(/static/[^"]+[.]css)', home.text).group(1)
+    assert admin.get(css).status_code == 200, css
+    assert "Đăng xuất" in home.text                    # Vietnamese by default
+    assert "Sign out" in admin.get("/?lang=en").text   # English from the compiled catalogue
     print("pages:", len(pages))
 ''')
-
 
 def _run(args, **kwargs):
     result = subprocess.run(args, capture_output=True, text=True, timeout=480, **kwargs)
@@ -67,4 +84,5 @@ def test_the_wheel_installed_outside_the_clone_migrates_and_serves_every_page(tm
     _run([quizapp, "bank", "import", str(ROOT / "question_banks" / "examples" / "vi-du.yaml")],
          cwd=outside, env=env)
     visited = _run([str(venv / "bin" / "python"), "-c", VISIT, PASSWORD], cwd=outside, env=env)
-    assert "200 /" in visited.splitlines()
+    lines = visited.splitlines()
+    assert "200 /" in lines and "200 /m/" in lines and "200 /org/" in lines, visited
