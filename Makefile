@@ -20,7 +20,7 @@ $(VENV)/.installed: $(BIN)/activate pyproject.toml
 CATALOGUES := $(patsubst %.po,%.mo,$(wildcard quizapp/translations/*/LC_MESSAGES/messages.po))
 
 %.mo: %.po $(VENV)/.installed
-	$(BIN)/pybabel compile -i $< -o $@ >/dev/null
+	$(BIN)/pybabel -q compile -i $< -o $@
 
 install: $(VENV)/.installed $(CATALOGUES)
 
@@ -43,7 +43,7 @@ lint: install
 i18n: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o quizapp/translations/messages.pot .
 	$(BIN)/pybabel update -i quizapp/translations/messages.pot -d quizapp/translations --no-fuzzy-matching --width 0
-	$(BIN)/pybabel compile -d quizapp/translations >/dev/null
+	$(BIN)/pybabel -q compile -d quizapp/translations
 
 ## A new Alembic migration from the models: make migration m="what changed"
 migration: install
