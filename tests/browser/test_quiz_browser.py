@@ -146,7 +146,7 @@ def test_time_running_out_finalises_the_attempt_with_its_saved_answers(live_serv
     # Both clocks stand still until the test moves them: the server's (frozen_clock) and the
     # phone's timers (Playwright's clock), so the countdown runs out without waiting for it.
     page.clock.install(time=frozen_clock.now)
-    page.clock.pause_at(frozen_clock.now)
+    page.clock.pause_at(frozen_clock.now + timedelta(minutes=1))  # ahead: its clock runs until here
     attempt_id = sign_in_and_start(page, server)
     answer_current(page, "single")
     expect(page.locator("#save-status")).to_have_text(SAVED)
