@@ -18,7 +18,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from flask.globals import _cv_app
+from flask import has_app_context
+from flask.globals import app_ctx
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -93,7 +94,7 @@ class RequestClient(FlaskClient):
     the test's app context: Flask reuses a pushed app context, and with it `g`, for requests."""
 
     def open(self, *args, **kwargs):
-        ctx = _cv_app.get(None)
+        ctx = app_ctx._get_current_object() if has_app_context() else None
         if ctx is None or ctx.app is not self.application:
             return super().open(*args, **kwargs)
         kept, ctx.g = ctx.g, self.application.app_ctx_globals_class()
