@@ -4,6 +4,7 @@ travel inside the package."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -70,8 +71,11 @@ def _run(args, **kwargs):
 def test_the_wheel_installed_outside_the_clone_migrates_and_serves_every_page(tmp_path_factory):
     outside = tmp_path_factory.mktemp("wheel")  # under the system temp folder, not the clone
     assert ROOT not in outside.parents
-    dist, venv = outside / "dist", outside / "venv"
-    _run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(dist), str(ROOT)])
+    dist, venv, source = outside / "dist", outside / "venv", outside / "source"
+    # Built from a copy: setuptools' build/ folder in the clone could carry deleted files along.
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", "artifacts", "*.mo", "instance"))
+    _run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(dist), str(source)])
     wheel = next(dist.glob("quizapp-*.whl"))
     _run([sys.executable, "-m", "venv", str(venv)])
     _run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", str(wheel)])
