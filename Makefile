@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install demo i18n migration bench clean
+.PHONY: run test install demo i18n migration bench clean lint wheel-test
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -15,7 +15,14 @@ $(VENV)/.installed: $(BIN)/activate pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-install: $(VENV)/.installed
+# Compiled catalogues: the editable install compiles them (setup.py); this recompiles a .po
+# changed since (`make i18n`, tools/i18n_merge.py), so `make run` always serves the newest.
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard quizapp/translations/*/LC_MESSAGES/messages.po))
+
+%.mo: %.po $(VENV)/.installed
+	$(BIN)/pybabel -q compile -i $< -o $@
+
+install: $(VENV)/.installed $(CATALOGUES)
 
 ## Set up, migrate, load the demo province when the database is empty, and serve it.
 run: install
@@ -27,10 +34,16 @@ run: install
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+## The linter CI runs (ruff, settings in pyproject.toml).
+lint: install
+	$(BIN)/pip install --quiet 'ruff>=0.6'
+	$(BIN)/ruff check .
+
 ## Extract translatable strings and update both catalogues.
 i18n: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o quizapp/translations/messages.pot .
 	$(BIN)/pybabel update -i quizapp/translations/messages.pot -d quizapp/translations --no-fuzzy-matching --width 0
+	$(BIN)/pybabel -q compile -d quizapp/translations
 
 ## A new Alembic migration from the models: make migration m="what changed"
 migration: install

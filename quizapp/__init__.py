@@ -14,12 +14,9 @@ __all__ = ["ROOT", "create_app"]
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the application: config → extensions → blueprints → cli → errors."""
-    # QuizApp: Flask with one unit of work per request (commit or roll back in one place).
-    app = QuizApp(
-        __name__,
-        instance_relative_config=True,
-        template_folder=str(ROOT / "templates"),
-    )
+    # QuizApp: Flask with one unit of work per request (commit or roll back in one place);
+    # templates/ and static/ live beside this file.
+    app = QuizApp(__name__, instance_relative_config=True)
     load_config(app, test_config)
 
     logging.init_app(app)

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 import quizapp.models  # noqa: F401  (register every table before binding)
 from quizapp.extensions import db, migrate
 
-MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"  # shipped inside the package
 # request.environ key: True when the request's unit of work only reads (quizapp/web/transaction.py).
 READ_ONLY = "quizapp.read_only"
 
@@ -49,8 +49,3 @@ def _configure_sqlite(engine: Engine, timeout_ms: int) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write_lock_wanted() else "BEGIN")
-
-
-def is_sqlite() -> bool:
-    """True when the bound database is SQLite."""
-    return db.engine.dialect.name == "sqlite"

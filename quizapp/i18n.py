@@ -1,10 +1,6 @@
 """Languages: Vietnamese by default, English complete; times shown in Vietnam time."""
 from __future__ import annotations
 
-from pathlib import Path
-
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from flask import current_app, has_request_context, request, session
 from flask_babel import format_datetime
 
@@ -31,11 +27,8 @@ def localtime(value, fmt="dd/MM/yyyy HH:mm") -> str:
 
 
 def init_app(app) -> None:
-    """Bind Flask-Babel and the template helpers for dates."""
-    try:
-        compile_catalogs()
-    except OSError:  # a read-only install ships compiled catalogues
-        app.logger.warning("translation catalogues could not be compiled")
+    """Bind Flask-Babel and the template helpers for dates. The catalogues (.mo) are compiled
+    when the package is built or installed (setup.py, `make install`), not here."""
     babel.init_app(
         app,
         locale_selector=select_locale,
@@ -54,15 +47,3 @@ def init_app(app) -> None:
         if lang in app.config["LANGUAGES"]:
             session["lang"] = lang
 
-
-def compile_catalogs(directory: str | None = None) -> None:
-    """Compile every .po catalogue to .mo when the .mo is missing or older."""
-    root = Path(directory or Path(__file__).parent / TRANSLATIONS)
-    for po in root.glob("*/LC_MESSAGES/messages.po"):
-        mo = po.with_suffix(".mo")
-        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
-            continue
-        with po.open("rb") as f:
-            catalog = read_po(f)
-        with mo.open("wb") as f:
-            write_mo(f, catalog)

@@ -1,32 +1,57 @@
-"""Fixtures: an app on SQLite (default) or PostgreSQL, a client, factories, sign-in.
+"""Every fixture of the suite: an app on SQLite (default) or PostgreSQL, a client, the factory,
+sign-in, the frozen clock, the organiser console's stage. Helper modules (tests/*kit.py,
+tests/timeline.py) hold plain functions and constants only; tests never import fixtures.
 
 The database is chosen by QUIZAPP_TEST_DATABASE_URL. For PostgreSQL a fresh
 database `<name>_<pid>` is created for the session and dropped after it, so
 parallel runs never share state; tables are emptied between tests.
+
+A test holds one app context (its `app` fixture) for its database work; each request of the
+test client gets a fresh `g`, as every request does in production, so nothing cached per
+request (the signed-in user, the locale) leaks from one request to the next.
 """
 from __future__ import annotations
 
-import itertools
 import os
 import shutil
-from datetime import datetime, timezone
+from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
-from flask import g
+from flask import has_app_context
+from flask.globals import app_ctx
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from quizapp import create_app
-from quizapp.i18n import compile_catalogs
+from quizapp import clock, create_app
 from quizapp.extensions import db
-from quizapp.models import Grant, Member, Role, Unit, User, set_unit_path
-from quizapp.services.accounts import hash_password
+from quizapp.models import Role, User
+from tests import timeline
+from tests.factory import TEST_PASSWORD, Factory
+from tests.quizkit import Sitting
 
-TEST_PASSWORD = "matkhau-123"
+__all__ = ["IN_CI", "TEST_PASSWORD", "Factory", "make_app", "sign_in"]  # for older test modules
+
 IN_CI = bool(os.environ.get("CI"))
 
 
-compile_catalogs()
+def _compile_stale_catalogues() -> None:
+    """Compile .po files newer than their .mo: `make install` compiles them, but a test run
+    must also see strings merged since (tools/i18n_merge.py, `make i18n`)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    root = Path(__file__).resolve().parent.parent / "quizapp" / "translations"
+    for po in root.glob("*/LC_MESSAGES/messages.po"):
+        mo = po.with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        with po.open("rb") as source, mo.open("wb") as target:
+            write_mo(target, read_po(source))
+
+
+_compile_stale_catalogues()
 
 
 def _pg_url() -> str | None:
@@ -64,6 +89,21 @@ BASE_CONFIG = {
 _sqlite_template: dict[str, str] = {}
 
 
+class RequestClient(FlaskClient):
+    """The test client, each request with a fresh `g` (as in production) although it runs inside
+    the test's app context: Flask reuses a pushed app context, and with it `g`, for requests."""
+
+    def open(self, *args, **kwargs):
+        ctx = app_ctx._get_current_object() if has_app_context() else None
+        if ctx is None or ctx.app is not self.application:
+            return super().open(*args, **kwargs)
+        kept, ctx.g = ctx.g, self.application.app_ctx_globals_class()
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            ctx.g = kept
+
+
 def make_app(database_url, tmp_path, **overrides):
     """Build an app on an empty schema: a copied SQLite template, or a truncated PostgreSQL db."""
     config = dict(BASE_CONFIG)
@@ -77,6 +117,7 @@ def make_app(database_url, tmp_path, **overrides):
         config["SQLALCHEMY_DATABASE_URI"] = database_url
     config.update(overrides)
     app = create_app(config)
+    app.test_client_class = RequestClient
     with app.app_context():
         if database_url is None:
             if not _sqlite_template.get("path"):
@@ -106,107 +147,41 @@ def app(database_url, tmp_path):
 
 @pytest.fixture
 def client(app):
+    """A test client whose requests each get a fresh `g`."""
     return app.test_client()
 
 
 @pytest.fixture
 def runner(app):
+    """Click's runner for `quizapp …` commands, bound to the app."""
     return app.test_cli_runner()
 
 
-class Factory:
-    """Builds units, members and users with few words; every object is flushed."""
+class FrozenClock:
+    """quizapp.clock.now_utc() answers `now` until moved with set() or advance()."""
 
-    def __init__(self):
-        self._n = itertools.count(1)
+    def __init__(self, instant: datetime):
+        self.now = instant
+        self.set(instant)
 
-    def unit(self, name: str, kind: str = "chapter", parent: Unit | None = None, code: str | None = None) -> Unit:
-        unit = Unit(name=name, kind=kind, parent=parent, code=code or f"U{next(self._n):05d}")
-        db.session.add(unit)
-        db.session.flush()
-        set_unit_path(unit)
-        db.session.flush()
-        return unit
+    def set(self, instant: datetime) -> datetime:
+        """Stand at `instant` (aware); returns it."""
+        clock.freeze(instant)
+        self.now = instant
+        return instant
 
-    def member(self, chapter: Unit, name: str = "Nguyễn Văn An", code: str | None = None, **fields) -> Member:
-        member = Member(code=code or f"DV{next(self._n):06d}", full_name=name, chapter=chapter, **fields)
-        db.session.add(member)
-        db.session.flush()
-        return member
+    def advance(self, delta: timedelta | None = None, **parts) -> datetime:
+        """Move forward by `delta` or by timedelta(**parts); returns the new instant."""
+        return self.set(self.now + (delta if delta is not None else timedelta(**parts)))
 
-    def user(self, login: str | None = None, *, member: Member | None = None,
-             grants: list[tuple[str, Unit | None]] = (), password: str = TEST_PASSWORD) -> User:
-        login = login or (member.code if member else f"user{next(self._n)}")
-        user = User(login=login, display_name=member.full_name if member else login,
-                    member=member, password_hash=hash_password(password),
-                    created_at=datetime.now(timezone.utc))
-        db.session.add(user)
-        db.session.flush()
-        for role, unit in grants:
-            db.session.add(Grant(user=user, role=role, unit=unit))
-        db.session.flush()
-        return user
 
-    def province(self):
-        """A small province: two districts, grassroots unions, chapters, members."""
-        p = self.unit("Tỉnh đoàn Sơn La", "province", code="SL")
-        d1 = self.unit("Huyện đoàn Mai Sơn", "district", p, code="SL-MS")
-        d2 = self.unit("Huyện đoàn Mộc Châu", "district", p, code="SL-MC")
-        g1 = self.unit("Đoàn xã Chiềng Dong", "grassroots", d1, code="SL-MS-CD")
-        c1 = self.unit("Chi đoàn bản Nà Sản", "chapter", g1, code="SL-MS-CD-NS")
-        c2 = self.unit("Chi đoàn bản Co Muồng", "chapter", g1, code="SL-MS-CD-CM")
-        c3 = self.unit("Chi đoàn cơ sở Trường THPT Mộc Lỵ", "chapter", d2, code="SL-MC-ML")
-        return {"province": p, "mai_son": d1, "moc_chau": d2, "chieng_dong": g1,
-                "na_san": c1, "co_muong": c2, "moc_ly": c3}
-
-    def bank(self, slug: str = "nq12", topics: tuple[str, ...] = ("Chủ đề A", "Chủ đề B"),
-             multiple_scoring: str = "all_or_nothing", keys: dict | None = None, edits: dict | None = None):
-        """A BankVersion (the next number of bank `slug`) with one question of every type per
-        topic, built from models directly. Question uids are "<t>-<type>" (t = topic index),
-        stable across versions; `keys` overrides answers by uid (to model a corrected key),
-        `edits` any other fields by uid (versions are immutable once flushed).
-        Explanations and sources contain "BÍ MẬT" so tests can search pages for leaks."""
-        from quizapp.models import Bank, BankVersion, Question, Topic
-
-        bank = db.session.scalar(db.select(Bank).where(Bank.slug == slug))
-        if bank is None:
-            bank = Bank(slug=slug, title=f"Bộ câu hỏi {slug}", created_at=datetime.now(timezone.utc))
-            db.session.add(bank)
-            db.session.flush()
-        number = len(bank.versions) + 1
-        version = BankVersion(bank=bank, number=number, checksum=f"{slug}-{number}", source_format="yaml",
-                              title=bank.title, multiple_scoring=multiple_scoring,
-                              imported_at=datetime.now(timezone.utc))
-        db.session.add(version)
-        specs = [
-            ("single", "Thủ đô của Việt Nam là thành phố nào?", ["Hà Nội", "Huế", "Đà Nẵng", "Cần Thơ"],
-             {"correct": [0]}),
-            ("multiple", "Chọn **các** số chẵn.", ["Hai", "Ba", "Bốn", "Năm"], {"correct": [0, 2]}),
-            ("true_false", "Đại hội Đoàn lần thứ XII họp năm 2022.", ["Đúng", "Sai"], {"correct": [0]}),
-            ("short", "Tổ chức nào là đội dự bị tin cậy của Đảng?", [],
-             {"accepted": ["Đoàn Thanh niên Cộng sản Hồ Chí Minh", "Đoàn TNCS Hồ Chí Minh"],
-              "ignore_diacritics": True}),
-            ("numeric", "Nhiệm kỳ Đại hội XII kéo dài mấy năm?", [], {"value": 5, "tolerance": 0}),
-        ]
-        position = 0
-        for t_index, title in enumerate(topics):
-            topic = Topic(version=version, position=t_index, title=title)
-            db.session.add(topic)
-            for qtype, stem, options, answer in specs:
-                uid = f"{t_index}-{qtype}"
-                fields = dict(
-                    version=version, topic=topic, position=position, uid=uid, qtype=qtype,
-                    stem=f"{stem} ({title})", options=list(options),
-                    answer=(keys or {}).get(uid, answer),
-                    explanation=f"Giải thích BÍ MẬT {uid}", source=f"Nguồn BÍ MẬT {uid}",
-                    option_feedback=[f"Phản hồi BÍ MẬT {uid}"] * len(options), points=1.0,
-                )
-                fields.update((edits or {}).get(uid, {}))
-                db.session.add(Question(**fields))
-                position += 1
-        version.question_count = position
-        db.session.flush()
-        return version
+@pytest.fixture
+def frozen_clock():
+    """The app's clock, frozen at timeline.DURING (the quiz window is open) for this test: HTTP
+    requests, services called with now_utc() and the browser tests' live server all see it."""
+    frozen = FrozenClock(timeline.DURING)
+    yield frozen
+    clock.freeze(None)
 
 
 @pytest.fixture
@@ -224,12 +199,10 @@ def sign_in(client, user: User) -> None:
 
 @pytest.fixture
 def login(client):
-    """Call login(user) to act as that user."""
+    """Call login(user) to act as that user (again to switch user); returns the client."""
     def _login(user: User):
         db.session.commit()
         sign_in(client, user)
-        # Requests share the test's app context, so Flask-Login's cached user must go.
-        g.pop("_login_user", None)
         return client
     return _login
 
@@ -249,3 +222,28 @@ def roles(make):
     }
     db.session.commit()
     return {"tree": tree, "users": users, "member": member}
+
+
+@pytest.fixture
+def sit(make, login, frozen_clock):
+    """A member (Lò Thị Mai) signed in, with a quiz open at the frozen clock's timeline.DURING."""
+    return Sitting(make, login)
+
+
+@pytest.fixture
+def console(app, frozen_clock):
+    """The organiser console's stage: the clock frozen at timeline.CONSOLE_NOW; returns a setter."""
+    frozen_clock.set(timeline.CONSOLE_NOW)
+    return frozen_clock.set
+
+
+@pytest.fixture
+def outside(make):
+    """Another province (Lai Châu) with a district, a chapter, a member and an organiser there."""
+    p = make.unit("Tỉnh đoàn Lai Châu", "province", code="LC")
+    d = make.unit("Huyện đoàn Tam Đường", "district", p, code="LC-TD")
+    c = make.unit("Chi đoàn bản Sì Thâu Chải", "chapter", d, code="LC-TD-STC")
+    member = make.member(c, "Giàng Thị Súa", code="LC0001", phone="0977000111")
+    organiser = make.user("bantuyengiao.laichau", grants=[(Role.ORGANISER, p)])
+    db.session.commit()
+    return {"province": p, "district": d, "chapter": c, "member": member, "organiser": organiser}

@@ -1,34 +1,21 @@
-"""Shared set-up for the quiz, attempt and member tests: named instants and a quiz builder."""
+"""Plain helpers for the quiz, attempt and member tests (fixtures live in conftest.py).
+
+The named instants come from tests/timeline.py; quizzes from the factory's make.quiz().
+"""
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
-from quizapp.extensions import db
-from quizapp.services.quizzes import settings as quizzes
+from tests.factory import quiz_settings as settings
+from tests.timeline import AFTER, AFTER_GRACE, AT_DEADLINE, BEFORE, CLOSES, DURING, LIMIT, OPENS
 
-# Named instants (UTC). The quiz is open for a week from OPENS; the limit is 30 minutes.
-OPENS = datetime(2025, 3, 3, 1, 0, tzinfo=UTC)   # 08:00 in Hà Nội
-DURING = OPENS + timedelta(days=1)
-CLOSES = OPENS + timedelta(days=7)
-AFTER = CLOSES + timedelta(days=1)
-LIMIT = timedelta(minutes=30)
-
-
-def settings(**overrides) -> quizzes.QuizSettings:
-    """Quiz settings with the named window; any field may be overridden."""
-    values = {"title": "Tìm hiểu Nghị quyết Đại hội Đoàn XII", "opens_at": OPENS, "closes_at": CLOSES,
-              "time_limit_seconds": int(LIMIT.total_seconds()), "shuffle_questions": False,
-              "shuffle_options": False, "attempts_allowed": 2}
-    values.update(overrides)
-    return quizzes.QuizSettings(**values)
+__all__ = ["AFTER", "AFTER_GRACE", "AT_DEADLINE", "BEFORE", "CLOSES", "DURING", "LIMIT", "OPENS",
+           "Sitting", "make_quiz", "open_quiz", "right_answers", "settings"]
 
 
 def make_quiz(make, audience, version=None, **overrides):
-    """A quiz over `version` (or a new bank) for the `audience` subtree, flushed."""
-    version = version or make.bank()
-    quiz = quizzes.create_quiz(version, audience, settings(**overrides), None, OPENS - timedelta(days=1))
-    db.session.flush()
-    return quiz
+    """The factory's quiz: make.quiz(audience, version, **overrides) (kept for older tests)."""
+    return make.quiz(audience, version, **overrides)
 
 
 def right_answers(attempt) -> dict[int, object]:
@@ -49,7 +36,7 @@ def right_answers(attempt) -> dict[int, object]:
 
 
 def open_quiz(make, audience, version=None, **overrides):
-    """A quiz open right now (for HTTP tests, whose views read the real clock)."""
+    """A quiz open at the app's current time: the frozen clock's when a test holds it."""
     from quizapp.clock import now_utc
 
     now = now_utc()

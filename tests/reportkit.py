@@ -1,35 +1,37 @@
-"""Shared set-up for the report tests: named instants, a quiz, finished and started attempts."""
+"""Plain helpers for the report tests: a quiz over the report window, finished and started
+attempts. The instants come from tests/timeline.py (the four-week report window)."""
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+import itertools
+from datetime import timedelta
 
 from quizapp.extensions import db
-from quizapp.models import Attempt, AttemptState, Bank, BankVersion, Quiz
+from quizapp.models import Attempt, AttemptState, Quiz
 from quizapp.services.reports import participation
 from quizapp.services.reports.roster_counts import refresh_roster_counts
+from tests.factory import Factory
+from tests.timeline import OPENS, TARGET_DATE
+from tests.timeline import REPORT_CLOSES as CLOSES
+from tests.timeline import REPORT_NOW as NOW
 
-# The quiz opens on Monday 3 March 2025 at 08:00 in Hà Nội and closes four weeks later.
-OPENS = datetime(2025, 3, 3, 1, 0, tzinfo=UTC)
-CLOSES = OPENS + timedelta(days=28)
-TARGET_DATE = date(2025, 3, 24)
-NOW = OPENS + timedelta(days=9, hours=5)  # Wednesday 12 March, 13:00 local
+__all__ = ["CLOSES", "NOW", "OPENS", "TARGET_DATE", "finish", "make_quiz", "refresh", "start", "take"]
+
+_banks = itertools.count(1)
 
 
 def make_quiz(audience, title="Tìm hiểu Nghị quyết Đại hội Đoàn XII", target_rate=80.0,
               target_date=TARGET_DATE, opens=OPENS, closes=CLOSES, slug=None) -> Quiz:
-    """A quiz for the audience subtree (no questions needed for participation reports)."""
-    bank = Bank(slug=slug or f"bank-{title[:20]}-{id(audience)}-{opens.timestamp()}", title="Ngân hàng")
-    version = BankVersion(bank=bank, number=1, checksum="x", source_format="yaml")
-    quiz = Quiz(title=title, bank_version=version, audience_unit=audience, opens_at=opens, closes_at=closes,
-                pass_mark=50, target_rate=target_rate, target_date=target_date, attempts_allowed=None)
-    db.session.add(quiz)
-    db.session.flush()
-    return quiz
+    """The factory's quiz over the report window, any number of attempts, pass mark 50 %
+    (participation reports need no particular questions: a one-topic bank)."""
+    make = Factory()
+    version = make.bank(slug or f"report-{next(_banks)}", topics=("Chủ đề A",))
+    return make.quiz(audience, version, title=title, target_rate=target_rate, target_date=target_date,
+                     opens_at=opens, closes_at=closes, pass_mark=50.0, attempts_allowed=None)
 
 
 def start(quiz, member, at, number=None) -> Attempt:
     """An attempt in progress, counted as started."""
-    number = number or (len([a for a in db.session.query(Attempt).filter_by(quiz_id=quiz.id, member_id=member.id)]) + 1)
+    number = number or (len(list(db.session.query(Attempt).filter_by(quiz_id=quiz.id, member_id=member.id))) + 1)
     attempt = Attempt(quiz=quiz, member=member, number=number, started_at=at, deadline=at + timedelta(minutes=30),
                       state=AttemptState.IN_PROGRESS)
     db.session.add(attempt)

@@ -16,16 +16,15 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
-from flask import g
 
 from quizapp import policy
 from quizapp.clock import now_utc
 from quizapp.extensions import db
-from quizapp.models import Bank, Grant, Role
+from quizapp.models import Role
 from quizapp.policy import Action
 from quizapp.services import uploads
 from quizapp.services.attempts import lifecycle as attempts
-from tests.conftest import make_app, sign_in
+from tests.conftest import sign_in
 from tests.quizkit import open_quiz, right_answers
 
 ACTORS = ("anonymous", "member", "other_member", "secretary", "organiser", "admin")
@@ -337,9 +336,6 @@ def test_route_answers_every_role_as_the_matrix_says(app, make, endpoint, method
                     world = World(make)
                 allowed_ran = True
             url = url_rule.build({a: world.values(endpoint, a, scope) for a in url_rule.arguments})[1]
-            # The fixture's app context is shared by the test client's requests, and Flask-Login
-            # caches the user in `g`: forget it, or the first actor would answer for all.
-            g.pop("_login_user", None)
             reply = _client(app, world, actor).open(url, method=method, query_string=world.query(endpoint, scope),
                                                     **world.body(endpoint, scope))
             got = outcome(reply)

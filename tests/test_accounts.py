@@ -2,7 +2,7 @@
 import csv
 import io
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -14,7 +14,7 @@ from quizapp.services.exports import to_csv
 from quizapp.web import links
 from tests.conftest import TEST_PASSWORD
 
-NOW = datetime(2024, 3, 1, 2, 0, tzinfo=timezone.utc)
+NOW = datetime(2024, 3, 1, 2, 0, tzinfo=UTC)
 
 
 @pytest.fixture

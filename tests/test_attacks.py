@@ -16,7 +16,17 @@ from sqlalchemy import func, select, update
 from quizapp import create_app
 from quizapp.clock import now_utc
 from quizapp.extensions import db
-from quizapp.models import Attempt, AttemptState, Member, PendingUpload, Question, Quiz, Response, Role, Unit
+from quizapp.models import (
+    Attempt,
+    AttemptState,
+    Member,
+    PendingUpload,
+    Question,
+    Quiz,
+    Response,
+    Role,
+    Unit,
+)
 from tests.conftest import BASE_CONFIG, TEST_PASSWORD, Factory, make_app, sign_in
 from tests.quizkit import Sitting, open_quiz, right_answers
 

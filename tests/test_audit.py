@@ -1,9 +1,9 @@
 """Audit entries are kept with who, what, where, before and after, and listed per subtree."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from quizapp.services import audit
 
-NOW = datetime(2024, 2, 1, 2, 0, tzinfo=timezone.utc)
+NOW = datetime(2024, 2, 1, 2, 0, tzinfo=UTC)
 
 
 def test_entries_are_listed_for_the_unit_subtree_only(roles):

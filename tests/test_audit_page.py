@@ -3,15 +3,15 @@ import csv
 import io
 import json
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from quizapp.extensions import db
 from quizapp.services import audit
-from tests.organiser_kit import NOW, console, text_of  # noqa: F401
+from tests.organiser_kit import NOW, text_of
 
 
 def _quiz_update(roles):
-    opens = datetime(2024, 3, 1, 1, 0, tzinfo=timezone.utc)  # 08:00 in Vietnam
+    opens = datetime(2024, 3, 1, 1, 0, tzinfo=UTC)  # 08:00 in Vietnam
     audit.record(roles["users"]["organiser"], "quiz.update", roles["tree"]["province"], NOW, target="quiz 1",
                  before={"title": "Đợt 1", "opens_at": opens, "time_limit_seconds": 1200, "pass_mark": 50.0},
                  after={"title": "Đợt 1", "opens_at": opens.replace(hour=2), "time_limit_seconds": 1800,

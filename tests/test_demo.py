@@ -1,6 +1,6 @@
 """The demo province: Sơn La from the source article, realistic members, one account per role."""
 import unicodedata
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -11,7 +11,7 @@ from quizapp.services import accounts
 from quizapp.services.demo import province as demo
 from tests.conftest import make_app, sign_in
 
-NOW = datetime(2024, 3, 1, 2, 0, tzinfo=timezone.utc)
+NOW = datetime(2024, 3, 1, 2, 0, tzinfo=UTC)
 
 
 @pytest.fixture

@@ -6,7 +6,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from quizapp.services.attempts.grading import (
-    AnswerError, clean_answer, grade, parse_integer, parse_number, question_fraction,
+    AnswerError,
+    clean_answer,
+    grade,
+    parse_integer,
+    parse_number,
+    question_fraction,
 )
 
 AON, PARTIAL = "all_or_nothing", "partial"

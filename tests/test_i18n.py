@@ -8,7 +8,7 @@ from babel.messages.pofile import read_po
 ROOT = Path(__file__).resolve().parent.parent
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None,
             "lazy_ngettext": (1, 2)}
-METHODS = [("quizapp/**.py", "python"), ("templates/**.html", "jinja2")]
+METHODS = [("quizapp/**.py", "python"), ("quizapp/templates/**.html", "jinja2")]
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdf]|%[sdf]")
 
 
@@ -16,7 +16,7 @@ def _source_messages() -> set:
     found = set()
     for _file, _line, message, _comments, _ctx in extract_from_dir(
         str(ROOT), method_map=METHODS, keywords=KEYWORDS,
-        options_map={"templates/**.html": {"extensions": "jinja2.ext.i18n"}},
+        options_map={"quizapp/templates/**.html": {"extensions": "jinja2.ext.i18n"}},
     ):
         found.add(message if isinstance(message, str) else tuple(message))
     return found

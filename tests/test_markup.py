@@ -1,5 +1,6 @@
 """Question text: a small Markdown subset, and never HTML from the file."""
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from quizapp.markup import plain_text, render_markdown
 

@@ -1,7 +1,6 @@
 """A member takes a quiz through the pages and the autosave JSON (Flask test client)."""
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import select
 
 from quizapp.clock import now_utc
@@ -9,11 +8,6 @@ from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptState, Response
 from quizapp.services.attempts import lifecycle as attempts
 from tests.quizkit import Sitting, right_answers
-
-
-@pytest.fixture
-def sit(make, login):
-    return Sitting(make, login)
 
 
 def page(reply):
@@ -79,7 +73,7 @@ def test_another_members_attempt_is_not_found_in_pages_or_json(sit, make, login)
     assert db.session.get(Attempt, attempt.id).state == AttemptState.IN_PROGRESS
 
 
-def test_autosave_acknowledges_with_server_time_and_deadline(sit):
+def test_autosave_acknowledges_with_server_time_and_deadline(sit, frozen_clock):
     attempt = sit.start()
     qid = attempt.items[0].question_id
     reply = sit.save(attempt, qid, 2, 1, flagged=True)
@@ -87,7 +81,7 @@ def test_autosave_acknowledges_with_server_time_and_deadline(sit):
     body = reply.json
     assert (body["ok"], body["seq"], body["kept"]) == (True, 1, True)
     assert body["deadline_ms"] == int(attempt.deadline.timestamp() * 1000)
-    assert abs(body["server_time_ms"] - now_utc().timestamp() * 1000) < 60_000
+    assert body["server_time_ms"] == int(frozen_clock.now.timestamp() * 1000)
     assert stored(attempt.id)[qid] == (2, 1, True)
 
 

@@ -3,7 +3,7 @@ from datetime import UTC, date, datetime
 
 from hypothesis import given
 from hypothesis import strategies as st
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select
 
 from quizapp.extensions import db
 from quizapp.models import Member
@@ -58,13 +58,6 @@ def test_a_roster_import_keys_new_members_and_rekeys_renamed_ones(app, make):
     import_roster("ds.csv", (header + "DV001,Lò Văn Ánh Dương,0988000111,NS\n").encode(),
                   RosterOptions(scope_unit=unit), None, NOW)
     assert db.session.scalar(select(Member.search_key)) == "lo van anh duong\tdv001\t#0988000111"
-
-
-def test_members_stored_without_a_key_get_one(app, make):
-    member = make.member(make.unit("Chi đoàn bản Nà Sản"), "Cầm Thị Hoa", code="DV-03")
-    db.session.execute(update(Member.__table__).values(search_key=None))
-    assert member_service.fill_missing_search_keys(batch=1) == 1
-    assert _key(member) == "cam thi hoa\tdv-03\t#"
 
 
 def test_search_matches_name_without_diacritics_code_and_phone_digits(app, make):

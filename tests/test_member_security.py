@@ -4,7 +4,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from flask import g
 
 from quizapp.extensions import db
 from tests.conftest import Factory, make_app, sign_in
@@ -100,7 +99,6 @@ def test_autosave_needs_the_csrf_token_from_the_page(csrf_app):
     db.session.commit()
     client = csrf_app.test_client()
     sign_in(client, user)
-    g.pop("_login_user", None)
     html = client.get(f"/m/attempts/{attempt.id}").get_data(as_text=True)
     token = re.search(r'<meta name="csrf-token" content="([^"]+)"', html).group(1)
     payload = {"attempt": attempt.id, "question": attempt.items[0].question_id, "answer": 0, "seq": 1}

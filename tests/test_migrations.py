@@ -1,5 +1,4 @@
 """`quizapp db upgrade` builds, from an empty database, exactly the schema the models describe."""
-import os
 
 import pytest
 from alembic.autogenerate import compare_metadata

@@ -10,7 +10,7 @@ from quizapp import ROOT
 from quizapp.extensions import db
 from quizapp.models import AuditEntry, Bank, BankVersion, PendingUpload
 from quizapp.services.banks import import_bank, load_bank_file
-from tests.organiser_kit import NOW, console, outside, switch_user, text_of  # noqa: F401
+from tests.organiser_kit import NOW, switch_user, text_of
 
 EXAMPLE = (ROOT / "question_banks" / "examples" / "vi-du.yaml").read_bytes()
 BROKEN = EXAMPLE.replace(b"answer: B", b"answer: Q").replace(b"type: numeric", b"type: essay", 1)
@@ -118,7 +118,7 @@ def test_owner_unit_outside_scope_is_refused_next_to_the_field(roles, outside, l
 def test_new_version_of_an_existing_bank_and_identical_file_is_a_no_op(roles, login, console):
     version = _version_for(roles["tree"]["province"])
     client = _organiser_client(roles, login)
-    changed = EXAMPLE.replace("2012".encode(), "2019".encode())
+    changed = EXAMPLE.replace(b"2012", b"2019")
     preview = _upload(client, changed, target=str(version.bank_id), owner=client.owner).headers["Location"]
     assert "Phiên bản mới của" in text_of(client.get(preview))
     client.post(preview, data={"confirm": "1"})

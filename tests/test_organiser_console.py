@@ -7,7 +7,7 @@ from openpyxl import load_workbook
 
 from quizapp.extensions import db
 from quizapp.services import audit
-from tests.organiser_kit import NOW, audit_actions, console, outside, text_of  # noqa: F401
+from tests.organiser_kit import NOW, audit_actions, text_of
 
 
 def test_member_without_grants_is_refused(roles, login, console):

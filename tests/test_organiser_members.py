@@ -4,7 +4,7 @@ from datetime import date
 from quizapp.extensions import db
 from quizapp.models import AuditEntry, Member, UnitRoster
 from quizapp.services.reports.roster_counts import refresh_roster_counts
-from tests.organiser_kit import audit_actions, console, errors_of, outside, text_of  # noqa: F401
+from tests.organiser_kit import audit_actions, errors_of, text_of
 
 
 def _roster(unit) -> tuple[int, int]:

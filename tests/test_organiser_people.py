@@ -1,7 +1,7 @@
 """Granting and revoking roles from the console, within the organiser's subtree."""
 from quizapp.extensions import db
 from quizapp.models import Grant, Role
-from tests.organiser_kit import NOW, audit_actions, console, errors_of, outside, text_of  # noqa: F401
+from tests.organiser_kit import NOW, audit_actions, errors_of, text_of
 
 
 def _grants(user):

@@ -5,7 +5,7 @@ from datetime import timedelta
 from quizapp.extensions import db
 from quizapp.models import AuditEntry, Quiz, QuizAllowance
 from quizapp.services.attempts import lifecycle as attempts
-from tests.organiser_kit import NOW, audit_actions, console, errors_of, outside, switch_user, text_of  # noqa: F401
+from tests.organiser_kit import NOW, audit_actions, errors_of, switch_user, text_of
 from tests.quizkit import make_quiz
 
 

@@ -3,7 +3,7 @@ import io
 
 from quizapp.extensions import db
 from quizapp.models import Member
-from tests.organiser_kit import audit_actions, console, outside, text_of  # noqa: F401
+from tests.organiser_kit import audit_actions, text_of
 
 HEADER = "Mã đoàn viên,Họ và tên,Ngày sinh,Giới tính,Mã chi đoàn\n"
 

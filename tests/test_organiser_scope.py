@@ -8,7 +8,7 @@ from quizapp.extensions import db
 from quizapp.models import Grant
 from quizapp.services.attempts import lifecycle as attempts
 from quizapp.services.banks import import_bank, load_bank_file
-from tests.organiser_kit import NOW, console, outside, text_of  # noqa: F401
+from tests.organiser_kit import NOW, text_of
 from tests.quizkit import make_quiz
 
 SECRET = "Lai Châu"  # in every name of the other province's objects

@@ -6,7 +6,7 @@ from sqlalchemy import select, update
 from quizapp.extensions import db
 from quizapp.models import PendingUpload
 from quizapp.services import uploads
-from tests.organiser_kit import NOW, console  # noqa: F401
+from tests.organiser_kit import NOW
 
 
 def test_the_uploader_gets_the_same_bytes_back(app, make):

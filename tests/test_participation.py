@@ -1,13 +1,21 @@
 """The report read models follow finalisations and roster changes, and rebuild to the same numbers."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
 from quizapp.extensions import db
-from quizapp.models import Attempt, AttemptState, Bank, BankVersion, Quiz, UnitQuizCounter, UnitQuizDaily
+from quizapp.models import (
+    Attempt,
+    AttemptState,
+    Bank,
+    BankVersion,
+    Quiz,
+    UnitQuizCounter,
+    UnitQuizDaily,
+)
 from quizapp.services.reports import participation
 
-T0 = datetime(2024, 1, 10, 3, 0, tzinfo=timezone.utc)
+T0 = datetime(2024, 1, 10, 3, 0, tzinfo=UTC)
 
 
 def _quiz(unit):

@@ -111,7 +111,7 @@ def test_a_move_changes_only_the_rows_on_the_two_paths(app, make):
     make.member(tree["moc_ly"], "Hà Văn Tú", gender="nam")
     refresh_roster_counts()
     member_service.move_member(mai, tree["co_muong"], None, NOW)
-    roster = dict((u, m) for u, m, _c in _tables()[0])
+    roster = {u: m for u, m, _c in _tables()[0]}
     assert roster == {tree["province"].id: 2, tree["mai_son"].id: 1, tree["chieng_dong"].id: 1,
                       tree["co_muong"].id: 1, tree["moc_chau"].id: 1, tree["moc_ly"].id: 1}
 

@@ -1,18 +1,31 @@
 """Importing a roster: all or nothing, idempotent, with a report of what changes and where errors are."""
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
 
 from quizapp.extensions import db
 from quizapp.models import (
-    Attempt, AttemptState, AuditEntry, Bank, BankVersion, Member, Quiz, Unit, UnitQuizCounter, UnitRoster,
+    Attempt,
+    AttemptState,
+    AuditEntry,
+    Bank,
+    BankVersion,
+    Member,
+    Quiz,
+    Unit,
+    UnitQuizCounter,
+    UnitRoster,
 )
 from quizapp.services.reports import participation
 from quizapp.services.roster import (
-    RosterOptions, apply_roster_plan, import_roster, parse_roster, plan_roster_import,
+    RosterOptions,
+    apply_roster_plan,
+    import_roster,
+    parse_roster,
+    plan_roster_import,
 )
 
-NOW = datetime(2024, 3, 1, 2, 0, tzinfo=timezone.utc)
+NOW = datetime(2024, 3, 1, 2, 0, tzinfo=UTC)
 TODAY = date(2024, 3, 1)
 HEADER = ["Mã đoàn viên", "Họ và tên", "Ngày sinh", "Giới tính", "Dân tộc", "Số điện thoại", "Chi đoàn",
           "Cán bộ đoàn"]

@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from quizapp.services.roster import parse_roster
 from quizapp.services.roster import columns as C
+from quizapp.services.roster import parse_roster
 from quizapp.services.roster import values as V
 
 HEADER = "Mã đoàn viên,Họ và tên,Ngày sinh,Chi đoàn\n"
@@ -88,7 +88,7 @@ def test_header_row_is_found_below_title_lines_and_rows_keep_their_numbers(app):
 
 
 def test_file_without_a_header_row_is_refused(app):
-    parsed = parse_roster("ds.csv", "a,b,c\n1,2,3\n".encode())
+    parsed = parse_roster("ds.csv", b"a,b,c\n1,2,3\n")
     assert "Không tìm thấy dòng tiêu đề" in parsed.errors[0].message
 
 

@@ -30,7 +30,8 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from bench.load import scenarios, seed as seeding, verify
+from bench.load import scenarios, verify
+from bench.load import seed as seeding
 from bench.load.member import an_answer
 from bench.load.run import summarise
 from bench.load.server import Server

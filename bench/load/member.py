@@ -60,7 +60,7 @@ class Member:
                 body = await reply.text()
                 self.rec.add(kind, reply.status, started)
                 return reply.status, body, dict(reply.headers)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             self.rec.add(kind, 0, started)
             return 0, "", {}
         except aiohttp.ClientError:

@@ -24,7 +24,8 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from bench.load import scenarios, seed as seeding, verify
+from bench.load import scenarios, verify
+from bench.load import seed as seeding
 from bench.load.server import Server
 from bench.load.stats import machine, summary_ms
 from quizapp.clock import now_utc

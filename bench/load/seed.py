@@ -13,7 +13,17 @@ from quizapp import create_app
 from quizapp.clock import now_utc
 from quizapp.extensions import db
 from quizapp.models import (
-    Bank, BankVersion, Member, Question, QuestionType, Quiz, ReviewPolicy, Topic, Unit, User, set_unit_path,
+    Bank,
+    BankVersion,
+    Member,
+    Question,
+    QuestionType,
+    Quiz,
+    ReviewPolicy,
+    Topic,
+    Unit,
+    User,
+    set_unit_path,
 )
 from quizapp.services.attempts import lifecycle as attempts
 from quizapp.services.reports.roster_counts import refresh_roster_counts

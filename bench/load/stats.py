@@ -5,7 +5,7 @@ import math
 import os
 import platform
 import subprocess
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 
 def percentile(values: list[float], p: float) -> float | None:
@@ -37,5 +37,5 @@ def machine() -> dict:
         commit = ""
     with open("/proc/loadavg") as f:
         load = f.read().split()[:3]
-    return {"when": datetime.now(timezone.utc).isoformat(timespec="seconds"), "cores": os.cpu_count(),
+    return {"when": datetime.now(UTC).isoformat(timespec="seconds"), "cores": os.cpu_count(),
             "python": platform.python_version(), "commit": commit, "loadavg_before": load}

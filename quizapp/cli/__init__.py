@@ -1,22 +1,17 @@
-"""The `quizapp` command: the Flask CLI bound to create_app, plus the domain commands."""
+"""The `quizapp` command: the Flask CLI bound to create_app, plus the domain commands.
+
+Each module of this package defines its commands at module level with quizapp.cli.unit's
+`command`/`group` (app context + one unit of work) and lists them in COMMANDS.
+"""
 from __future__ import annotations
 
-import importlib
+from quizapp.cli import banks, demo, ops, people, quizzes, reports, roster
 
-# Each module exposes register(app) and adds its commands; same services as the web.
-COMMAND_MODULES = [
-    "quizapp.cli.people",
-    "quizapp.cli.banks",
-    "quizapp.cli.roster",
-    "quizapp.cli.demo",
-    "quizapp.cli.ops",
-    "quizapp.cli.reports",
-    "quizapp.cli.quizzes",
-]
+COMMAND_MODULES = (people, banks, roster, demo, ops, reports, quizzes)
 
 
 def register_cli(app) -> None:
-    """Attach every command module's commands to the app's CLI."""
-    for name in COMMAND_MODULES:
-        importlib.import_module(name).register(app)
-
+    """Add every module's commands and groups to the app's CLI, like any Flask CLI group."""
+    for module in COMMAND_MODULES:
+        for cmd in module.COMMANDS:
+            app.cli.add_command(cmd)

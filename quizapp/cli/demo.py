@@ -7,41 +7,37 @@ import click
 from flask_babel import gettext as _
 from sqlalchemy.exc import SQLAlchemyError
 
+from quizapp.cli.unit import checkpoint, command
 from quizapp.clock import now_utc
-from quizapp.extensions import db
 from quizapp.services.demo import province as demo
 from quizapp.services.demo.quiz import add_demo_quiz
 
 
-def register(app) -> None:
-    """Add the demo command."""
-
-    @app.cli.command("demo", help="Nạp dữ liệu mẫu Tỉnh đoàn Sơn La và in các tài khoản dùng thử.")
-    @click.option("--if-empty", is_flag=True, help="Không làm gì nếu cơ sở dữ liệu đã có đơn vị.")
-    @click.option("--members", default=3000, show_default=True, help="Số đoàn viên mẫu.")
-    @click.option("--seed", default=1, show_default=True, help="Hạt giống ngẫu nhiên (cùng hạt giống, cùng dữ liệu).")
-    @click.option("--activity/--no-activity", default=True, show_default=True,
-                  help="Cho một phần đoàn viên làm bài trong những ngày đã qua, để báo cáo có số liệu.")
-    def demo_command(if_empty: bool, members: int, seed: int, activity: bool) -> None:
-        """Load the demo province (Tỉnh đoàn Sơn La) with members and one account per role."""
-        if not demo.database_is_empty():
-            if if_empty:
-                click.echo(_("Cơ sở dữ liệu đã có dữ liệu: không nạp dữ liệu mẫu."))
-                echo_logins(None)
-                return
-            raise click.ClickException(_("Cơ sở dữ liệu đã có đơn vị; dữ liệu mẫu chỉ nạp vào cơ sở dữ liệu trống."))
-        now = now_utc()
-        result = demo.build_demo(now, members=members, seed=seed)
-        db.session.commit()
-        click.echo(_("Đã nạp dữ liệu mẫu: %(units)d đơn vị, %(members)d đoàn viên.",
-                     units=result["unit_count"], members=result["members"]))
-        if activity:
-            click.echo(_("Đang cho đoàn viên mẫu làm bài trong những ngày đã qua…"))
-        quiz, counts = add_demo_quiz(result, now, activity=activity, seed=seed)
-        db.session.commit()
-        click.echo(_("Đợt kiểm tra «%(title)s» đang mở; %(n)d đoàn viên mẫu đã nộp bài.",
-                     title=quiz.title, n=counts["finished"]))
-        echo_logins(result)
+@command("demo", help="Nạp dữ liệu mẫu Tỉnh đoàn Sơn La và in các tài khoản dùng thử.")
+@click.option("--if-empty", is_flag=True, help="Không làm gì nếu cơ sở dữ liệu đã có đơn vị.")
+@click.option("--members", default=3000, show_default=True, help="Số đoàn viên mẫu.")
+@click.option("--seed", default=1, show_default=True, help="Hạt giống ngẫu nhiên (cùng hạt giống, cùng dữ liệu).")
+@click.option("--activity/--no-activity", default=True, show_default=True,
+              help="Cho một phần đoàn viên làm bài trong những ngày đã qua, để báo cáo có số liệu.")
+def demo_command(if_empty: bool, members: int, seed: int, activity: bool) -> None:
+    """Load the demo province (Tỉnh đoàn Sơn La) with members and one account per role."""
+    if not demo.database_is_empty():
+        if if_empty:
+            click.echo(_("Cơ sở dữ liệu đã có dữ liệu: không nạp dữ liệu mẫu."))
+            echo_logins(None)
+            return
+        raise click.ClickException(_("Cơ sở dữ liệu đã có đơn vị; dữ liệu mẫu chỉ nạp vào cơ sở dữ liệu trống."))
+    now = now_utc()
+    result = demo.build_demo(now, members=members, seed=seed)
+    checkpoint()  # the province stays even if the demo activity is interrupted
+    click.echo(_("Đã nạp dữ liệu mẫu: %(units)d đơn vị, %(members)d đoàn viên.",
+                 units=result["unit_count"], members=result["members"]))
+    if activity:
+        click.echo(_("Đang cho đoàn viên mẫu làm bài trong những ngày đã qua…"))
+    quiz, counts = add_demo_quiz(result, now, activity=activity, seed=seed)
+    click.echo(_("Đợt kiểm tra «%(title)s» đang mở; %(n)d đoàn viên mẫu đã nộp bài.",
+                 title=quiz.title, n=counts["finished"]))
+    echo_logins(result)
 
 
 def echo_logins(result: dict | None) -> None:
@@ -85,3 +81,6 @@ def show_logins_when_serving(app) -> None:
             return
     if credentials:
         logging.getLogger("werkzeug").addFilter(_LoginsUnderBanner(logins_text(credentials)))
+
+
+COMMANDS = [demo_command]

@@ -7,6 +7,7 @@ import click
 from flask import current_app
 from flask_babel import gettext as _
 
+from quizapp.cli.unit import command
 from quizapp.clock import now_utc
 from quizapp.extensions import db
 from quizapp.models import Role
@@ -36,77 +37,76 @@ def personal_link(slip: accounts.Slip) -> str:
     return links.activation_link(slip.login, slip.code)
 
 
-def register(app) -> None:
-    """Add the people commands."""
+@command("create-admin", help="Tạo tài khoản quản trị hệ thống LOGIN (mặc định: admin).")
+@click.argument("login", default="admin")
+@click.option("--name", default="Quản trị hệ thống", show_default=True, help="Tên hiển thị.")
+@click.password_option(envvar="QUIZAPP_ADMIN_PASSWORD", help="Mật khẩu (hoặc biến QUIZAPP_ADMIN_PASSWORD).")
+def create_admin(login: str, name: str, password: str) -> None:
+    """Create an administrator account LOGIN (default: admin)."""
+    now = now_utc()
+    try:
+        user = accounts.create_staff_user(login, name, password, now)
+    except accounts.AccountError as err:
+        raise click.ClickException(_("Không tạo được tài khoản: %(why)s", why=account_error(str(err)))) from err
+    db.session.flush()
+    grants.grant_role(user, Role.ADMIN, None, None, now)
+    click.echo(_("Đã tạo quản trị viên %(login)s.", login=user.login))
 
-    @app.cli.command("create-admin", help="Tạo tài khoản quản trị hệ thống LOGIN (mặc định: admin).")
-    @click.argument("login", default="admin")
-    @click.option("--name", default="Quản trị hệ thống", show_default=True, help="Tên hiển thị.")
-    @click.password_option(envvar="QUIZAPP_ADMIN_PASSWORD", help="Mật khẩu (hoặc biến QUIZAPP_ADMIN_PASSWORD).")
-    def create_admin(login: str, name: str, password: str) -> None:
-        """Create an administrator account LOGIN (default: admin)."""
-        now = now_utc()
-        try:
-            user = accounts.create_staff_user(login, name, password, now)
-        except accounts.AccountError as err:
-            raise click.ClickException(_("Không tạo được tài khoản: %(why)s", why=account_error(str(err)))) from err
-        db.session.flush()
-        grants.grant_role(user, Role.ADMIN, None, None, now)
-        db.session.commit()
-        click.echo(_("Đã tạo quản trị viên %(login)s.", login=user.login))
 
-    @app.cli.command("grant", help="Cấp vai trò ROLE cho tài khoản LOGIN trên đơn vị UNIT_CODE (admin không cần đơn vị).")
-    @click.argument("role", type=click.Choice([r.value for r in Role if r != Role.MEMBER]))
-    @click.argument("login")
-    @click.argument("unit_code", required=False)
-    def grant(role: str, login: str, unit_code: str | None) -> None:
-        """Grant ROLE to the account LOGIN on the unit UNIT_CODE (not needed for admin)."""
-        user = accounts.find_user(login)
-        if user is None:
-            raise click.ClickException(_("Không có tài khoản '%(login)s'.", login=login))
-        unit = None
-        if role != Role.ADMIN:
-            if not unit_code:
-                raise click.ClickException(_("Vai trò này cần mã đơn vị."))
-            unit = org.find_unit(unit_code)
-            if unit is None:
-                raise click.ClickException(_("Không có đơn vị mã '%(code)s'.", code=unit_code))
-        try:
-            made = grants.grant_role(user, role, unit, None, now_utc())
-        except grants.GrantError as err:
-            raise click.ClickException(_("Không cấp được quyền: %(why)s", why=grant_error(str(err)))) from err
-        if made is None:
-            click.echo(_("Tài khoản này đã có quyền đó."))
-            return
-        db.session.commit()
-        if unit is None:
-            click.echo(_("Đã cấp quyền %(role)s cho %(login)s.", role=role, login=user.login))
-        else:
-            click.echo(_("Đã cấp quyền %(role)s cho %(login)s trên %(unit)s.", role=role, login=user.login,
-                         unit=unit.name))
-
-    @app.cli.command("activation-codes", help="Tạo mã kích hoạt cho mọi đoàn viên chưa có mật khẩu trong đơn vị "
-                                              "UNIT_CODE; in ra CSV hoặc ghi vào tệp --out.")
-    @click.argument("unit_code")
-    @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path),
-                  help="Ghi ra tệp CSV (mặc định: in ra màn hình).")
-    def activation_codes(unit_code: str, out: Path | None) -> None:
-        """Activation codes for every member of UNIT_CODE's subtree who has no password yet."""
+@command("grant", help="Cấp vai trò ROLE cho tài khoản LOGIN trên đơn vị UNIT_CODE (admin không cần đơn vị).")
+@click.argument("role", type=click.Choice([r.value for r in Role if r != Role.MEMBER]))
+@click.argument("login")
+@click.argument("unit_code", required=False)
+def grant(role: str, login: str, unit_code: str | None) -> None:
+    """Grant ROLE to the account LOGIN on the unit UNIT_CODE (not needed for admin)."""
+    user = accounts.find_user(login)
+    if user is None:
+        raise click.ClickException(_("Không có tài khoản '%(login)s'.", login=login))
+    unit = None
+    if role != Role.ADMIN:
+        if not unit_code:
+            raise click.ClickException(_("Vai trò này cần mã đơn vị."))
         unit = org.find_unit(unit_code)
         if unit is None:
             raise click.ClickException(_("Không có đơn vị mã '%(code)s'.", code=unit_code))
-        batch = accounts.issue_codes_for_unit(unit, None, now_utc())
-        if not current_app.config.get("SITE_URL"):
-            click.echo(_("Chưa đặt QUIZAPP_SITE_URL: đường dẫn trong tệp trỏ tới %(site)s. Hãy đặt địa chỉ mà "
-                         "đoàn viên mở được rồi tạo lại.", site=links.site_url()), err=True)
-        data = to_csv(*accounts.slip_table(batch.slips, personal_link))
-        db.session.commit()
-        if out is None:
-            click.echo(data.decode("utf-8-sig"), nl=False)
-        else:
-            out.write_bytes(data)
-        click.echo(_("Đã tạo %(n)d mã kích hoạt cho %(unit)s; các mã cũ chưa dùng không còn hiệu lực.",
-                     n=len(batch.slips), unit=unit.name), err=True)
-        if batch.conflicts:
-            click.echo(_("Bỏ qua %(n)d đoàn viên vì mã đoàn viên trùng tên đăng nhập của tài khoản khác: %(codes)s",
-                         n=len(batch.conflicts), codes=", ".join(batch.conflicts[:20])), err=True)
+    try:
+        made = grants.grant_role(user, role, unit, None, now_utc())
+    except grants.GrantError as err:
+        raise click.ClickException(_("Không cấp được quyền: %(why)s", why=grant_error(str(err)))) from err
+    if made is None:
+        click.echo(_("Tài khoản này đã có quyền đó."))
+        return
+    if unit is None:
+        click.echo(_("Đã cấp quyền %(role)s cho %(login)s.", role=role, login=user.login))
+    else:
+        click.echo(_("Đã cấp quyền %(role)s cho %(login)s trên %(unit)s.", role=role, login=user.login,
+                     unit=unit.name))
+
+
+@command("activation-codes", help="Tạo mã kích hoạt cho mọi đoàn viên chưa có mật khẩu trong đơn vị "
+                                          "UNIT_CODE; in ra CSV hoặc ghi vào tệp --out.")
+@click.argument("unit_code")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Ghi ra tệp CSV (mặc định: in ra màn hình).")
+def activation_codes(unit_code: str, out: Path | None) -> None:
+    """Activation codes for every member of UNIT_CODE's subtree who has no password yet."""
+    unit = org.find_unit(unit_code)
+    if unit is None:
+        raise click.ClickException(_("Không có đơn vị mã '%(code)s'.", code=unit_code))
+    batch = accounts.issue_codes_for_unit(unit, None, now_utc())
+    if not current_app.config.get("SITE_URL"):
+        click.echo(_("Chưa đặt QUIZAPP_SITE_URL: đường dẫn trong tệp trỏ tới %(site)s. Hãy đặt địa chỉ mà "
+                     "đoàn viên mở được rồi tạo lại.", site=links.site_url()), err=True)
+    data = to_csv(*accounts.slip_table(batch.slips, personal_link))
+    if out is None:
+        click.echo(data.decode("utf-8-sig"), nl=False)
+    else:
+        out.write_bytes(data)
+    click.echo(_("Đã tạo %(n)d mã kích hoạt cho %(unit)s; các mã cũ chưa dùng không còn hiệu lực.",
+                 n=len(batch.slips), unit=unit.name), err=True)
+    if batch.conflicts:
+        click.echo(_("Bỏ qua %(n)d đoàn viên vì mã đoàn viên trùng tên đăng nhập của tài khoản khác: %(codes)s",
+                     n=len(batch.conflicts), codes=", ".join(batch.conflicts[:20])), err=True)
+
+
+COMMANDS = [create_admin, grant, activation_codes]

@@ -4,17 +4,15 @@ from __future__ import annotations
 import time
 
 import click
-from flask.cli import AppGroup
 from sqlalchemy import select
 
-from quizapp import clock
+from quizapp.cli.unit import UnitGroup
 from quizapp.extensions import db
 from quizapp.models import Quiz
-from quizapp.services.demo.activity import DemoActivityError, simulate_activity
 from quizapp.services.reports import participation
 from quizapp.services.reports.roster_counts import refresh_roster_counts
 
-reports_cli = AppGroup("reports", help="Báo cáo tham gia: tính lại số liệu.")
+reports_cli = UnitGroup("reports", help="Báo cáo tham gia: tính lại số liệu.")
 
 
 @reports_cli.command("rebuild")
@@ -33,7 +31,6 @@ def rebuild(quiz_id: int | None) -> None:
     for quiz in quizzes:
         participation.rebuild_quiz(quiz)
         click.echo(f"Đợt {quiz.id} «{quiz.title}»: {participation.participant_count(quiz.id)} đoàn viên đã bắt đầu làm bài.")
-    db.session.commit()
     click.echo(f"Đã tính lại số liệu báo cáo cho {len(quizzes)} đợt kiểm tra "
                f"trong {time.perf_counter() - started:.1f} giây.")
 
@@ -44,17 +41,17 @@ def rebuild(quiz_id: int | None) -> None:
 @click.option("--limit", type=int, help="Số đoàn viên làm bài tối đa.")
 def demo_activity(quiz_id: int, seed: int, limit: int | None) -> None:
     """DEMO ONLY: members of QUIZ_ID's audience take it on past days (real attempts)."""
+    from quizapp.clock import now_utc
+    from quizapp.services.demo.activity import DemoActivityError, simulate_activity
+
     quiz = db.session.get(Quiz, quiz_id)
     if quiz is None:
         raise click.ClickException(f"Không có đợt kiểm tra số {quiz_id}.")
     try:
-        result = simulate_activity(quiz, clock.now_utc(), seed, limit)
+        result = simulate_activity(quiz, now_utc(), seed, limit)
     except DemoActivityError as err:
         raise click.ClickException(str(err)) from err
-    db.session.commit()
     click.echo(f"Dữ liệu mẫu: {result['finished']} / {result['audience']} đoàn viên đã làm bài «{quiz.title}».")
 
 
-def register(app) -> None:
-    """Add the reports commands."""
-    app.cli.add_command(reports_cli)
+COMMANDS = [reports_cli]

@@ -9,61 +9,63 @@ import click
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from quizapp.cli.unit import checkpoint, command, discard
 from quizapp.clock import now_utc, to_local
 from quizapp.extensions import db
 from quizapp.models import Unit
 from quizapp.services.roster import (
-    RosterOptions, RosterReport, apply_roster_plan, parse_roster, plan_roster_import,
+    RosterOptions,
+    RosterReport,
+    apply_roster_plan,
+    parse_roster,
+    plan_roster_import,
 )
 
 SHOWN_EXAMPLES = 10
 
 
-def register(app) -> None:
-    """Add the roster commands."""
-
-    @app.cli.command("import-roster", help="Nhập danh sách đoàn viên từ tệp .xlsx hoặc .csv (UTF-8); có một dòng "
-                                           "sai thì không ghi gì. Xem docs/roster-format.md.")
-    @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-    @click.option("--dry-run", is_flag=True, help="Chỉ kiểm tra và báo cáo, không ghi gì.")
-    @click.option("--create-units", is_flag=True, help="Tạo chi đoàn (và đơn vị cấp trên) chưa có.")
-    @click.option("--deactivate-missing", is_flag=True,
-                  help="Khóa đoàn viên đang hoạt động trong phạm vi nhưng không có trong tệp.")
-    @click.option("--unit", "unit_code", metavar="MÃ_ĐƠN_VỊ",
-                  help="Giới hạn việc nhập trong đơn vị này (mặc định: toàn bộ hệ thống).")
-    @click.option("--timings", is_flag=True, help="In thời gian của từng bước.")
-    @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON (cho kịch bản tự động).")
-    def import_roster(file: Path, dry_run: bool, create_units: bool, deactivate_missing: bool,
-                      unit_code: str | None, timings: bool, as_json: bool) -> None:
-        """Import a roster FILE (.csv UTF-8 or .xlsx); nothing is written if any row is wrong."""
-        scope = None
-        if unit_code:
-            scope = db.session.scalar(select(Unit).where(Unit.code == unit_code))
-            if scope is None:
-                raise click.ClickException(_("Không có đơn vị mã '%(code)s'.", code=unit_code))
-        now = now_utc()
-        clock = _Stopwatch(timings and not as_json)
-        parsed = parse_roster(file.name, file.read_bytes())
-        clock.lap("parse", _("đọc tệp"))
-        plan = plan_roster_import(parsed, RosterOptions(create_units, deactivate_missing, scope),
-                                  today=to_local(now).date())
-        del parsed  # the plan keeps what it needs; free the raw rows before writing
-        clock.lap("plan", _("kiểm tra và so sánh"))
-        if plan.ok and not dry_run:
-            apply_roster_plan(plan, None, now)
-            clock.lap("apply", _("ghi"))
-            db.session.commit()
-            clock.lap("commit", _("lưu (commit)"))
-        else:
-            db.session.rollback()
-        if as_json:
-            click.echo(json.dumps({"summary": plan.report.summary(), "applied": plan.report.applied,
-                                   "timings": clock.laps,
-                                   "errors": [str(e) for e in plan.report.errors]}, ensure_ascii=False))
-        else:
-            echo_report(plan.report, file.name, dry_run, deactivate_missing)
-        if not plan.ok:
-            raise SystemExit(1)
+@command("import-roster", help="Nhập danh sách đoàn viên từ tệp .xlsx hoặc .csv (UTF-8); có một dòng "
+                                       "sai thì không ghi gì. Xem docs/roster-format.md.")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Chỉ kiểm tra và báo cáo, không ghi gì.")
+@click.option("--create-units", is_flag=True, help="Tạo chi đoàn (và đơn vị cấp trên) chưa có.")
+@click.option("--deactivate-missing", is_flag=True,
+              help="Khóa đoàn viên đang hoạt động trong phạm vi nhưng không có trong tệp.")
+@click.option("--unit", "unit_code", metavar="MÃ_ĐƠN_VỊ",
+              help="Giới hạn việc nhập trong đơn vị này (mặc định: toàn bộ hệ thống).")
+@click.option("--timings", is_flag=True, help="In thời gian của từng bước.")
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON (cho kịch bản tự động).")
+def import_roster(file: Path, dry_run: bool, create_units: bool, deactivate_missing: bool,
+                  unit_code: str | None, timings: bool, as_json: bool) -> None:
+    """Import a roster FILE (.csv UTF-8 or .xlsx); nothing is written if any row is wrong."""
+    scope = None
+    if unit_code:
+        scope = db.session.scalar(select(Unit).where(Unit.code == unit_code))
+        if scope is None:
+            raise click.ClickException(_("Không có đơn vị mã '%(code)s'.", code=unit_code))
+    now = now_utc()
+    clock = _Stopwatch(timings and not as_json)
+    parsed = parse_roster(file.name, file.read_bytes())
+    clock.lap("parse", _("đọc tệp"))
+    plan = plan_roster_import(parsed, RosterOptions(create_units, deactivate_missing, scope),
+                              today=to_local(now).date())
+    del parsed  # the plan keeps what it needs; free the raw rows before writing
+    clock.lap("plan", _("kiểm tra và so sánh"))
+    if plan.ok and not dry_run:
+        apply_roster_plan(plan, None, now)
+        clock.lap("apply", _("ghi"))
+        checkpoint()  # timed on its own: the commit is a large part of a big import
+        clock.lap("commit", _("lưu (commit)"))
+    else:
+        discard()
+    if as_json:
+        click.echo(json.dumps({"summary": plan.report.summary(), "applied": plan.report.applied,
+                               "timings": clock.laps,
+                               "errors": [str(e) for e in plan.report.errors]}, ensure_ascii=False))
+    else:
+        echo_report(plan.report, file.name, dry_run, deactivate_missing)
+    if not plan.ok:
+        raise SystemExit(1)
 
 
 class _Stopwatch:
@@ -117,3 +119,6 @@ def echo_report(report: RosterReport, filename: str, dry_run: bool, deactivate_m
         click.echo(_("Chạy thử: chưa ghi gì vào cơ sở dữ liệu."))
     else:
         click.echo(_("Đã ghi danh sách vào cơ sở dữ liệu."))
+
+
+COMMANDS = [import_roster]

@@ -4,7 +4,12 @@ from quizapp.models.audit import AuditEntry
 from quizapp.models.banks import Bank, BankVersion, MultipleScoring, Question, QuestionType, Topic
 from quizapp.models.org import Unit, UnitKind, path_ids, set_unit_path
 from quizapp.models.participation import (
-    Participation, UnitQuizCounter, UnitQuizDaily, UnitQuizGroup, UnitRoster, UnitRosterGroup,
+    Participation,
+    UnitQuizCounter,
+    UnitQuizDaily,
+    UnitQuizGroup,
+    UnitRoster,
+    UnitRosterGroup,
 )
 from quizapp.models.people import ActivationCode, Grant, Member, Role, User
 from quizapp.models.quizzes import GradingPolicy, Quiz, QuizAllowance, QuizStatus, ReviewPolicy

@@ -290,11 +290,3 @@ def search_members(unit: Unit, text: str, limit: int = 50) -> list[Member]:
         .options(selectinload(Member.user), joinedload(Member.chapter))
         .order_by(Member.active.desc(), Member.full_name, Member.code).limit(limit)
     ))
-
-
-def users_matching(text: str, limit: int = 20) -> list[User]:
-    """Users whose login or name contains `text` (for grant forms)."""
-    pattern = f"%{text}%"
-    return list(db.session.scalars(
-        select(User).where(or_(User.login.ilike(pattern), User.display_name.ilike(pattern))).limit(limit)
-    ))

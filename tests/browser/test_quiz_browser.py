@@ -104,7 +104,7 @@ def test_answers_given_offline_reach_the_server_when_back_online(live_server, ph
     page = phone.new_page()
     attempt_id = sign_in_and_start(page, server)
     phone.set_offline(True)
-    for n in range(3):
+    for _n in range(3):
         answer_current(page, current(page).get_attribute("data-type"))
         current(page).get_by_role("link", name="Câu sau ›").click()
     expect(page.locator("#save-status")).to_have_text(OFFLINE)
@@ -139,14 +139,21 @@ def test_reload_mid_quiz_finds_saved_and_queued_answers(live_server, phone):
     assert sorted(map(str, stored(server, attempt_id).values())) == ["0", "[0, 2]"]
 
 
-def test_time_running_out_finalises_the_attempt_with_its_saved_answers(live_server, phone):
+def test_time_running_out_finalises_the_attempt_with_its_saved_answers(live_server, phone, frozen_clock):
     server = live_server(ANSWER_GRACE_SECONDS=0)
     seed(server, time_limit_seconds=6)
     page = phone.new_page()
+    # Both clocks stand still until the test moves them: the server's (frozen_clock) and the
+    # phone's timers (Playwright's clock), so the countdown runs out without waiting for it.
+    page.clock.install(time=frozen_clock.now)
+    page.clock.pause_at(frozen_clock.now + timedelta(minutes=1))  # ahead: its clock runs until here
     attempt_id = sign_in_and_start(page, server)
     answer_current(page, "single")
     expect(page.locator("#save-status")).to_have_text(SAVED)
-    page.wait_for_url(re.compile(r"/result$"), timeout=20_000)
+    frozen_clock.advance(seconds=7)
+    page.clock.fast_forward(7_000)  # the countdown's tick sees 0:00 and submits
+    page.clock.resume()
+    page.wait_for_url(re.compile(r"/result$"))
     expect(page.get_by_text("hết giờ, tự động nộp với các câu đã lưu")).to_be_visible()
     with server.session() as session:
         attempt = session.get(Attempt, attempt_id)

@@ -122,7 +122,7 @@ def draw_questions(quiz: Quiz, rng: random.Random, pool: list[Question] | None =
             by_topic.setdefault(q.topic.title, []).append(q)
         wanted = rules["per_topic"]
         if isinstance(wanted, int):
-            wanted = {title: wanted for title in by_topic}
+            wanted = dict.fromkeys(by_topic, wanted)
         chosen = set()
         for title, pool in by_topic.items():
             chosen.update(id(q) for q in rng.sample(pool, wanted.get(title, 0)))

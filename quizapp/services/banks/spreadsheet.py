@@ -97,7 +97,7 @@ def header_field(text: str) -> str | None:
 
 def parse_info(rows, sheet: str, bank: ParsedBank, problems: Problems) -> None:
     """The optional bank-information sheet: label in column A, value in column B."""
-    for number, cells in rows:
+    for _number, cells in rows:
         if not cells or not cell_text(cells[0]):
             continue
         field = INFO_KEYS.get(name_key(cell_text(cells[0])))
@@ -204,7 +204,7 @@ def _row(row: dict, number: int, sheet, problems: Problems) -> ParsedQuestion:
 
 def _options(row, kind, q, problems, trailing_ok=False) -> list[str]:
     found = sorted((int(f.split(":")[1]), cell_text(v)) for f, (v, _) in row.items() if f.startswith(kind + ":"))
-    values = {i: v for i, v in found}
+    values = dict(found)
     last = max((i for i, v in found if v), default=-1)
     out = []
     for i in range(last + 1):

@@ -15,8 +15,17 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, insert, select
 
 from quizapp.extensions import db
-from quizapp.models import (Attempt, AttemptItem, AttemptState, Member, QuestionType, Quiz, Response, Unit,
-                            path_ids)
+from quizapp.models import (
+    Attempt,
+    AttemptItem,
+    AttemptState,
+    Member,
+    QuestionType,
+    Quiz,
+    Response,
+    Unit,
+    path_ids,
+)
 from quizapp.services.attempts import certificates, grading
 from quizapp.services.attempts import lifecycle as attempts
 from quizapp.services.reports import participation

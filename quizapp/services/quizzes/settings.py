@@ -100,7 +100,7 @@ def _draw_errors(rules, counts: dict[str, int]) -> tuple[str | None, int]:
         return None, n
     per_topic = rules["per_topic"]
     if isinstance(per_topic, int) and not isinstance(per_topic, bool):
-        per_topic = {title: per_topic for title in counts}
+        per_topic = dict.fromkeys(counts, per_topic)
     if not isinstance(per_topic, dict) or not per_topic:
         return _("Hãy ghi số câu cho từng chủ đề."), 0
     problems = []

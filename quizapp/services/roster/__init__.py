@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from quizapp.clock import to_local
-
 from quizapp.services.roster.apply import RosterImportError, apply_roster_plan
 from quizapp.services.roster.plan import RosterPlan, field_label, plan_roster_import
 from quizapp.services.roster.reader import ParsedRoster, parse_roster

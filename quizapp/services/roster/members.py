@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy import or_, select
 
 from quizapp.extensions import db
 from quizapp.models import Member, Unit, User
-from quizapp.models.people import PHONE_MARK, member_search_key
+from quizapp.models.people import PHONE_MARK
 from quizapp.services import audit
 from quizapp.services.reports import participation
 from quizapp.services.reports.roster_counts import adjust_roster_counts
@@ -43,20 +43,6 @@ def search_members(unit: Unit, text: str, include_inactive: bool, limit: int, of
         stmt = stmt.where(or_(*found))
     stmt = stmt.order_by(Unit.path, Member.full_name, Member.id).limit(limit).offset(offset)
     return list(db.session.scalars(stmt))
-
-
-def fill_missing_search_keys(batch: int = 5000) -> int:
-    """Give members stored before search keys existed (or by raw SQL) their key; returns how many."""
-    done = 0
-    while True:
-        rows = db.session.execute(select(Member.id, Member.full_name, Member.code, Member.phone)
-                                  .where(Member.search_key.is_(None)).limit(batch)).all()
-        if not rows:
-            return done
-        db.session.execute(update(Member.__table__).where(Member.__table__.c.id == bindparam("b_id"))
-                           .values(search_key=bindparam("b_key")),
-                           [{"b_id": i, "b_key": member_search_key(n, c, p)} for i, n, c, p in rows])
-        done += len(rows)
 
 
 def _counted(member: Member) -> tuple:

@@ -20,11 +20,23 @@ from quizapp.models import Member, Unit, UnitKind
 from quizapp.services.roster import columns as C
 from quizapp.services.roster.reader import ParsedRoster
 from quizapp.services.roster.report import (
-    SAMPLE_LIMIT, RosterChange, RosterIssue, RosterOptions, RosterReport,
+    SAMPLE_LIMIT,
+    RosterChange,
+    RosterIssue,
+    RosterOptions,
+    RosterReport,
 )
 from quizapp.services.roster.units import CHUNK, PlannedUnit, UnitResolver
 from quizapp.services.roster.validate import (
-    FIELD_SLICE, FIELDS, KEEP, R_ATTRIBUTES, R_CHAPTER, R_CODE, R_NAME, R_ROW, RowValidator,
+    FIELD_SLICE,
+    FIELDS,
+    KEEP,
+    R_ATTRIBUTES,
+    R_CHAPTER,
+    R_CODE,
+    R_NAME,
+    R_ROW,
+    RowValidator,
 )
 
 _m = Member.__table__.c  # Core columns: rows without the ORM's per-row bookkeeping

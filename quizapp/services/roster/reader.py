@@ -4,8 +4,8 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from operator import itemgetter
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
@@ -57,9 +57,9 @@ def parse_roster(filename: str, data: bytes) -> ParsedRoster:
     try:
         if len(data) > _limit("ROSTER_MAX_BYTES", DEFAULT_MAX_BYTES):
             raise RosterFileError(_("Tệp quá lớn; hãy chia danh sách theo từng huyện đoàn."))
-        if lower.endswith(".xlsx") or lower.endswith(".xlsm"):
+        if lower.endswith((".xlsx", ".xlsm")):
             sheets = _xlsx_sheets(data)
-        elif lower.endswith(".csv") or lower.endswith(".txt"):
+        elif lower.endswith((".csv", ".txt")):
             sheets = [(None, _csv_rows(data))]
         elif lower.endswith(".xls"):
             raise RosterFileError(_("Tệp .xls (Excel 97-2003) chưa được hỗ trợ: hãy mở bằng Excel và lưu lại "

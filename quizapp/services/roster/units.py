@@ -228,7 +228,7 @@ class UnitResolver:
         """Parent code + '-' + a number (SL-MS-07); a new root takes its initials (TDSL)."""
         if parent is None:
             base = "".join(w[0] for w in fold_vietnamese(name).split() if w).upper() or "DV"
-            candidates = (base if n == 0 else f"{base}{n}" for n in range(0, 10_000))
+            candidates = (base if n == 0 else f"{base}{n}" for n in range(10_000))
         else:
             base = parent.code
             candidates = (f"{base}-{n:02d}" for n in range(1, 1_000_000))

@@ -2,15 +2,15 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from quizapp import policy
-from quizapp.policy import Action
 from quizapp.i18n import localtime
+from quizapp.policy import Action
 from quizapp.services import audit, exports
 from quizapp.web.access import breadcrumbs, top_units
 from quizapp.web.organiser.common import unit_choices, unit_or_404, user
@@ -90,7 +90,7 @@ def _show(value, key: str = "") -> str:
             moment = datetime.fromisoformat(value)
         except ValueError:
             return value
-        return localtime(moment.replace(tzinfo=moment.tzinfo or timezone.utc))
+        return localtime(moment.replace(tzinfo=moment.tzinfo or UTC))
     return str(value)
 
 

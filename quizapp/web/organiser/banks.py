@@ -2,19 +2,18 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
-from flask import abort, current_app, render_template, request, send_file
+from flask import abort, render_template, request, send_file
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from quizapp import policy
-from quizapp.config import ROOT
 from quizapp.extensions import db
 from quizapp.models import Bank, BankVersion, Question, Quiz, Unit
 from quizapp.policy import Action, Area
 from quizapp.services import banks as bank_service
 from quizapp.services.banks.export import MIMETYPES
+from quizapp.services.banks.xlsx_format import write_template
 from quizapp.web.organiser.bank_forms import SearchForm
 from quizapp.web.organiser.common import user
 from quizapp.web.organiser.views import bp
@@ -134,19 +133,10 @@ def bank_export(version_id: int, fmt: str):
                      download_name=bank_service.export_filename(version, fmt))
 
 
-def template_path() -> Path | None:
-    """The empty Excel template shipped in question_banks/template/."""
-    folder = ROOT / "question_banks" / "template"
-    found = sorted(folder.glob("*.xlsx")) if folder.is_dir() else []
-    return found[0] if found else None
-
-
 @bp.get("/banks/template.xlsx")
 def bank_template():
-    """Download the empty Excel template for writing questions."""
+    """Download the empty Excel template for writing questions (as `quizapp bank template`
+    writes it: generated, so an installed package needs no file from the clone)."""
     require_bank_reader()
-    path = template_path()
-    if path is None:
-        current_app.logger.error("bank template missing in question_banks/template/")
-        abort(404)
-    return send_file(path, as_attachment=True, download_name=path.name, max_age=0)
+    return send_file(io.BytesIO(write_template()), mimetype=MIMETYPES["xlsx"], as_attachment=True,
+                     download_name="mau-ngan-hang-cau-hoi.xlsx", max_age=0)
