@@ -22,7 +22,9 @@ def _module_name(path: Path) -> str:
 
 
 def _modules() -> dict[str, Path]:
-    return {_module_name(path): path for path in sorted(PACKAGE.rglob("*.py"))}
+    # Alembic runs the migration scripts itself; nothing imports them.
+    return {_module_name(path): path for path in sorted(PACKAGE.rglob("*.py"))
+            if "migrations" not in path.relative_to(PACKAGE).parts}
 
 
 def _absolute(module: str, is_package: bool, node: ast.ImportFrom) -> str:

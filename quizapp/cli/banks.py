@@ -13,7 +13,9 @@ from quizapp.clock import now_utc
 from quizapp.extensions import db
 from quizapp.models import Bank, BankVersion
 from quizapp.services import banks
+from quizapp.services.banks.csv_format import write_csv_template
 from quizapp.services.banks.problems import render
+from quizapp.services.banks.xlsx_format import write_template
 
 TYPE_LABELS = {
     "single": _l("một đáp án"), "multiple": _l("nhiều đáp án"), "true_false": _l("đúng sai"),
@@ -154,9 +156,6 @@ def diff(slug: str, old: int, new: int) -> None:
 @click.option("--out", type=click.Path(dir_okay=False), required=True)
 def template(fmt: str, out: str) -> None:
     """Write the empty spreadsheet template organisers fill in."""
-    from quizapp.services.banks.csv_format import write_csv_template
-    from quizapp.services.banks.xlsx_format import write_template
-
     Path(out).write_bytes(write_template() if fmt == "xlsx" else write_csv_template())
     say(_l("Đã ghi %(path)s.", path=out))
 

@@ -7,8 +7,10 @@ import click
 from sqlalchemy import select
 
 from quizapp.cli.unit import UnitGroup
+from quizapp.clock import now_utc
 from quizapp.extensions import db
 from quizapp.models import Quiz
+from quizapp.services.demo.activity import DemoActivityError, simulate_activity
 from quizapp.services.reports import participation
 from quizapp.services.reports.roster_counts import refresh_roster_counts
 
@@ -41,9 +43,6 @@ def rebuild(quiz_id: int | None) -> None:
 @click.option("--limit", type=int, help="Số đoàn viên làm bài tối đa.")
 def demo_activity(quiz_id: int, seed: int, limit: int | None) -> None:
     """DEMO ONLY: members of QUIZ_ID's audience take it on past days (real attempts)."""
-    from quizapp.clock import now_utc
-    from quizapp.services.demo.activity import DemoActivityError, simulate_activity
-
     quiz = db.session.get(Quiz, quiz_id)
     if quiz is None:
         raise click.ClickException(f"Không có đợt kiểm tra số {quiz_id}.")
