@@ -3,7 +3,7 @@
 Each run is a fresh child process playing one worker: it builds the app on a fresh SQLite
 database, signs an organiser in, and goes through the real pages with Flask's test client —
 upload (the file is read once and its rows kept with the pending upload), preview, confirm —
-recording the worker's peak RSS (ru_maxrss) after each step.
+recording the worker's peak RSS (VmHWM) after each step.
 
     python -m bench.roster_upload_memory                     # CSV and XLSX at the upload limit
     python -m bench.roster_upload_memory --csv-members 20000 --xlsx-members 20000   # quick
@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 
 WORKER = r'''
-import io, json, resource, sys, time
+import io, json, sys, time
 from datetime import datetime, timezone
 from quizapp import create_app
 from quizapp.extensions import db
@@ -38,7 +38,10 @@ from quizapp.models import Grant, Role, Unit, User, set_unit_path
 
 
 def rss():
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    # VmHWM (peak RSS of this process image): ru_maxrss would carry the parent's peak over fork.
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024, 1)
 
 path, db_url = sys.argv[1], sys.argv[2]
 app = create_app({"SQLALCHEMY_DATABASE_URI": db_url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,

@@ -21,6 +21,8 @@ from xml.parsers import expat
 
 from flask_babel import lazy_gettext as _l
 
+from quizapp.services.cell_format import format_cell, is_date_code
+
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
@@ -73,6 +75,8 @@ class CellError:
     text: str
 
 
+# Built-in formats 14 and 22 are "the system's short date": shown the Vietnamese way, day first.
+_SHORT_DATES = {14: "dd/mm/yyyy", 22: "dd/mm/yyyy hh:mm"}
 _LOCAL_NAMES: dict[str, str] = {}
 
 
@@ -154,6 +158,8 @@ class Workbook:
         rels = self._rels("xl/_rels/workbook.xml.rels") if "xl/_rels/workbook.xml.rels" in names else {}
         self.sheets: list[tuple[str, str]] = []
         self.hidden: set[str] = set()  # names of sheets hidden or very hidden
+        self.formats: dict[int, str] = {}  # style index -> number format code, General left out
+        self.hidden_rows: dict[str, int] = {}  # sheet part -> rows hidden (by a filter or by hand)
         self.date1904 = False
         self._read_workbook(rels)
         shared = next((t for t, kind in rels.values() if kind == "sharedStrings"), None)
@@ -259,6 +265,9 @@ class Workbook:
             code = custom.get(fmt, BUILTIN_FORMATS.get(fmt, ""))
             if code and is_date_format(code):
                 dates.add(index)
+            code = custom.get(fmt, _SHORT_DATES.get(fmt, code))
+            if code and code.lower() != "general" and fmt != 49:  # 49 is text (@)
+                self.formats[index] = code
         return dates
 
     def visible_sheets(self) -> list[tuple[str, str]]:
@@ -266,10 +275,14 @@ class Workbook:
         names = set(self.archive.namelist())
         return [(t, p) for t, p in self.sheets if t not in self.hidden and p in names]
 
-    def rows(self, path: str, max_columns: int):
+    def rows(self, path: str, max_columns: int, shown: bool = False):
         """Yield (row number, values) for every row element of a sheet, streaming; refuses a sheet
-        of more than `limits.max_rows` row elements."""
+        of more than `limits.max_rows` row elements. With `shown`, a number or date cell that has a
+        number format comes as `Shown` (its value and the text the spreadsheet shows)."""
         done: list[tuple[int, list]] = []
+        formats = self.formats if shown else {}
+        date1904 = self.date1904
+        self.hidden_rows[path] = 0
         max_rows, seen = self.limits.max_rows, 0
         strings, date_styles = self.strings, self.date_styles
         epoch = CALENDAR_MAC_1904 if self.date1904 else CALENDAR_WINDOWS_1900
@@ -294,6 +307,8 @@ class Workbook:
             elif local == "row":
                 number = int(attrs.get("r") or number + 1)
                 values, col = [], -1
+                if attrs.get("hidden") in ("1", "true"):
+                    self.hidden_rows[path] += 1
             elif local == "is":
                 in_is = True
             elif local == "f":
@@ -308,7 +323,10 @@ class Workbook:
                 if col < max_columns:
                     if len(values) <= col:
                         values.extend([None] * (col + 1 - len(values)))
-                    values[col] = _value("".join(parts), kind, style, formula, strings, date_styles, epoch)
+                    value = _value("".join(parts), kind, style, formula, strings, date_styles, epoch)
+                    if style in formats and value is not None and kind in ("n", "d") and formula is None:
+                        value = _shown(value, "".join(parts), kind, formats[style], date1904)
+                    values[col] = value
             elif local in ("v", "t"):
                 capture = False
             elif local == "row":
@@ -337,6 +355,28 @@ class Workbook:
                 done.clear()
         parser.Parse(b"", True)
         yield from done
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A number or date cell with a number format: its value and the text a spreadsheet shows."""
+
+    value: object
+    text: str
+
+    @property
+    def is_date(self) -> bool:
+        """True for a date or time (including a duration such as 144:02:00)."""
+        return isinstance(self.value, (datetime.datetime, datetime.date, datetime.time, datetime.timedelta))
+
+
+def _shown(value, raw: str, kind: str, code: str, date1904: bool) -> Shown:
+    if kind == "d":
+        return Shown(value, format_cell(value, code if is_date_code(code) else "dd/mm/yyyy", date1904))
+    number = float(raw)
+    if is_date_code(code) and not isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
+        value = from_excel(number, CALENDAR_MAC_1904 if date1904 else CALENDAR_WINDOWS_1900)
+    return Shown(value, format_cell(number, code, date1904))
 
 
 def _value(raw: str, kind: str, style: int, formula, strings, date_styles, epoch):

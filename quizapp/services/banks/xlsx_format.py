@@ -15,12 +15,14 @@ from quizapp.services.banks.fields import name_key
 from quizapp.services.banks.parsed import ParsedBank
 from quizapp.services.banks.problems import BankFileError, Location, Problems
 from quizapp.services.banks.spreadsheet import (
+    HEADER_SEARCH_ROWS,
     DIFFICULTY_LABELS,
     INFO_LABELS,
     SCORING_LABELS,
     TEMPLATE_COLUMNS,
     TYPE_LABELS,
     _header_label,
+    is_header,
     parse_info,
     parse_table,
     table_rows,
@@ -37,26 +39,40 @@ TEMPLATE_ROWS = 2000        # rows that get the drop-down lists in the template
 
 
 def parse_xlsx(data: bytes, problems: Problems) -> ParsedBank:
-    """Read the template workbook: the questions sheet, plus the optional information sheet."""
+    """Read the template workbook: the questions sheet, plus the optional information sheet.
+
+    The questions are read from the visible sheet named «Câu hỏi» (or «Questions») when there is
+    one, else from the first visible sheet with a question column in its first rows; hidden
+    sheets are never read. Which sheet was read is said when there was a choice."""
     bank = ParsedBank(source_format="xlsx")
     try:
         workbook = open_workbook(data)
-        questions_sheet = None
+        candidates = []
         for title, path in workbook.visible_sheets():
             kind = name_key(title)
             if kind in _HELP_NAMES:
                 continue
             if kind in _INFO_NAMES:
                 parse_info(_rows(workbook, title, path, problems), title, bank, problems)
-            elif questions_sheet is None:
-                questions_sheet = (title, path)
-            elif any(True for _ in _rows(workbook, title, path, Problems())):
-                problems.warn(Location(sheet=title), _l("Trang tính «%(sheet)s» bị bỏ qua; câu hỏi phải ở trang "
-                                                        "tính «%(main)s».", sheet=title, main=questions_sheet[0]))
+            else:
+                candidates.append((title, path))
+        questions_sheet = _questions_sheet_of(workbook, candidates)
         if questions_sheet is None:
-            raise BankFileError(_l("Tệp Excel không có trang tính câu hỏi."))
+            hidden = ", ".join(f"«{t}»" for t, _ in workbook.sheets if t in workbook.hidden)
+            raise BankFileError(_l("Tệp Excel không có trang tính câu hỏi (trang tính «%(main)s», hoặc một trang "
+                                   "tính có cột «Câu hỏi»).", main=QUESTION_SHEET) if not hidden else
+                                _l("Tệp Excel không có trang tính câu hỏi đang hiện; các trang tính ẩn (%(hidden)s) "
+                                   "không được đọc. Hãy bỏ ẩn trang tính câu hỏi.", hidden=hidden))
         title, path = questions_sheet
         parse_table(_rows(workbook, title, path, problems), title, problems, bank)
+        others = [t for t, _ in candidates if t != title] + [t for t, _ in workbook.sheets if t in workbook.hidden]
+        if others:
+            problems.warn(Location(sheet=title), _l("Câu hỏi được đọc từ trang tính «%(sheet)s»; các trang tính "
+                                                    "khác (%(others)s) không được đọc.", sheet=title,
+                                                    others=", ".join(f"«{t}»" for t in others)))
+        if workbook.hidden_rows.get(path):
+            problems.warn(Location(sheet=title), _l("%(count)s hàng đang bị ẩn (bởi bộ lọc hoặc ẩn tay) vẫn được "
+                                                    "nhập như các hàng khác.", count=workbook.hidden_rows[path]))
     except BankFileError:
         raise
     except XlsxRefused as refused:
@@ -66,9 +82,26 @@ def parse_xlsx(data: bytes, problems: Problems) -> ParsedBank:
     return bank
 
 
+_QUESTION_NAMES = {"cau hoi", "questions", "question", "ngan hang cau hoi"}
+
+
+def _questions_sheet_of(workbook: Workbook, candidates):
+    """The sheet named «Câu hỏi» if any, else the first whose first rows hold a question column."""
+    for title, path in candidates:
+        if name_key(title) in _QUESTION_NAMES:
+            return title, path
+    for title, path in candidates:
+        for scanned, (_number, cells) in enumerate(workbook.rows(path, limits.MAX_COLUMNS, shown=True)):
+            if is_header(cells):
+                return title, path
+            if scanned >= HEADER_SEARCH_ROWS:
+                break
+    return candidates[0] if len(candidates) == 1 else None
+
+
 def _rows(workbook: Workbook, title: str, path: str, problems: Problems):
     """(row number, values) of non-empty rows; formulas and error cells are reported, not used."""
-    for number, cells in workbook.rows(path, limits.MAX_COLUMNS):
+    for number, cells in workbook.rows(path, limits.MAX_COLUMNS, shown=True):
         if not any(value is not None for value in cells):
             continue
         values = []
