@@ -133,8 +133,8 @@ _BASE_1904 = datetime.datetime(1904, 1, 1)
 def _format_date(value, section: str, elapsed, date1904=False) -> str:
     base = _BASE_1904 if date1904 else _BASE_1900
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if not -1 < value < 2958466:  # beyond 9999-12-31: a spreadsheet shows ###
-            return format_general(value)
+        if not -693594 < value < 2958466:  # outside years 1-9999 (LibreOffice writes dates before 1900
+            return format_general(value)     # as negative serials; Excel shows ### for those)
         total_seconds = round(value * 86400)
         value = base + datetime.timedelta(seconds=total_seconds)
     else:

@@ -393,8 +393,11 @@ def _value(raw: str, kind: str, style: int, formula, strings, date_styles, epoch
         return raw in ("1", "true")
     if kind == "e":
         return CellError(raw)
-    if kind == "d":
-        return datetime.datetime.fromisoformat(raw)
+    if kind == "d":  # an ISO 8601 date (SheetJS with cellDates, some exporters); UTC "Z" made naive
+        value = datetime.datetime.fromisoformat(raw)
+        if value.tzinfo is not None:
+            value = value.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+        return value
     number = float(raw)
     if style in date_styles:
         return from_excel(number, epoch)

@@ -96,7 +96,8 @@ def _questions_sheet_of(workbook: Workbook, candidates):
                 return title, path
             if scanned >= HEADER_SEARCH_ROWS:
                 break
-    return candidates[0] if len(candidates) == 1 else None
+    # One visible sheet and nothing hidden: read it, so its errors say what is wrong with its header.
+    return candidates[0] if len(candidates) == 1 and not workbook.hidden else None
 
 
 def _rows(workbook: Workbook, title: str, path: str, problems: Problems):
