@@ -135,3 +135,16 @@ def test_format_markers_before_each_answer_and_feedback_are_applied_not_kept():
     assert parsed.errors == []
     q = parsed.questions[0]
     assert q.options == ["Hà Nội", "Huế"] and q.option_feedback == ["Đúng", "Sai"]
+
+
+def test_a_description_or_a_missing_brace_is_one_error_not_two():
+    """Issue 18 item 10: no spurious «Nội dung câu hỏi đang để trống» after the real error."""
+    parsed = load("// @source: S\nChỉ là mô tả\n\n// @source: S\nCâu {=a\n")
+    assert [e.message for e in parsed.errors] == [
+        "Câu hỏi không có phần đáp án {…}; câu chỉ có mô tả (description) không được hỗ trợ.",
+        "Thiếu dấu «}» đóng phần đáp án (mở ở dòng này)."]
+
+
+def test_no_correct_answer_in_gift_gives_gift_advice_not_spreadsheet_advice():
+    [error] = load("// @source: S\nThủ đô? {~Hà Nội ~Huế}\n").errors
+    assert "«=»" in error.message and "chữ cái" not in error.message

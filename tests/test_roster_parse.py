@@ -245,3 +245,25 @@ def test_a_roster_zip_bomb_is_refused_before_it_is_parsed(app):
     assert [e.message for e in parsed.errors] == [
         "Tệp Excel khi giải nén quá lớn (41 MB) hoặc nén bất thường nên bị từ chối; hãy chia thành các tệp "
         "nhỏ hơn, mỗi tệp một phần danh sách."]
+
+
+def test_rows_hidden_by_a_filter_are_counted_in_a_warning(app):
+    """Issue 18 item 10: hidden rows are imported like the others, but not without a word."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "DS"
+    for row in [["Mã đoàn viên", "Họ và tên"], ["DV1", "Lò Văn A"], ["DV2", "Cầm Thị B"], ["DV3", "Hà Văn C"]]:
+        sheet.append(row)
+    sheet.row_dimensions[3].hidden = sheet.row_dimensions[4].hidden = True
+    out = io.BytesIO()
+    book.save(out)
+    parsed = parse_roster("ds.xlsx", out.getvalue())
+    assert len(parsed.rows) == 3
+    assert [str(w) for w in parsed.warnings] == [
+        "Trang tính 'DS': 2 dòng đang bị ẩn (bởi bộ lọc hoặc ẩn tay) vẫn được nhập như các dòng khác."]
+
+
+def test_a_utf16_csv_is_refused_naming_utf16(app):
+    data = "Mã đoàn viên,Họ và tên\nDV1,Lò Văn A\n".encode("utf-16")
+    [error] = parse_roster("ds.csv", data).errors
+    assert "UTF-16" in error.message and "CSV UTF-8" in error.message

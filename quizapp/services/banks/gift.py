@@ -161,6 +161,7 @@ def _question(chunk: _Chunk, meta, problems: Problems) -> ParsedQuestion:
         end = _find(text, "::", pos + 2)
         if end < 0:
             problems.error(q.location, _l("Tiêu đề câu hỏi mở bằng «::» nhưng không có «::» đóng."))
+            q.reported.add("stem")
             return q
         q.title = clean(unescape(text[pos + 2:end]))
         pos = end + 2
@@ -174,10 +175,12 @@ def _question(chunk: _Chunk, meta, problems: Problems) -> ParsedQuestion:
     if open_at < 0:
         problems.error(q.location, _l("Câu hỏi không có phần đáp án {…}; câu chỉ có mô tả (description) không được "
                                       "hỗ trợ."))
+        q.reported.add("stem")
         return q
     close_at = _find(text, "}", open_at + 1)
     if close_at < 0:
         problems.error(Location(line=chunk.line_at(open_at)), _l("Thiếu dấu «}» đóng phần đáp án (mở ở dòng này)."))
+        q.reported.add("stem")
         return q
     q.stem = clean(unescape(text[pos:open_at]))
     after = text[close_at + 1:]

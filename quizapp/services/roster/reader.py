@@ -57,9 +57,9 @@ def parse_roster(filename: str, data: bytes, max_rows: int | None = None) -> Par
         if len(data) > _limit("ROSTER_MAX_BYTES", DEFAULT_MAX_BYTES):
             raise RosterFileError(_("Tệp quá lớn; hãy chia danh sách theo từng huyện đoàn."))
         if lower.endswith(".xlsx") or lower.endswith(".xlsm"):
-            sheets = _xlsx_sheets(data)
+            workbook, sheets = _xlsx_sheets(data)
         elif lower.endswith(".csv") or lower.endswith(".txt"):
-            sheets = [(None, enumerate(_csv_rows(data), start=1))]
+            workbook, sheets = None, [(None, enumerate(_csv_rows(data), start=1))]
         elif lower.endswith(".xls"):
             raise RosterFileError(_("Tệp .xls (Excel 97-2003) chưa được hỗ trợ: hãy mở bằng Excel và lưu lại "
                                     "thành .xlsx hoặc CSV UTF-8."))
@@ -68,6 +68,8 @@ def parse_roster(filename: str, data: bytes, max_rows: int | None = None) -> Par
                                     name=filename))
         try:
             _read_sheets(parsed, sheets, max_rows)
+            if workbook is not None:
+                _hidden_rows_warnings(parsed, workbook)
         except UnicodeDecodeError:  # the CSV is decoded while it is read
             raise RosterFileError(_encoding_message(_bad_utf8_line(data))) from None
         except XlsxRefused as refused:  # too many rows or strings, found while streaming
@@ -86,7 +88,9 @@ def _csv_rows(data: bytes):
     """Rows of a UTF-8 CSV, decoded as they are read; the delimiter (comma, semicolon or tab)
     is read off the header line."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise RosterFileError(_encoding_message(1))
+        raise RosterFileError(_("Tệp CSV ở mã UTF-16 (Excel gọi là 'Văn bản Unicode'), không phải UTF-8. Trong "
+                                "Excel hãy chọn 'Lưu thành' → 'CSV UTF-8 (phân cách bằng dấu phẩy)', hoặc gửi "
+                                "tệp .xlsx."))
     start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
     end = data.find(b"\n", start, start + 1_000_000)
     try:
@@ -121,7 +125,7 @@ def _xlsx_sheets(data: bytes):
         raise RosterFileError(str(refused.message)) from None
     except XlsxError:
         raise RosterFileError(_("Không đọc được tệp Excel: tệp hỏng hoặc không phải .xlsx.")) from None
-    return [(title, _xlsx_rows(workbook, path)) for title, path in workbook.visible_sheets()]
+    return workbook, [(title, _xlsx_rows(workbook, path)) for title, path in workbook.visible_sheets()]
 
 
 def _xlsx_rows(workbook, path: str):
@@ -132,6 +136,15 @@ def _xlsx_rows(workbook, path: str):
             if cell.__class__ is CellError:
                 cells[i] = cell.text
         yield number, cells
+
+
+def _hidden_rows_warnings(parsed: ParsedRoster, workbook) -> None:
+    """Rows hidden by a filter (or by hand) are imported like the others: say how many, per sheet."""
+    for title, path in workbook.visible_sheets():
+        if workbook.hidden_rows.get(path):
+            parsed.warnings.append(RosterIssue(None, None, _(
+                "%(n)d dòng đang bị ẩn (bởi bộ lọc hoặc ẩn tay) vẫn được nhập như các dòng khác.",
+                n=workbook.hidden_rows[path]), sheet=title))
 
 
 def _read_sheets(parsed: ParsedRoster, sheets, max_rows: int | None = None) -> None:
