@@ -159,8 +159,8 @@ def _check_choices(q, problems):
     if "answer" in q.reported:
         pass
     elif (not isinstance(correct, list) or not correct) and q.location.line is not None:  # a text file
-        problems.error(q.where("answer"), _l("Chưa có đáp án đúng: trong GIFT đặt «=» trước phương án đúng "
-                                             "(hoặc «~%%100%%»); trong YAML ghi «correct»."))
+        problems.error(q.where("answer"), _l("Chưa có đáp án đúng: trong GIFT đặt «=» trước phương án đúng; "
+                                             "trong YAML ghi «correct»."))
     elif not isinstance(correct, list) or not correct:
         problems.error(q.where("answer"), _l("Chưa có đáp án đúng (ghi chữ cái của phương án, ví dụ B)."))
     elif any(not isinstance(i, int) or isinstance(i, bool) or not 0 <= i < len(q.options) for i in correct):
