@@ -130,7 +130,7 @@ def run_worker(path: Path, workdir: Path) -> dict:
     db_url = f"sqlite:///{workdir / (path.name + '.sqlite')}"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     child = subprocess.run([sys.executable, "-c", WORKER, str(path), db_url], env=env, cwd=ROOT,
-                           capture_output=True, text=True)
+                           capture_output=True, text=True, check=False)
     if child.returncode:
         raise SystemExit(f"worker failed:\n{child.stdout[-2000:]}\n{child.stderr[-4000:]}")
     return json.loads(child.stdout.strip().splitlines()[-1])

@@ -26,7 +26,7 @@ def own(data: bytes) -> int:
     from quizapp.services.xlsx_reader import open_workbook
 
     workbook = open_workbook(data)
-    title, path = workbook.visible_sheets()[0]
+    _title, path = workbook.visible_sheets()[0]
     return sum(len(values) for _number, values in workbook.rows(path, 80))
 
 

@@ -343,6 +343,6 @@ def test_csv_phones_that_lost_their_leading_zero_are_mended_and_counted(make):
     assert report.ok and report.added == 3
     phones = {m.code: m.phone for m in db.session.scalars(select(Member))}
     assert phones == {"DV-LO1": "0912345678", "DV-LO2": "0388123456", "DV-LO3": "0977000111"}
-    assert [w.message for w in report.warnings] == [
+    assert [w.message for w in report.warnings] == [(
         "2 số điện thoại chỉ có 9 chữ số (bảng tính đã bỏ số 0 ở đầu vì lưu số điện thoại dạng số) nên đã được "
-        "thêm lại số 0."]
+        "thêm lại số 0.")]

@@ -242,9 +242,9 @@ def test_a_roster_zip_bomb_is_refused_before_it_is_parsed(app):
     assert len(data) < 1024 * 1024
     parsed = parse_roster("ds.xlsx", data)
     assert parsed.rows == []
-    assert [e.message for e in parsed.errors] == [
+    assert [e.message for e in parsed.errors] == [(
         "Tệp Excel khi giải nén quá lớn (41 MB) hoặc nén bất thường nên bị từ chối; hãy chia thành các tệp "
-        "nhỏ hơn, mỗi tệp một phần danh sách."]
+        "nhỏ hơn, mỗi tệp một phần danh sách.")]
 
 
 def test_rows_hidden_by_a_filter_are_counted_in_a_warning(app):

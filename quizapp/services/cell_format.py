@@ -12,7 +12,7 @@ import datetime
 import re
 
 _BRACKET = re.compile(r"\[([^\]]*)\]")
-_DATE_TOKEN = re.compile(r"(yyyy|yyy|yy|y|mmmmm|mmmm|mmm|mm|m|dddd|ddd|dd|d|hh|h|ss|s|am/pm|a/p|\.0+)", re.I)
+_DATE_TOKEN = re.compile(r"(yyyy|yyy|yy|y|mmmmm|mmmm|mmm|mm|m|dddd|ddd|dd|d|hh|h|ss|s|am/pm|a/p|\.0+)", re.IGNORECASE)
 _WEEKDAYS = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật"]
 
 
@@ -62,7 +62,7 @@ def is_date_code(code: str) -> bool:
     """True when a format shows a date or time."""
     plain = "".join(t for lit, t in _literals(_BRACKET.sub(lambda m: "h" if m.group(1).lower() in (
         "h", "hh") else "", code)) if not lit)
-    return bool(re.search(r"[dmyhs]", plain, re.I))
+    return bool(re.search(r"[dmyhs]", plain, re.IGNORECASE))
 
 
 def format_general(value) -> str:
@@ -151,7 +151,7 @@ def _format_date(value, section: str, elapsed, date1904=False) -> str:
             runs[-1] = (lit, runs[-1][1] + t)
         else:
             runs.append((lit, t))
-    ampm = any(not lit and re.search(r"am/pm|a/p", t, re.I) for lit, t in runs)
+    ampm = any(not lit and re.search(r"am/pm|a/p", t, re.IGNORECASE) for lit, t in runs)
     out, tokens = [], []
     for lit, part in runs:
         if lit:

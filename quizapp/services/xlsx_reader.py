@@ -20,11 +20,10 @@ from dataclasses import dataclass
 from xml.parsers import expat
 
 from flask_babel import lazy_gettext as _l
-
-from quizapp.services.cell_format import format_cell, is_date_code
-
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
+
+from quizapp.services.cell_format import format_cell, is_date_code
 
 _ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _CELL_REF = re.compile(r"([A-Z]+)(\d*)")
@@ -396,7 +395,7 @@ def _value(raw: str, kind: str, style: int, formula, strings, date_styles, epoch
     if kind == "d":  # an ISO 8601 date (SheetJS with cellDates, some exporters); UTC "Z" made naive
         value = datetime.datetime.fromisoformat(raw)
         if value.tzinfo is not None:
-            value = value.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+            value = value.astimezone(datetime.UTC).replace(tzinfo=None)
         return value
     number = float(raw)
     if style in date_styles:

@@ -8,12 +8,10 @@ from flask_babel import lazy_gettext as _l
 from openpyxl.utils import get_column_letter
 
 from quizapp.services.banks import limits
-from quizapp.services.cell_format import format_cell, format_general
 from quizapp.services.banks.fields import (
     LETTERS,
     FieldError,
     clean,
-    format_number,
     letters,
     name_key,
     numeric_text,
@@ -26,7 +24,6 @@ from quizapp.services.banks.fields import (
     split_accepted,
     split_tags,
 )
-from quizapp.services.xlsx_reader import Shown
 from quizapp.services.banks.parsed import (
     TRUE_FALSE_OPTIONS,
     ParsedBank,
@@ -34,6 +31,8 @@ from quizapp.services.banks.parsed import (
     ParsedTopic,
 )
 from quizapp.services.banks.problems import Location, Problems
+from quizapp.services.cell_format import format_cell, format_general
+from quizapp.services.xlsx_reader import Shown
 
 # The template's headers, in its column order, then the aliases each field also answers to.
 HEADERS = {

@@ -15,8 +15,8 @@ from quizapp.services.banks.fields import name_key
 from quizapp.services.banks.parsed import ParsedBank
 from quizapp.services.banks.problems import BankFileError, Location, Problems
 from quizapp.services.banks.spreadsheet import (
-    HEADER_SEARCH_ROWS,
     DIFFICULTY_LABELS,
+    HEADER_SEARCH_ROWS,
     INFO_LABELS,
     SCORING_LABELS,
     TEMPLATE_COLUMNS,

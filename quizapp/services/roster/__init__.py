@@ -10,12 +10,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from quizapp.clock import to_local
-
 from quizapp.services.roster.apply import RosterImportError, apply_roster_plan
 from quizapp.services.roster.plan import RosterPlan, field_label, plan_roster_import
 from quizapp.services.roster.reader import ParsedRoster, parse_roster
-from quizapp.services.roster.stored import dump_parsed, load_parsed
 from quizapp.services.roster.report import RosterChange, RosterIssue, RosterOptions, RosterReport
+from quizapp.services.roster.stored import dump_parsed, load_parsed
 
 __all__ = [
     "ParsedRoster", "RosterChange", "RosterImportError", "RosterIssue", "RosterOptions", "RosterPlan",

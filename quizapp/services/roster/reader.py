@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import csv
 import io
-from operator import itemgetter
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
@@ -56,9 +56,9 @@ def parse_roster(filename: str, data: bytes, max_rows: int | None = None) -> Par
     try:
         if len(data) > _limit("ROSTER_MAX_BYTES", DEFAULT_MAX_BYTES):
             raise RosterFileError(_("Tệp quá lớn; hãy chia danh sách theo từng huyện đoàn."))
-        if lower.endswith(".xlsx") or lower.endswith(".xlsm"):
+        if lower.endswith((".xlsx", ".xlsm")):
             workbook, sheets = _xlsx_sheets(data)
-        elif lower.endswith(".csv") or lower.endswith(".txt"):
+        elif lower.endswith((".csv", ".txt")):
             workbook, sheets = None, [(None, enumerate(_csv_rows(data), start=1))]
         elif lower.endswith(".xls"):
             raise RosterFileError(_("Tệp .xls (Excel 97-2003) chưa được hỗ trợ: hãy mở bằng Excel và lưu lại "
