@@ -108,3 +108,18 @@ def test_sheetjs_iso_date_cells(app):
     assert parsed.errors == []
     assert parsed.questions[0].options == ["26/03/1931", "2/9/1945"]
     assert_round_trip(parsed)
+
+
+def test_our_export_saved_again_by_libreoffice_imports_as_it_was(app):
+    """The project's example bank, exported by quizapp and saved again by Calc, is the same bank:
+    reading cells as shown must not change what LibreOffice keeps as it was."""
+    source = Path(__file__).parent.parent / "question_banks" / "examples" / "vi-du.yaml"
+    original = load_bank_file(source.name, source.read_bytes())
+    resaved = load("lo-resaved-vi-du.xlsx")
+    assert resaved.errors == []
+
+    def content(parsed):
+        return [(t.title, [(q.uid, q.qtype, q.stem, q.options, q.answer, q.explanation, q.source, q.points)
+                           for q in t.questions]) for t in parsed.topics]
+
+    assert content(resaved) == content(original)
