@@ -267,3 +267,17 @@ def test_a_utf16_csv_is_refused_naming_utf16(app):
     data = "Mã đoàn viên,Họ và tên\nDV1,Lò Văn A\n".encode("utf-16")
     [error] = parse_roster("ds.csv", data).errors
     assert "UTF-16" in error.message and "CSV UTF-8" in error.message
+
+
+def test_a_parsed_roster_kept_with_its_upload_comes_back_the_same(app):
+    """What the upload read is what the preview and the confirmation use (issue 11 item 3)."""
+    from quizapp.services.roster import dump_parsed, load_parsed
+
+    data = xlsx({"DS": [["Mã đoàn viên", "Họ và tên", "Ngày sinh", "Số điện thoại", "Cán bộ"],
+                        ["DV1", "Lò Văn A", datetime(2001, 5, 4), 912345678, True],
+                        ["DV2", "Cầm Thị B", None, "0977000111", False]]})
+    parsed = parse_roster("ds.xlsx", data)
+    again = load_parsed(dump_parsed(parsed))
+    assert again == parsed
+    with pytest.raises(ValueError):
+        load_parsed(b"not a kept roster")

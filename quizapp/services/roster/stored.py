@@ -21,7 +21,7 @@ def _tag(value):
     for tag, kind in _TYPES.items():
         if value.__class__ is kind:
             return {"$": tag, "v": value.isoformat()}
-    raise TypeError(f"cannot keep a {type(value).__name__} from a roster cell")
+    return str(value)  # anything else a reader may give (a duration) is kept as the text it shows
 
 
 def _untag(obj):
