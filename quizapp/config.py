@@ -43,8 +43,10 @@ class Defaults:
     PRODUCTION = False  # true behind HTTPS: secure cookies
     ACTIVATION_BATCH_MAX = 5000  # slips per unit in one go; larger units go unit by unit
     ROSTER_MAX_ROWS = 500_000
+    # A web worker keeps a roster's rows while it previews and applies them: 100,000 rows stay
+    # under 300 MB of worker memory (bench/roster_upload_memory.py); bigger files go through the CLI.
+    ROSTER_UPLOAD_MAX_ROWS = 100_000
     ROSTER_MAX_BYTES = 100 * 1024 * 1024
-    ROSTER_MAX_XLSX_UNPACKED = 400 * 1024 * 1024  # guards against zip bombs
 
 
 # Keys that are text whatever they look like (a numeric secret key must not become an int).

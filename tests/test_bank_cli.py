@@ -56,3 +56,12 @@ def test_list_shows_banks_with_their_newest_version(runner):
 def test_export_of_unknown_bank_says_so(runner):
     result = runner.invoke(args=["bank", "export", "khong-co", "--format", "gift"])
     assert result.exit_code != 0 and "Không có ngân hàng «khong-co»" in result.output
+
+
+def test_check_names_a_question_of_unknown_type_instead_of_none(runner, tmp_path):
+    """Issue 18 item 10: the per-topic summary printed «None» for a question whose type failed."""
+    bad = tmp_path / "bad.gift"
+    bad.write_text("// @source: S\nChỉ là mô tả, không có đáp án\n\n// @source: S\nThủ đô? {=Hà Nội ~Huế}\n",
+                   encoding="utf-8")
+    result = runner.invoke(args=["bank", "check", str(bad)])
+    assert "None" not in result.output and "chưa rõ loại: 1" in result.output

@@ -110,3 +110,41 @@ def test_export_reimports_with_special_characters():
     assert parsed.errors == [] and parsed.questions[0].options[0] == "%50% là -> b"
     again = load(write_gift(parsed).decode("utf-8"))
     assert again.errors == [] and again.content() == parsed.content()
+
+
+def test_moodle_numeric_export_with_tolerance_and_other_answers_feedback():
+    """Issue 18 item 9: Moodle's export of a numeric question with a tolerance and feedback."""
+    text = "// @source: S\n::Q1:: Năm nào? {#\n    =%100%2006:1#Đúng rồi\n    ~#Sai rồi\n}\n"
+    parsed = load_bank_file("moodle.gift", text.encode())
+    assert parsed.errors == []
+    assert parsed.questions[0].answer == {"value": 2006, "tolerance": 1}
+    assert any("~#" in str(w) for w in parsed.warnings)  # the ignored feedback is said
+
+
+def test_a_full_stop_after_the_answer_block_is_the_end_of_a_sentence_with_a_blank():
+    parsed = load_bank_file("b.gift", "// @source: S\nĐoàn thành lập năm {#1931}.\n".encode())
+    assert parsed.errors == []
+    assert parsed.questions[0].stem == "Đoàn thành lập năm _____."
+    assert parsed.questions[0].answer == {"value": 1931, "tolerance": 0}
+
+
+def test_format_markers_before_each_answer_and_feedback_are_applied_not_kept():
+    """Issue 18 item 4: [moodle], [html], [plain], [markdown] before an option or a feedback."""
+    text = "// @source: S\nThủ đô? {=[moodle]Hà Nội#[html]Đúng ~[plain]Huế#[markdown]Sai}\n"
+    parsed = load_bank_file("m.gift", text.encode())
+    assert parsed.errors == []
+    q = parsed.questions[0]
+    assert q.options == ["Hà Nội", "Huế"] and q.option_feedback == ["Đúng", "Sai"]
+
+
+def test_a_description_or_a_missing_brace_is_one_error_not_two():
+    """Issue 18 item 10: no spurious «Nội dung câu hỏi đang để trống» after the real error."""
+    parsed = load("// @source: S\nChỉ là mô tả\n\n// @source: S\nCâu {=a\n")
+    assert [e.message for e in parsed.errors] == [
+        "Câu hỏi không có phần đáp án {…}; câu chỉ có mô tả (description) không được hỗ trợ.",
+        "Thiếu dấu «}» đóng phần đáp án (mở ở dòng này)."]
+
+
+def test_no_correct_answer_in_gift_gives_gift_advice_not_spreadsheet_advice():
+    [error] = load("// @source: S\nThủ đô? {~Hà Nội ~Huế}\n").errors
+    assert "«=»" in error.message and "chữ cái" not in error.message

@@ -1,11 +1,13 @@
 """The Excel/CSV template: headers in Vietnamese or English, safe opening, errors by sheet/row/column."""
+import dataclasses
 import io
 import zipfile
 from pathlib import Path
 
 import openpyxl
 
-from quizapp.services.banks import limits, load_bank_file
+from quizapp.services import xlsx_reader
+from quizapp.services.banks import load_bank_file
 from quizapp.services.banks.xlsx_format import write_xlsx
 
 TEMPLATE = Path(__file__).parent.parent / "question_banks" / "template" / "mau-ngan-hang-cau-hoi.xlsx"
@@ -101,7 +103,7 @@ def test_zip_bomb_is_refused_before_opening():
 
 
 def test_uncompressed_size_limit(monkeypatch):
-    monkeypatch.setattr(limits, "MAX_XLSX_UNCOMPRESSED", 1000)
+    monkeypatch.setattr(xlsx_reader, "LIMITS", dataclasses.replace(xlsx_reader.LIMITS, max_unpacked=1000))
     parsed = load_bank_file("big.xlsx", workbook_bytes([HEADERS]))
     assert "giải nén" in parsed.errors[0].message
 

@@ -108,3 +108,48 @@ def test_a_row_moving_someone_from_another_province_is_an_error(roles, outside, 
     page = text_of(client.get(preview))
     assert "ngoài phạm vi của bạn" in page
     assert _members()[outside["member"].code].chapter_id == outside["chapter"].id
+
+
+def test_the_file_is_read_once_and_preview_and_confirm_use_what_was_read(roles, login, console, monkeypatch):
+    """Issue 11 item 3: the rows read at upload are kept with the pending upload; reloading the
+    preview and confirming do not read the file again (a big file used to be parsed each time)."""
+    from quizapp.models import PendingUpload
+    from quizapp.services import roster as roster_service
+
+    reads = []
+    real = roster_service.parse_roster
+    monkeypatch.setattr(roster_service, "parse_roster", lambda *a, **k: reads.append(a[0]) or real(*a, **k))
+    client = login(roles["users"]["organiser"])
+    preview = _upload(client, roles["tree"]["chieng_dong"],
+                      _csv("DV-NEW,Lường Văn Nam,02/09/2003,Nam,SL-MS-CD-NS")).headers["Location"]
+    assert reads == ["danh-sach.csv"]
+    kept = db.session.scalar(db.select(PendingUpload))
+    assert kept.parsed and kept.data == b""  # the rows, not the file
+    client.get(preview)
+    page = text_of(client.get(preview))
+    assert "Lường Văn Nam" in page
+    digest = page.split('name="digest" type="hidden" value="')[1].split('"')[0]
+    assert client.post(preview, data={"digest": digest}).status_code == 302
+    assert reads == ["danh-sach.csv"]
+    assert _members()["DV-NEW"].birth_date.isoformat() == "2003-09-02"
+
+
+def test_a_roster_zip_bomb_upload_is_refused_at_once(roles, login, console):
+    """The workbook that unpacked to hundreds of MB is refused by the upload, with what to do."""
+    from tests.test_roster_parse import roster_zip_bomb
+
+    client = login(roles["users"]["organiser"])
+    form = {"file": (io.BytesIO(roster_zip_bomb(100_000)), "ds.xlsx"), "unit": roles["tree"]["province"].id}
+    reply = client.post("/org/roster/upload", data=form, content_type="multipart/form-data",
+                        follow_redirects=True)
+    page = text_of(reply)
+    assert "giải nén quá lớn (41 MB)" in page and "hãy chia thành các tệp nhỏ hơn" in page
+    assert 'name="digest"' not in page
+
+
+def test_a_roster_over_the_upload_row_limit_is_refused_with_advice_to_split(roles, login, console, app):
+    app.config["ROSTER_UPLOAD_MAX_ROWS"] = 2
+    client = login(roles["users"]["organiser"])
+    rows = [f"DV-{i},Lường Văn {i},,Nam,SL-MS-CD-NS" for i in range(3)]
+    page = text_of(client.get(_upload(client, roles["tree"]["chieng_dong"], _csv(*rows)).headers["Location"]))
+    assert "Tệp có hơn 2 dòng" in page

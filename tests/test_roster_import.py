@@ -343,3 +343,19 @@ def test_member_count_matches_rows_after_a_large_import(make):
     report = run(csv(rows))
     assert report.added == 2500
     assert db.session.scalar(select(func.count(Member.id))) == 2500
+
+
+def test_csv_phones_that_lost_their_leading_zero_are_mended_and_counted(make):
+    """Issue 18 item 8: LibreOffice's CSV of a sheet whose phones were numbers (tests/fixtures/files,
+    lo-roster-phones.csv) writes 912345678; the XLSX reader already restored the 0, the CSV now too."""
+    from pathlib import Path
+
+    make.province()
+    data = (Path(__file__).parent / "fixtures" / "files" / "lo-roster-phones.csv").read_bytes()
+    report = run(data)
+    assert report.ok and report.added == 3
+    phones = {m.code: m.phone for m in db.session.scalars(select(Member))}
+    assert phones == {"DV-LO1": "0912345678", "DV-LO2": "0388123456", "DV-LO3": "0977000111"}
+    assert [w.message for w in report.warnings] == [(
+        "2 số điện thoại chỉ có 9 chữ số (bảng tính đã bỏ số 0 ở đầu vì lưu số điện thoại dạng số) nên đã được "
+        "thêm lại số 0.")]

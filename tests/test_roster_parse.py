@@ -199,3 +199,85 @@ def test_names_are_kept_as_written_in_nfc(name):
 def test_member_code_with_a_space_inside_is_refused(app):
     with pytest.raises(V.CellError, match="dấu cách"):
         V.member_code("DV 001")
+
+
+def roster_zip_bomb(rows: int) -> bytes:
+    """A roster workbook as the review sent it: a small file whose one sheet repeats the same
+    member row until it inflates a few hundred times over (here `rows` rows of ~400 bytes)."""
+    import zipfile
+
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        z.writestr("[Content_Types].xml", '<Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+                   'content-types"><Default Extension="xml" ContentType="application/xml"/><Override '
+                   'PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+                   'spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType='
+                   '"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>')
+        z.writestr("_rels/.rels", '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+                   f'relationships"><Relationship Id="rId1" Type="{rel}/officeDocument" '
+                   'Target="xl/workbook.xml"/></Relationships>')
+        z.writestr("xl/workbook.xml", f'<workbook xmlns="{main}" xmlns:r="{rel}"><sheets>'
+                                      '<sheet name="DS" sheetId="1" r:id="rId1"/></sheets></workbook>')
+        z.writestr("xl/_rels/workbook.xml.rels", '<Relationships xmlns="http://schemas.openxmlformats.org/'
+                   f'package/2006/relationships"><Relationship Id="rId1" Type="{rel}/worksheet" '
+                   'Target="worksheets/sheet1.xml"/></Relationships>')
+        with z.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            sheet.write(f'<worksheet xmlns="{main}"><sheetData><row><c t="inlineStr"><is><t>Mã đoàn viên</t>'
+                        '</is></c><c t="inlineStr"><is><t>Họ và tên</t></is></c></row>'.encode())
+            row = ('<row><c t="inlineStr"><is><t>DV0000001</t></is></c><c t="inlineStr"><is><t>'
+                   + "Nguyễn Văn An " * 20 + "</t></is></c></row>").encode()
+            block = row * 1000
+            for _ in range(rows // 1000):
+                sheet.write(block)
+            sheet.write(b"</sheetData></worksheet>")
+    return out.getvalue()
+
+
+def test_a_roster_zip_bomb_is_refused_before_it_is_parsed(app):
+    """Issue 11 item 3: a small roster that unpacks hundreds of times over is refused at once, by the
+    same guard as bank workbooks (it used to be parsed by openpyxl for minutes)."""
+    data = roster_zip_bomb(100_000)  # ~40 MB of XML in a file of ~100 KB
+    assert len(data) < 1024 * 1024
+    parsed = parse_roster("ds.xlsx", data)
+    assert parsed.rows == []
+    assert [e.message for e in parsed.errors] == [(
+        "Tệp Excel khi giải nén quá lớn (41 MB) hoặc nén bất thường nên bị từ chối; hãy chia thành các tệp "
+        "nhỏ hơn, mỗi tệp một phần danh sách.")]
+
+
+def test_rows_hidden_by_a_filter_are_counted_in_a_warning(app):
+    """Issue 18 item 10: hidden rows are imported like the others, but not without a word."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "DS"
+    for row in [["Mã đoàn viên", "Họ và tên"], ["DV1", "Lò Văn A"], ["DV2", "Cầm Thị B"], ["DV3", "Hà Văn C"]]:
+        sheet.append(row)
+    sheet.row_dimensions[3].hidden = sheet.row_dimensions[4].hidden = True
+    out = io.BytesIO()
+    book.save(out)
+    parsed = parse_roster("ds.xlsx", out.getvalue())
+    assert len(parsed.rows) == 3
+    assert [str(w) for w in parsed.warnings] == [
+        "Trang tính 'DS': 2 dòng đang bị ẩn (bởi bộ lọc hoặc ẩn tay) vẫn được nhập như các dòng khác."]
+
+
+def test_a_utf16_csv_is_refused_naming_utf16(app):
+    data = "Mã đoàn viên,Họ và tên\nDV1,Lò Văn A\n".encode("utf-16")
+    [error] = parse_roster("ds.csv", data).errors
+    assert "UTF-16" in error.message and "CSV UTF-8" in error.message
+
+
+def test_a_parsed_roster_kept_with_its_upload_comes_back_the_same(app):
+    """What the upload read is what the preview and the confirmation use (issue 11 item 3)."""
+    from quizapp.services.roster import dump_parsed, load_parsed
+
+    data = xlsx({"DS": [["Mã đoàn viên", "Họ và tên", "Ngày sinh", "Số điện thoại", "Cán bộ"],
+                        ["DV1", "Lò Văn A", datetime(2001, 5, 4), 912345678, True],
+                        ["DV2", "Cầm Thị B", None, "0977000111", False]]})
+    parsed = parse_roster("ds.xlsx", data)
+    again = load_parsed(dump_parsed(parsed))
+    assert again == parsed
+    with pytest.raises(ValueError):
+        load_parsed(b"not a kept roster")

@@ -29,7 +29,8 @@ def say(text) -> None:
 
 
 def _types(counts: dict) -> str:
-    return ", ".join(f"{render(TYPE_LABELS.get(t, t))}: {n}" for t, n in counts.items())
+    # None: a question whose type could not be read (its error is listed above).
+    return ", ".join(f"{render(TYPE_LABELS.get(t, t) if t else _l('chưa rõ loại'))}: {n}" for t, n in counts.items())
 
 
 def _read(path: str) -> banks.ParsedBank:

@@ -35,6 +35,7 @@ class StoredUpload:
     expires_at: datetime
     data: bytes
     extra: dict
+    parsed: bytes | None = None
 
 
 def purge_expired(now: datetime) -> int:
@@ -44,13 +45,22 @@ def purge_expired(now: datetime) -> int:
     return result.rowcount or 0
 
 
-def save(kind: str, filename: str, data: bytes, owner_id: int, now: datetime, extra: dict | None = None) -> str:
-    """Keep the bytes for later confirmation; returns the token to put in the confirmation form."""
+def _checksum(data: bytes, parsed: bytes | None) -> str:
+    digest = hashlib.sha256(data)
+    if parsed is not None:
+        digest.update(parsed)
+    return digest.hexdigest()
+
+
+def save(kind: str, filename: str, data: bytes, owner_id: int, now: datetime, extra: dict | None = None,
+         parsed: bytes | None = None) -> str:
+    """Keep the bytes (and what the preview parsed from them) for later confirmation; returns the token
+    to put in the confirmation form."""
     purge_expired(now)  # opportunistic: nobody has to remember to run a job for abandoned previews
     token = secrets.token_urlsafe(32)
     db.session.add(PendingUpload(
-        token=token, kind=kind, owner_id=owner_id, filename=(filename or "")[:255], data=data,
-        sha256=hashlib.sha256(data).hexdigest(), extra=extra or {}, created_at=now, expires_at=now + TTL,
+        token=token, kind=kind, owner_id=owner_id, filename=(filename or "")[:255], data=data, parsed=parsed,
+        sha256=_checksum(data, parsed), extra=extra or {}, created_at=now, expires_at=now + TTL,
     ))
     db.session.flush()
     return token
@@ -62,10 +72,10 @@ def load(token: str, kind: str, owner_id: int, now: datetime) -> StoredUpload | 
         return None
     row = db.session.scalar(select(PendingUpload).where(PendingUpload.token == token))
     if (row is None or row.kind != kind or row.owner_id != owner_id or row.expires_at <= now
-            or hashlib.sha256(row.data).hexdigest() != row.sha256):
+            or _checksum(row.data, row.parsed) != row.sha256):
         return None
     return StoredUpload(token=token, kind=kind, filename=row.filename, sha256=row.sha256, owner_id=owner_id,
-                        expires_at=row.expires_at, data=row.data, extra=dict(row.extra or {}))
+                        expires_at=row.expires_at, data=row.data, extra=dict(row.extra or {}), parsed=row.parsed)
 
 
 def discard(token: str) -> None:

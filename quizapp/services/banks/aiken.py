@@ -10,6 +10,9 @@ from quizapp.services.banks.parsed import ParsedBank, ParsedQuestion, ParsedTopi
 from quizapp.services.banks.problems import Location, Problems
 
 _OPTION = re.compile(r"^\s*([A-Z])\s*[.)]\s+(.*)$")
+# «A.Hà Nội», «A)1930»: no space after the letter, as Moodle accepts; only for the letter expected next,
+# so that a stem line such as «U.S.A…» is not taken for an option.
+_TIGHT_OPTION = re.compile(r"^\s*([A-Z])[.)](\S.*)$")
 _ANSWER = re.compile(r"^\s*ANSWER\s*:\s*(.*)$", re.IGNORECASE)
 _EXTRA = re.compile(r"^\s*([^\W\d_][^:]{0,20}?)\s*:\s*(.*)$")
 EXTRA_KEYS = {"source": "source", "nguon": "source", "explanation": "explanation",
@@ -61,6 +64,9 @@ def parse_aiken(text: str, problems: Problems) -> ParsedBank:
             current_topic(number).questions.append(q)
             stem_lines, answer_seen = [], False
         option = _OPTION.match(line)
+        if option is None and (tight := _TIGHT_OPTION.match(line)) and len(q.options) < len(LETTERS) \
+                and tight.group(1) == LETTERS[len(q.options)]:
+            option = tight
         answer = _ANSWER.match(line)
         if answer:
             answer_seen = True

@@ -27,6 +27,7 @@ _ESCAPES = {"\\": "\\", "~": "~", "=": "=", "#": "#", "{": "{", "}": "}", ":": "
 _META = re.compile(r"^\s*//\s*@([A-Za-z_-]+)\s*:\s?(.*)$")
 _CATEGORY = re.compile(r"^\s*\$CATEGORY\s*:(.*)$", re.IGNORECASE)
 _CONTEXT = re.compile(r"^\$(?:course|system|module|coursecategory|cat\d+)\$/(?:top/)?")
+_PUNCTUATION = re.compile(r"[.?!:;…]+")
 _MARKER = re.compile(r"^\s*\[(html|moodle|plain|markdown)\]", re.IGNORECASE)
 _WEIGHT = re.compile(r"^%(-?\d+(?:\.\d+)?)%")
 BANK_KEYS = {"slug", "title", "description", "multiple-scoring"}
@@ -160,6 +161,7 @@ def _question(chunk: _Chunk, meta, problems: Problems) -> ParsedQuestion:
         end = _find(text, "::", pos + 2)
         if end < 0:
             problems.error(q.location, _l("Tiêu đề câu hỏi mở bằng «::» nhưng không có «::» đóng."))
+            q.reported.add("stem")
             return q
         q.title = clean(unescape(text[pos + 2:end]))
         pos = end + 2
@@ -173,14 +175,19 @@ def _question(chunk: _Chunk, meta, problems: Problems) -> ParsedQuestion:
     if open_at < 0:
         problems.error(q.location, _l("Câu hỏi không có phần đáp án {…}; câu chỉ có mô tả (description) không được "
                                       "hỗ trợ."))
+        q.reported.add("stem")
         return q
     close_at = _find(text, "}", open_at + 1)
     if close_at < 0:
         problems.error(Location(line=chunk.line_at(open_at)), _l("Thiếu dấu «}» đóng phần đáp án (mở ở dòng này)."))
+        q.reported.add("stem")
         return q
     q.stem = clean(unescape(text[pos:open_at]))
     after = text[close_at + 1:]
-    if after.strip():
+    if after.strip() and _PUNCTUATION.fullmatch(after.strip()):
+        # «… năm {#1931}.»: Moodle reads the full stop as the end of a sentence with a blank in it.
+        q.stem = clean(q.stem + " _____" + after.strip())
+    elif after.strip():
         problems.error(Location(line=chunk.line_at(close_at + 1)),
                        _l("Có chữ sau phần đáp án {…}: câu điền từ vào chỗ trống (missing word) không được hỗ trợ. "
                           "Hãy chuyển phần {…} xuống cuối câu hỏi."))
@@ -265,9 +272,16 @@ def _weight(raw: str):
     return float(found.group(1)), raw.strip()[found.end():]
 
 
+def _unmarked(raw: str) -> str:
+    """An answer's or a feedback's text without its own format marker ([moodle], [html]…), which
+    applies to it as the question's marker applies to the question."""
+    marker = _MARKER.match(raw)
+    return raw[marker.end():] if marker else raw
+
+
 def _text_and_feedback(raw: str) -> tuple[str, str]:
     pieces = _split_unescaped(raw, "#")
-    return clean(unescape(pieces[0])), clean(unescape("#".join(pieces[1:])))
+    return clean(unescape(_unmarked(pieces[0]))), clean(unescape(_unmarked("#".join(pieces[1:]))))
 
 
 def _choice(q, body, chunk, base, problems):
@@ -344,6 +358,12 @@ def _short(q, body, where, problems):
 def _numeric(q, body, where, problems):
     q.qtype = "numeric"
     parts = _parts(body)
+    # Moodle exports «=%100%2006:1#right ~#other»: a «~» with no value is the feedback for any other
+    # answer, not a second answer.
+    others = [p for p in parts if p[1] == "~" and not _split_unescaped(p[2], "#")[0].strip()]
+    if others and len(others) < len(parts):
+        problems.warn(where, _l("Phản hồi cho các đáp án khác (~#…) bị bỏ qua; hãy đưa vào phần giải thích (####)."))
+        parts = [p for p in parts if p not in others]
     if parts:
         if len(parts) > 1 or body[:parts[0][0]].strip():
             problems.error(where, _l("Câu trả lời số chỉ được có một đáp án (giá trị:sai số hoặc nhỏ..lớn)."))

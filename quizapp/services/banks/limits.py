@@ -1,10 +1,7 @@
 """Size limits on bank files, so one upload cannot exhaust memory or the database."""
 
 MAX_TEXT_BYTES = 10 * 1024 * 1024        # YAML, GIFT, Aiken, CSV
-MAX_XLSX_BYTES = 20 * 1024 * 1024
-MAX_XLSX_UNCOMPRESSED = 200 * 1024 * 1024  # sum of the zip members' declared sizes
-MAX_XLSX_MEMBERS = 500
-MAX_XLSX_RATIO = 200                      # uncompressed/compressed per member
+# Workbooks (.xlsx): one set of limits for banks and rosters, `quizapp.services.xlsx_reader.LIMITS`.
 MAX_QUESTIONS = 20_000
 MAX_ROWS = 20_000
 MAX_COLUMNS = 80

@@ -12,7 +12,6 @@ from quizapp.services.banks.fields import (
     LETTERS,
     FieldError,
     clean,
-    format_number,
     letters,
     name_key,
     numeric_text,
@@ -32,6 +31,8 @@ from quizapp.services.banks.parsed import (
     ParsedTopic,
 )
 from quizapp.services.banks.problems import Location, Problems
+from quizapp.services.cell_format import format_cell, format_general
+from quizapp.services.xlsx_reader import Shown
 
 # The template's headers, in its column order, then the aliases each field also answers to.
 HEADERS = {
@@ -69,23 +70,33 @@ INFO_LABELS = {"slug": "Mã ngân hàng", "title": "Tên ngân hàng", "descript
 
 
 def cell_text(value) -> str:
-    """A cell's value as text: numbers as written, dates as YYYY-MM-DD."""
+    """A cell's value as the organiser saw it: the number format applied (Vietnamese day/month
+    order, decimal comma), never an ISO date or a fraction for a percentage."""
     if value is None:
         return ""
+    if value.__class__ is Shown:
+        return clean(value.text)
     if isinstance(value, bool):
         return "Đúng" if value else "Sai"
     if isinstance(value, float):
-        return format_number(value)
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat(sep=" ")
-    if isinstance(value, (datetime.date, datetime.time)):
-        return value.isoformat()
+        return format_general(value)
+    if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
+        return format_cell(value, "dd/mm/yyyy" if not isinstance(value, datetime.time) else "hh:mm:ss")
     return clean(value)
 
 
+def _raw(value):
+    """The value under its format, for fields that are numbers (points, numeric keys)."""
+    return value.value if value.__class__ is Shown else value
+
+
+_NOTE = re.compile(r"\([^)]*\)|\[[^\]]*\]|\*")
+
+
 def header_field(text: str) -> str | None:
-    """The field a header names: 'topic', 'option:0', 'feedback:1', … or None."""
-    key = name_key(text)
+    """The field a header names: 'topic', 'option:0', 'feedback:1', … or None. Notes in brackets
+    and a required-mark star are not part of the name: «Đáp án (A/B/C/D)» is «Đáp án»."""
+    key = name_key(_NOTE.sub(" ", text)) or name_key(text)
     if key in COLUMN_NAMES:
         return COLUMN_NAMES[key]
     if found := _OPTION.match(key):
@@ -118,10 +129,17 @@ def parse_table(rows, sheet: str | None, problems: Problems, bank: ParsedBank) -
     topics: dict[str, ParsedTopic] = {}
     current = None
     count = 0
+    above: list[tuple[int, list]] = []  # non-empty rows before the header: a title, notes
     for number, cells in rows:
         if not any(cell_text(c) for c in cells):
             continue
         if columns is None:
+            if not is_header(cells):
+                above.append((number, cells))
+                if len(above) < HEADER_SEARCH_ROWS:
+                    continue
+                _header(above[0][1], above[0][0], sheet, problems)  # says the question column is missing
+                return
             columns = _header(cells, number, sheet, problems)
             if columns is None:
                 return
@@ -139,8 +157,18 @@ def parse_table(rows, sheet: str | None, problems: Problems, bank: ParsedBank) -
             topics[title] = ParsedTopic(title, location=Location(sheet=sheet, row=number))
             bank.topics.append(topics[title])
         topics[title].questions.append(_row(row, number, sheet, problems))
-    if columns is None:
+    if columns is None and above:
+        _header(above[0][1], above[0][0], sheet, problems)  # reports the missing question column
+    elif columns is None:
         problems.error(Location(sheet=sheet), _l("Trang tính trống: không có hàng tiêu đề và câu hỏi nào."))
+
+
+HEADER_SEARCH_ROWS = 15
+
+
+def is_header(cells) -> bool:
+    """True for a row that names a question column: the header may follow a title row or two."""
+    return any(header_field(cell_text(c)) == "stem" for c in cells[:limits.MAX_COLUMNS])
 
 
 def _header(cells, number, sheet, problems) -> dict[int, str] | None:
@@ -163,8 +191,9 @@ def _header(cells, number, sheet, problems) -> dict[int, str] | None:
             columns[i], seen[field] = field, letter
     if "stem" not in seen:
         problems.error(Location(sheet=sheet, row=number),
-                       _l("Hàng đầu tiên phải là hàng tiêu đề có cột «Câu hỏi» (và Chủ đề, Loại, A, B, C, D, Đáp án…); "
-                          "hãy dùng tệp mẫu mau-ngan-hang-cau-hoi.xlsx."))
+                       _l("Không thấy hàng tiêu đề: trong %(n)s hàng đầu cần một hàng có cột «Câu hỏi» (và Chủ đề, "
+                          "Loại, A, B, C, D, Đáp án…); hãy dùng tệp mẫu mau-ngan-hang-cau-hoi.xlsx.",
+                          n=HEADER_SEARCH_ROWS))
         return None
     return columns
 
@@ -183,7 +212,7 @@ def _row(row: dict, number: int, sheet, problems: Problems) -> ParsedQuestion:
     q.tags = split_tags(text("tags"))
     for field, parse in (("difficulty", parse_difficulty), ("points", parse_points)):
         try:
-            setattr(q, field, parse(row[field][0] if field in row else None))
+            setattr(q, field, parse(_raw(row[field][0]) if field in row else None))
         except FieldError as err:
             problems.error(q.where(field), err.text)
     options = _options(row, "option", q, problems)
@@ -239,6 +268,8 @@ def _answer(q, options, feedback, answer, ignore, problems):
     elif q.qtype == "short":
         q.options = [o for o in options if o]
         accepted = split_accepted(cell_text(answer))
+        if answer.__class__ is Shown and answer.is_date and len(accepted) == 1:
+            accepted = date_variants(accepted[0])
         if not accepted:
             raise FieldError(_l("Câu trả lời ngắn cần ít nhất một đáp án chấp nhận ở cột «Đáp án» (nhiều đáp án "
                                 "cách nhau bởi dấu |)."))
@@ -247,9 +278,31 @@ def _answer(q, options, feedback, answer, ignore, problems):
         q.options = [o for o in options if o]
         if answer is None or cell_text(answer) == "":
             raise FieldError(_l("Câu trả lời số cần đáp án ở cột «Đáp án»: 144, 144±2 hoặc 1..2."))
-        q.answer = parse_numeric_text(answer)
+        if answer.__class__ is Shown and answer.is_date or isinstance(answer, (datetime.date, datetime.time)):
+            raise FieldError(_l("Ô đáp án «%(cell)s» là ngày hoặc giờ, không phải số (bảng tính đã đổi cách gõ "
+                                "như 144:2 thành giờ). Hãy ghi 144±2 cho sai số cho phép, hoặc định dạng ô là "
+                                "Văn bản rồi gõ lại.", cell=cell_text(answer)))
+        q.answer = parse_numeric_text(_raw(answer))
     if ignore and q.qtype != "short":
         problems.error(q.where("ignore_diacritics"), _l("«Không phân biệt dấu» chỉ dùng cho câu trả lời ngắn."))
+
+
+_DATE_TEXT = re.compile(r"^(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{4}))?$")
+
+
+def date_variants(text: str) -> list[str]:
+    """The usual ways of writing the date in `text` (26/03/1931 → 26/3/1931, 26-3-1931, …), it first."""
+    found = _DATE_TEXT.match(text)
+    if not found:
+        return [text]
+    day, month, year = int(found.group(1)), int(found.group(2)), found.group(3)
+    out = [text]
+    for d, m in ((str(day), str(month)), (f"{day:02d}", f"{month:02d}")):
+        for sep in ("/", "-", "."):
+            variant = f"{d}{sep}{m}" + (f"{sep}{year}" if year else "")
+            if variant not in out:
+                out.append(variant)
+    return out
 
 
 def table_rows(bank: ParsedBank) -> tuple[list[str], list[list]]:

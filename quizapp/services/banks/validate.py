@@ -84,7 +84,7 @@ def _check_text(problems, loc, text, label, max_chars, *, one_line=False, requir
 def validate_question(q: ParsedQuestion, problems: Problems) -> None:
     """Check one question and normalise its key (sorted indexes, plain numbers)."""
     _check_text(problems, q.where("stem"), q.stem, _l("Nội dung câu hỏi"), limits.MAX_STEM_CHARS,
-                required=True)
+                required="stem" not in q.reported)  # a reader that could not find the stem said why
     _check_text(problems, q.where("title"), q.title, _l("Tiêu đề câu hỏi"), limits.MAX_TITLE_CHARS,
                 one_line=True)
     _check_text(problems, q.where("explanation"), q.explanation, _l("Giải thích"),
@@ -158,6 +158,9 @@ def _check_choices(q, problems):
     correct = q.answer.get("correct")
     if "answer" in q.reported:
         pass
+    elif (not isinstance(correct, list) or not correct) and q.location.line is not None:  # a text file
+        problems.error(q.where("answer"), _l("Chưa có đáp án đúng: trong GIFT đặt «=» trước phương án đúng; "
+                                             "trong YAML ghi «correct»."))
     elif not isinstance(correct, list) or not correct:
         problems.error(q.where("answer"), _l("Chưa có đáp án đúng (ghi chữ cái của phương án, ví dụ B)."))
     elif any(not isinstance(i, int) or isinstance(i, bool) or not 0 <= i < len(q.options) for i in correct):

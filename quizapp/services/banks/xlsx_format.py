@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 
 import openpyxl
 from flask_babel import lazy_gettext as _l
@@ -17,82 +16,93 @@ from quizapp.services.banks.parsed import ParsedBank
 from quizapp.services.banks.problems import BankFileError, Location, Problems
 from quizapp.services.banks.spreadsheet import (
     DIFFICULTY_LABELS,
+    HEADER_SEARCH_ROWS,
     INFO_LABELS,
     SCORING_LABELS,
     TEMPLATE_COLUMNS,
     TYPE_LABELS,
     _header_label,
+    is_header,
     parse_info,
     parse_table,
     table_rows,
 )
-from quizapp.services.banks.xlsx_reader import CellError, Formula, Workbook
+from quizapp.services.xlsx_reader import CellError, Formula, Workbook, XlsxRefused, open_workbook
 
 QUESTION_SHEET = "Câu hỏi"
 INFO_SHEET = "Thông tin"
 HELP_SHEET = "Hướng dẫn"
 _INFO_NAMES = {"thong tin", "info", "bank", "thong tin ngan hang"}
 _HELP_NAMES = {"huong dan", "instructions", "help"}
-MAX_SCANNED_ROWS = 200_000  # rows of any kind, empty ones included
+_DAMAGED = _l("Không đọc được tệp Excel; hãy mở và lưu lại bằng Excel rồi thử lại.")
 TEMPLATE_ROWS = 2000        # rows that get the drop-down lists in the template
 
 
-def check_zip(data: bytes) -> None:
-    """Refuse oversized files and zip bombs before anything is inflated."""
-    if len(data) > limits.MAX_XLSX_BYTES:
-        raise BankFileError(_l("Tệp Excel quá lớn (%(size)s MB); tối đa %(max)s MB.",
-                               size=round(len(data) / 1048576, 1), max=limits.MAX_XLSX_BYTES // 1048576))
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        members = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError):
-        raise BankFileError(_l("Tệp .xlsx bị hỏng hoặc không phải tệp Excel; hãy lưu lại từ Excel.")) from None
-    total = sum(m.file_size for m in members)
-    bomb = len(members) > limits.MAX_XLSX_MEMBERS or total > limits.MAX_XLSX_UNCOMPRESSED or any(
-        m.file_size > 1024 * 1024 and m.file_size > limits.MAX_XLSX_RATIO * max(m.compress_size, 1)
-        for m in members)
-    if bomb:
-        raise BankFileError(_l("Tệp Excel khi giải nén quá lớn (%(size)s MB) hoặc nén bất thường; tệp bị từ chối.",
-                               size=round(total / 1048576)))
-
-
 def parse_xlsx(data: bytes, problems: Problems) -> ParsedBank:
-    """Read the template workbook: the questions sheet, plus the optional information sheet."""
-    check_zip(data)
+    """Read the template workbook: the questions sheet, plus the optional information sheet.
+
+    The questions are read from the visible sheet named «Câu hỏi» (or «Questions») when there is
+    one, else from the first visible sheet with a question column in its first rows; hidden
+    sheets are never read. Which sheet was read is said when there was a choice."""
     bank = ParsedBank(source_format="xlsx")
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            workbook = Workbook(archive)
-            questions_sheet = None
-            for title, path in workbook.sheets:
-                kind = name_key(title)
-                if kind in _HELP_NAMES or path not in archive.namelist():
-                    continue
-                if kind in _INFO_NAMES:
-                    parse_info(_rows(workbook, title, path, problems), title, bank, problems)
-                elif questions_sheet is None:
-                    questions_sheet = (title, path)
-                elif any(True for _ in _rows(workbook, title, path, Problems())):
-                    problems.warn(Location(sheet=title), _l("Trang tính «%(sheet)s» bị bỏ qua; câu hỏi phải ở trang "
-                                                            "tính «%(main)s».", sheet=title, main=questions_sheet[0]))
-            if questions_sheet is None:
-                raise BankFileError(_l("Tệp Excel không có trang tính câu hỏi."))
-            title, path = questions_sheet
-            parse_table(_rows(workbook, title, path, problems), title, problems, bank)
+        workbook = open_workbook(data)
+        candidates = []
+        for title, path in workbook.visible_sheets():
+            kind = name_key(title)
+            if kind in _HELP_NAMES:
+                continue
+            if kind in _INFO_NAMES:
+                parse_info(_rows(workbook, title, path, problems), title, bank, problems)
+            else:
+                candidates.append((title, path))
+        questions_sheet = _questions_sheet_of(workbook, candidates)
+        if questions_sheet is None:
+            hidden = ", ".join(f"«{t}»" for t, _ in workbook.sheets if t in workbook.hidden)
+            raise BankFileError(_l("Tệp Excel không có trang tính câu hỏi (trang tính «%(main)s», hoặc một trang "
+                                   "tính có cột «Câu hỏi»).", main=QUESTION_SHEET) if not hidden else
+                                _l("Tệp Excel không có trang tính câu hỏi đang hiện; các trang tính ẩn (%(hidden)s) "
+                                   "không được đọc. Hãy bỏ ẩn trang tính câu hỏi.", hidden=hidden))
+        title, path = questions_sheet
+        parse_table(_rows(workbook, title, path, problems), title, problems, bank)
+        others = [t for t, _ in candidates if t != title] + [t for t, _ in workbook.sheets if t in workbook.hidden]
+        if others:
+            problems.warn(Location(sheet=title), _l("Câu hỏi được đọc từ trang tính «%(sheet)s»; các trang tính "
+                                                    "khác (%(others)s) không được đọc.", sheet=title,
+                                                    others=", ".join(f"«{t}»" for t in others)))
+        if workbook.hidden_rows.get(path):
+            problems.warn(Location(sheet=title), _l("%(count)s hàng đang bị ẩn (bởi bộ lọc hoặc ẩn tay) vẫn được "
+                                                    "nhập như các hàng khác.", count=workbook.hidden_rows[path]))
     except BankFileError:
         raise
+    except XlsxRefused as refused:
+        raise BankFileError(refused.message) from None
     except Exception:  # noqa: BLE001  any broken part of an untrusted archive means the same to the user
-        raise BankFileError(_l("Không đọc được tệp Excel; hãy mở và lưu lại bằng Excel rồi thử lại.")) from None
+        raise BankFileError(_DAMAGED) from None
     return bank
+
+
+_QUESTION_NAMES = {"cau hoi", "questions", "question", "ngan hang cau hoi"}
+
+
+def _questions_sheet_of(workbook: Workbook, candidates):
+    """The sheet named «Câu hỏi» if any, else the first whose first rows hold a question column."""
+    for title, path in candidates:
+        if name_key(title) in _QUESTION_NAMES:
+            return title, path
+    for title, path in candidates:
+        for scanned, (_number, cells) in enumerate(workbook.rows(path, limits.MAX_COLUMNS, shown=True)):
+            if is_header(cells):
+                return title, path
+            if scanned >= HEADER_SEARCH_ROWS:
+                break
+    # One visible sheet and nothing hidden: read it, so its errors say what is wrong with its header.
+    return candidates[0] if len(candidates) == 1 and not workbook.hidden else None
 
 
 def _rows(workbook: Workbook, title: str, path: str, problems: Problems):
     """(row number, values) of non-empty rows; formulas and error cells are reported, not used."""
-    for scanned, (number, cells) in enumerate(workbook.rows(path, limits.MAX_COLUMNS), start=1):
-        if scanned > MAX_SCANNED_ROWS:
-            problems.error(Location(sheet=title), _l("Trang tính có quá nhiều hàng; tối đa %(max)s câu hỏi.",
-                                                     max=limits.MAX_ROWS))
-            return
+    for number, cells in workbook.rows(path, limits.MAX_COLUMNS, shown=True):
         if not any(value is not None for value in cells):
             continue
         values = []

@@ -14,10 +14,12 @@ from quizapp.services.roster.apply import RosterImportError, apply_roster_plan
 from quizapp.services.roster.plan import RosterPlan, field_label, plan_roster_import
 from quizapp.services.roster.reader import ParsedRoster, parse_roster
 from quizapp.services.roster.report import RosterChange, RosterIssue, RosterOptions, RosterReport
+from quizapp.services.roster.stored import dump_parsed, load_parsed
 
 __all__ = [
     "ParsedRoster", "RosterChange", "RosterImportError", "RosterIssue", "RosterOptions", "RosterPlan",
-    "RosterReport", "apply_roster_plan", "field_label", "import_roster", "parse_roster", "plan_roster_import",
+    "RosterReport", "apply_roster_plan", "dump_parsed", "field_label", "import_roster", "load_parsed", "parse_roster",
+    "plan_roster_import",
 ]
 
 

@@ -3,22 +3,20 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from dataclasses import dataclass, field
 from operator import itemgetter
 
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
-from openpyxl import load_workbook
 
 from quizapp.services.roster import columns as C
 from quizapp.services.roster.report import RosterIssue
+from quizapp.services.xlsx_reader import CellError, Formula, XlsxError, XlsxRefused, open_workbook
 
 HEADER_SEARCH_ROWS = 15
 MAX_COLUMNS = 200
 DEFAULT_MAX_ROWS = 500_000
-DEFAULT_MAX_BYTES = 100 * 1024 * 1024
-DEFAULT_MAX_XLSX_UNPACKED = 400 * 1024 * 1024
+DEFAULT_MAX_BYTES = 100 * 1024 * 1024  # CSV; a workbook has the limits of xlsx_reader.LIMITS
 
 
 class RosterFileError(Exception):
@@ -50,17 +48,18 @@ def _limit(key: str, default: int) -> int:
     return int(current_app.config.get(key, default)) if has_app_context() else default
 
 
-def parse_roster(filename: str, data: bytes) -> ParsedRoster:
-    """Read a .csv (UTF-8, with or without BOM) or .xlsx roster; problems land in `errors`."""
+def parse_roster(filename: str, data: bytes, max_rows: int | None = None) -> ParsedRoster:
+    """Read a .csv (UTF-8, with or without BOM) or .xlsx roster; problems land in `errors`.
+    `max_rows` overrides ROSTER_MAX_ROWS (the web upload accepts fewer rows than the CLI)."""
     parsed = ParsedRoster(filename=filename)
     lower = filename.lower()
     try:
         if len(data) > _limit("ROSTER_MAX_BYTES", DEFAULT_MAX_BYTES):
             raise RosterFileError(_("Tệp quá lớn; hãy chia danh sách theo từng huyện đoàn."))
         if lower.endswith((".xlsx", ".xlsm")):
-            sheets = _xlsx_sheets(data)
+            workbook, sheets = _xlsx_sheets(data)
         elif lower.endswith((".csv", ".txt")):
-            sheets = [(None, _csv_rows(data))]
+            workbook, sheets = None, [(None, enumerate(_csv_rows(data), start=1))]
         elif lower.endswith(".xls"):
             raise RosterFileError(_("Tệp .xls (Excel 97-2003) chưa được hỗ trợ: hãy mở bằng Excel và lưu lại "
                                     "thành .xlsx hoặc CSV UTF-8."))
@@ -68,9 +67,15 @@ def parse_roster(filename: str, data: bytes) -> ParsedRoster:
             raise RosterFileError(_("Chỉ nhận tệp .csv hoặc .xlsx; tệp '%(name)s' không phải hai loại này.",
                                     name=filename))
         try:
-            _read_sheets(parsed, sheets)
+            _read_sheets(parsed, sheets, max_rows)
+            if workbook is not None:
+                _hidden_rows_warnings(parsed, workbook)
         except UnicodeDecodeError:  # the CSV is decoded while it is read
             raise RosterFileError(_encoding_message(_bad_utf8_line(data))) from None
+        except XlsxRefused as refused:  # too many rows or strings, found while streaming
+            raise RosterFileError(str(refused.message)) from None
+        except XlsxError:
+            raise RosterFileError(_("Không đọc được tệp Excel: tệp hỏng hoặc không phải .xlsx.")) from None
     except RosterFileError as err:
         parsed.errors.append(RosterIssue(None, None, str(err)))
         parsed.rows.clear()
@@ -83,7 +88,9 @@ def _csv_rows(data: bytes):
     """Rows of a UTF-8 CSV, decoded as they are read; the delimiter (comma, semicolon or tab)
     is read off the header line."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise RosterFileError(_encoding_message(1))
+        raise RosterFileError(_("Tệp CSV ở mã UTF-16 (Excel gọi là 'Văn bản Unicode'), không phải UTF-8. Trong "
+                                "Excel hãy chọn 'Lưu thành' → 'CSV UTF-8 (phân cách bằng dấu phẩy)', hoặc gửi "
+                                "tệp .xlsx."))
     start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
     end = data.find(b"\n", start, start + 1_000_000)
     try:
@@ -110,30 +117,39 @@ def _encoding_message(line: int) -> str:
 
 
 def _xlsx_sheets(data: bytes):
-    """(sheet title, rows) for every visible sheet; the zip is checked before openpyxl opens it."""
+    """(sheet title, numbered rows) for every visible sheet, through the guarded reader shared with
+    banks. A formula gives the value Excel last computed, an error cell its text (#N/A)."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile:
+        workbook = open_workbook(data)
+    except XlsxRefused as refused:
+        raise RosterFileError(str(refused.message)) from None
+    except XlsxError:
         raise RosterFileError(_("Không đọc được tệp Excel: tệp hỏng hoặc không phải .xlsx.")) from None
-    if unpacked > _limit("ROSTER_MAX_XLSX_UNPACKED", DEFAULT_MAX_XLSX_UNPACKED):
-        raise RosterFileError(_("Tệp quá lớn; hãy chia danh sách theo từng huyện đoàn."))
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file
-        raise RosterFileError(_("Không đọc được tệp Excel: tệp hỏng hoặc không phải .xlsx.")) from None
-    sheets = []
-    for sheet in book.worksheets:
-        if getattr(sheet, "sheet_state", "visible") != "visible":
-            continue
-        sheet.reset_dimensions()  # some writers record wrong sizes; read what is there
-        sheets.append((sheet.title, sheet.iter_rows(values_only=True)))
-    return sheets
+    return workbook, [(title, _xlsx_rows(workbook, path)) for title, path in workbook.visible_sheets()]
 
 
-def _read_sheets(parsed: ParsedRoster, sheets) -> None:
+def _xlsx_rows(workbook, path: str):
+    for number, cells in workbook.rows(path, MAX_COLUMNS):
+        for i, cell in enumerate(cells):
+            if cell.__class__ is Formula:
+                cells[i] = cell = cell.cached
+            if cell.__class__ is CellError:
+                cells[i] = cell.text
+        yield number, cells
+
+
+def _hidden_rows_warnings(parsed: ParsedRoster, workbook) -> None:
+    """Rows hidden by a filter (or by hand) are imported like the others: say how many, per sheet."""
+    for title, path in workbook.visible_sheets():
+        if workbook.hidden_rows.get(path):
+            parsed.warnings.append(RosterIssue(None, None, _(
+                "%(n)d dòng đang bị ẩn (bởi bộ lọc hoặc ẩn tay) vẫn được nhập như các dòng khác.",
+                n=workbook.hidden_rows[path]), sheet=title))
+
+
+def _read_sheets(parsed: ParsedRoster, sheets, max_rows: int | None = None) -> None:
     """Find each sheet's header row, map its columns to fields and collect the data rows."""
-    max_rows = _limit("ROSTER_MAX_ROWS", DEFAULT_MAX_ROWS)
+    max_rows = max_rows or _limit("ROSTER_MAX_ROWS", DEFAULT_MAX_ROWS)
     found_header = False
     layouts = []
     for title, rows in sheets:
@@ -158,7 +174,7 @@ def _read_sheets(parsed: ParsedRoster, sheets) -> None:
 
 
 # Columns with few distinct values: their cells are shared between rows to save memory.
-_SHARED = {C.GENDER, C.ETHNICITY, C.IS_CADRE, C.CHAPTER, C.CHAPTER_CODE, C.PROVINCE, C.DISTRICT, C.GRASSROOTS}
+SHARED_COLUMNS = {C.GENDER, C.ETHNICITY, C.IS_CADRE, C.CHAPTER, C.CHAPTER_CODE, C.PROVINCE, C.DISTRICT, C.GRASSROOTS}
 
 
 def _read_sheet(parsed: ParsedRoster, title, rows, max_rows: int):
@@ -166,7 +182,7 @@ def _read_sheet(parsed: ParsedRoster, title, rows, max_rows: int):
     rows = iter(rows)
     seen_content = False
     positions = None
-    for number, cells in enumerate(rows, start=1):
+    for number, cells in rows:
         texts = ["" if c is None else str(c).strip() for c in cells[:MAX_COLUMNS]]
         if any(texts):
             seen_content = True
@@ -194,11 +210,12 @@ def _read_rows(parsed: ParsedRoster, title, rows, header_number: int, positions,
     straight = len(present) == width  # the sheet has every column known so far
     take = itemgetter(*present) if len(present) > 1 else (lambda cells, i=present[0]: (cells[i],))
     need = max(present) + 1
-    shared = [k for k, c in enumerate(parsed.columns) if c in _SHARED or c.startswith("attr:")]
+    shared = [k for k, c in enumerate(parsed.columns) if c in SHARED_COLUMNS or c.startswith("attr:")]
     pool: dict = {}
     out = parsed.rows
-    for number, cells in enumerate(rows, start=header_number + 1):
-        if cells.__class__ is not list:  # xlsx: typed cells, None for empty
+    typed = title is not None  # xlsx: typed cells, None for empty; csv: strings
+    for number, cells in rows:
+        if typed:
             cells = ["" if c is None else c for c in cells]
             if not any(c != "" and (c.__class__ is not str or c.strip()) for c in cells):
                 continue

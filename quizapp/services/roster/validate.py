@@ -117,6 +117,13 @@ class RowValidator:
                 if value is not KEEP:
                     found[label] = value
         columns.append(attributes or [{}] * len(rows))
+        get_phone, phone_column = self.specs[5][0], self.specs[5][2]
+        if get_phone is not None and phone_column:
+            mended = sum(1 for _sheet, _number, values in rows if V.lost_leading_zero(get_phone(values)))
+            if mended:
+                report.warning(RosterIssue(None, phone_column, _(
+                    "%(n)d số điện thoại chỉ có 9 chữ số (bảng tính đã bỏ số 0 ở đầu vì lưu số điện thoại dạng "
+                    "số) nên đã được thêm lại số 0.", n=mended)))
         records = []
         seen_codes: dict[str, int] = {}
         seen_phones: dict[str, int] = {}

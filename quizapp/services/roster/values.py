@@ -129,14 +129,22 @@ def gender(value) -> str | None:
     return found
 
 
+def lost_leading_zero(value) -> bool:
+    """True for a phone a spreadsheet stored as a number, so its leading 0 is gone: 9 digits,
+    as a number (XLSX) or as the digits a CSV export of that number wrote."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, (int, float)):
+        return len(text(value)) == 9
+    return isinstance(value, str) and len(value.strip()) == 9 and value.strip().isdigit() \
+        and value.strip()[0] != "0"
+
+
 def phone(value) -> str | None:
     """A Vietnamese phone number stored as 0xxxxxxxxx; +84 and lost leading zeros are mended."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        raw = text(value)
-        if len(raw) == 9:  # a spreadsheet dropped the leading 0
-            raw = "0" + raw
-    else:
-        raw = text(value)
+    raw = text(value)
+    if lost_leading_zero(value):  # a spreadsheet dropped the leading 0
+        raw = "0" + raw.strip()
     if not raw:
         return None
     digits = _PHONE_NOISE.sub("", raw)

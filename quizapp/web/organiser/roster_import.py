@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -54,9 +54,15 @@ def roster_upload():
         unit = db.session.get(Unit, form.unit.data)
         policy.require(user(), Action.MANAGE_ROSTER, unit)
         upload = form.file.data
-        token = uploads.save(KIND, upload.filename or "", upload.read(), user().id, now(), extra={
+        data = upload.read()
+        # Read once, here: the preview and the confirmation use what was read, not the file.
+        parsed = roster_service.parse_roster(upload.filename or "", data,
+                                             max_rows=min(current_app.config["ROSTER_UPLOAD_MAX_ROWS"],
+                                                          current_app.config["ROSTER_MAX_ROWS"]))
+        # The file itself is not kept: only what was read from it is used from now on.
+        token = uploads.save(KIND, upload.filename or "", b"", user().id, now(), extra={
             "unit": unit.id, "create_units": bool(form.create_units.data),
-            "deactivate_missing": bool(form.deactivate_missing.data)})
+            "deactivate_missing": bool(form.deactivate_missing.data)}, parsed=roster_service.dump_parsed(parsed))
         return redirect(url_for(".roster_preview", token=token))
     return render_template("organiser/roster_upload.html", form=form), 400 if form.errors else 200
 
@@ -75,7 +81,10 @@ def _plan(token: str):
     options = roster_service.RosterOptions(create_units=bool(stored.extra.get("create_units")),
                                            deactivate_missing=bool(stored.extra.get("deactivate_missing")),
                                            scope_unit=unit)
-    parsed = roster_service.parse_roster(stored.filename, stored.data)
+    if stored.parsed is not None:
+        parsed = roster_service.load_parsed(stored.parsed)
+    else:  # kept before uploads kept their parsed rows (the two hours after an upgrade)
+        parsed = roster_service.parse_roster(stored.filename, stored.data)
     plan = roster_service.plan_roster_import(parsed, options, today=to_local(at).date())
     return stored, unit, plan
 
