@@ -12,6 +12,7 @@ from quizapp.clock import now_utc
 from quizapp.extensions import db
 from quizapp.models import Bank, BankVersion
 from quizapp.services import banks
+from quizapp.services.banks.lint import add_lint_warnings
 from quizapp.services.banks.problems import render
 
 TYPE_LABELS = {
@@ -74,7 +75,7 @@ def register(app) -> None:
     @click.argument("file")
     def check(file: str) -> None:
         """Validate FILE and summarise it per topic and type; nothing is written."""
-        parsed = _read(file)
+        parsed = add_lint_warnings(_read(file))  # item-writing advice: warnings, never errors
         _report(parsed)
         if parsed.errors:
             sys.exit(1)
