@@ -266,14 +266,14 @@ def test_the_corrected_keys_hold(real):
     by_id = {q.uid: q for q in real.questions}
     rural = by_id["dh12-073"]
     assert "thất nghiệp ở nông thôn dưới 6%" in rural.stem and rural.answer["correct"] == [1]  # Sai
-    jobs = by_id["dh12-072"]
+    jobs = by_id["dh12-072-r2"]
     assert (
         "nghìn" in jobs.stem and "giải quyết việc làm" in jobs.stem and jobs.answer["value"] == 700
     )
     standing = by_id["dh12-031"]
     assert "16/12/2022" in standing.stem
     assert standing.options[standing.answer["correct"][0]] == "Nguyễn Ngọc Lương"
-    speaker = by_id["dh12-005"]
+    speaker = by_id["dh12-005-r2"]
     assert "phát biểu chỉ đạo" in speaker.stem
     assert speaker.options[speaker.answer["correct"][0]] == "Đồng chí Nguyễn Phú Trọng"
     assert "Theo kế hoạch" in by_id["dh12-102"].stem
