@@ -14,6 +14,7 @@ from quizapp.extensions import db
 from quizapp.models import Bank, BankVersion
 from quizapp.services import banks
 from quizapp.services.banks.csv_format import write_csv_template
+from quizapp.services.banks.lint import add_lint_warnings
 from quizapp.services.banks.problems import render
 from quizapp.services.banks.xlsx_format import write_template
 
@@ -76,7 +77,7 @@ def bank_group() -> None:
 @click.argument("file")
 def check(file: str) -> None:
     """Validate FILE and summarise it per topic and type; nothing is written."""
-    parsed = _read(file)
+    parsed = add_lint_warnings(_read(file))  # item-writing advice: warnings, never errors
     _report(parsed)
     if parsed.errors:
         sys.exit(1)

@@ -59,7 +59,7 @@ def organiser_uploads_the_excel_bank(page, server):
     expect(page.locator("fieldset.preview-question")).to_have_count(5)
     page.screenshot(path=str(save_artifact("organiser-bank-preview-360.png")), full_page=False)
     page.get_by_role("button", name=re.compile(r"^Nhập \d+ câu hỏi$")).click()
-    expect(page.get_by_text(re.compile("Đã nhập 135 câu hỏi"))).to_be_visible()
+    expect(page.get_by_text(re.compile("Đã nhập 150 câu hỏi"))).to_be_visible()
 
 
 def organiser_creates_a_quiz_for_mai_son(page) -> int:

@@ -12,6 +12,7 @@ from quizapp.policy import Action, Area
 from quizapp.services import banks as bank_service
 from quizapp.services import uploads
 from quizapp.services.banks.importer import choose_slug
+from quizapp.services.banks.lint import add_lint_warnings
 from quizapp.web.organiser.bank_forms import NEW_BANK, BankUploadForm
 from quizapp.web.organiser.common import now, record, unit_choices, user
 from quizapp.web.organiser.forms import ConfirmForm
@@ -89,6 +90,7 @@ def bank_preview(token: str):
         flash(_("Tệp tải lên không còn (đã quá hạn hoặc đã nhập). Hãy tải lên lại."), "error")
         return redirect(url_for(".bank_upload"))
     stored, parsed, plan = pending
+    add_lint_warnings(parsed)  # the same item-writing warnings as `quizapp bank check`
     return render_template("organiser/bank_preview.html", stored=stored, parsed=parsed, plan=plan,
                            summary=parsed.summary(), first=parsed.questions[:PREVIEW_QUESTIONS], form=ConfirmForm())
 
