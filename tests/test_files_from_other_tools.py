@@ -51,7 +51,7 @@ def test_libreoffice_title_row_and_header_notes_are_accepted(app):
 
 def test_a_duration_typed_in_a_numeric_key_is_quoted_as_shown_with_the_form_to_use(app):
     parsed = load("lo-typed.xlsx")
-    [error] = [e for e in parsed.errors]
+    [error] = parsed.errors
     assert error.location.row == 8 and error.location.column == "H"
     assert "«366:02:00»" in error.message and "1900" not in error.message and "144±2" in error.message
 
