@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from quizapp.services.banks.fields import LETTERS
 from quizapp.services.banks.parsed import TRUE_FALSE_OPTIONS, ParsedBank, ParsedQuestion
 from quizapp.services.banks.problems import Location, Problem
-from quizapp.services.text import fold_vietnamese
+from quizapp.text import fold_vietnamese
 
 # A key this many times longer than the longest distractor (and at least LONG_KEY_MIN_EXTRA
 # characters longer) gives itself away: careful keys are long, hasty distractors short.
