@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 from flask import abort, flash
+from flask.testing import FlaskClient
 from flask_login import login_user
 from sqlalchemy import select, text
 
@@ -140,26 +141,24 @@ def test_views_and_app_setup_never_commit():
 
 @pytest.fixture
 def sqlite_app(tmp_path):
-    """A SQLite app whatever the suite's database (the write lock is SQLite's), with short waits."""
+    """A SQLite app whatever the suite's database (the write lock is SQLite's), with short waits.
+    Its requests run outside any app context the test holds, so each has its own session, as in
+    production (the suite's test client shares the test's context and session)."""
     app = make_app(None, tmp_path, SQLITE_BUSY_TIMEOUT_MS=200)
+    yield app
     with app.app_context():
-        yield app
-        db.session.remove()
         db.engine.dispose()
 
 
 def test_on_sqlite_reads_go_on_while_a_writer_holds_the_lock_and_writers_wait(sqlite_app):
-    from flask import g
-
-    make = Factory()  # not the `make` fixture: that one brings the suite's own database
-    tree = make.province()
-    member = make.member(tree["na_san"])
-    user = make.user(member=member)
-    db.session.commit()
-    client = sqlite_app.test_client()
-    sign_in(client, user)
-    g.pop("_login_user", None)
-    db.session.commit()  # the test itself must hold no transaction (every one it opens writes)
+    with sqlite_app.app_context():
+        make = Factory()  # not the `make` fixture: that one brings the suite's own database
+        tree = make.province()
+        user = make.user(member=make.member(tree["na_san"]))
+        db.session.commit()
+        client = FlaskClient(sqlite_app, sqlite_app.response_class, use_cookies=True)
+        sign_in(client, user)
+        db.session.remove()
     with LockHolder(sqlite_app.config["SQLALCHEMY_DATABASE_URI"]):
         # A read-only page (the home page, built from the database) is not blocked...
         assert client.get("/").status_code == 200
