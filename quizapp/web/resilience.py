@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import jsonify, make_response, render_template, request
+from flask import current_app, g, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import exc as sa_exc
 
@@ -43,6 +43,10 @@ def database_unavailable(err: Exception):
         response = make_response(jsonify({"ok": False, "error": "unavailable", "retry": True,
                                           "message": message}), 503)
     else:
+        if "_login_user" not in g:
+            # The failure came before the signed-in user was loaded: loading it now would wait
+            # for the same lock and turn this page into a 500. Show it as to a visitor.
+            g._login_user = current_app.login_manager.anonymous_user()
         response = make_response(render_template("errors/unavailable.html", message=message), 503)
     response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
