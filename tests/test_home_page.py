@@ -81,9 +81,10 @@ def test_a_secretarys_home_shows_rate_gap_and_not_yet_taken_part_linked_to_the_r
     reportkit.refresh()
     now = now_utc()
     quiz = reportkit.make_quiz(tree["province"], title="Đợt đang mở", opens=now.replace(year=now.year - 1),
-                               closes=now.replace(year=now.year + 1), target_rate=80.0)
+                               closes=now.replace(year=now.year + 1), target_rate=80.0,
+                               target_date=now.date())
     reportkit.make_quiz(tree["province"], title="Đợt đã đóng", opens=now.replace(year=now.year - 2),
-                        closes=now.replace(year=now.year - 1))
+                        closes=now.replace(year=now.year - 1), target_date=now.replace(year=now.year - 1).date())
     reportkit.take(quiz, others[1], now)
     db.session.commit()
     # Mai Sơn has the four members above: 1 took part, 25 %, target 80 % = 4, so 3 short, 3 not yet.
