@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 from flask import current_app, has_request_context, request, session
-from flask_babel import format_datetime
 
-from quizapp.clock import to_local
+from quizapp import formatting
 from quizapp.extensions import babel
 
 TRANSLATIONS = "translations"
@@ -20,7 +19,7 @@ def select_locale() -> str:
 
 
 def init_app(app) -> None:
-    """Bind Flask-Babel and the template helpers for dates."""
+    """Bind Flask-Babel and the formatting filters."""
     try:
         compile_catalogs()
     except OSError:  # a read-only install ships compiled catalogues
@@ -31,12 +30,7 @@ def init_app(app) -> None:
         default_translation_directories=TRANSLATIONS,
     )
 
-    @app.template_filter("localtime")
-    def localtime(value, fmt="dd/MM/yyyy HH:mm"):
-        """Show an aware UTC datetime in Asia/Ho_Chi_Minh."""
-        if value is None:
-            return ""
-        return format_datetime(to_local(value), fmt)
+    formatting.init_app(app)
 
     @app.context_processor
     def inject_locale():

@@ -32,7 +32,7 @@ def test_review_shows_what_the_policy_allows(make, login, policy, shows_key, sho
     sit = Sitting(make, login, review_policy=policy, attempts_allowed=1)
     attempt = finished(sit, right=False)
     html = page(sit.client.get(f"/m/attempts/{attempt.id}/result"))
-    assert "0.0%" in html and "Chưa đạt" in html
+    assert "0,0%" in html and "Chưa đạt" in html
     assert ("Đoàn Thanh niên Cộng sản Hồ Chí Minh" in html) is shows_key
     assert ("Giải thích BÍ MẬT" in html) is shows_explanation
     assert ("Nguồn BÍ MẬT" in html) is shows_explanation
@@ -84,7 +84,7 @@ def test_certificate_of_a_passed_attempt_states_name_unit_quiz_score_and_code(ma
     html = page(sit.client.get(f"/m/attempts/{attempt.id}/certificate"))
     code = attempt.certificate_code
     assert "GIẤY CHỨNG NHẬN" in html and "Lò Thị Mai" in html and "Chi đoàn bản Nà Sản" in html
-    assert "Tìm hiểu Nghị quyết Đại hội Đoàn XII" in html and "100.0%" in html
+    assert "Tìm hiểu Nghị quyết Đại hội Đoàn XII" in html and "100,0%" in html
     assert f"{code[:4]}-{code[4:8]}-{code[8:]}" in html and "/m/verify" in html
 
 

@@ -6,7 +6,8 @@ from datetime import datetime
 import click
 from sqlalchemy import func, select
 
-from quizapp.clock import local_to_utc, now_utc, to_local
+from quizapp import formatting
+from quizapp.clock import now_utc, to_local
 from quizapp.extensions import db
 from quizapp.models import Attempt, GradingPolicy, Member, Quiz, ReviewPolicy, Unit
 from quizapp.services import attempts, quiz_overrides, quizzes, regrade, uploads
@@ -17,16 +18,13 @@ OPTION_OF = {"title": "--title", "description": "--description", "opens_at": "--
              "attempts_allowed": "--attempts", "grading_policy": "--grading", "pass_mark": "--pass-mark",
              "review_policy": "--review", "target_rate": "--target-rate", "target_date": "--target-date",
              "prediction_question": "--prediction-question", "prediction_answer": "--prediction-answer"}
-TIME_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M", "%Y-%m-%d", "%d/%m/%Y")
 
 
 def parse_local_time(text: str) -> datetime:
     """A time typed in Vietnam time ("2025-03-03 08:00" or "03/03/2025 08:00"), as aware UTC."""
-    for fmt in TIME_FORMATS:
-        try:
-            return local_to_utc(datetime.strptime(text.strip(), fmt))
-        except ValueError:
-            continue
+    moment = formatting.parse_local_time(text)
+    if moment is not None:
+        return moment
     raise click.BadParameter(f"'{text}' không phải thời điểm hợp lệ; ví dụ: 2025-03-03 08:00 (giờ Việt Nam).")
 
 

@@ -10,6 +10,8 @@ from wtforms import DateField, DateTimeLocalField, FloatField, IntegerField, Rad
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
+from quizapp.formatting import TIME_FORMATS
+
 
 class _Message:
     invalid_message = _l("Giá trị không hợp lệ.")
@@ -45,7 +47,7 @@ class MomentField(_Message, DateTimeLocalField):
 
     def __init__(self, *args, **kwargs):
         # Browsers send "2024-03-26T07:30"; people typing by hand often use a space.
-        kwargs.setdefault("format", ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%d/%m/%Y %H:%M"])
+        kwargs.setdefault("format", list(TIME_FORMATS))
         super().__init__(*args, **kwargs)
 
 
