@@ -134,3 +134,22 @@ def test_retake_button_when_attempts_remain(make, login):
     attempts.submit_attempt(sit.start(), now_utc())
     db.session.commit()
     assert "Làm lại" not in page(sit.client.get(f"/m/attempts/{attempt.id}/result"))
+
+
+def test_review_shows_readable_sources_with_links_and_how_a_number_was_read(make, login):
+    source = ("Bài báo nguồn (000_c20b067efb3ef73d.txt) «Chủ động xây dựng sớm», 29/11/2023 | "
+              "Bảng dữ kiện, mục 1 «Thông tin chung về Đại hội» — https://baodantoc.vn/khai-mac.htm")
+    uids = [f"{t}-{kind}" for t in (0, 1) for kind in ("single", "multiple", "true_false", "short", "numeric")]
+    edits = {uid: {"source": source} for uid in uids}
+    for uid in ("0-numeric", "1-numeric"):
+        edits[uid]["answer"] = {"value": 700000, "tolerance": 0}
+    sit = Sitting(make, login, review_policy="explanations", attempts_allowed=1, version=make.bank(edits=edits))
+    attempt = sit.start()
+    numeric = next(i for i in attempt.items if i.question.qtype == "numeric")
+    sit.save(attempt, numeric.question_id, "700.000", 1)
+    sit.client.post(f"/m/attempts/{attempt.id}/submit")
+    html = page(sit.client.get(f"/m/attempts/{attempt.id}/result"))
+    assert "000_c20b067efb3ef73d.txt" not in html
+    assert '<a href="https://baodantoc.vn/khai-mac.htm" rel="noopener noreferrer">«Thông tin chung về Đại hội»</a>' in html
+    assert "«Chủ động xây dựng sớm», 29/11/2023" in html
+    assert "700.000</strong> <span class=\"number-reading\">= 700\u00a0000</span>" in html
