@@ -7,7 +7,7 @@ import click
 from sqlalchemy import func, select
 
 from quizapp import formatting
-from quizapp.clock import now_utc, to_local
+from quizapp.clock import now_utc
 from quizapp.extensions import db
 from quizapp.models import Attempt, GradingPolicy, Member, Quiz, ReviewPolicy, Unit
 from quizapp.services import attempts, quiz_overrides, quizzes, regrade, uploads
@@ -124,7 +124,7 @@ def register(app) -> None:
         db.session.commit()
         click.echo(f"Đã tạo đợt kiểm tra số {quiz.id}: {quiz.title} "
                    f"({quizzes.questions_per_attempt(version, quiz.draw_rules)} câu/lượt, "
-                   f"mở {to_local(quiz.opens_at):%d/%m/%Y %H:%M} – đóng {to_local(quiz.closes_at):%d/%m/%Y %H:%M}).")
+                   f"mở {formatting.time_text(quiz.opens_at)} – đóng {formatting.time_text(quiz.closes_at)}).")
 
     @quiz_group.command("list")
     def list_quizzes() -> None:
@@ -133,8 +133,8 @@ def register(app) -> None:
         for quiz in db.session.scalars(select(Quiz).order_by(Quiz.opens_at.desc(), Quiz.id)):
             bank = quiz.bank_version.bank
             click.echo(f"{quiz.id:>4}  {quiz.title}  [{bank.slug} v{quiz.bank_version.number}]  "
-                       f"{quiz.audience_unit.code}  {to_local(quiz.opens_at):%d/%m/%Y %H:%M} → "
-                       f"{to_local(quiz.effective_closes_at):%d/%m/%Y %H:%M}  {counts.get(quiz.id, 0)} lượt")
+                       f"{quiz.audience_unit.code}  {formatting.time_text(quiz.opens_at)} → "
+                       f"{formatting.time_text(quiz.effective_closes_at)}  {counts.get(quiz.id, 0)} lượt")
 
     @quiz_group.command("allow")
     @click.argument("quiz_id", type=int)
@@ -167,7 +167,7 @@ def register(app) -> None:
         except attempts.AttemptError as err:
             raise click.ClickException(err.message) from err
         db.session.commit()
-        click.echo(f"Đã mở lại bài làm số {attempt_id} đến {to_local(attempt.deadline):%H:%M %d/%m/%Y}.")
+        click.echo(f"Đã mở lại bài làm số {attempt_id} đến {formatting.time_text(attempt.deadline)}.")
 
     @app.cli.command("sweep")
     @click.option("--batch", type=int, default=200, show_default=True)

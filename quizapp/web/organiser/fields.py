@@ -11,6 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from quizapp.formatting import TIME_FORMATS
+from quizapp.services.grading import read_number
 
 
 class _Message:
@@ -18,7 +19,10 @@ class _Message:
 
     def process_formdata(self, valuelist):
         if valuelist and isinstance(valuelist[0], str):
-            valuelist = [valuelist[0].strip().replace(",", ".") if self._numeric else valuelist[0].strip()]
+            text = valuelist[0].strip()
+            # Numbers are read as the grading reads answers: "87,5" and "87.5" alike, "1.500" = 1500.
+            reading = read_number(text) if self._numeric else None
+            valuelist = [reading.canonical if reading is not None else text]
         try:
             super().process_formdata(valuelist)
         except ValueError as exc:
