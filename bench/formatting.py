@@ -56,7 +56,7 @@ def main() -> None:
         results["cases"].append({
             "locale": locale, "what": "date and time",
             "ours_us": per_call_us(lambda _v, loc=locale: time_text(MOMENT, loc)),
-            "babel_us": per_call_us(lambda _v, loc=locale: format_datetime(to_local(MOMENT), pattern, locale=loc)),
+            "babel_us": per_call_us(lambda _v, loc=locale, pat=pattern: format_datetime(to_local(MOMENT), pat, locale=loc)),
         })
     for case in results["cases"]:
         case["babel_over_ours"] = round(case["babel_us"] / case["ours_us"], 1)

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 from babel.numbers import format_decimal
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from quizapp.formatting import date_text, num, parse_local_time, pct, sources, time_text
@@ -14,6 +14,7 @@ values = st.one_of(st.integers(min_value=-10**12, max_value=10**12),
                    st.floats(min_value=-1e9, max_value=1e9, allow_nan=False))
 
 
+@settings(deadline=None)
 @given(values, st.integers(min_value=0, max_value=3), st.sampled_from(["vi", "en"]))
 def test_numbers_are_what_babel_writes_for_the_language(value, digits, locale):
     pattern = "#,##0" + ("." + "#" * digits if digits else "")
@@ -22,6 +23,7 @@ def test_numbers_are_what_babel_writes_for_the_language(value, digits, locale):
     assert num(value, digits, locale) == ("0" if expected == "-0" else expected)
 
 
+@settings(deadline=None)
 @given(st.floats(min_value=0, max_value=100, allow_nan=False), st.integers(min_value=0, max_value=2),
        st.sampled_from(["vi", "en"]))
 def test_percentages_are_babel_decimals_with_the_percent_sign(value, digits, locale):

@@ -19,7 +19,7 @@ WRONG_PLURAL = re.compile(r"(?<![\d.,])1 (members|cadres|questions|minutes|secon
 
 def visible_text(page: str) -> str:
     """What a reader sees: no scripts, styles, tags or attribute values."""
-    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
+    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.DOTALL)
     return re.sub(r"\s+", " ", htmllib.unescape(re.sub(r"<[^>]+>", " ", page)))
 
 
