@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 from flask import current_app, has_request_context, request, session
-from flask_babel import format_datetime
 
-from quizapp.clock import to_local
+from quizapp import formatting
 from quizapp.extensions import babel
 
 TRANSLATIONS = "translations"
@@ -19,13 +18,6 @@ def select_locale() -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def localtime(value, fmt="dd/MM/yyyy HH:mm") -> str:
-    """Show an aware UTC datetime in Asia/Ho_Chi_Minh."""
-    if value is None:
-        return ""
-    return format_datetime(to_local(value), fmt)
-
-
 def init_app(app) -> None:
     """Bind Flask-Babel and the template helpers for dates. The catalogues (.mo) are compiled
     when the package is built or installed (setup.py, `make install`), not here."""
@@ -35,7 +27,7 @@ def init_app(app) -> None:
         default_translation_directories=TRANSLATIONS,
     )
 
-    app.add_template_filter(localtime, "localtime")
+    formatting.init_app(app)
 
     @app.context_processor
     def inject_locale():

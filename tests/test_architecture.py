@@ -121,7 +121,7 @@ def test_no_import_inside_a_function():
 LAYERS = [
     ["quizapp.__main__"],
     ["quizapp"],
-    ["quizapp.web", "quizapp.cli", "quizapp.database", "quizapp.security", "quizapp.i18n",
+    ["quizapp.web", "quizapp.cli", "quizapp.database", "quizapp.security", "quizapp.i18n", "quizapp.formatting",
      "quizapp.logging"],
     ["quizapp.policy"],
     ["quizapp.services.demo"],

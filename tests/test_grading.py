@@ -86,6 +86,15 @@ def test_numeric_range_is_inclusive():
 @pytest.mark.parametrize("text,value", [
     ("3,5", 3.5), ("3.5", 3.5), ("1.000.000", 1_000_000.0), ("1,000,000", 1_000_000.0),
     ("1.234,5", 1234.5), ("1,234.5", 1234.5), (" -2 ", -2.0), ("abc", None), ("", None), ("1e9", None),
+    # Vietnamese first: a dot before groups of exactly three digits groups thousands.
+    ("700.000", 700_000.0), ("1.500", 1500.0), ("700 000", 700_000.0), ("1.234.567,89", 1_234_567.89),
+    # ... and a single comma is the decimal mark, even before three digits.
+    ("700,000", 700.0), ("0,5", 0.5), (",5", 0.5),
+    # English only where nothing else is meant.
+    ("0.500", 0.5), ("1234.567", 1234.567), ("3.14", 3.14), (".5", 0.5),
+    # Not numbers: broken groups, two decimal marks, unfinished.
+    ("1.2.3", None), ("1,2,3", None), ("1.23.456", None), ("3,", None), ("1,234,5", None), ("1.234.5", None),
+    ("\u2212" + "7", -7.0), ("\uff17\uff10\uff10\uff0e\uff10\uff10\uff10", 700_000.0),
 ])
 def test_numbers_are_read_as_people_type_them(text, value):
     assert parse_number(text) == value
@@ -147,3 +156,10 @@ def test_grade_is_deterministic_and_bounded(rows):
 ])
 def test_whole_numbers_accept_thousands_groups_only(text, value):
     assert parse_integer(text) == value
+
+
+def test_a_member_answering_seven_hundred_thousand_the_vietnamese_way_is_right():
+    key = q("numeric", {"value": 700000, "tolerance": 0})
+    assert question_fraction(key, "700.000", AON) == 1.0
+    assert question_fraction(key, "700000", AON) == 1.0
+    assert question_fraction(key, "700", AON) == 0.0

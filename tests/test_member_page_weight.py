@@ -27,5 +27,10 @@ def test_quiz_page_with_css_and_js_is_under_60_kb_compressed(make, login):
 def test_quiz_page_loads_nothing_but_its_own_css_and_js(make, login):
     sit = Sitting(make, login)
     html = sit.client.get(f"/m/attempts/{sit.start().id}").get_data(as_text=True)
-    assert html.count("<script") == 1 and "/static/js/quiz.js" in html
+    import re
+
+    scripts = re.findall(r'<script[^>]*src="([^"]+)"', html)
+    # The quiz script and the small number-hint script, both served by the app; nothing else.
+    assert html.count("<script") == len(scripts) == 2
+    assert sorted(s.split("?")[0] for s in scripts) == ["/static/js/number-hint.js", "/static/js/quiz.js"]
     assert html.count('rel="stylesheet"') == 1

@@ -184,7 +184,7 @@ def test_submit_shows_the_result_with_score_and_pass(sit):
     reply = sit.client.post(f"/m/attempts/{attempt.id}/submit", follow_redirects=True)
     html = page(reply)
     assert "Đã nộp bài." in html
-    assert "100.0%" in html and "Đạt" in html and "Thời gian làm bài" in html
+    assert "100,0%" in html and "Đạt" in html and "Thời gian làm bài" in html
     assert "Giấy chứng nhận" in html
 
 

@@ -31,7 +31,7 @@ def test_review_shows_what_the_policy_allows(make, login, policy, shows_key, sho
     sit = Sitting(make, login, review_policy=policy, attempts_allowed=1)
     attempt = finished(sit, right=False)
     html = page(sit.client.get(f"/m/attempts/{attempt.id}/result"))
-    assert "0.0%" in html and "Chưa đạt" in html
+    assert "0,0%" in html and "Chưa đạt" in html
     assert ("Đoàn Thanh niên Cộng sản Hồ Chí Minh" in html) is shows_key
     assert ("Giải thích BÍ MẬT" in html) is shows_explanation
     assert ("Nguồn BÍ MẬT" in html) is shows_explanation
@@ -83,7 +83,7 @@ def test_certificate_of_a_passed_attempt_states_name_unit_quiz_score_and_code(ma
     html = page(sit.client.get(f"/m/attempts/{attempt.id}/certificate"))
     code = attempt.certificate_code
     assert "GIẤY CHỨNG NHẬN" in html and "Lò Thị Mai" in html and "Chi đoàn bản Nà Sản" in html
-    assert "Tìm hiểu Nghị quyết Đại hội Đoàn XII" in html and "100.0%" in html
+    assert "Tìm hiểu Nghị quyết Đại hội Đoàn XII" in html and "100,0%" in html
     assert f"{code[:4]}-{code[4:8]}-{code[8:]}" in html and "/m/verify" in html
 
 
@@ -132,3 +132,22 @@ def test_retake_button_when_attempts_remain(make, login):
     attempts.submit_attempt(sit.start(), now_utc())
     db.session.commit()
     assert "Làm lại" not in page(sit.client.get(f"/m/attempts/{attempt.id}/result"))
+
+
+def test_review_shows_readable_sources_with_links_and_how_a_number_was_read(make, login):
+    source = ("Bài báo nguồn (000_c20b067efb3ef73d.txt) «Chủ động xây dựng sớm», 29/11/2023 | "
+              "Bảng dữ kiện, mục 1 «Thông tin chung về Đại hội» — https://baodantoc.vn/khai-mac.htm")
+    uids = [f"{t}-{kind}" for t in (0, 1) for kind in ("single", "multiple", "true_false", "short", "numeric")]
+    edits = {uid: {"source": source} for uid in uids}
+    for uid in ("0-numeric", "1-numeric"):
+        edits[uid]["answer"] = {"value": 700000, "tolerance": 0}
+    sit = Sitting(make, login, review_policy="explanations", attempts_allowed=1, version=make.bank(edits=edits))
+    attempt = sit.start()
+    numeric = next(i for i in attempt.items if i.question.qtype == "numeric")
+    sit.save(attempt, numeric.question_id, "700.000", 1)
+    sit.client.post(f"/m/attempts/{attempt.id}/submit")
+    html = page(sit.client.get(f"/m/attempts/{attempt.id}/result"))
+    assert "000_c20b067efb3ef73d.txt" not in html
+    assert '<a href="https://baodantoc.vn/khai-mac.htm" rel="noopener noreferrer">«Thông tin chung về Đại hội»</a>' in html
+    assert "«Chủ động xây dựng sớm», 29/11/2023" in html
+    assert "700.000</strong> <span class=\"number-reading\">= 700\u00a0000</span>" in html

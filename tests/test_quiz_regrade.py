@@ -82,3 +82,19 @@ def test_version_of_another_bank_is_refused(make, tree):
     quiz = make_quiz(make, tree["province"])
     with pytest.raises(regrade.RegradeError):
         regrade.regrade_quiz(quiz, make.bank("khac"), DURING)
+
+
+def test_regrade_command_rescores_answers_whose_number_now_reads_differently(make, tree, runner):
+    """Upgrading to the Vietnamese reading of numbers: `quizapp regrade QUIZ` is the one-off."""
+    version = make.bank(keys={"0-numeric": {"value": 1500, "tolerance": 0}})
+    quiz = make_quiz(make, tree["province"], version=version, pass_mark=0)
+    attempt = finished_with(make, quiz, tree, {"0-numeric": "1.500"})
+    assert attempt.score == 1.0                     # graded today as one thousand five hundred
+    item = next(i for i in attempt.items if i.question.uid == "0-numeric")
+    item.score, attempt.score = 0.0, 0.0            # as the old reading (1.5) had stored it
+    db.session.commit()
+    result = runner.invoke(args=["regrade", str(quiz.id), "--version", str(version.number)])
+    assert result.exit_code == 0, result.output
+    assert "1 bài đổi điểm" in result.output
+    db.session.refresh(attempt)
+    assert (attempt.previous_score, attempt.score) == (0.0, 1.0)

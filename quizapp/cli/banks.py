@@ -8,6 +8,7 @@ import click
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from quizapp import formatting
 from quizapp.cli.unit import group
 from quizapp.clock import now_utc
 from quizapp.extensions import db
@@ -132,7 +133,7 @@ def list_() -> None:
         click.echo(render(_l("%(slug)s — %(title)s: phiên bản %(number)s, %(count)s câu, nhập lúc %(at)s",
                              slug=bank.slug, title=bank.title, number=latest.number,
                              count=latest.question_count,
-                             at=latest.imported_at.strftime("%Y-%m-%d %H:%M UTC") if latest.imported_at else "?")))
+                             at=formatting.time_text(latest.imported_at) if latest.imported_at else "?")))
 
 
 @bank_group.command("diff")

@@ -6,8 +6,9 @@ from datetime import datetime
 import click
 from sqlalchemy import func, select
 
+from quizapp import formatting
 from quizapp.cli.unit import checkpoint, command, discard, group
-from quizapp.clock import local_to_utc, now_utc, to_local
+from quizapp.clock import now_utc
 from quizapp.extensions import db
 from quizapp.models import Attempt, GradingPolicy, Member, Quiz, ReviewPolicy, Unit
 from quizapp.services import uploads
@@ -22,16 +23,13 @@ OPTION_OF = {"title": "--title", "description": "--description", "opens_at": "--
              "attempts_allowed": "--attempts", "grading_policy": "--grading", "pass_mark": "--pass-mark",
              "review_policy": "--review", "target_rate": "--target-rate", "target_date": "--target-date",
              "prediction_question": "--prediction-question", "prediction_answer": "--prediction-answer"}
-TIME_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M", "%Y-%m-%d", "%d/%m/%Y")
 
 
 def parse_local_time(text: str) -> datetime:
     """A time typed in Vietnam time ("2025-03-03 08:00" or "03/03/2025 08:00"), as aware UTC."""
-    for fmt in TIME_FORMATS:
-        try:
-            return local_to_utc(datetime.strptime(text.strip(), fmt))
-        except ValueError:
-            continue
+    moment = formatting.parse_local_time(text)
+    if moment is not None:
+        return moment
     raise click.BadParameter(f"'{text}' không phải thời điểm hợp lệ; ví dụ: 2025-03-03 08:00 (giờ Việt Nam).")
 
 
@@ -128,7 +126,7 @@ def create(slug, number, title, description, audience_code, opens, closes, minut
         raise click.ClickException(f"Không tạo được đợt kiểm tra:\n{lines}") from err
     click.echo(f"Đã tạo đợt kiểm tra số {quiz.id}: {quiz.title} "
                f"({quizzes.questions_per_attempt(version, quiz.draw_rules)} câu/lượt, "
-               f"mở {to_local(quiz.opens_at):%d/%m/%Y %H:%M} – đóng {to_local(quiz.closes_at):%d/%m/%Y %H:%M}).")
+               f"mở {formatting.time_text(quiz.opens_at)} – đóng {formatting.time_text(quiz.closes_at)}).")
 
 
 @quiz_group.command("list")
@@ -138,8 +136,8 @@ def list_quizzes() -> None:
     for quiz in db.session.scalars(select(Quiz).order_by(Quiz.opens_at.desc(), Quiz.id)):
         bank = quiz.bank_version.bank
         click.echo(f"{quiz.id:>4}  {quiz.title}  [{bank.slug} v{quiz.bank_version.number}]  "
-                   f"{quiz.audience_unit.code}  {to_local(quiz.opens_at):%d/%m/%Y %H:%M} → "
-                   f"{to_local(quiz.effective_closes_at):%d/%m/%Y %H:%M}  {counts.get(quiz.id, 0)} lượt")
+                   f"{quiz.audience_unit.code}  {formatting.time_text(quiz.opens_at)} → "
+                   f"{formatting.time_text(quiz.effective_closes_at)}  {counts.get(quiz.id, 0)} lượt")
 
 
 @quiz_group.command("allow")
@@ -172,7 +170,7 @@ def reopen(attempt_id: int, minutes: int) -> None:
         quiz_overrides.reopen_attempt(attempt, None, now_utc(), minutes * 60)
     except attempts.AttemptError as err:
         raise click.ClickException(err.message) from err
-    click.echo(f"Đã mở lại bài làm số {attempt_id} đến {to_local(attempt.deadline):%H:%M %d/%m/%Y}.")
+    click.echo(f"Đã mở lại bài làm số {attempt_id} đến {formatting.time_text(attempt.deadline)}.")
 
 
 @command("sweep")

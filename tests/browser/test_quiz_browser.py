@@ -92,7 +92,7 @@ def test_member_completes_a_quiz_end_to_end_on_a_phone(live_server, phone):
     page.get_by_role("button", name="Nộp bài").click()
     expect(page.get_by_text("Bạn đã trả lời tất cả các câu hỏi.")).to_be_visible()
     page.get_by_role("button", name="Nộp bài").click()
-    expect(page.locator(".result .stat .value").first).to_have_text("100.0%")
+    expect(page.locator(".result .stat .value").first).to_have_text("100,0%")
     expect(page.get_by_role("link", name="Giấy chứng nhận")).to_be_visible()
     with server.session() as session:
         assert session.get(Attempt, attempt_id).state == AttemptState.FINISHED

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
+from quizapp import formatting
 from quizapp.services.reports.trend import Trend, TrendStatus
 
 WIDTH, HEIGHT = 360, 220
@@ -25,11 +26,11 @@ _ids = itertools.count(1)
 
 
 def _fmt_day(day: date) -> str:
-    return day.strftime("%d/%m")
+    return formatting.short_day(day)
 
 
 def _fmt_pct(value: float) -> str:
-    return f"{value:.1f}".replace(".", ",") + "%"
+    return formatting.pct(value)
 
 
 def _points(points: list[tuple[float, float]]) -> str:
@@ -41,19 +42,19 @@ def _describe(t: Trend) -> str:
     parts = []
     if t.days:
         parts.append(_("Từ %(start)s đến %(end)s, tỉ lệ tham gia luỹ kế tăng từ %(first)s lên %(last)s.",
-                       start=t.days[0].strftime("%d/%m/%Y"), end=t.days[-1].strftime("%d/%m/%Y"),
+                       start=formatting.date_text(t.days[0]), end=formatting.date_text(t.days[-1]),
                        first=_fmt_pct(t.rates[0]), last=_fmt_pct(t.rates[-1])))
     else:
         parts.append(_("Chưa có dữ liệu theo ngày."))
     if t.target_date:
         parts.append(_("Chỉ tiêu %(target)s trước ngày %(day)s.", target=_fmt_pct(t.target_rate),
-                       day=t.target_date.strftime("%d/%m/%Y")))
+                       day=formatting.date_text(t.target_date)))
     else:
         parts.append(_("Chỉ tiêu %(target)s.", target=_fmt_pct(t.target_rate)))
     if t.projected_date:
         parts.append(_("Theo tốc độ %(pace)s đoàn viên mỗi ngày trong %(days)s ngày gần nhất, dự kiến đạt chỉ tiêu "
-                       "vào ngày %(day)s.", pace=f"{t.pace:.1f}".replace(".", ","), days=t.window_days,
-                       day=t.projected_date.strftime("%d/%m/%Y")))
+                       "vào ngày %(day)s.", pace=formatting.num(t.pace, 1), days=t.window_days,
+                       day=formatting.date_text(t.projected_date)))
     if t.status == TrendStatus.REACHED:
         parts.append(_("Đã đạt chỉ tiêu."))
     return " ".join(parts)

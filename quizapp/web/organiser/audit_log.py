@@ -9,7 +9,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from quizapp import policy
-from quizapp.i18n import localtime
 from quizapp.policy import Action
 from quizapp.services import audit, exports
 from quizapp.web.access import breadcrumbs, top_units
@@ -90,7 +89,7 @@ def _show(value, key: str = "") -> str:
             moment = datetime.fromisoformat(value)
         except ValueError:
             return value
-        return localtime(moment.replace(tzinfo=moment.tzinfo or UTC))
+        return time_text(moment.replace(tzinfo=moment.tzinfo or UTC))
     return str(value)
 
 

@@ -10,13 +10,19 @@ from wtforms import DateField, DateTimeLocalField, FloatField, IntegerField, Rad
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
+from quizapp.formatting import TIME_FORMATS
+from quizapp.services.attempts.grading import read_number
+
 
 class _Message:
     invalid_message = _l("Giá trị không hợp lệ.")
 
     def process_formdata(self, valuelist):
         if valuelist and isinstance(valuelist[0], str):
-            valuelist = [valuelist[0].strip().replace(",", ".") if self._numeric else valuelist[0].strip()]
+            text = valuelist[0].strip()
+            # Numbers are read as the grading reads answers: "87,5" and "87.5" alike, "1.500" = 1500.
+            reading = read_number(text) if self._numeric else None
+            valuelist = [reading.canonical if reading is not None else text]
         try:
             super().process_formdata(valuelist)
         except ValueError as exc:
@@ -45,7 +51,7 @@ class MomentField(_Message, DateTimeLocalField):
 
     def __init__(self, *args, **kwargs):
         # Browsers send "2024-03-26T07:30"; people typing by hand often use a space.
-        kwargs.setdefault("format", ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%d/%m/%Y %H:%M"])
+        kwargs.setdefault("format", list(TIME_FORMATS))
         super().__init__(*args, **kwargs)
 
 

@@ -5,8 +5,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from quizapp import policy
-from quizapp.clock import to_local
+from quizapp import formatting, policy
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptState, Member, Quiz
 from quizapp.policy import Action
@@ -110,4 +109,4 @@ def quiz_reopen(quiz_id: int, attempt_id: int):
 
 
 def _local(value) -> str:
-    return to_local(value).strftime("%H:%M %d/%m/%Y")
+    return formatting.time_text(value)

@@ -7,14 +7,12 @@ from __future__ import annotations
 
 import re
 
-from babel import numbers
-from flask import Blueprint, abort, g, redirect, render_template, request, url_for
-from flask_babel import format_decimal, get_locale
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from quizapp import policy
-from quizapp.clock import now_utc, to_local
+from quizapp.clock import now_utc
 from quizapp.extensions import db, login_manager
 from quizapp.models import Quiz, Unit
 from quizapp.policy import Action, Area
@@ -69,40 +67,7 @@ def crumbs(unit: Unit, endpoint: str, action: Action = Action.VIEW_REPORTS, **ar
     return breadcrumbs(unit, action, lambda u: url_for(endpoint, unit_id=u.id, **args))
 
 
-bp.add_app_template_global(format_decimal, "format_decimal")
 
-
-def _symbols() -> tuple[str, str]:
-    """(decimal, group) symbols of the current language, looked up once per request."""
-    cached = getattr(g, "_report_symbols", None)
-    if cached is None:
-        locale = get_locale()
-        cached = g._report_symbols = (numbers.get_decimal_symbol(locale), numbers.get_group_symbol(locale))
-    return cached
-
-
-def _format(value: float, digits: int) -> str:
-    # babel's format_decimal per cell costs more than the whole database read of a page
-    decimal, group = _symbols()
-    return f"{value:,.{digits}f}".translate({ord(","): group, ord("."): decimal})
-
-
-@bp.app_template_filter("pct")
-def pct(value, digits: int = 1) -> str:
-    """A percentage as Vietnamese text: 87,5%; a dash when undefined."""
-    return "—" if value is None else _format(value, digits) + "%"
-
-
-@bp.app_template_filter("num")
-def num(value) -> str:
-    """A whole number with thousands separators for the current language."""
-    return "—" if value is None else _format(value, 0)
-
-
-@bp.app_template_filter("vntime")
-def vntime(value) -> str:
-    """A UTC time as dd/mm/yyyy hh:mm in Vietnam time (strftime: babel per cell is slow)."""
-    return to_local(value).strftime("%d/%m/%Y %H:%M") if value is not None else ""
 
 
 @bp.app_template_global("spark")
