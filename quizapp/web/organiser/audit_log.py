@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from quizapp import policy
+from quizapp.formatting import time_text
 from quizapp.policy import Action
 from quizapp.services import audit, exports
 from quizapp.web.access import breadcrumbs, top_units
