@@ -1,11 +1,15 @@
 """Sessions, CSRF, rate limits and response headers."""
 from __future__ import annotations
 
-from flask import request
+import time
+from datetime import timedelta
+
+from flask import current_app, request
 from flask_babel import lazy_gettext as _l
 
 from quizapp.extensions import csrf, db, limiter, login_manager
 from quizapp.models import User
+from quizapp.models.people import parse_session_token
 
 
 def init_app(app) -> None:
@@ -36,12 +40,22 @@ def init_app(app) -> None:
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    """Load the user for the session; a stale session version means logged out."""
-    try:
-        uid, version = (int(x) for x in user_id.split(":"))
-    except ValueError:
+    """Load the user for the session or remember cookie. Refused: a session version the account has
+    moved past (signed out, password changed or reset), a token older than the remember duration,
+    and a disabled or deactivated account."""
+    parsed = parse_session_token(user_id)
+    if parsed is None:
+        return None
+    uid, version, issued = parsed
+    if time.time() - issued > _remember_seconds():
         return None
     user = db.session.get(User, uid)
-    if user is None or user.session_version != version:
+    if user is None or user.session_version != version or not user.is_active:
         return None
+    user._session_token = user_id
     return user
+
+
+def _remember_seconds() -> float:
+    duration = current_app.config["REMEMBER_COOKIE_DURATION"]
+    return duration.total_seconds() if isinstance(duration, timedelta) else float(duration)

@@ -19,9 +19,10 @@ class MemberCodeForm(FlaskForm):
 
 
 class SlipsCsvForm(FlaskForm):
-    """The slips shown on the page, posted back to download them as CSV."""
+    """The slips shown on the page, posted back to download them as CSV. Its own field name: the
+    slips page answers the unit form's POST, whose button is called `slips`."""
 
-    slips = HiddenField(validators=[DataRequired(), Length(max=2_000_000)])
+    payload = HiddenField(validators=[DataRequired(), Length(max=2_000_000)])
 
 
 class MemberSearchForm(FlaskForm):

@@ -141,7 +141,13 @@ def member_active(member_id: int):
     member = _member_or_404(member_id, Action.MANAGE_ROSTER)
     form = ConfirmForm()
     if form.validate_on_submit():
-        member_service.set_member_active(member, not member.active, user(), now())
+        try:
+            member_service.set_member_active(member, not member.active, user(), now())
+        except member_service.ProtectedPerson:
+            db.session.rollback()
+            flash(_("Tài khoản của đoàn viên này giữ vai trò rộng hơn quyền của bạn, nên bạn không thể "
+                    "ngừng kích hoạt. Hãy nhờ ban tổ chức cấp trên hoặc quản trị viên hệ thống."), "error")
+            return render_template("organiser/member_active.html", member=member, form=form), 403
         db.session.commit()
         flash(_("Đã kích hoạt lại đoàn viên.") if member.active else _("Đã ngừng kích hoạt đoàn viên."), "success")
         return redirect(url_for(".member_detail", member_id=member.id))
