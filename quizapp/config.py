@@ -74,8 +74,9 @@ def load_config(app, test_config: dict | None = None) -> None:
     else:
         app.config.update(test_config)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
-        instance.mkdir(parents=True, exist_ok=True)
+        _private_dir(instance)
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'quizapp.sqlite'}"
+    _private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(instance)
     if app.config["PRODUCTION"]:
@@ -90,11 +91,29 @@ def load_config(app, test_config: dict | None = None) -> None:
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True, **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
 
 
+def _private_dir(path: Path) -> None:
+    """The instance folder holds the database and the secret key: owner only (0700)."""
+    path.mkdir(parents=True, exist_ok=True)
+    path.chmod(0o700)
+
+
+def _private_sqlite_file(uri: str) -> None:
+    """Create a SQLite database file readable by its owner only (0600) before SQLite creates it with
+    the umask's permissions; its journal files take the same mode. Other databases: nothing to do."""
+    if not uri.startswith("sqlite:///") or uri in ("sqlite:///", "sqlite:///:memory:") or "mode=memory" in uri:
+        return
+    path = Path(uri.removeprefix("sqlite:///").split("?", 1)[0])
+    if not path.parent.exists():
+        return
+    path.touch(mode=0o600, exist_ok=True)
+    path.chmod(0o600)
+
+
 def _instance_secret(instance: Path) -> str:
     """Return the secret key kept in instance/secret_key, creating it on first run."""
     path = instance / "secret_key"
     if not path.exists():
-        instance.mkdir(parents=True, exist_ok=True)
+        _private_dir(instance)
         path.write_text(secrets.token_hex(32))
         path.chmod(0o600)
     return path.read_text().strip()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 
 from flask import abort
-from sqlalchemy import false, or_, select, true
+from sqlalchemy import false, func, or_, select, true
 
 from quizapp.extensions import db
 from quizapp.models import Bank, Role, Unit, User
@@ -198,3 +198,25 @@ def person_guardian(target: User) -> tuple[str, Unit | None]:
         if all(u.is_within(candidate) for u in units):
             return role, candidate
     return Role.ADMIN, None
+
+
+# --- keys of a bank version in use --------------------------------------------------------------
+# A person to whom a quiz is open must not read its key, whatever their other roles (an organiser
+# who is also a member would otherwise export the answers and then sit the quiz).
+
+def key_hidden_until(user: User | None, version_id: int, now):
+    """When `user` may see the keys of bank version `version_id` again: the latest closing time of
+    the quizzes over that version open to them now; None when no such quiz is open."""
+    from quizapp.models import Quiz  # models import policy-free; the local import keeps it that way
+
+    member = getattr(user, "member", None) if user is not None and getattr(user, "is_authenticated", False) else None
+    if member is None or not member.active:
+        return None
+    closes = func.coalesce(Quiz.closed_early_at, Quiz.closes_at)
+    return db.session.scalar(
+        select(func.max(closes)).where(
+            Quiz.bank_version_id == version_id,
+            Quiz.audience_unit_id.in_(member.chapter.ancestor_ids()),
+            Quiz.opens_at <= now, closes > now,
+        )
+    )

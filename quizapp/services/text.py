@@ -40,6 +40,29 @@ MAX_COMBINING_RUN = 3  # Vietnamese needs at most two marks on a letter (ệ = e
 ALLOWED_CONTROLS = {"\t", "\n", "\r"}
 
 
+def _suspect_pattern() -> re.Pattern:
+    """Characters that need a closer look: controls, format characters, surrogates and combining
+    marks (runs). Text without any (nearly every name) takes the fast path."""
+    ranges, start, prev = [], None, None
+    extra = range(0xE0000, 0xE0080)
+    for code in [*range(0x10000), *extra]:
+        char = chr(code)
+        hit = unicodedata.category(char) in ("Cc", "Cf", "Cs") or unicodedata.combining(char) or char in INVISIBLE
+        if hit and start is None:
+            start = code
+        if not hit and start is not None:
+            ranges.append((start, prev))
+            start = None
+        prev = code
+    if start is not None:
+        ranges.append((start, prev))
+    parts = "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
+    return re.compile(f"[{parts}]")
+
+
+_SUSPECT = _suspect_pattern()
+
+
 class UnsafeText(ValueError):
     """Text that cannot be stored; `reason` is one of 'control', 'bidi', 'combining'."""
 
@@ -56,9 +79,12 @@ def clean_text(value: str | None, *, multiline: bool = False) -> str | None:
         return None
     if not isinstance(value, str):
         return value
+    value = unicodedata.normalize("NFC", value)
+    if not _SUSPECT.search(value):
+        return value
     out = []
     run = 0
-    for char in unicodedata.normalize("NFC", value):
+    for char in value:
         if char in BIDI_CONTROLS:
             raise UnsafeText("bidi", char)
         if char in INVISIBLE or "\U000e0000" <= char <= "\U000e007f":

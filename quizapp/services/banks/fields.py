@@ -9,7 +9,7 @@ import unicodedata
 from flask_babel import lazy_gettext as _l
 
 from quizapp.services.banks.parsed import plain_number
-from quizapp.services.text import fold_vietnamese
+from quizapp.services.text import fold_vietnamese, scrub_text
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -23,10 +23,11 @@ class FieldError(ValueError):
 
 
 def clean(text) -> str:
-    """NFC, Unix line ends, no surrounding whitespace: how every text is stored."""
+    """NFC, Unix line ends, no surrounding whitespace: how every text is stored. Control, bidi and
+    invisible characters are dropped by the shared helper (they can only spoof or break exports)."""
     if text is None:
         return ""
-    text = unicodedata.normalize("NFC", str(text))
+    text = scrub_text(unicodedata.normalize("NFC", str(text)))
     return text.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 

@@ -1,6 +1,6 @@
 """Forms of the accounts area: confirmations (POST with CSRF) and the member search."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from quizapp.web.forms import FlaskForm
 from wtforms import HiddenField, SearchField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
 

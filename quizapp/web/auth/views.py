@@ -1,7 +1,20 @@
 """Sign in and out, activate an account with a code, change the password."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+import math
+import time
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -148,3 +161,19 @@ def change_password():
             flash(_("Đã đổi mật khẩu."), "success")
             return redirect(url_for("main.home"))
     return render_template("auth/change_password.html", form=form)
+
+
+@bp.errorhandler(429)
+def locked_out(_err):
+    """Too many wrong passwords: say what happened, how long to wait (from the limiter), and who can help."""
+    seconds = None
+    current = limiter.current_limit
+    if current is not None:
+        seconds = max(1, math.ceil(current.reset_at - time.time()))
+    page = render_template("auth/locked.html", seconds=seconds,
+                           minutes=math.ceil(seconds / 60) if seconds else None,
+                           activation=request.endpoint == "auth.activate")
+    response = make_response(page, 429)
+    if seconds:
+        response.headers["Retry-After"] = str(seconds)
+    return response

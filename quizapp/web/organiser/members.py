@@ -140,14 +140,10 @@ def member_active(member_id: int):
     """Ask, then deactivate (or reactivate) a member."""
     member = _member_or_404(member_id, Action.MANAGE_ROSTER)
     form = ConfirmForm()
+    if member.user is not None and not policy.can_act_on_person(user(), member.user, member):
+        return render_template("errors/person_protected.html", member=member), 403
     if form.validate_on_submit():
-        try:
-            member_service.set_member_active(member, not member.active, user(), now())
-        except member_service.ProtectedPerson:
-            db.session.rollback()
-            flash(_("Tài khoản của đoàn viên này giữ vai trò rộng hơn quyền của bạn, nên bạn không thể "
-                    "ngừng kích hoạt. Hãy nhờ ban tổ chức cấp trên hoặc quản trị viên hệ thống."), "error")
-            return render_template("organiser/member_active.html", member=member, form=form), 403
+        member_service.set_member_active(member, not member.active, user(), now())
         db.session.commit()
         flash(_("Đã kích hoạt lại đoàn viên.") if member.active else _("Đã ngừng kích hoạt đoàn viên."), "success")
         return redirect(url_for(".member_detail", member_id=member.id))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
+from quizapp.web.forms import FlaskForm
 from wtforms import HiddenField
 
 from quizapp.extensions import db
