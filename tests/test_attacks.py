@@ -10,6 +10,7 @@ import zipfile
 from datetime import timedelta
 
 import pytest
+from werkzeug.routing import IntegerConverter
 from openpyxl import load_workbook
 from sqlalchemy import func, select, update
 
@@ -38,8 +39,8 @@ STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 def _sample_url(rule) -> str:
     values = {}
     for name in rule.arguments:
-        converter = rule._converters[name].__class__.__name__
-        values[name] = 1 if converter == "IntegerConverter" else ("csv" if name == "fmt" else "x" * 40)
+        converter = rule._converters[name]
+        values[name] = 1 if isinstance(converter, IntegerConverter) else ("csv" if name == "fmt" else "x" * 40)
     return rule.build(values, append_unknown=False)[1]
 
 

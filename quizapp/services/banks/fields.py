@@ -9,7 +9,7 @@ import unicodedata
 from flask_babel import lazy_gettext as _l
 
 from quizapp.services.banks.parsed import plain_number
-from quizapp.services.text import fold_vietnamese, scrub_text
+from quizapp.services.text import UnsafeText, clean_text, fold_vietnamese
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -23,11 +23,16 @@ class FieldError(ValueError):
 
 
 def clean(text) -> str:
-    """NFC, Unix line ends, no surrounding whitespace: how every text is stored. Control, bidi and
-    invisible characters are dropped by the shared helper (they can only spoof or break exports)."""
+    """NFC, Unix line ends, no surrounding whitespace: how every text is stored."""
     if text is None:
         return ""
-    text = scrub_text(unicodedata.normalize("NFC", str(text)))
+    text = unicodedata.normalize("NFC", str(text))
+    try:
+        # The shared helper drops invisible characters; what it refuses is kept as it is, for
+        # validate._check_text to report with its place in the file.
+        text = clean_text(text, multiline=True)
+    except UnsafeText:
+        pass
     return text.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 

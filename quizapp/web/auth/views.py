@@ -171,7 +171,7 @@ def locked_out(_err):
     if current is not None:
         seconds = max(1, math.ceil(current.reset_at - time.time()))
     page = render_template("auth/locked.html", seconds=seconds,
-                           minutes=math.ceil(seconds / 60) if seconds else None,
+                           minutes=max(1, round(seconds / 60)) if seconds else None,
                            activation=request.endpoint == "auth.activate")
     response = make_response(page, 429)
     if seconds:
