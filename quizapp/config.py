@@ -21,14 +21,14 @@ class Defaults:
     # The CSRF token must outlive the longest quiz a member may sit.
     WTF_CSRF_TIME_LIMIT = 12 * 3600
     WTF_CSRF_SSL_STRICT = False
-    PERMANENT_SESSION_LIFETIME = 14 * 24 * 3600
+    PERMANENT_SESSION_LIFETIME = 30 * 24 * 3600
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = False
-    REMEMBER_COOKIE_DURATION = 14 * 24 * 3600
+    REMEMBER_COOKIE_DURATION = 30 * 24 * 3600  # also the longest a signed-in session lasts
     BABEL_DEFAULT_LOCALE = "vi"
     BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
     LANGUAGES = ("vi", "en")
@@ -80,8 +80,9 @@ def load_config(app, test_config: dict | None = None) -> None:
     else:
         app.config.update(test_config)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
-        instance.mkdir(parents=True, exist_ok=True)
+        _private_dir(instance)
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'quizapp.sqlite'}"
+    _private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(instance)
     if app.config["PRODUCTION"]:
@@ -96,11 +97,29 @@ def load_config(app, test_config: dict | None = None) -> None:
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True, **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
 
 
+def _private_dir(path: Path) -> None:
+    """The instance folder holds the database and the secret key: owner only (0700)."""
+    path.mkdir(parents=True, exist_ok=True)
+    path.chmod(0o700)
+
+
+def _private_sqlite_file(uri: str) -> None:
+    """Create a SQLite database file readable by its owner only (0600) before SQLite creates it with
+    the umask's permissions; its journal files take the same mode. Other databases: nothing to do."""
+    if not uri.startswith("sqlite:///") or uri in ("sqlite:///", "sqlite:///:memory:") or "mode=memory" in uri:
+        return
+    path = Path(uri.removeprefix("sqlite:///").split("?", 1)[0])
+    if not path.parent.exists():
+        return
+    path.touch(mode=0o600, exist_ok=True)
+    path.chmod(0o600)
+
+
 def _instance_secret(instance: Path) -> str:
     """Return the secret key kept in instance/secret_key, creating it on first run."""
     path = instance / "secret_key"
     if not path.exists():
-        instance.mkdir(parents=True, exist_ok=True)
+        _private_dir(instance)
         path.write_text(secrets.token_hex(32))
         path.chmod(0o600)
     return path.read_text().strip()

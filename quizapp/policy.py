@@ -9,10 +9,10 @@ from __future__ import annotations
 import enum
 
 from flask import abort
-from sqlalchemy import false, or_, select, true
+from sqlalchemy import false, func, or_, select, true
 
 from quizapp.extensions import db
-from quizapp.models import Attempt, Bank, Role, Unit, User
+from quizapp.models import Attempt, Bank, Quiz, Role, Unit, User
 
 
 class Action(enum.StrEnum):
@@ -196,3 +196,84 @@ def can_see_bank(user: User | None, bank: Bank) -> bool:
 def can_manage_bank(user: User | None, bank: Bank) -> bool:
     """True when the user may import new versions of the bank (its owner unit is in scope; national: admin)."""
     return can(user, Action.MANAGE_BANKS, _bank_owner(bank))
+
+
+# --- acting on a person ----------------------------------------------------------------------------
+# Issuing a code, resetting a password, deactivating or otherwise changing another person's sign-in
+# hands that person's rights to whoever does it. So it is allowed only to someone whose own rights
+# cover every grant the account holds: an admin for admins, and for a role on a unit, a grant on that
+# unit or above whose role can do at least everything the held role can.
+
+ROLE_RANK = {Role.SECRETARY: 1, Role.ORGANISER: 2, Role.ADMIN: 3}
+
+
+def covers_grant(actor: User | None, role: str, unit: Unit | None) -> bool:
+    """True when one of the actor's grants includes the role `role` on `unit`."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return False
+    needed = ROLE_ACTIONS.get(role, frozenset())
+    for grant in actor.grants:
+        if grant.role == Role.ADMIN:
+            return True
+        if role == Role.ADMIN or unit is None or grant.unit is None:
+            continue
+        if ROLE_ACTIONS.get(grant.role, frozenset()) >= needed and unit.is_within(grant.unit):
+            return True
+    return False
+
+
+def can_act_on_person(actor: User | None, target: User | None, member=None) -> bool:
+    """True when the actor may change the sign-in of `target` (or of `member`, who may have no
+    account yet): the member's chapter is in the actor's account scope, and the actor's rights
+    cover every grant the account holds. A staff account without a roster row: admins only,
+    unless its grants are covered."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return False
+    member = member if member is not None else (target.member if target is not None else None)
+    if member is not None and not can(actor, Action.MANAGE_ACCOUNTS, member.chapter):
+        return False
+    if target is None:
+        return True
+    if target.id == getattr(actor, "id", None):
+        return True  # one's own account: the change-password page, not a takeover
+    held = list(target.grants)
+    if member is None and not held:
+        return is_admin(actor)
+    return all(covers_grant(actor, g.role, g.unit) for g in held)
+
+
+def person_guardian(target: User) -> tuple[str, Unit | None]:
+    """Who may act on `target`: the lowest role and the unit it must be held on (None: admin, or
+    any unit for a staff account without grants). The page names them to whoever was refused."""
+    held = list(target.grants)
+    if not held or any(g.role == Role.ADMIN or g.unit is None for g in held):
+        return Role.ADMIN, None
+    role = max((g.role for g in held), key=lambda r: ROLE_RANK.get(r, 0))
+    units = [g.unit for g in held]
+    if target.member is not None:
+        units.append(target.member.chapter)
+    first = units[0]
+    for candidate in [first, *reversed(first.ancestors())]:
+        if all(u.is_within(candidate) for u in units):
+            return role, candidate
+    return Role.ADMIN, None
+
+
+# --- keys of a bank version in use --------------------------------------------------------------
+# A person to whom a quiz is open must not read its key, whatever their other roles (an organiser
+# who is also a member would otherwise export the answers and then sit the quiz).
+
+def key_hidden_until(user: User | None, version_id: int, now):
+    """When `user` may see the keys of bank version `version_id` again: the latest closing time of
+    the quizzes over that version open to them now; None when no such quiz is open."""
+    member = getattr(user, "member", None) if user is not None and getattr(user, "is_authenticated", False) else None
+    if member is None or not member.active:
+        return None
+    closes = func.coalesce(Quiz.closed_early_at, Quiz.closes_at)
+    return db.session.scalar(
+        select(func.max(closes)).where(
+            Quiz.bank_version_id == version_id,
+            Quiz.audience_unit_id.in_(member.chapter.ancestor_ids()),
+            Quiz.opens_at <= now, closes > now,
+        )
+    )

@@ -1,15 +1,51 @@
 """Sessions, CSRF, rate limits and response headers."""
 from __future__ import annotations
 
-from flask import request
+import time
+from datetime import timedelta
+
+from flask import Request, current_app, request
 from flask_babel import lazy_gettext as _l
+from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.routing import IntegerConverter
 
 from quizapp.extensions import csrf, db, limiter, login_manager
 from quizapp.models import User
+from quizapp.models.people import parse_session_token
+
+# Ids, page numbers and other integers from outside fit a signed 64-bit column or are not ids at
+# all: beyond that, SQLite raises OverflowError and PostgreSQL "out of range" (a 500 before).
+INT64_MAX = 2**63 - 1
+
+
+class BoundedIntConverter(IntegerConverter):
+    """`<int:…>` in routes: a number past 64 bits matches no route, so the answer is 404."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=INT64_MAX, signed=False):  # noqa: A002
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+class BoundedArgs(ImmutableMultiDict):
+    """Query and form values: `get(name, type=int)` outside 64 bits is the default, like any
+    other unreadable number."""
+
+    def get(self, key, default=None, type=None):  # noqa: A002
+        value = super().get(key, default=default, type=type)
+        if type is int and isinstance(value, int) and not -INT64_MAX - 1 <= value <= INT64_MAX:
+            return default
+        return value
+
+
+class BoundedRequest(Request):
+    """The app's request: bounded integers from query strings and forms."""
+
+    parameter_storage_class = BoundedArgs
 
 
 def init_app(app) -> None:
     """Bind Flask-Login, CSRF protection and Flask-Limiter; set security headers."""
+    app.url_map.converters["int"] = BoundedIntConverter
+    app.request_class = BoundedRequest
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Vui lòng đăng nhập để tiếp tục.")
@@ -36,12 +72,22 @@ def init_app(app) -> None:
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    """Load the user for the session; a stale session version means logged out."""
-    try:
-        uid, version = (int(x) for x in user_id.split(":"))
-    except ValueError:
+    """Load the user for the session or remember cookie. Refused: a session version the account has
+    moved past (signed out, password changed or reset), a token older than the remember duration,
+    and a disabled or deactivated account."""
+    parsed = parse_session_token(user_id)
+    if parsed is None:
+        return None
+    uid, version, issued = parsed
+    if time.time() - issued > _remember_seconds():
         return None
     user = db.session.get(User, uid)
-    if user is None or user.session_version != version:
+    if user is None or user.session_version != version or not user.is_active:
         return None
+    user._session_token = user_id
     return user
+
+
+def _remember_seconds() -> float:
+    duration = current_app.config["REMEMBER_COOKIE_DURATION"]
+    return duration.total_seconds() if isinstance(duration, timedelta) else float(duration)

@@ -4,7 +4,9 @@ who may use it.
 
 World: province Sơn La with district Mai Sơn (IN) and district Mộc Châu (OUT). Actors: anonymous, a
 member of a chapter in IN, another member (a chapter in OUT), a secretary and an organiser of IN, an admin.
-Every URL parameter is filled with an object from IN ("in") or from OUT ("out").
+Every URL parameter is filled with an object from IN ("in") or from OUT ("out"); a route acting on a
+member is also tried on WIDE ("wide"): a member of IN whose account is an organiser of the whole
+province, so only someone whose rights cover that grant (here: the admin) may act on that person.
 Outcomes: ALLOW (served, or a redirect that is not to sign-in; form errors count), DENY (403/404),
 LOGIN (sent to sign-in, or 401), GONE (an upload token of someone else: sent back to the upload form).
 Run with QUIZAPP_MATRIX_DISCOVER=1 to print what each route does now (to review a new route).
@@ -59,6 +61,10 @@ class Rule:
         if self.kind == "anywhere":
             return ALLOW if may else DENY
         if self.kind == "scoped":
+            return ALLOW if may and (actor == "admin" or scope in ("in", "wide")) else DENY
+        if self.kind == "person":
+            if scope == "wide":
+                return ALLOW if actor == "admin" else DENY
             return ALLOW if may and (actor == "admin" or scope == "in") else DENY
         if self.kind == "owner_token":
             if not may:
@@ -83,6 +89,12 @@ def anywhere(action: Action) -> Rule:
 def scoped(action: Action) -> Rule:
     """Staff holding `action` on the unit the URL's object belongs to."""
     return Rule("scoped", action)
+
+
+def person(action: Action) -> Rule:
+    """Acting on a person (their code, password, sign-in): `scoped`, and the actor's rights must
+    cover every grant the person's account holds (policy.can_act_on_person)."""
+    return Rule("person", action)
 
 
 def owner_token(action: Action) -> Rule:
@@ -118,7 +130,7 @@ RULES: dict[str, Rule] = {
     # activation codes and passwords (secretaries and up)
     "accounts.index": anywhere(A.MANAGE_ACCOUNTS),
     "accounts.slips_csv": anywhere(A.MANAGE_ACCOUNTS),  # echoes the slips the page holds; no lookup
-    "accounts.member_code": scoped(A.MANAGE_ACCOUNTS),
+    "accounts.member_code": person(A.MANAGE_ACCOUNTS),
     "accounts.unit_codes": scoped(A.MANAGE_ACCOUNTS),
     # the organiser console
     "organiser.index": anywhere(A.MANAGE_ACCOUNTS),  # the console opens for secretaries too
@@ -138,7 +150,7 @@ RULES: dict[str, Rule] = {
     "organiser.member_detail": scoped(A.MANAGE_ACCOUNTS),
     "organiser.member_edit": scoped(A.MANAGE_ROSTER),
     "organiser.member_move": scoped(A.MANAGE_ROSTER),
-    "organiser.member_active": scoped(A.MANAGE_ROSTER),
+    "organiser.member_active": person(A.MANAGE_ROSTER),
     "organiser.roster_upload": anywhere(A.MANAGE_ROSTER),
     "organiser.roster_preview": owner_token(A.MANAGE_ROSTER),
     "organiser.roster_apply": owner_token(A.MANAGE_ROSTER),
@@ -198,6 +210,8 @@ class World:
         self.targets = {s: make.member(units[s], f"Đoàn viên đích {s}") for s in SCOPES}
         for s in SCOPES:
             make.user(member=self.targets[s])
+        self.targets["wide"] = make.member(units["in"], "Đoàn viên giữ quyền cấp tỉnh")
+        make.user(member=self.targets["wide"], grants=[(Role.ORGANISER, province)])
         staff = {s: make.user(grants=[(Role.SECRETARY, units[s])]) for s in SCOPES}
         self.grants = {s: staff[s].grants[0] for s in SCOPES}
         self.versions, self.quizzes = {}, {}
@@ -227,7 +241,10 @@ class World:
         db.session.commit()
 
     def values(self, endpoint: str, argument: str, scope: str):
-        """The object for a URL parameter, from inside or outside the subtree."""
+        """The object for a URL parameter, from inside or outside the subtree (WIDE: the wide
+        member for `member_id`, IN's objects otherwise)."""
+        if scope == "wide" and argument != "member_id":
+            scope = "in"
         simple = {
             "quiz_id": lambda: self.quizzes[scope].id,
             "unit_id": lambda: self.units[scope].id,
@@ -250,11 +267,12 @@ class World:
     def query(self, endpoint: str, scope: str) -> dict:
         """Query-string objects (a member looked up by code)."""
         if endpoint == "organiser.quiz_member_lookup":
-            return {"code": self.targets[scope].code}
+            return {"code": self.targets["in" if scope == "wide" else scope].code}
         return {}
 
     def body(self, endpoint: str, scope: str) -> dict:
         """The request body for routes whose object travels in the body (JSON autosave)."""
+        scope = "in" if scope == "wide" else scope
         if endpoint == "member.save_answer":
             attempt = self.attempts[scope]
             return {"json": {"attempt": attempt.id, "question": attempt.items[0].question_id,
@@ -327,7 +345,8 @@ def test_route_answers_every_role_as_the_matrix_says(app, make, endpoint, method
     world = World(make)
     seen, wrong = {}, []
     actors = sorted(ACTORS, key=lambda a: _order(a, rule)) if rule else ACTORS
-    for scope in SCOPES:
+    scopes = SCOPES + ("wide",) if "member_id" in url_rule.arguments else SCOPES
+    for scope in scopes:
         allowed_ran = False
         for actor in actors:
             expected = rule.expect(actor, scope) if rule else None

@@ -127,7 +127,7 @@ def test_codes_download_as_csv(chieng_dong, login, client):
 def test_printed_slips_can_also_be_downloaded_without_new_codes(chieng_dong, login, client):
     login(chieng_dong["users"]["district_secretary"])
     slips = [["Chi đoàn bản Nà Sản", "SL-MS-CD-NS", "Quàng Văn Sơn", "DV100", "ABCD2345", NOW.isoformat()]]
-    reply = client.post("/accounts/slips.csv", data={"slips": json.dumps(slips)})
+    reply = client.post("/accounts/slips.csv", data={"payload": json.dumps(slips)})
     assert "ABCD2345" in reply.get_data().decode("utf-8-sig")
     assert db.session.scalar(select(db.func.count(ActivationCode.id))) == 0
 

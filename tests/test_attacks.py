@@ -12,6 +12,7 @@ from datetime import timedelta
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select, update
+from werkzeug.routing import IntegerConverter
 
 from quizapp import create_app
 from quizapp.clock import now_utc
@@ -48,8 +49,8 @@ STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 def _sample_url(rule) -> str:
     values = {}
     for name in rule.arguments:
-        converter = rule._converters[name].__class__.__name__
-        values[name] = 1 if converter == "IntegerConverter" else ("csv" if name == "fmt" else "x" * 40)
+        converter = rule._converters[name]
+        values[name] = 1 if isinstance(converter, IntegerConverter) else ("csv" if name == "fmt" else "x" * 40)
     return rule.build(values, append_unknown=False)[1]
 
 

@@ -133,7 +133,13 @@ def test_too_many_wrong_passwords_for_one_account_get_a_vietnamese_429(database_
         db.session.remove()
     assert codes == [200, 200, 200]
     assert reply.status_code == 429
-    assert "Bạn đã thử quá nhiều lần" in reply.get_data(as_text=True)
+    page = reply.get_data(as_text=True)
+    # What happened, how long to wait (the limiter's window: at most 5 minutes), who can help.
+    assert "Tạm khóa đăng nhập vì nhập sai quá nhiều lần" in page
+    assert "kể cả mật khẩu đúng" in page
+    assert re.search(r"Hãy chờ khoảng [1-5] phút rồi thử lại", page)
+    assert "Bí thư chi đoàn của bạn có thể cấp một mã kích hoạt mới" in page
+    assert 1 <= int(reply.headers["Retry-After"]) <= 300
 
 
 def test_a_phone_number_written_three_ways_counts_as_one_account(database_url, tmp_path):

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import enum
+import secrets
+import time
 from datetime import date, datetime
 from functools import lru_cache
 
@@ -115,12 +117,39 @@ class User(UserMixin, db.Model):
     )
 
     def get_id(self) -> str:
-        """Flask-Login id: the user id with the session version, so a reset logs out."""
-        return f"{self.id}:{self.session_version}"
+        """Flask-Login id, kept in the session and the remember-me cookie:
+        "<user id>:<session version>:<issued, unix seconds>:<nonce>". A new one is made at each
+        sign-in (so a remember token is never the same twice); the user loader refuses it once the
+        account's session version moved on (sign-out, password change or reset) or it is older than
+        the remember duration."""
+        token = getattr(self, "_session_token", None)
+        if token is None or not token.startswith(f"{self.id}:{self.session_version}:"):
+            token = new_session_token(self)
+            self._session_token = token
+        return token
 
     @property
     def is_active(self) -> bool:  # Flask-Login
         return self.is_enabled and (self.member is None or self.member.active)
+
+
+def new_session_token(user: User) -> str:
+    """A fresh session id for `user` at its current session version."""
+    return f"{user.id}:{user.session_version}:{int(time.time())}:{secrets.token_urlsafe(12)}"
+
+
+def parse_session_token(token: str) -> tuple[int, int, int] | None:
+    """(user id, session version, issued) from a session id; None when malformed."""
+    parts = token.split(":")
+    if len(parts) != 4:
+        return None
+    try:
+        uid, version, issued = (int(p) for p in parts[:3])
+    except ValueError:
+        return None
+    if not (0 < uid < 2**63 and 0 < version < 2**63):
+        return None
+    return uid, version, issued
 
 
 class Grant(db.Model):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -13,9 +14,11 @@ from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from quizapp import policy
 from quizapp.extensions import db
-from quizapp.models import ActivationCode, Member, Unit, User
+from quizapp.models import ActivationCode, Grant, Member, Unit, User
 from quizapp.services import audit, org
+from quizapp.services.passwords import password_problem
 from quizapp.text import person_sort_key
 
 CHUNK = 900  # keeps IN (...) lists under every database's parameter limit
@@ -33,8 +36,15 @@ class AccountError(Exception):
 
 
 def normalise_login(raw: str) -> str:
-    """Strip spaces; phone numbers keep their digits (and a leading +)."""
-    return "".join(raw.split())
+    """Full-width letters and digits as ASCII (NFKC), spaces removed; phone numbers keep their
+    digits (and a leading +). Case is kept: `find_user` matches without it."""
+    return "".join(unicodedata.normalize("NFKC", raw or "").split())
+
+
+def _login_variants(login: str) -> list[str]:
+    """The spellings a login is stored under: as typed, upper case (member codes), lower case
+    (staff logins). Matching these uses the unique index; phones type 'sl000002' or 'Sl000002'."""
+    return list(dict.fromkeys([login, login.upper(), login.lower()]))
 
 
 def hash_password(password: str) -> str:
@@ -47,9 +57,10 @@ def find_user(login: str) -> User | None:
     login = normalise_login(login)
     if not login:
         return None
-    user = db.session.scalar(select(User).where(User.login == login))
-    if user is not None:
-        return user
+    found = {u.login: u for u in db.session.scalars(select(User).where(User.login.in_(_login_variants(login))))}
+    for variant in _login_variants(login):
+        if variant in found:
+            return found[variant]
     phones = {login}
     if login.startswith("+84"):
         phones.add("0" + login[3:])
@@ -78,12 +89,34 @@ def authenticate(login: str, password: str, now: datetime) -> User | None:
     return user
 
 
+def end_sessions(user: User) -> None:
+    """End every session and remember-me cookie of the account (sign-out, reset, deactivation)."""
+    user.session_version = (user.session_version or 1) + 1
+
+
+def check_new_password(user: User | None, password: str) -> None:
+    """Raise AccountError with the reason when the password is too weak for this account."""
+    problem = password_problem(password, _personal_words(user))
+    if problem is not None:
+        raise AccountError(problem)
+
+
+def _personal_words(user: User | None) -> list[str]:
+    if user is None:
+        return []
+    words = [user.login]
+    if user.member is not None:
+        words += [user.member.code, user.member.phone or ""]
+    return [w for w in words if w]
+
+
 def set_password(user: User, password: str) -> None:
     """Set a new password and end the account's other sessions."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError("too_short")
+    check_new_password(user, password)
     user.password_hash = hash_password(password)
-    user.session_version = (user.session_version or 1) + 1
+    end_sessions(user)
 
 
 def _code_hash(code: str) -> str:
@@ -126,6 +159,7 @@ class CodeBatch:
 
     slips: list[Slip]
     conflicts: list[str]
+    protected: list[str] = ()  # logins skipped: their grants go beyond the issuer's rights
 
 
 def _ttl() -> timedelta:
@@ -155,12 +189,21 @@ def issue_activation_code(user: User, issued_by: User | None, now: datetime) -> 
     return _slip(user, code, expires_at)
 
 
+def may_reset(member: Member, issued_by: User | None) -> bool:
+    """True when `issued_by` may issue a code for the member's account (None: the server's operator
+    at the command line). The rule is the policy's: rights covering every grant the account holds."""
+    return issued_by is None or policy.can_act_on_person(issued_by, member.user, member)
+
+
 def reset_member_password(member: Member, issued_by: User | None, now: datetime) -> Slip:
-    """Forget the member's password, sign them out everywhere and give a new activation code."""
+    """Forget the member's password, sign them out everywhere and give a new activation code.
+    Refused ("protected") when the account holds grants the issuer's rights do not cover."""
+    if not may_reset(member, issued_by):
+        raise AccountError("protected")
     user = ensure_member_user(member, now)
     had_password = user.password_hash is not None
     user.password_hash = None
-    user.session_version = (user.session_version or 1) + 1
+    end_sessions(user)
     slip = issue_activation_code(user, issued_by, now)
     audit.record(issued_by, "password_reset" if had_password else "activation_code", member.chapter, now,
                  target=member.code)
@@ -206,6 +249,9 @@ def issue_codes_for_unit(unit: Unit, issued_by: User | None, now: datetime) -> C
         user_ids.update(db.session.execute(
             select(User.member_id, User.id).where(User.member_id.in_(new_member_ids[start:start + CHUNK]))
         ).all())
+    protected = _protected_members(user_ids, issued_by)
+    for member_id in protected:
+        user_ids.pop(member_id, None)
     ids = list(user_ids.values())
     for start in range(0, len(ids), CHUNK):
         db.session.execute(
@@ -224,10 +270,25 @@ def issue_codes_for_unit(unit: Unit, issued_by: User | None, now: datetime) -> C
                           "created_at": now, "expires_at": expires_at})
     if code_rows:
         db.session.execute(insert(ActivationCode.__table__), code_rows)
+    protected_logins = sorted(protected.values())
     audit.record(issued_by, "activation_codes", unit, now, target=unit.code,
-                 after={"codes": len(slips), "conflicts": sorted(taken)})
+                 after={"codes": len(slips), "conflicts": sorted(taken), "protected": protected_logins})
     db.session.flush()
-    return CodeBatch(slips=slips, conflicts=sorted(taken))
+    return CodeBatch(slips=slips, conflicts=sorted(taken), protected=protected_logins)
+
+
+def _protected_members(user_ids: dict[int, int], issued_by: User | None) -> dict[int, str]:
+    """Member ids (with logins) whose accounts hold a grant the issuer's rights do not cover."""
+    if issued_by is None:
+        return {}
+    by_user = {uid: mid for mid, uid in user_ids.items()}
+    ids = list(by_user)
+    found: dict[int, str] = {}
+    for start in range(0, len(ids), CHUNK):
+        for grant in db.session.scalars(select(Grant).where(Grant.user_id.in_(ids[start:start + CHUNK]))):
+            if not policy.covers_grant(issued_by, grant.role, grant.unit):
+                found[by_user[grant.user_id]] = grant.user.login
+    return found
 
 
 def slip_table(slips: list[Slip], link: Callable[[Slip], str]) -> tuple[list[str], list[list]]:
@@ -243,7 +304,7 @@ def slip_table(slips: list[Slip], link: Callable[[Slip], str]) -> tuple[list[str
 def redeem_activation_code(login: str, code: str, password: str, now: datetime) -> User:
     """Check the code for this login and set the chosen password; the code is then spent."""
     user = find_user(login)
-    code = "".join(code.split()).upper()
+    code = "".join(unicodedata.normalize("NFKC", code or "").split()).upper()
     if user is None:
         raise AccountError("bad_code")
     row = db.session.scalar(

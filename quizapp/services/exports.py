@@ -19,8 +19,11 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from quizapp.clock import to_local
+from quizapp.text import scrub_text
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# Full-width ＝＋－＠ too: spreadsheets (Excel with an East Asian input method, LibreOffice) read
+# them as the ASCII operator at the start of a cell.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 CSV_MIMETYPE = "text/csv; charset=utf-8"
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -57,7 +60,9 @@ def _plain(value):
         return to_local(value).replace(tzinfo=None)
     if isinstance(value, date):
         return value
-    return neutralise(str(value))
+    # Names stored before input was cleaned may hold control or bidi characters: XLSX writers refuse
+    # the first (a 500 on every export), the second reorder what a reader sees.
+    return neutralise(scrub_text(str(value)))
 
 
 def _csv_text(value) -> str:
@@ -101,7 +106,7 @@ def _formats_by_index(headers: Sequence[str], number_formats) -> dict[int, str]:
 
 
 def _sheet_title(title: str) -> str:
-    cleaned = _SHEET_TITLE_FORBIDDEN.sub(" ", title or "").strip().strip("'")
+    cleaned = _SHEET_TITLE_FORBIDDEN.sub(" ", scrub_text(title or "")).strip().strip("'")
     return (cleaned or "Sheet1")[:31]
 
 

@@ -14,12 +14,22 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from quizapp.extensions import db
 from quizapp.models import PendingUpload
 
 TTL = timedelta(hours=2)
+MAX_PENDING_PER_USER = 10  # previews waiting for confirmation; bounds what one account can store
+
+
+class TooManyPending(Exception):
+    """The user already has MAX_PENDING_PER_USER uploads waiting (the page says so and what to do)."""
+
+    def __init__(self, limit: int, expires_at: datetime | None):
+        super().__init__(limit)
+        self.limit = limit
+        self.expires_at = expires_at
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
 
 
@@ -57,6 +67,12 @@ def save(kind: str, filename: str, data: bytes, owner_id: int, now: datetime, ex
     """Keep the bytes (and what the preview parsed from them) for later confirmation; returns the token
     to put in the confirmation form."""
     purge_expired(now)  # opportunistic: nobody has to remember to run a job for abandoned previews
+    waiting = db.session.execute(
+        select(func.count(PendingUpload.token), func.min(PendingUpload.expires_at))
+        .where(PendingUpload.owner_id == owner_id, PendingUpload.expires_at > now)
+    ).one()
+    if waiting[0] >= MAX_PENDING_PER_USER:
+        raise TooManyPending(MAX_PENDING_PER_USER, waiting[1])
     token = secrets.token_urlsafe(32)
     db.session.add(PendingUpload(
         token=token, kind=kind, owner_id=owner_id, filename=(filename or "")[:255], data=data, parsed=parsed,

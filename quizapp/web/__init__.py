@@ -1,10 +1,13 @@
 """Blueprints, one package per audience, and the error pages."""
 from __future__ import annotations
 
-from flask import render_template
+from flask import jsonify, render_template, request
+from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError, StatementError
 
 from quizapp import policy
+from quizapp.services.uploads import TooManyPending
 from quizapp.web.accounts import bp as accounts_bp
 from quizapp.web.auth import bp as auth_bp
 from quizapp.web.main import bp as main_bp
@@ -56,9 +59,29 @@ def register_errors(app) -> None:
     def too_large(_e):
         return render_template("errors/413.html"), 413
 
+    @app.errorhandler(TooManyPending)
+    def too_many_uploads(e):
+        return render_template("errors/too_many_uploads.html", limit=e.limit, expires_at=e.expires_at), 429
+
     @app.errorhandler(429)
     def too_many(e):
         return render_template("errors/429.html", retry_after=getattr(e, "retry_after", None)), 429
+
+    @app.errorhandler(OverflowError)
+    @app.errorhandler(RecursionError)
+    @app.errorhandler(DataError)
+    def unreadable_input(e):
+        """Numbers past 64 bits in a JSON body or form (SQLite: OverflowError; PostgreSQL: out of
+        range) and nesting too deep to read (JSON or YAML): the request is bad, not the server."""
+        if request.is_json:
+            return jsonify(error="unreadable", message=_("Dữ liệu gửi lên có số quá lớn hoặc lồng nhau quá sâu.")), 400
+        return render_template("errors/400.html", unreadable=True), 400
+
+    @app.errorhandler(StatementError)
+    def statement_error(e):
+        if isinstance(getattr(e, "orig", None), OverflowError):
+            return unreadable_input(e)
+        raise e
 
     @app.errorhandler(500)
     def server_error(_e):

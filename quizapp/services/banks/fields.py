@@ -9,7 +9,7 @@ import unicodedata
 from flask_babel import lazy_gettext as _l
 
 from quizapp.services.banks.parsed import plain_number
-from quizapp.text import fold_vietnamese
+from quizapp.text import UnsafeText, clean_text, fold_vietnamese
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -27,6 +27,12 @@ def clean(text) -> str:
     if text is None:
         return ""
     text = unicodedata.normalize("NFC", str(text))
+    try:
+        # The shared helper drops invisible characters; what it refuses is kept as it is, for
+        # validate._check_text to report with its place in the file.
+        text = clean_text(text, multiline=True)
+    except UnsafeText:
+        pass
     return text.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 

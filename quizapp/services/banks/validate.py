@@ -19,7 +19,7 @@ from quizapp.services.banks.parsed import (
     plain_number,
 )
 from quizapp.services.banks.problems import Location, Problems
-from quizapp.text import fold_vietnamese, normalize_text
+from quizapp.text import UnsafeText, clean_text, fold_vietnamese, normalize_text
 
 UID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -79,6 +79,15 @@ def _check_text(problems, loc, text, label, max_chars, *, one_line=False, requir
     if _CONTROL.search(text):
         problems.error(loc, _l("%(label)s chứa ký tự điều khiển không in được; hãy xoá nó.",
                                label=label))
+        return
+    try:
+        clean_text(text, multiline=True)
+    except UnsafeText as err:
+        if err.reason == "bidi":
+            problems.error(loc, _l("%(label)s chứa ký tự đảo chiều chữ (có thể dùng để giả mạo nội dung); "
+                                   "hãy xoá nó.", label=label))
+        elif err.reason == "combining":
+            problems.error(loc, _l("%(label)s có quá nhiều dấu chồng lên một chữ; hãy gõ lại.", label=label))
 
 
 def validate_question(q: ParsedQuestion, problems: Problems) -> None:

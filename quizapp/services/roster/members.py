@@ -9,6 +9,7 @@ from datetime import datetime
 
 from sqlalchemy import or_, select
 
+from quizapp import policy
 from quizapp.extensions import db
 from quizapp.models import Member, Unit, User
 from quizapp.models.people import PHONE_MARK
@@ -95,10 +96,17 @@ def move_member(member: Member, chapter: Unit, actor: User | None, now: datetime
     return True
 
 
+class ProtectedPerson(Exception):
+    """The member's account holds grants the actor's rights do not cover (policy.can_act_on_person)."""
+
+
 def set_member_active(member: Member, active: bool, actor: User | None, now: datetime) -> bool:
-    """Deactivate (leaves the denominators, cannot sign in) or reactivate; False when unchanged."""
+    """Deactivate (leaves the denominators, cannot sign in) or reactivate; False when unchanged.
+    Deactivating ends the account's sign-in, so it follows the rule for acting on a person."""
     if member.active == active:
         return False
+    if actor is not None and member.user is not None and not policy.can_act_on_person(actor, member.user, member):
+        raise ProtectedPerson(member.code)
     old = _counted(member)
     member.active = active
     member.updated_at = now

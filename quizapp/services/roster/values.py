@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from flask_babel import gettext as _
 
-from quizapp.text import fold_vietnamese
+from quizapp.text import UnsafeText, clean_text, fold_vietnamese
 
 MAX_CODE = 64
 MAX_NAME = 255
@@ -32,10 +32,26 @@ class CellError(ValueError):
     """A cell that cannot be read; the message says what to write instead."""
 
 
+UNSAFE = {
+    "control": lambda: _("Ô này có ký tự điều khiển không nhìn thấy (thường do dán từ phần mềm khác). "
+                         "Hãy gõ lại nội dung ô."),
+    "bidi": lambda: _("Ô này có ký tự đảo chiều chữ (dùng để giả mạo tên hiển thị). Hãy gõ lại nội dung ô."),
+    "combining": lambda: _("Ô này có quá nhiều dấu chồng lên một chữ. Hãy gõ lại nội dung ô."),
+}
+
+
+def _clean(value: str) -> str:
+    try:
+        return clean_text(value)
+    except UnsafeText as err:
+        raise CellError(UNSAFE.get(err.reason, UNSAFE["control"])()) from err
+
+
 def text(value) -> str:
-    """A cell as text: NFC, outer spaces trimmed; whole numbers without '.0'."""
+    """A cell as text: cleaned by the shared helper (NFC, invisible characters dropped; control and
+    bidi characters refused), outer spaces trimmed; whole numbers without '.0'."""
     if value.__class__ is str:
-        return unicodedata.normalize("NFC", value).strip()
+        return _clean(value).strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():

@@ -1,8 +1,9 @@
 """Forms of the accounts area: confirmations (POST with CSRF) and the member search."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SearchField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
+
+from quizapp.web.forms import FlaskForm
 
 
 class UnitCodesForm(FlaskForm):
@@ -19,9 +20,10 @@ class MemberCodeForm(FlaskForm):
 
 
 class SlipsCsvForm(FlaskForm):
-    """The slips shown on the page, posted back to download them as CSV."""
+    """The slips shown on the page, posted back to download them as CSV. Its own field name: the
+    slips page answers the unit form's POST, whose button is called `slips`."""
 
-    slips = HiddenField(validators=[DataRequired(), Length(max=2_000_000)])
+    payload = HiddenField(validators=[DataRequired(), Length(max=2_000_000)])
 
 
 class MemberSearchForm(FlaskForm):

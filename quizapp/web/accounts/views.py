@@ -74,6 +74,10 @@ def unit_codes(unit_id: int):
     form = UnitCodesForm()
     if form.validate_on_submit() and 0 < pending <= limit:
         batch = accounts.issue_codes_for_unit(unit, user(), now_utc())
+        if batch.protected:
+            flash(_("Không tạo mã cho %(n)d tài khoản giữ vai trò rộng hơn quyền của bạn (%(logins)s). "
+                    "Người có quyền trên các vai trò đó, hoặc quản trị viên hệ thống, mới cấp được mã cho họ.",
+                    n=len(batch.protected), logins=", ".join(batch.protected[:20])), "warning")
         for login in batch.conflicts[:20]:
             flash(_("Không tạo mã cho đoàn viên %(code)s: mã đoàn viên trùng tên đăng nhập của tài khoản khác.",
                     code=login), "warning")
@@ -93,6 +97,10 @@ def member_code(member_id: int):
         abort(404)
     policy.require(user(), Action.MANAGE_ACCOUNTS, member.chapter)
     form = MemberCodeForm()
+    if not accounts.may_reset(member, user()):
+        # The account holds rights wider than the actor's: a code would hand them over.
+        return render_template("accounts/member_code.html", member=member, form=form, has_password=False,
+                               crumbs=_crumbs(member.chapter), guardian=_guardian_text(member.user)), 403
     if member.active and form.validate_on_submit():
         try:
             slip = accounts.reset_member_password(member, user(), now_utc())
@@ -106,6 +114,21 @@ def member_code(member_id: int):
                            crumbs=_crumbs(member.chapter))
 
 
+def _guardian_text(target) -> str:
+    """Who may issue a code for this account, in a sentence."""
+    role, unit = policy.person_guardian(target)
+    if unit is None:
+        return _("Tài khoản này có quyền quản trị hoặc vai trò rộng hơn quyền của bạn. Chỉ quản trị viên "
+                 "hệ thống mới cấp được mã kích hoạt hoặc đặt lại mật khẩu cho tài khoản này.")
+    if role == "organiser":
+        return _("Tài khoản này giữ vai trò ban tổ chức, rộng hơn quyền của bạn. Chỉ ban tổ chức của "
+                 "%(unit)s (hoặc cấp trên), hoặc quản trị viên hệ thống, mới cấp được mã kích hoạt hoặc "
+                 "đặt lại mật khẩu cho tài khoản này. Hãy nhờ họ.", unit=unit.name)
+    return _("Tài khoản này giữ vai trò bí thư, rộng hơn quyền của bạn. Chỉ bí thư hoặc ban tổ chức của "
+             "%(unit)s (hoặc cấp trên), hoặc quản trị viên hệ thống, mới cấp được mã kích hoạt hoặc "
+             "đặt lại mật khẩu cho tài khoản này. Hãy nhờ họ.", unit=unit.name)
+
+
 def _render_slips(slips: list[accounts.Slip], unit: Unit):
     """The A4 sheet: slips grouped by chapter, each chapter on its own page when printed."""
     printed = [{"slip": s, "qr": links.qr_svg(_personal_link(s), _("Mã QR kích hoạt tài khoản %(login)s",
@@ -114,7 +137,7 @@ def _render_slips(slips: list[accounts.Slip], unit: Unit):
     payload = json.dumps([[s.chapter_name, s.chapter_code, s.full_name, s.login, s.code, s.expires_at.isoformat()]
                           for s in slips], ensure_ascii=False)
     return render_template("accounts/slips.html", unit=unit, groups=groups, count=len(slips),
-                           site=links.activation_link(), csv_form=SlipsCsvForm(slips=payload),
+                           site=links.activation_link(), csv_form=SlipsCsvForm(formdata=None, payload=payload),
                            site_url_missing=links.site_url_missing())
 
 
@@ -128,7 +151,7 @@ def slips_csv():
         slips = [accounts.Slip(login=str(r[3]), full_name=str(r[2]), chapter_code=str(r[1]),
                                chapter_name=str(r[0]), code=str(r[4]),
                                expires_at=datetime.fromisoformat(str(r[5])))
-                 for r in json.loads(form.slips.data)]
+                 for r in json.loads(form.payload.data)]
     except (ValueError, TypeError, IndexError, KeyError):
         abort(400)
     return as_download("csv", *accounts.slip_table(slips, _personal_link), filename="ma-kich-hoat")

@@ -1,7 +1,20 @@
 """Sign in and out, activate an account with a code, change the password."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+import math
+import time
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -9,7 +22,7 @@ from quizapp.clock import now_utc
 from quizapp.extensions import limiter
 from quizapp.services import accounts
 from quizapp.web import access
-from quizapp.web.auth.forms import ActivateForm, ChangePasswordForm, LoginForm
+from quizapp.web.auth.forms import ActivateForm, ChangePasswordForm, LoginForm, password_message
 from quizapp.web.safe import safe_next
 from quizapp.web.throttle import counts_against_limits, password_check_gate
 
@@ -24,13 +37,31 @@ ACTIVATION_ERRORS = {
 
 
 def _login_key() -> str:
-    """Rate-limit key for the account being tried: one phone number counts once however it is
-    written (0912…, +84912…, 84912…)."""
-    login = accounts.normalise_login(request.form.get("login", "")).lower()
+    """Rate-limit key for the account being tried, whichever login names it: the member code and
+    the phone number of one account share one count. An unknown login counts by its normalised
+    spelling (one phone number counts once however it is written: 0912…, +84912…, 84912…)."""
+    raw = request.form.get("login", "")
+    user = accounts.find_user(raw[:100])
+    if user is not None:
+        return f"account:{user.id}"
+    login = accounts.normalise_login(raw).lower()
     digits = login.removeprefix("+")
     if digits.isdigit() and digits.startswith("84") and len(digits) >= 11:
         login = "0" + digits[2:]
     return "login:" + login
+
+
+def _signed_in_key() -> str:
+    """Rate-limit key for checks of the signed-in account's own password."""
+    return f"account:{current_user.get_id().split(':', 1)[0]}" if current_user.is_authenticated else "anonymous"
+
+
+def _start_session(user, remember: bool) -> None:
+    """Sign in with a new session id (and so a new remember token) and a new CSRF secret: a
+    token seen before sign-in (on a shared computer, in a fixated cookie) is worth nothing after."""
+    session.pop("csrf_token", None)
+    user._session_token = None
+    login_user(user, remember=remember)
 
 
 def _login_limits():
@@ -60,15 +91,19 @@ def login():
         if user is None:
             flash(_("Tên đăng nhập hoặc mật khẩu không đúng."), "error")
         else:
-            login_user(user, remember=form.remember.data)
+            _start_session(user, form.remember.data)
             return redirect(safe_next(request.args.get("next")) or url_for("main.home"))
     return render_template("auth/login.html", form=form)
 
 
 @bp.post("/logout")
 def logout():
-    """Sign out of this device."""
+    """Sign out: the account's session id and remember token stop working on the server too, so a
+    copied cookie signs nobody in (other devices of the account sign in again)."""
+    if current_user.is_authenticated:
+        accounts.end_sessions(current_user._get_current_object())
     logout_user()
+    session.pop("csrf_token", None)
     flash(_("Bạn đã đăng xuất."), "info")
     return redirect(url_for("main.home"))
 
@@ -89,9 +124,13 @@ def activate():
         try:
             user = accounts.redeem_activation_code(form.login.data, form.code.data, form.password.data, now_utc())
         except accounts.AccountError as err:
-            flash(ACTIVATION_ERRORS[str(err)](), "error")
+            reason = str(err)
+            if reason in ACTIVATION_ERRORS:
+                flash(ACTIVATION_ERRORS[reason](), "error")
+            else:
+                form.password.errors.append(password_message(reason))
         else:
-            login_user(user, remember=True)
+            _start_session(user, True)
             flash(_("Tài khoản đã được kích hoạt. Từ nay hãy đăng nhập bằng mật khẩu vừa chọn."), "success")
             return redirect(url_for("main.home"))
     return render_template("auth/activate.html", form=form)
@@ -99,16 +138,41 @@ def activate():
 
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
+@limiter.limit(_login_limits, key_func=_signed_in_key, exempt_when=_only_posts, per_method=False,
+               deduct_when=counts_against_limits)
+@limiter.limit(_address_limits, exempt_when=_only_posts, deduct_when=counts_against_limits)
+@password_check_gate
 def change_password():
-    """Change the password; other devices are signed out."""
+    """Change the password; other devices are signed out. The current-password check counts
+    against the same limits as sign-in, so a borrowed session cannot guess the password."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
         user = access.user()  # the real object: login_user must not store the proxy
         if accounts.authenticate(user.login, form.current.data, now_utc()) is None:
             form.current.errors.append(_("Mật khẩu hiện tại không đúng."))
-        else:
+            return render_template("auth/change_password.html", form=form)
+        try:
             accounts.set_password(user, form.password.data)
-            login_user(user, remember=True)
+        except accounts.AccountError as err:
+            form.password.errors.append(password_message(str(err)))
+        else:
+            _start_session(user, True)
             flash(_("Đã đổi mật khẩu."), "success")
             return redirect(url_for("main.home"))
     return render_template("auth/change_password.html", form=form)
+
+
+@bp.errorhandler(429)
+def locked_out(_err):
+    """Too many wrong passwords: say what happened, how long to wait (from the limiter), and who can help."""
+    seconds = None
+    current = limiter.current_limit
+    if current is not None:
+        seconds = max(1, math.ceil(current.reset_at - time.time()))
+    page = render_template("auth/locked.html", seconds=seconds,
+                           minutes=max(1, round(seconds / 60)) if seconds else None,
+                           activation=request.endpoint == "auth.activate")
+    response = make_response(page, 429)
+    if seconds:
+        response.headers["Retry-After"] = str(seconds)
+    return response

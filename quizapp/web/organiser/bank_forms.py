@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import StringField
 from wtforms.validators import Length, Optional, Regexp
 
+from quizapp.web.forms import FlaskForm
 from quizapp.web.organiser.fields import ChoiceField
 
 NEW_BANK = "new"

@@ -14,6 +14,7 @@ from quizapp.policy import Action, Area
 from quizapp.services import banks as bank_service
 from quizapp.services.banks.export import MIMETYPES
 from quizapp.services.banks.xlsx_format import write_template
+from quizapp.web.keys import require_key_visible
 from quizapp.web.organiser.bank_forms import SearchForm
 from quizapp.web.organiser.common import user
 from quizapp.web.organiser.views import bp
@@ -40,6 +41,7 @@ def version_or_404(version_id: int) -> BankVersion:
     """A bank version the user may see, else 404/403."""
     version = db.session.get(BankVersion, version_id) or abort(404)
     bank_or_404(version.bank_id)
+    require_key_visible(version.id)  # every version page shows or exports the key
     return version
 
 
@@ -118,6 +120,8 @@ def bank_compare(bank_id: int):
         return render_template("organiser/bank_compare.html", bank=bank, diff=None, old=None, new=None)
     new = numbers.get(request.args.get("new", type=int)) or bank.versions[-1]
     old = numbers.get(request.args.get("old", type=int)) or bank.versions[-2]
+    require_key_visible(old.id)
+    require_key_visible(new.id)
     diff = bank_service.diff_versions(old, new)
     return render_template("organiser/bank_compare.html", bank=bank, diff=diff, old=old, new=new)
 

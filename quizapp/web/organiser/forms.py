@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from quizapp.models import Role
+from quizapp.web.forms import FlaskForm
 from quizapp.web.organiser.fields import ChoiceField, DayField
 
 ROLE_LABELS = {

@@ -137,6 +137,8 @@ def member_active(member_id: int):
     """Ask, then deactivate (or reactivate) a member."""
     member = _member_or_404(member_id, Action.MANAGE_ROSTER)
     form = ConfirmForm()
+    if member.user is not None and not policy.can_act_on_person(user(), member.user, member):
+        return render_template("errors/person_protected.html", member=member), 403
     if form.validate_on_submit():
         member_service.set_member_active(member, not member.active, user(), now())
         flash(_("Đã kích hoạt lại đoàn viên.") if member.active else _("Đã ngừng kích hoạt đoàn viên."), "success")

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from quizapp.clock import local_to_utc, to_local
 from quizapp.models import GradingPolicy, ReviewPolicy
 from quizapp.services.quizzes.settings import QuizSettings
+from quizapp.web.forms import FlaskForm
 from quizapp.web.organiser.fields import (
     ChoiceField,
     DayField,

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
 from quizapp.services.quizzes import regrade
+from quizapp.web.forms import FlaskForm
 from quizapp.web.organiser.common import now, record
 from quizapp.web.organiser.quizzes import quiz_or_404
 from quizapp.web.organiser.views import bp

@@ -14,6 +14,7 @@ from quizapp.models import Attempt, AttemptState, Bank, BankVersion, Quiz, QuizS
 from quizapp.policy import Action, Area
 from quizapp.services.attempts import lifecycle as attempt_service
 from quizapp.services.quizzes import settings as quiz_service
+from quizapp.web.keys import require_key_visible
 from quizapp.web.organiser.common import now, record, unit_choices, user
 from quizapp.web.organiser.forms import ConfirmForm
 from quizapp.web.organiser.quiz_forms import (
@@ -223,6 +224,8 @@ def quiz_close(quiz_id: int):
 def quiz_preview(quiz_id: int):
     """The questions one attempt could draw, shown as a member sees them (nothing is saved)."""
     quiz = quiz_or_404(quiz_id)
+    if request.args.get("key") == "1":
+        require_key_visible(quiz.bank_version_id)
     seed = request.args.get("seed", PREVIEW_SEED, type=int)
     questions = attempt_service.draw_questions(quiz, random.Random(seed))
     return render_template("organiser/quiz_preview.html", quiz=quiz, questions=questions, seed=seed,

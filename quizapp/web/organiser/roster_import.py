@@ -7,7 +7,6 @@ import json
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, HiddenField
 
@@ -18,6 +17,7 @@ from quizapp.models import Unit
 from quizapp.policy import Action, Area
 from quizapp.services import roster as roster_service
 from quizapp.services import uploads
+from quizapp.web.forms import FlaskForm
 from quizapp.web.organiser.common import now, unit_choices, unit_or_404, user
 from quizapp.web.organiser.fields import ChoiceField
 from quizapp.web.organiser.views import bp

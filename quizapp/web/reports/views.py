@@ -28,6 +28,7 @@ from quizapp.services.reports.units import (
     concerns,
 )
 from quizapp.web.access import breadcrumbs, top_units, user
+from quizapp.web.keys import require_key_visible
 from quizapp.web.transaction import writes
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -167,6 +168,7 @@ def items(quiz_id: int, unit_id: int):
     """Item analysis for organisers: facility and discrimination per question and topic."""
     unit = _unit(unit_id, Action.MANAGE_QUIZZES)
     quiz = _quiz_for(quiz_id, unit)
+    require_key_visible(quiz.bank_version_id)
     analysis = items_mod.item_analysis(quiz, unit)
     return render_template("reports/items.html", quiz=quiz, unit=unit, a=analysis, printing=_printing(),
                            crumbs=crumbs(unit, "reports.items", Action.MANAGE_QUIZZES, quiz_id=quiz_id))
@@ -179,6 +181,7 @@ def items_export(quiz_id: int, unit_id: int, fmt: str):
         abort(404)
     unit = _unit(unit_id, Action.MANAGE_QUIZZES)
     quiz = _quiz_for(quiz_id, unit)
+    require_key_visible(quiz.bank_version_id)
     headers, rows, formats = tables.items_table(items_mod.item_analysis(quiz, unit))
     return exports.as_download(fmt, headers, rows, f"phan-tich-cau-hoi-dot-{quiz_id}-{_slug(unit.code)}",
                                _("Phân tích câu hỏi"), formats)
