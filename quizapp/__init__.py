@@ -32,4 +32,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_cli(app)
     register_errors(app)
     resilience.init_app(app)
+    _compress(app)
     return app
+
+
+def _compress(app: Flask) -> None:
+    """Compress text responses (pages, CSS, JS, JSON): thin mobile connections pay per byte."""
+    from quizapp.extensions import compress
+
+    app.config.setdefault("COMPRESS_MIMETYPES", [
+        "text/html", "text/css", "text/javascript", "application/javascript", "application/json",
+        "application/manifest+json", "image/svg+xml", "text/plain"])
+    compress.init_app(app)
