@@ -56,7 +56,7 @@ def svg() -> str:
     """The same icon as SVG (100 units a side)."""
     cx, cy, r = (v * 100 for v in DISC)
     points = " ".join(f"{x * 100:g},{y * 100:g}" for x, y in TICK)
-    blue = "#%02x%02x%02x" % BLUE
+    blue = "#{:02x}{:02x}{:02x}".format(*BLUE)
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100">'
             f'<rect width="100" height="100" fill="{blue}"/>'
             f'<circle cx="{cx:g}" cy="{cy:g}" r="{r:g}" fill="#fff"/>'

@@ -3,8 +3,8 @@
 Revision ID: 3f1c2a9d7b10
 Revises: ec548b8e1810
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = "3f1c2a9d7b10"
 down_revision = "ec548b8e1810"

@@ -62,8 +62,8 @@ def eventually(page, expression: str, tries: int = 100):
 
 def not_kept(page, url: str):
     """Until no cache of the page's origin holds `url`."""
-    eventually(page, "caches.keys().then(ks => Promise.all(ks.map(k => caches.open(k).then(c => c.match(%r)))))"
-                     ".then(hits => hits.every(h => !h))" % url)
+    eventually(page, f"caches.keys().then(ks => Promise.all(ks.map(k => caches.open(k).then(c => c.match({url!r})))))"
+                     ".then(hits => hits.every(h => !h))")
 
 
 def start(page):
@@ -353,6 +353,11 @@ def test_manifest_is_valid_and_the_app_installable(live_server, chromium, tmp_pa
         assert page.request.get(server.url + icon["src"]).ok
     eventually(page, "navigator.serviceWorker.controller !== null")
     assert cdp.send("Page.getInstallabilityErrors")["installabilityErrors"] == []
+    page.reload()                                       # kept once the worker controls the page
+    eventually(page, "caches.match('/m/').then(r => !!r)")
+    server.go_down()                                    # the home-screen icon opens /m/ offline
+    page.goto(server.url + "/m/")
+    expect(page.get_by_role("heading", name="Đợt kiểm tra của bạn")).to_be_visible()
     phone.close()
 
 
@@ -420,3 +425,32 @@ def test_first_load_of_the_quiz_page_transfers_at_most_60_kb(live_server, chromi
     assert first_load <= FIRST_LOAD_LIMIT, f"first load sent {first_load} bytes: {requests}"
     # With the worker in place, CSS and JavaScript come from the phone, not the server.
     assert not any(p.startswith("/static/") for p in reload_requests), reload_requests
+
+
+def test_a_new_release_replaces_kept_files_without_mixing_old_and_new(live_server, chromium, tmp_path,
+                                                                      monkeypatch):
+    from quizapp.web.member import offline
+
+    server = live_server()
+    seed(server)
+    phone = launch(chromium, tmp_path / "profile")
+    page = phone.new_page()
+    sign_in(page, server)
+    start(page)
+    before = page.evaluate("caches.keys()")
+    monkeypatch.setattr(offline, "release", lambda: "release00002")
+    page.evaluate("navigator.serviceWorker.getRegistration('/m/').then(r => r.update()).then(() => true)")
+    eventually(page, "caches.keys().then(ks => ks.includes('quizapp-release00002'))")
+    eventually(page, "caches.keys().then(ks => ks.filter(k => k !== 'quizapp-meta').length === 1)")
+    assert not set(before) - {"quizapp-meta"} & set(page.evaluate("caches.keys()"))
+    # The kept page came along, and every file it names is in the same release's cache.
+    missing = page.evaluate("""caches.open('quizapp-release00002').then(c => c.match(location.pathname)
+        .then(r => r.text()).then(html => Promise.all(
+            [...html.matchAll(/(?:src|href)="(\\/static\\/[^"]+)"/g)].map(m => m[1].replace(/&amp;/g, '&'))
+            .map(u => c.match(u).then(hit => hit ? null : u)))))
+        .then(found => found.filter(Boolean))""")
+    assert missing == []
+    server.go_down()
+    page.reload()
+    expect(current(page).locator("legend")).to_have_text("Câu 1/10")
+    phone.close()

@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 from flask import current_app, jsonify, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from quizapp.extensions import db
@@ -37,7 +36,8 @@ def file_version(filename: str) -> str:
 
 def release() -> str:
     """One version for the worker's cache: changes whenever any file it serves changes."""
-    return hashlib.sha256("".join(file_version(f) for f in (*ASSETS, WORKER)).encode()).hexdigest()[:12]
+    versions = "".join(file_version(f) for f in (*ASSETS, WORKER))
+    return hashlib.sha256(versions.encode()).hexdigest()[:12]
 
 
 @bp.app_url_defaults
@@ -74,7 +74,7 @@ def service_worker():
 @bp.get("/manifest.webmanifest")
 def manifest():
     """The web app manifest: add the member pages to a phone's home screen."""
-    icon = lambda f, size, kind, purpose: {  # noqa: E731
+    icon = lambda f, size, kind, purpose: {
         "src": url_for("static", filename=f), "sizes": size, "type": kind, "purpose": purpose}
     data = {
         "name": "Kiểm tra Nghị quyết Đoàn",
@@ -105,9 +105,11 @@ def save_position(attempt_id: int):
     """Remember the question on screen ({position}), so "Làm tiếp" reopens there on any device."""
     attempt = own_attempt(attempt_id)
     data = request.get_json(silent=True)
+    wanted = data.get("position") if isinstance(data, dict) else None
     try:
-        position = attempts.set_position(attempt, data.get("position") if isinstance(data, dict) else None)
+        position = attempts.set_position(attempt, wanted)
     except attempts.AttemptError as err:
-        return jsonify({"ok": False, "error": err.code, "message": err.message}), 409 if err.code == "finished" else 400
+        status = 409 if err.code == "finished" else 400
+        return jsonify({"ok": False, "error": err.code, "message": err.message}), status
     db.session.commit()
     return jsonify({"ok": True, "position": position})
