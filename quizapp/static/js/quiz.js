@@ -23,15 +23,16 @@
   }
   function toWorker(message) {
     if (!app || !("serviceWorker" in navigator)) return Promise.resolve();
-    return navigator.serviceWorker.getRegistration(app.dataset.scope).then(activeWorker).then(function (worker) {
+    // Never hold the page up for long: a worker still installing gets at most two seconds.
+    var patience = new Promise(function (resolve) { window.setTimeout(resolve, 2000); });
+    return Promise.race([patience, navigator.serviceWorker.getRegistration(app.dataset.scope).then(activeWorker).then(function (worker) {
       if (!worker) return;
       return new Promise(function (resolve) {
         var channel = new MessageChannel();
         channel.port1.onmessage = function () { resolve(); };
         worker.postMessage(message, [channel.port2]);
-        window.setTimeout(resolve, 2000);
       });
-    }).catch(function () {});
+    }).catch(function () {})]);
   }
   if (app && "serviceWorker" in navigator && window.isSecureContext) {
     navigator.serviceWorker.register(app.dataset.sw, {scope: app.dataset.scope}).then(activeWorker)
