@@ -6,6 +6,7 @@ from flask import Flask
 from quizapp import database, i18n, logging, markup, security
 from quizapp.cli import register_cli
 from quizapp.config import ROOT, load_config
+from quizapp.extensions import compress
 from quizapp.web import links, register_blueprints, register_errors, resilience, transaction
 from quizapp.web.transaction import QuizApp
 
@@ -30,4 +31,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_errors(app)
     resilience.init_app(app)
     transaction.init_app(app)
+    _compress(app)
     return app
+
+
+def _compress(app: Flask) -> None:
+    """Compress text responses (pages, CSS, JS, JSON): thin mobile connections pay per byte."""
+    app.config.setdefault("COMPRESS_MIMETYPES", [
+        "text/html", "text/css", "text/javascript", "application/javascript", "application/json",
+        "application/manifest+json", "image/svg+xml", "text/plain"])
+    compress.init_app(app)

@@ -115,6 +115,8 @@ RULES: dict[str, Rule] = {
     "auth.logout": PUBLIC,
     "auth.change_password": SIGNED_IN,
     "member.verify": PUBLIC,  # certificate check by code, for anyone holding a certificate
+    "member.service_worker": PUBLIC,  # the offline worker: no data of anyone in it
+    "member.manifest": PUBLIC,  # the web app manifest
     # a member's own quizzes and attempts
     "member.home": MEMBER_ONLY,
     "member.history": MEMBER_ONLY,
@@ -127,6 +129,7 @@ RULES: dict[str, Rule] = {
     "member.result": OWN_ATTEMPT,
     "member.certificate": OWN_ATTEMPT,
     "member.attempt_state": OWN_ATTEMPT_JSON,
+    "member.save_position": OWN_ATTEMPT,
     # activation codes and passwords (secretaries and up)
     "accounts.index": anywhere(A.MANAGE_ACCOUNTS),
     "accounts.slips_csv": anywhere(A.MANAGE_ACCOUNTS),  # echoes the slips the page holds; no lookup
@@ -277,6 +280,8 @@ class World:
             attempt = self.attempts[scope]
             return {"json": {"attempt": attempt.id, "question": attempt.items[0].question_id,
                              "answer": 0, "seq": 99}}
+        if endpoint == "member.save_position":
+            return {"json": {"position": 1}}
         return {"data": {}}
 
 

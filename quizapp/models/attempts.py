@@ -40,6 +40,8 @@ class Attempt(db.Model):
     regraded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     prediction_guess: Mapped[int | None] = mapped_column()
     certificate_code: Mapped[str | None] = mapped_column(String(32), unique=True)
+    # The question the member was last on (any device), so "Làm tiếp" reopens there.
+    position: Mapped[int | None] = mapped_column()
 
     quiz: Mapped[Quiz] = relationship()
     member: Mapped[Member] = relationship()

@@ -57,6 +57,18 @@ class LiveServer:
             finally:
                 db.session.remove()
 
+    def go_down(self):
+        """The network is gone: connections to the server are refused until `come_back()`."""
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=5)
+
+    def come_back(self):
+        """The server answers again on the same address."""
+        self.server = make_server("127.0.0.1", self.server.server_port, self.app, threaded=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
     def stop(self):
         self.server.shutdown()
         self.thread.join(timeout=5)

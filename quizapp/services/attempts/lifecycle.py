@@ -259,6 +259,18 @@ def save_answer(attempt: Attempt, question_id: int, raw_answer: Any, seq: int, f
     return SaveResult(question_id, current.seq, (current.seq, current.answer, current.flagged) == (seq, answer, bool(flagged)))
 
 
+def set_position(attempt: Attempt, position: Any) -> int:
+    """Remember the question the member is on (a position of this attempt) for resuming."""
+    if not isinstance(position, int) or isinstance(position, bool) or not 1 <= position <= len(attempt.items):
+        raise AttemptError("bad_position", _("Không có câu hỏi ở vị trí này."))
+    if attempt.is_finished:
+        raise AttemptError("finished", _("Bài làm đã nộp; câu trả lời này không được lưu nữa."))
+    db.session.execute(update(Attempt).where(Attempt.id == attempt.id).values(position=position)
+                       .execution_options(synchronize_session=False))
+    attempt.position = position
+    return position
+
+
 def save_prediction(attempt: Attempt, guess: Any, now: datetime, grace: int | None = None) -> int | None:
     """Keep the member's integer guess for the quiz's prediction question (None clears it)."""
     if not attempt.quiz.prediction_question:

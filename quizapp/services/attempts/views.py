@@ -95,6 +95,16 @@ def screens(attempt: Attempt) -> list[Screen]:
     return result
 
 
+def resume_position(attempt: Attempt, screens: list[Screen]) -> int:
+    """Where "Làm tiếp" reopens: the question the member was last on, else the first unanswered."""
+    if attempt.position and any(s.position == attempt.position for s in screens):
+        return attempt.position
+    for s in screens:
+        if s.answer is None or s.answer == [] or s.answer == "":
+            return s.position
+    return screens[0].position if screens else 1
+
+
 def saved_state(attempt: Attempt) -> dict[str, dict]:
     """What the server holds per question id (for resuming on another device)."""
     return {str(qid): {"answer": r.answer, "seq": r.seq, "flagged": r.flagged}

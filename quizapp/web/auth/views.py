@@ -105,7 +105,10 @@ def logout():
     logout_user()
     session.pop("csrf_token", None)
     flash(_("Bạn đã đăng xuất."), "info")
-    return redirect(url_for("main.home"))
+    response = redirect(url_for("main.home"))
+    # The phone forgets the member's kept quiz pages, offline answers and service worker.
+    response.headers["Clear-Site-Data"] = '"storage"'
+    return response
 
 
 @bp.route("/activate", methods=["GET", "POST"])

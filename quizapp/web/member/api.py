@@ -6,7 +6,7 @@ from datetime import datetime
 from flask import flash, jsonify, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf.csrf import CSRFError
+from flask_wtf.csrf import CSRFError, generate_csrf
 
 from quizapp import policy
 from quizapp.clock import now_utc
@@ -85,4 +85,5 @@ def attempt_state(attempt_id: int):
         return _error("not_found", _("Không tìm thấy bài làm."), 404)
     now = now_utc()
     attempts.finalise_overdue(attempt, now)
-    return jsonify({"ok": True, "answers": attempt_views.saved_state(attempt), **_clock(attempt, now)})
+    return jsonify({"ok": True, "answers": attempt_views.saved_state(attempt), "position": attempt.position,
+                    "csrf": generate_csrf(), **_clock(attempt, now)})

@@ -1,7 +1,16 @@
 """Member pages: quiz list, the quiz itself (with a plain-form fallback), submit, result, history."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -48,7 +57,9 @@ def home():
     member = member_or_403()
     now = now_utc()
     attempts.finalise_overdue(attempts.overdue_query(now).where(Attempt.member_id == member.id), now)
-    return render_template("member/home.html", cards=attempt_views.quiz_cards(member, now))
+    response = make_response(render_template("member/home.html", cards=attempt_views.quiz_cards(member, now)))
+    response.headers["X-Quizapp-Cache"] = "home"  # the home-screen icon opens it offline too
+    return response
 
 
 @bp.post("/quizzes/<int:quiz_id>/start")
@@ -77,11 +88,14 @@ def attempt(attempt_id: int):
     if finalise_if_overdue(attempt):
         return go("member.result", attempt_id)
     now = now_utc()
-    return render_template(
-        "member/attempt.html", attempt=attempt, quiz=attempt.quiz, screens=attempt_views.screens(attempt),
+    screens = attempt_views.screens(attempt)
+    response = make_response(render_template(
+        "member/attempt.html", attempt=attempt, quiz=attempt.quiz, screens=screens,
         now=now, seconds_left=attempts.seconds_left(attempt, now), grace=attempts.grace_seconds(),
-        QuestionType=QuestionType,
-    )
+        resume=attempt_views.resume_position(attempt, screens), QuestionType=QuestionType,
+    ))
+    response.headers["X-Quizapp-Cache"] = "attempt"  # the service worker keeps it for offline reloads
+    return response
 
 
 def _posted_answer(question, qid: int):

@@ -1,0 +1,115 @@
+"""Offline support for the member pages: the service worker, the web app manifest, the offline
+page, versioned static URLs, and remembering the question a member is on."""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from flask import current_app, jsonify, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from quizapp.services.attempts import lifecycle as attempts
+from quizapp.web.access import own_attempt_or_404
+from quizapp.web.member.views import bp
+
+STATIC = Path(__file__).resolve().parent.parent.parent / "static"
+# What the worker keeps for an offline reload; the quiz page needs nothing else.
+ASSETS = ("css/app.css", "js/quiz.js", "icons/icon-192.png", "icons/icon-512.png", "icons/icon.svg")
+WORKER = "js/sw.js"
+_hashes: dict[str, tuple[float, str]] = {}
+
+
+def file_version(filename: str) -> str:
+    """A short content hash of a static file (recomputed when the file changes)."""
+    path = STATIC / filename
+    try:
+        mtime = path.stat().st_mtime
+    except OSError:
+        return ""
+    known = _hashes.get(filename)
+    if known is None or known[0] != mtime:
+        known = (mtime, hashlib.sha256(path.read_bytes()).hexdigest()[:10])
+        _hashes[filename] = known
+    return known[1]
+
+
+def release() -> str:
+    """One version for the worker's cache: changes whenever any file it serves changes."""
+    versions = "".join(file_version(f) for f in (*ASSETS, WORKER))
+    return hashlib.sha256(versions.encode()).hexdigest()[:12]
+
+
+@bp.app_url_defaults
+def versioned_static(endpoint: str, values: dict) -> None:
+    """`?v=<hash>` on static URLs: a release never pairs a cached page with other files."""
+    if endpoint == "static" and "v" not in values and values.get("filename"):
+        version = file_version(values["filename"])
+        if version:
+            values["v"] = version
+
+
+@bp.after_request
+def mark_member_pages(response):
+    """Tell the worker whose page this is, so a page is never shown to another account."""
+    member = current_user.member if current_user.is_authenticated else None
+    response.headers["X-Quizapp-Member"] = str(member.id) if member else ""
+    return response
+
+
+@bp.get("/sw.js")
+def service_worker():
+    """The service worker, served under /m/ so that its scope is the member pages."""
+    source = (STATIC / WORKER).read_text(encoding="utf-8")
+    config = {"version": release(), "assets": [url_for("static", filename=f) for f in ASSETS],
+              "scope": url_for("member.home"),
+              # Built into the worker, so no page of any account is kept for it.
+              "offline_html": render_template("member/offline.html")}
+    body = source.replace("__CONFIG__", json.dumps(config))
+    response = current_app.response_class(body, mimetype="text/javascript")
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/manifest.webmanifest")
+def manifest():
+    """The web app manifest: add the member pages to a phone's home screen."""
+    def icon(filename: str, size: str, kind: str, purpose: str) -> dict:
+        return {"src": url_for("static", filename=filename), "sizes": size, "type": kind, "purpose": purpose}
+
+    data = {
+        "name": "Kiểm tra Nghị quyết Đoàn",
+        "short_name": "Nghị quyết Đoàn",
+        "description": "Làm bài kiểm tra việc học tập Nghị quyết Đại hội Đoàn, cả khi mạng yếu.",
+        "lang": "vi",
+        "dir": "ltr",
+        "id": url_for("member.home"),
+        "start_url": url_for("member.home"),
+        "scope": url_for("member.home"),
+        "display": "standalone",
+        "background_color": "#f6f7f9",
+        "theme_color": "#0b4ea2",
+        "icons": [icon("icons/icon-192.png", "192x192", "image/png", "any"),
+                  icon("icons/icon-512.png", "512x512", "image/png", "any"),
+                  icon("icons/icon-512.png", "512x512", "image/png", "maskable"),
+                  icon("icons/icon.svg", "any", "image/svg+xml", "any")],
+    }
+    response = current_app.response_class(json.dumps(data, ensure_ascii=False),
+                                          mimetype="application/manifest+json")
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.post("/api/attempts/<int:attempt_id>/position")
+@login_required
+def save_position(attempt_id: int):
+    """Remember the question on screen ({position}), so "Làm tiếp" reopens there on any device."""
+    attempt = own_attempt_or_404(attempt_id)
+    data = request.get_json(silent=True)
+    wanted = data.get("position") if isinstance(data, dict) else None
+    try:
+        position = attempts.set_position(attempt, wanted)
+    except attempts.AttemptError as err:
+        status = 409 if err.code == "finished" else 400
+        return jsonify({"ok": False, "error": err.code, "message": err.message}), status
+    return jsonify({"ok": True, "position": position})
