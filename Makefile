@@ -36,7 +36,7 @@ test: install
 
 ## The linter CI runs (ruff, settings in pyproject.toml).
 lint: install
-	$(BIN)/pip install --quiet 'ruff>=0.6'
+	$(BIN)/pip install --quiet 'ruff==0.17.6'
 	$(BIN)/ruff check .
 
 ## Extract translatable strings and update both catalogues.
