@@ -8,7 +8,8 @@ import pytest
 
 from quizapp.clock import now_utc
 from quizapp.extensions import db
-from quizapp.services import attempts, roster_counts
+from quizapp.services.attempts import lifecycle as attempts
+from quizapp.services.reports import roster_counts
 from tests.quizkit import open_quiz, right_answers
 
 # A dot (Vietnamese) or comma (English) inside a number groups thousands: exactly three digits follow.
