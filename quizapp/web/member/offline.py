@@ -15,7 +15,8 @@ from quizapp.web.member.views import bp
 
 STATIC = Path(__file__).resolve().parent.parent.parent / "static"
 # What the worker keeps for an offline reload; the quiz page needs nothing else.
-ASSETS = ("css/app.css", "js/quiz.js", "icons/icon-192.png", "icons/icon-512.png", "icons/icon.svg")
+ASSETS = ("css/app.css", "js/quiz.js", "js/number-hint.js", "favicon.svg", "icons/icon-192.png",
+          "icons/icon-512.png", "icons/icon.svg")
 WORKER = "js/sw.js"
 _hashes: dict[str, tuple[float, str]] = {}
 
