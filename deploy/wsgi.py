@@ -1,15 +1,9 @@
-"""WSGI entry for gunicorn: the app, behind QUIZAPP_PROXY_HOPS trusted proxies."""
-import os
+"""WSGI entry for gunicorn: `gunicorn deploy.wsgi:app`.
 
-from werkzeug.middleware.proxy_fix import ProxyFix
-
+Behind nginx, set QUIZAPP_PROXY_HOPS=1: create_app then trusts X-Forwarded-For/-Proto/-Host
+from exactly that many proxies (quizapp/web/links.py), so rate limits and logs see the member's
+address and slips print the public address. Never more hops than there are proxies.
+"""
 from quizapp import create_app
 
 app = create_app()
-
-# Behind nginx the peer address is nginx's: rate limits per address and the logs need the
-# member's address from X-Forwarded-For. Trust exactly as many hops as there are proxies,
-# never more, or anyone could forge an address.
-_hops = int(os.environ.get("QUIZAPP_PROXY_HOPS", "0"))
-if _hops:
-    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=_hops, x_proto=_hops, x_host=0, x_prefix=0)

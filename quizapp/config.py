@@ -39,7 +39,7 @@ class Defaults:
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
     ANSWER_GRACE_SECONDS = 60
     SITE_URL = None  # printed on slips; unset: the address each request came in on
-    TRUSTED_PROXIES = 0  # reverse proxies in front of the app whose X-Forwarded-* headers count
+    PROXY_HOPS = 0  # reverse proxies in front of the app whose X-Forwarded-* headers count
     PRODUCTION = False  # true behind HTTPS: secure cookies
     ACTIVATION_BATCH_MAX = 5000  # slips per unit in one go; larger units go unit by unit
     ROSTER_MAX_ROWS = 500_000

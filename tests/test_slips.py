@@ -106,7 +106,7 @@ def test_the_activation_link_typed_by_hand_still_works(client):
 def test_behind_a_proxy_the_forwarded_address_counts_only_when_trusted(pending, app, trusted, expected):
     page = _slips_served_at(app, pending, "http://app.internal",
                             {"X-Forwarded-Host": "thi.doan.vn", "X-Forwarded-Proto": "https",
-                             "X-Forwarded-For": "203.0.113.9"}, TRUSTED_PROXIES=trusted)
+                             "X-Forwarded-For": "203.0.113.9"}, PROXY_HOPS=trusted)
     assert f"{expected}/auth/activate" in page
 
 

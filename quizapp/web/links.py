@@ -2,7 +2,7 @@
 
 The site's address is `SITE_URL` when set; otherwise the address the request came in on, so a
 slip never points at a machine the member cannot reach. Behind a reverse proxy, set
-`TRUSTED_PROXIES` to the number of proxies in front of the app and the forwarded host and scheme
+`PROXY_HOPS` to the number of proxies in front of the app and the forwarded host and scheme
 are used (werkzeug's ProxyFix); never trust forwarded headers without it.
 """
 from __future__ import annotations
@@ -17,7 +17,7 @@ FALLBACK_SITE_URL = "http://127.0.0.1:5000"
 
 def init_app(app) -> None:
     """Trust the forwarded address only from as many proxies as configured."""
-    hops = int(app.config.get("TRUSTED_PROXIES") or 0)
+    hops = int(app.config.get("PROXY_HOPS") or 0)
     if hops > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops,
                                 x_prefix=hops)
