@@ -22,7 +22,7 @@ from flask import has_request_context
 from flask_babel import get_locale
 
 from quizapp.clock import local_to_utc, to_local
-from quizapp.services.attempts.grading import read_number
+from quizapp.numbers import read_number
 
 DEFAULT_LOCALE = "vi"
 # Dates per language: Vietnamese day/month/year; English spells the month so that it cannot be

@@ -121,9 +121,8 @@ def test_no_import_inside_a_function():
 LAYERS = [
     ["quizapp.__main__"],
     ["quizapp"],
-    ["quizapp.web", "quizapp.cli", "quizapp.database", "quizapp.security", "quizapp.i18n", "quizapp.formatting",
+    ["quizapp.web", "quizapp.cli", "quizapp.database", "quizapp.security", "quizapp.i18n",
      "quizapp.logging"],
-    ["quizapp.policy"],
     ["quizapp.services.demo"],
     ["quizapp.services.quizzes"],
     ["quizapp.services.attempts"],
@@ -132,9 +131,10 @@ LAYERS = [
     ["quizapp.services.banks", "quizapp.services.accounts", "quizapp.services.org",
      "quizapp.services.grants", "quizapp.services.audit", "quizapp.services.uploads",
      "quizapp.services.backup", "quizapp.services.exports", "quizapp.services"],
+    ["quizapp.policy"],
     ["quizapp.models"],
     ["quizapp.extensions", "quizapp.config", "quizapp.clock", "quizapp.text", "quizapp.db_upsert",
-     "quizapp.markup"],
+     "quizapp.markup", "quizapp.formatting", "quizapp.numbers"],
 ]
 
 

@@ -8,7 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from quizapp.formatting import number_reading
-from quizapp.services.attempts.grading import parse_number, read_number
+from quizapp.numbers import read_number
+from quizapp.services.attempts.grading import parse_number
 
 wholes = st.integers(min_value=0, max_value=10**15)
 fractions = st.text(alphabet="0123456789", min_size=1, max_size=6)

@@ -9,8 +9,8 @@ from playwright.sync_api import expect
 
 from quizapp.clock import now_utc
 from quizapp.models import Role
+from quizapp.numbers import read_number
 from quizapp.services.attempts import lifecycle as attempts
-from quizapp.services.attempts.grading import read_number
 from quizapp.services.reports import roster_counts
 from tests.browser.conftest import save_artifact
 from tests.conftest import TEST_PASSWORD, Factory

@@ -9,14 +9,13 @@ never below zero; all-or-nothing: the exact set of keys.
 from __future__ import annotations
 
 import math
-import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any, Protocol
 
 from quizapp.models import MultipleScoring, QuestionType
+from quizapp.numbers import DIGITS, EN_GROUPED, VI_GROUPED, read_number
 from quizapp.text import fold_vietnamese, normalize_text
 
 MAX_TEXT_ANSWER = 500
@@ -77,80 +76,6 @@ def clean_answer(question: KeyedQuestion, raw: Any) -> Any:
     raise AnswerError(f"unknown question type {qtype}")
 
 
-# How numbers are read (issue 12): the Vietnamese convention first, the English form where it
-# cannot mean anything else. A dot followed by groups of exactly three digits groups thousands
-# ("700.000" = 700000); a comma is the decimal mark ("3,5" = 3.5). "1,234.5", "1,000,000" and
-# "3.5" or "0.500" can only be English, so they are read that way. static/js/number-hint.js
-# mirrors these rules for the hint beside the field; a browser test checks both agree.
-_VI_GROUPED = re.compile(r"[1-9][0-9]{0,2}(?:\.[0-9]{3})+")            # 700.000, 1.234.567
-_EN_GROUPED = re.compile(r"[1-9][0-9]{0,2}(?:,[0-9]{3})+")              # 1,000 (only with a decimal dot or twice)
-_DIGITS = re.compile(r"[0-9]+")
-
-
-@dataclass(frozen=True)
-class Reading:
-    """A typed number as understood: sign, whole digits and fraction digits (exact, no float)."""
-
-    negative: bool
-    whole: str       # digits without leading zeros ("0" for none)
-    fraction: str    # digits without trailing zeros ("" for none)
-
-    @property
-    def value(self) -> float:
-        """The number as a float, for comparing with a key."""
-        text = self.whole + ("." + self.fraction if self.fraction else "")
-        return -float(text) if self.negative else float(text)
-
-    @property
-    def canonical(self) -> str:
-        """The number in plain machine form: "-1234.5"."""
-        text = self.whole + ("." + self.fraction if self.fraction else "")
-        return "-" + text if self.negative and text != "0" else text
-
-
-def _split(s: str) -> tuple[str, str] | None:
-    """(whole digits, fraction digits) of an unsigned number as typed; None when not a number."""
-    if "," in s and "." in s:
-        if s.rfind(",") > s.rfind("."):             # 1.234,5: Vietnamese
-            whole, _, fraction = s.rpartition(",")
-            grouped = _VI_GROUPED.fullmatch(whole)
-        else:                                        # 1,234.5: English (a comma never follows the dot)
-            whole, _, fraction = s.rpartition(".")
-            grouped = _EN_GROUPED.fullmatch(whole)
-        if not (grouped and _DIGITS.fullmatch(fraction)):
-            return None
-        return whole.replace(".", "").replace(",", ""), fraction
-    if _DIGITS.fullmatch(s):
-        return s, ""
-    if _VI_GROUPED.fullmatch(s):                     # 700.000 groups thousands
-        return s.replace(".", ""), ""
-    if s.count(",") > 1 and _EN_GROUPED.fullmatch(s):  # 1,000,000 cannot be a decimal
-        return s.replace(",", ""), ""
-    for mark in ",.":                                # 3,5 (so 700,000 is 700), or 3.5, 0.500, 1234.567
-        whole, sep, fraction = s.partition(mark)
-        if sep and (whole == "" or _DIGITS.fullmatch(whole)) and _DIGITS.fullmatch(fraction):
-            return whole or "0", fraction
-    return None
-
-
-def read_number(text: Any) -> Reading | None:
-    """How a typed number is understood ("700.000" = 700000, "3,5" = 3.5); None if not a number."""
-    if isinstance(text, bool) or not isinstance(text, (str, int, float)):
-        return None
-    if isinstance(text, float):
-        if not math.isfinite(text):
-            return None
-        text = format(Decimal(repr(text)), "f")
-    # Full-width digits and marks from phone keyboards, every kind of space, the true minus sign.
-    s = "".join(unicodedata.normalize("NFKC", str(text)).split()).replace("\u2212", "-")
-    negative = s.startswith("-")
-    parts = _split(s[1:] if s[:1] in "+-" else s)
-    if parts is None or len(parts[0]) > 30:
-        return None
-    whole, fraction = parts[0].lstrip("0") or "0", parts[1].rstrip("0")
-    return Reading(negative=negative and (whole, fraction) != ("0", ""), whole=whole, fraction=fraction)
-
-
 def parse_number(text: Any) -> float | None:
     """The value of a typed number, read as `read_number` does; None when it is not one."""
     reading = read_number(text)
@@ -166,7 +91,7 @@ def parse_integer(text: Any) -> int | None:
     s = "".join(unicodedata.normalize("NFKC", text).split()).replace("\u2212", "-")
     body = s[1:] if s[:1] in "+-" else s
     # A single comma group is a thousands group here: a whole number has no decimals to mark.
-    if not (_DIGITS.fullmatch(body) or _VI_GROUPED.fullmatch(body) or _EN_GROUPED.fullmatch(body)):
+    if not (DIGITS.fullmatch(body) or VI_GROUPED.fullmatch(body) or EN_GROUPED.fullmatch(body)):
         return None
     return int(s.replace(".", "").replace(",", ""))
 

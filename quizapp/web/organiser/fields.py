@@ -11,7 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from quizapp.formatting import TIME_FORMATS
-from quizapp.services.attempts.grading import read_number
+from quizapp.numbers import read_number
 
 
 class _Message:
