@@ -125,6 +125,7 @@ LAYERS = [
      "quizapp.logging"],
     ["quizapp.policy"],
     ["quizapp.services.demo"],
+    ["quizapp.services.contests"],
     ["quizapp.services.quizzes"],
     ["quizapp.services.attempts"],
     ["quizapp.services.roster"],
