@@ -8,21 +8,8 @@ from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptState
 from quizapp.services.contests import rounds
 from quizapp.services.contests.ranking import ranking
-from quizapp.services.reports import participation
+from tests.contestkit import sit
 from tests.timeline import BEFORE, DURING
-
-
-def _sit(quiz, member, percent, *, guess=None, seconds=600, at=DURING, number=1):
-    """A finished attempt started at `at`, taking `seconds`, counted like a real finish."""
-    attempt = Attempt(quiz=quiz, member=member, number=number, started_at=at,
-                      deadline=at + timedelta(minutes=30), state=AttemptState.FINISHED,
-                      finished_at=at + timedelta(seconds=seconds), percent=percent, score=percent,
-                      max_score=100, passed=percent >= 50, prediction_guess=guess)
-    db.session.add(attempt)
-    db.session.flush()
-    participation.record_start(attempt, at)
-    participation.record_finish(attempt)
-    return attempt
 
 
 @pytest.fixture
@@ -37,9 +24,9 @@ def _names(result):
 def test_score_ranks_first_and_time_breaks_equal_scores(make, chapter):
     quiz = make.quiz(chapter, attempts_allowed=None)
     a, b, c = (make.member(chapter, n) for n in ("An", "Bình", "Chi"))
-    _sit(quiz, a, 60.0, seconds=60)
-    _sit(quiz, b, 90.0, seconds=900)
-    _sit(quiz, c, 90.0, seconds=300)
+    sit(quiz, a, 60.0, seconds=60)
+    sit(quiz, b, 90.0, seconds=900)
+    sit(quiz, c, 90.0, seconds=300)
     result = ranking(quiz)
     assert _names(result) == [(1, "Chi"), (2, "Bình"), (3, "An")]
     assert not result.provisional and result.total == 3
@@ -50,10 +37,10 @@ def test_prediction_distance_then_no_guess_last(make, chapter):
     quiz = make.quiz(chapter, prediction_question="Bao nhiêu người trả lời đúng hết?",
                      prediction_answer=1000)
     a, b, c, d = (make.member(chapter, n) for n in ("An", "Bình", "Chi", "Dũng"))
-    _sit(quiz, a, 80.0, guess=None, seconds=10)      # fastest, but no guess
-    _sit(quiz, b, 80.0, guess=1200, seconds=500)     # distance 200
-    _sit(quiz, c, 80.0, guess=950, seconds=900)      # distance 50: closest
-    _sit(quiz, d, 80.0, guess=5_000_000, seconds=20)  # far, but still a guess
+    sit(quiz, a, 80.0, guess=None, seconds=10)      # fastest, but no guess
+    sit(quiz, b, 80.0, guess=1200, seconds=500)     # distance 200
+    sit(quiz, c, 80.0, guess=950, seconds=900)      # distance 50: closest
+    sit(quiz, d, 80.0, guess=5_000_000, seconds=20)  # far, but still a guess
     result = ranking(quiz)
     assert _names(result) == [(1, "Chi"), (2, "Bình"), (3, "Dũng"), (4, "An")]
     assert [r.distance for r in result.rows] == [50, 200, 4_999_000, None]
@@ -62,8 +49,8 @@ def test_prediction_distance_then_no_guess_last(make, chapter):
 def test_without_the_prediction_answer_the_ranking_is_provisional(make, chapter):
     quiz = make.quiz(chapter, prediction_question="Bao nhiêu người tham gia?")
     a, b = make.member(chapter, "An"), make.member(chapter, "Bình")
-    _sit(quiz, a, 80.0, guess=None, seconds=10)
-    _sit(quiz, b, 80.0, guess=7, seconds=500)
+    sit(quiz, a, 80.0, guess=None, seconds=10)
+    sit(quiz, b, 80.0, guess=7, seconds=500)
     result = ranking(quiz)
     assert result.provisional
     assert _names(result) == [(1, "Bình"), (2, "An")]  # a guess still ranks before none
@@ -76,8 +63,8 @@ def test_without_the_prediction_answer_the_ranking_is_provisional(make, chapter)
 def test_equal_time_falls_to_the_earlier_submission(make, chapter):
     quiz = make.quiz(chapter)
     a, b = make.member(chapter, "An"), make.member(chapter, "Bình")
-    _sit(quiz, a, 70.0, seconds=400, at=DURING + timedelta(hours=2))
-    _sit(quiz, b, 70.0, seconds=400, at=DURING)
+    sit(quiz, a, 70.0, seconds=400, at=DURING + timedelta(hours=2))
+    sit(quiz, b, 70.0, seconds=400, at=DURING)
     assert _names(ranking(quiz)) == [(1, "Bình"), (2, "An")]
     assert not any(r.tied for r in ranking(quiz).rows)
 
@@ -85,9 +72,9 @@ def test_equal_time_falls_to_the_earlier_submission(make, chapter):
 def test_rows_equal_under_every_rule_are_reported_as_ties(make, chapter):
     quiz = make.quiz(chapter, prediction_question="Bao nhiêu?", prediction_answer=10)
     a, b, c = (make.member(chapter, n) for n in ("An", "Bình", "Chi"))
-    _sit(quiz, a, 70.0, guess=12, seconds=400)
-    _sit(quiz, b, 70.0, guess=8, seconds=400)  # same distance, same time, same instant
-    _sit(quiz, c, 50.0, guess=10, seconds=400)
+    sit(quiz, a, 70.0, guess=12, seconds=400)
+    sit(quiz, b, 70.0, guess=8, seconds=400)  # same distance, same time, same instant
+    sit(quiz, c, 50.0, guess=10, seconds=400)
     result = ranking(quiz)
     assert [(r.rank, r.tied) for r in result.rows] == [(1, True), (1, True), (3, False)]
     assert {r.name for r in result.rows[:2]} == {"An", "Bình"}
@@ -99,13 +86,13 @@ def test_the_contest_may_drop_the_prediction_and_time_rules(make, chapter):
                                     use_time=False)
     rounds.add_round(contest, quiz, "Tuần 1")
     a, b = make.member(chapter, "An"), make.member(chapter, "Bình")
-    _sit(quiz, a, 70.0, guess=10, seconds=900, at=DURING + timedelta(minutes=1))
-    _sit(quiz, b, 70.0, guess=None, seconds=100, at=DURING + timedelta(minutes=10))
+    sit(quiz, a, 70.0, guess=10, seconds=900, at=DURING + timedelta(minutes=1))
+    sit(quiz, b, 70.0, guess=None, seconds=100, at=DURING + timedelta(minutes=10))
     assert _names(ranking(quiz)) == [(1, "An"), (2, "Bình")]  # An's exact guess ranks first
     # without both rules the earlier submission wins (An finished at 16:00, Bình at 11:40)
     assert _names(ranking(quiz, contest)) == [(1, "Bình"), (2, "An")]
     a_first = make.member(chapter, "Chi")
-    _sit(quiz, a_first, 70.0, guess=None, seconds=60, at=DURING)
+    sit(quiz, a_first, 70.0, guess=None, seconds=60, at=DURING)
     assert _names(ranking(quiz, contest))[0] == (1, "Chi")
 
 
@@ -113,9 +100,9 @@ def test_the_contest_may_drop_the_prediction_and_time_rules(make, chapter):
 def test_the_counted_attempt_follows_the_grading_policy(make, chapter, policy, expected):
     quiz = make.quiz(chapter, attempts_allowed=None, grading_policy=policy)
     a = make.member(chapter, "An")
-    _sit(quiz, a, 40.0, number=1, at=DURING)
-    _sit(quiz, a, 90.0, number=2, at=DURING + timedelta(hours=1))
-    _sit(quiz, a, 70.0, number=3, at=DURING + timedelta(hours=2))
+    sit(quiz, a, 40.0, number=1, at=DURING)
+    sit(quiz, a, 90.0, number=2, at=DURING + timedelta(hours=1))
+    sit(quiz, a, 70.0, number=3, at=DURING + timedelta(hours=2))
     result = ranking(quiz)
     assert [r.percent for r in result.rows] == [expected]
     assert result.total == 1
@@ -124,9 +111,9 @@ def test_the_counted_attempt_follows_the_grading_policy(make, chapter, policy, e
 def test_highest_policy_counts_the_best_attempt_by_every_rule(make, chapter):
     quiz = make.quiz(chapter, attempts_allowed=None, prediction_question="?", prediction_answer=100)
     a, b = make.member(chapter, "An"), make.member(chapter, "Bình")
-    _sit(quiz, a, 80.0, guess=None, seconds=100, number=1)
-    _sit(quiz, a, 80.0, guess=101, seconds=700, number=2, at=DURING + timedelta(hours=1))
-    _sit(quiz, b, 80.0, guess=105, seconds=50)
+    sit(quiz, a, 80.0, guess=None, seconds=100, number=1)
+    sit(quiz, a, 80.0, guess=101, seconds=700, number=2, at=DURING + timedelta(hours=1))
+    sit(quiz, b, 80.0, guess=105, seconds=50)
     result = ranking(quiz)
     assert _names(result) == [(1, "An"), (2, "Bình")]
     assert (result.rows[0].guess, result.rows[0].seconds) == (101, 700.0)
@@ -135,8 +122,8 @@ def test_highest_policy_counts_the_best_attempt_by_every_rule(make, chapter):
 def test_unfinished_and_inactive_members_are_not_ranked(make, chapter):
     quiz = make.quiz(chapter)
     a, gone = make.member(chapter, "An"), make.member(chapter, "Bình", active=False)
-    _sit(quiz, a, 50.0)
-    _sit(quiz, gone, 100.0)
+    sit(quiz, a, 50.0)
+    sit(quiz, gone, 100.0)
     late = Attempt(quiz=quiz, member=make.member(chapter, "Chi"), number=1, started_at=DURING,
                    deadline=DURING + timedelta(minutes=30), state=AttemptState.IN_PROGRESS)
     db.session.add(late)
@@ -147,7 +134,7 @@ def test_unfinished_and_inactive_members_are_not_ranked(make, chapter):
 def test_a_page_of_the_ranking_keeps_global_ranks(make, chapter):
     quiz = make.quiz(chapter)
     for i in range(5):
-        _sit(quiz, make.member(chapter, f"Người {i}"), 50.0 + i)
+        sit(quiz, make.member(chapter, f"Người {i}"), 50.0 + i)
     page = ranking(quiz, limit=2, offset=2)
     assert _names(page) == [(3, "Người 2"), (4, "Người 1")]
     assert page.total == 5
