@@ -132,5 +132,10 @@ def ranking(quiz: Quiz, contest: Contest | None = None, *, limit: int | None = N
                   finished_at=Attempt.finished_at.type.process_result_value(r[11], None))
         for r in db.session.execute(stmt)
     ]
-    total = db.session.scalar(select(func.count()).select_from(ranked))
+    # one row per member with a finished attempt: counted without the window functions
+    total = db.session.scalar(
+        select(func.count(func.distinct(Attempt.member_id)))
+        .join(Member, Member.id == Attempt.member_id)
+        .where(Attempt.quiz_id == quiz.id, Attempt.state != AttemptState.IN_PROGRESS,
+               Attempt.finished_at.is_not(None), Member.active.is_(True)))
     return Ranking(rows=rows, total=total, provisional=is_provisional(quiz, contest))
