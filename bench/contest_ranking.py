@@ -52,7 +52,16 @@ def generate(db, attempts: int, chapters: int, seed: int = 16) -> dict:
     from sqlalchemy import insert
 
     from quizapp.models import (
-        Attempt, AttemptState, Bank, BankVersion, Member, Quiz, Role, Unit, User, set_unit_path,
+        Attempt,
+        AttemptState,
+        Bank,
+        BankVersion,
+        Member,
+        Quiz,
+        Role,
+        Unit,
+        User,
+        set_unit_path,
     )
     from quizapp.models.people import Grant
     from quizapp.services.contests import rounds
