@@ -173,6 +173,8 @@ RULES: dict[str, Rule] = {
     "organiser.quiz_member_lookup": scoped(A.MANAGE_QUIZZES),
     "organiser.quiz_allowance": scoped(A.MANAGE_QUIZZES),
     "organiser.quiz_reopen": scoped(A.MANAGE_QUIZZES),
+    "organiser.quiz_ranking": scoped(A.MANAGE_QUIZZES),
+    "organiser.quiz_ranking_export": scoped(A.MANAGE_QUIZZES),
     # reports
     "reports.index": anywhere(A.VIEW_REPORTS),
     "reports.overview": scoped(A.VIEW_REPORTS),

@@ -124,6 +124,7 @@ LAYERS = [
     ["quizapp.web", "quizapp.cli", "quizapp.database", "quizapp.security", "quizapp.i18n",
      "quizapp.logging"],
     ["quizapp.services.demo"],
+    ["quizapp.services.contests"],
     ["quizapp.services.quizzes"],
     ["quizapp.services.attempts"],
     ["quizapp.services.roster"],

@@ -5,9 +5,9 @@ Each module of this package defines its commands at module level with quizapp.cl
 """
 from __future__ import annotations
 
-from quizapp.cli import banks, demo, ops, people, quizzes, reports, roster
+from quizapp.cli import banks, contests, demo, ops, people, quizzes, reports, roster
 
-COMMAND_MODULES = (people, banks, roster, demo, ops, reports, quizzes)
+COMMAND_MODULES = (people, banks, roster, demo, ops, reports, quizzes, contests)
 
 
 def register_cli(app) -> None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 import click
 from sqlalchemy import func, select
@@ -11,8 +12,11 @@ from quizapp.cli.unit import checkpoint, command, discard, group
 from quizapp.clock import now_utc
 from quizapp.extensions import db
 from quizapp.models import Attempt, GradingPolicy, Member, Quiz, ReviewPolicy, Unit
-from quizapp.services import uploads
+from quizapp.services import exports, uploads
 from quizapp.services.attempts import lifecycle as attempts
+from quizapp.services.contests import ranking as contest_ranking
+from quizapp.services.contests import rounds as contest_rounds
+from quizapp.services.contests import tables as contest_tables
 from quizapp.services.quizzes import overrides as quiz_overrides
 from quizapp.services.quizzes import regrade
 from quizapp.services.quizzes import settings as quizzes
@@ -67,7 +71,7 @@ def _quiz(quiz_id: int) -> Quiz:
 
 @group("quiz")
 def quiz_group() -> None:
-    """Quizzes (đợt kiểm tra): create, list, allowances, reopen."""
+    """Quizzes (đợt kiểm tra): create, list, ranking, allowances, reopen."""
 
 
 @quiz_group.command("create")
@@ -138,6 +142,33 @@ def list_quizzes() -> None:
         click.echo(f"{quiz.id:>4}  {quiz.title}  [{bank.slug} v{quiz.bank_version.number}]  "
                    f"{quiz.audience_unit.code}  {formatting.time_text(quiz.opens_at)} → "
                    f"{formatting.time_text(quiz.effective_closes_at)}  {counts.get(quiz.id, 0)} lượt")
+
+
+@quiz_group.command("ranking")
+@click.argument("quiz_id", type=int)
+@click.option("--out", type=click.Path(dir_okay=False),
+              help="Ghi ra tệp .csv hoặc .xlsx (mặc định: in ra màn hình).")
+def ranking_command(quiz_id: int, out: str | None) -> None:
+    """Print or write one round's ranking, best first (rank, member, score, guess, time)."""
+    quiz = _quiz(quiz_id)
+    fmt = Path(out).suffix.lower().lstrip(".") if out else None
+    if out and fmt not in ("csv", "xlsx"):
+        raise click.BadParameter("--out: tên tệp phải kết thúc bằng .csv hoặc .xlsx.")
+    contest_round = contest_rounds.round_of(quiz)
+    result = contest_ranking.ranking(quiz, contest_round.contest if contest_round else None)
+    headers, rows, formats = contest_tables.ranking_table(result)
+    note = " (tạm thời: chưa có đáp án câu dự đoán)" if result.provisional else ""
+    if out:
+        data = (exports.to_xlsx(headers, rows, quiz.title, formats) if fmt == "xlsx"
+                else exports.to_csv(headers, rows))
+        Path(out).write_bytes(data)
+        click.echo(f"Đã ghi {out}: {result.total} người được xếp hạng{note}.")
+        return
+    click.echo(f"Xếp hạng đợt {quiz.id}: {quiz.title}{note}")
+    click.echo("\t".join(headers))
+    for line in rows:
+        line[-1] = formatting.time_text(line[-1])
+        click.echo("\t".join("" if v is None else str(v) for v in line))
 
 
 @quiz_group.command("allow")

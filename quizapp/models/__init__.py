@@ -2,6 +2,7 @@
 from quizapp.models.attempts import Attempt, AttemptItem, AttemptState, Response
 from quizapp.models.audit import AuditEntry
 from quizapp.models.banks import Bank, BankVersion, MultipleScoring, Question, QuestionType, Topic
+from quizapp.models.contests import Contest, ContestRound
 from quizapp.models.org import Unit, UnitKind, path_ids, set_unit_path
 from quizapp.models.participation import (
     Participation,
@@ -17,7 +18,7 @@ from quizapp.models.uploads import PendingUpload
 
 __all__ = [
     "ActivationCode", "Attempt", "AttemptItem", "AttemptState", "AuditEntry", "Bank",
-    "BankVersion", "Grant", "GradingPolicy", "Member", "MultipleScoring", "Participation",
+    "BankVersion", "Contest", "ContestRound", "Grant", "GradingPolicy", "Member", "MultipleScoring", "Participation",
     "PendingUpload",
     "Question", "QuestionType", "Quiz", "QuizAllowance", "QuizStatus", "Response", "ReviewPolicy", "Role",
     "Topic", "Unit", "UnitKind", "UnitQuizCounter", "UnitQuizDaily", "UnitQuizGroup", "UnitRoster",

@@ -1,0 +1,1 @@
+"""Contests: rounds over quizzes, each round's ranking, and its prize list."""

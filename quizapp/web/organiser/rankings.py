@@ -1,0 +1,46 @@
+"""A round's ranking and prize list in the console, and its CSV/XLSX download (organisers)."""
+from __future__ import annotations
+
+from flask import abort, render_template, request
+from flask_babel import gettext as _
+
+from quizapp.services import exports
+from quizapp.services.contests import prizes as prize_service
+from quizapp.services.contests import ranking as ranking_service
+from quizapp.services.contests import rounds, tables
+from quizapp.web.organiser.quizzes import quiz_or_404
+from quizapp.web.organiser.views import bp
+
+PAGE_SIZE = 100
+
+
+@bp.get("/quizzes/<int:quiz_id>/ranking")
+def quiz_ranking(quiz_id: int):
+    """The round's ranking, a page at a time, with its prize list when it is a contest round."""
+    quiz = quiz_or_404(quiz_id)
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    contest_round = rounds.round_of(quiz)
+    contest = contest_round.contest if contest_round else None
+    result = ranking_service.ranking(quiz, contest, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    pages = max(1, -(-result.total // PAGE_SIZE))
+    if page > pages:
+        abort(404)
+    prize_list = prize_service.prize_list(contest_round) if contest_round else None
+    prize_names = {prize_service.Prize.FIRST: _("Giải nhất"), prize_service.Prize.SECOND: _("Giải nhì"),
+                   prize_service.Prize.THIRD: _("Giải ba"),
+                   prize_service.Prize.CONSOLATION: _("Giải khuyến khích"), None: _("Không giải")}
+    return render_template("organiser/quiz_ranking.html", quiz=quiz, result=result, page=page,
+                           pages=pages, contest_round=contest_round, prize_list=prize_list,
+                           prize_names=prize_names, headers=tables.ranking_headers())
+
+
+@bp.get("/quizzes/<int:quiz_id>/ranking.<fmt>")
+def quiz_ranking_export(quiz_id: int, fmt: str):
+    """The whole ranking as CSV (with BOM) or XLSX, formula-safe."""
+    quiz = quiz_or_404(quiz_id)
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    contest_round = rounds.round_of(quiz)
+    result = ranking_service.ranking(quiz, contest_round.contest if contest_round else None)
+    headers, rows, formats = tables.ranking_table(result)
+    return exports.as_download(fmt, headers, rows, f"xep-hang-dot-{quiz.id}", _("Xếp hạng"), formats)
