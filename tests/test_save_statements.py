@@ -94,3 +94,20 @@ def test_the_reply_of_the_short_path_carries_the_server_clock(started, frozen_cl
     assert reply.json["deadline_ms"] == int(attempt.deadline.timestamp() * 1000)
     assert reply.json["server_time_ms"] == int(frozen_clock.now.timestamp() * 1000)
     assert reply.json["result_url"].endswith(f"/m/attempts/{attempt_id}/result")
+
+
+def test_each_attempt_gets_its_own_deadline_back(started, make, login, frozen_clock):
+    sit, first_id, _ = started
+    frozen_clock.advance(minutes=7)          # a later start: a later deadline
+    other = make.user(member=make.member(sit.tree["na_san"], "Cầm Văn Bình"))
+    db.session.commit()
+    client = login(other)
+    reply = client.post(f"/m/quizzes/{sit.quiz.id}/start")
+    second_id = int(reply.headers["Location"].rstrip("/").split("/")[-1])
+    second = db.session.get(Attempt, second_id)
+    qid = second.items[0].question_id
+    saved = client.post("/m/api/answers", json={"attempt": second_id, "question": qid, "answer": None,
+                                                "seq": 1, "flagged": False})
+    assert saved.status_code == 200 and saved.json["kept"]
+    assert saved.json["deadline_ms"] == int(second.deadline.timestamp() * 1000)
+    assert saved.json["deadline_ms"] != int(db.session.get(Attempt, first_id).deadline.timestamp() * 1000)

@@ -16,7 +16,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import Insert, Integer, Select, bindparam, case, cast, exists, func, select, update
+from sqlalchemy import Insert, Integer, Select, bindparam, case, cast, exists, func, insert, literal_column, select, update
 from sqlalchemy.exc import IntegrityError
 
 from quizapp import db_upsert
@@ -106,10 +106,17 @@ def version_questions(version_id: int) -> list[Question]:
     ))
 
 
+def _topic_title(question: Question | bank_cache.CachedQuestion) -> str:
+    if isinstance(question, bank_cache.CachedQuestion):
+        return question.topic
+    return question.topic.title
+
+
 def draw_questions(quiz: Quiz, rng: random.Random, pool: list[Question] | None = None) -> list[Question]:
     """The questions of one attempt, by the quiz's draw rules, in the order they are shown.
 
-    `pool` is the version's questions when the caller already holds them (bulk callers).
+    `pool` is the version's questions when the caller already holds them (bulk callers, and
+    the start, from `bank_cache`); the same rng gives the same draw from either.
     """
     questions = list(pool) if pool is not None else version_questions(quiz.bank_version_id)
     rules = quiz.draw_rules
@@ -119,7 +126,7 @@ def draw_questions(quiz: Quiz, rng: random.Random, pool: list[Question] | None =
     elif rules and "per_topic" in rules:
         by_topic: dict[str, list[Question]] = {}
         for q in questions:
-            by_topic.setdefault(q.topic.title, []).append(q)
+            by_topic.setdefault(_topic_title(q), []).append(q)
         wanted = rules["per_topic"]
         if isinstance(wanted, int):
             wanted = dict.fromkeys(by_topic, wanted)
@@ -159,17 +166,19 @@ def start_attempt(quiz: Quiz, member: Member, now: datetime, seed: int | None = 
         raise AttemptError("not_open", _("Đợt kiểm tra chưa mở."))
     if window != QuizStatus.OPEN:
         raise AttemptError("closed", _("Đợt kiểm tra đã đóng."))
-    allowed = attempts_allowed_for(quiz, member)
+    allowance = allowance_for(quiz, member)
+    allowed = None if quiz.attempts_allowed is None else (
+        quiz.attempts_allowed + (allowance.extra_attempts if allowance else 0))
     number = attempt_count(quiz, member) + 1
     if allowed is not None and number > allowed:
         raise AttemptError("no_attempts_left", _("Bạn đã dùng hết số lượt làm bài của đợt kiểm tra này."))
-    allowance = allowance_for(quiz, member)
     rng = random.Random(secrets.randbits(64) if seed is None else seed)
+    # Drawn from the worker's copy of the bank version (never changes): no question rows read.
+    items = [{"position": position, "question_id": question.id, "option_order": option_order(question, quiz, rng)}
+             for position, question in enumerate(draw_questions(quiz, rng, bank_cache.version(quiz.bank_version_id)),
+                                                 start=1)]
     attempt = Attempt(quiz=quiz, member=member, number=number, state=AttemptState.IN_PROGRESS, started_at=now,
                       deadline=deadline_for(quiz, now, allowance.extra_seconds if allowance else 0))
-    for position, question in enumerate(draw_questions(quiz, rng), start=1):
-        attempt.items.append(AttemptItem(position=position, question_id=question.id,
-                                         option_order=option_order(question, quiz, rng)))
     try:
         with db.session.begin_nested():
             db.session.add(attempt)
@@ -180,6 +189,9 @@ def start_attempt(quiz: Quiz, member: Member, now: datetime, seed: int | None = 
         if other is None:
             raise AttemptError("busy", _("Máy chủ đang bận, vui lòng thử lại.")) from None
         return other
+    if items:
+        # The snapshot in one multi-row INSERT; attempt.items loads it when first read.
+        db.session.execute(insert(AttemptItem.__table__).values([{**i, "attempt_id": attempt.id} for i in items]))
     participation.record_start(attempt, now)
     return attempt
 
@@ -310,7 +322,9 @@ def _quick_save_statement(dialect: str) -> Insert:
         index_elements=["attempt_id", "question_id"],
         set_={c: case((newer, stmt.excluded[c]), else_=r.c[c]) for c in ("answer", "flagged", "seq", "saved_at")},
     ).returning(r.c.seq, r.c.answer, r.c.flagged,
-                select(a.c.deadline).where(a.c.id == r.c.attempt_id).scalar_subquery())
+                # Written out: SQLAlchemy does not correlate a subquery of RETURNING with its table.
+                literal_column("(SELECT a.deadline FROM attempt AS a WHERE a.id = response.attempt_id)",
+                               a.c.deadline.type))
     _QUICK_SAVE[dialect] = stmt
     return stmt
 
