@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from flask import request, session
-from sqlalchemy import bindparam, select
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import bindparam, select
 
 from quizapp.extensions import csrf, db, limiter, login_manager
 from quizapp.models import User

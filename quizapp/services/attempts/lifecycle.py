@@ -16,7 +16,20 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import Insert, Integer, Select, bindparam, case, cast, exists, func, insert, literal_column, select, update
+from sqlalchemy import (
+    Insert,
+    Integer,
+    Select,
+    bindparam,
+    case,
+    cast,
+    exists,
+    func,
+    insert,
+    literal_column,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
 from quizapp import db_upsert
