@@ -15,10 +15,13 @@ import re
 import time
 from pathlib import Path
 
+from sqlalchemy import event
+
 from bench.load import seed as seeding
 from quizapp.extensions import db
 from quizapp.models import Attempt
 
+CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
 AREAS = [("sqlite3 / psycopg (the database itself)", re.compile(r"sqlite3|psycopg|method 'execute'")),
          ("SQLAlchemy (Core execution, result, pool)", re.compile(r"sqlalchemy")),
          ("Flask-WTF CSRF + itsdangerous (session cookie)", re.compile(r"flask_wtf|itsdangerous|hashlib|hmac")),
@@ -31,10 +34,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--saves", type=int, default=2000)
+    parser.add_argument("--starts", type=int, default=100, help="members who start (statements, ms each)")
     args = parser.parse_args()
     url = seeding.fresh_database(args.db, f"quizapp_bench_profile_{args.db}", Path("/tmp/quizapp-bench-profile"))
     try:
-        seeded = seeding.seed(url, 2, questions=20, quizzes=("saturation",), hash_method=seeding.CHEAP_HASH)
+        seeded = seeding.seed(url, args.starts + 1, questions=20, quizzes=("saturation", "starts"),
+                              hash_method=seeding.CHEAP_HASH)
         app = seeding.bench_app(url, seeding.CHEAP_HASH)
         app.config.update(RATELIMIT_ENABLED=False, LOG_REQUESTS=False)
         client = app.test_client()
@@ -61,6 +66,31 @@ def main() -> None:
 
         for n in range(1, 50):
             save(n)
+        statements = []
+        with app.app_context():
+            engine = db.engine
+        listener = lambda conn, cursor, statement, *a: statements.append(statement)  # noqa: E731
+        event.listen(engine, "before_cursor_execute", listener)
+        save(49)   # a retry of the last save: acknowledged, nothing changes
+        per_save = [s for s in statements if not s.lstrip().upper().startswith(CONTROL)]
+        print(f"statements per save: {len(per_save)} (+ {len(statements) - len(per_save)} BEGIN/COMMIT)")
+        statements.clear()
+        start_ms = []
+        for login in seeded.logins[1:args.starts + 1]:
+            other = app.test_client()
+            page = other.get("/auth/login").get_data(as_text=True)
+            tok = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+            other.post("/auth/login", data={"login": login, "password": seeding.PASSWORD, "csrf_token": tok})
+            statements.clear()
+            t0 = time.perf_counter()
+            r = other.post(f"/m/quizzes/{seeded.quiz_ids['starts']}/start", data={"csrf_token": tok})
+            start_ms.append((time.perf_counter() - t0) * 1000)
+            assert r.status_code == 302, r.status_code
+        per_start = [s for s in statements if not s.lstrip().upper().startswith(CONTROL)]
+        event.remove(engine, "before_cursor_execute", listener)
+        start_ms.sort()
+        print(f"statements per start (the last one): {len(per_start)}; start in-process p50 "
+              f"{start_ms[len(start_ms) // 2]:.1f} ms, p95 {start_ms[int(len(start_ms) * 0.95)]:.1f} ms")
         profile = cProfile.Profile()
         started = time.perf_counter()
         profile.enable()
