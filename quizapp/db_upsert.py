@@ -18,4 +18,9 @@ def dialect_name() -> str:
 
 def insert(table: Table) -> postgresql.Insert | sqlite.Insert:
     """An INSERT on `table` that offers `.on_conflict_do_update()` and `.excluded` for the session's database."""
-    return (postgresql.insert if dialect_name() == "postgresql" else sqlite.insert)(table)
+    return insert_for(dialect_name(), table)
+
+
+def insert_for(dialect: str, table: Table) -> postgresql.Insert | sqlite.Insert:
+    """The same for a named dialect (statements built once per dialect and kept)."""
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)

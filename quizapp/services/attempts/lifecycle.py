@@ -16,7 +16,20 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import (
+    Insert,
+    Integer,
+    Select,
+    bindparam,
+    case,
+    cast,
+    exists,
+    func,
+    insert,
+    literal_column,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
 from quizapp import db_upsert
@@ -35,7 +48,7 @@ from quizapp.models import (
     Topic,
     Unit,
 )
-from quizapp.services.attempts import certificates, grading, snapshot
+from quizapp.services.attempts import bank_cache, certificates, grading, snapshot
 from quizapp.services.reports import participation
 from quizapp.services.reports.units import population_unit
 
@@ -106,10 +119,17 @@ def version_questions(version_id: int) -> list[Question]:
     ))
 
 
+def _topic_title(question: Question | bank_cache.CachedQuestion) -> str:
+    if isinstance(question, bank_cache.CachedQuestion):
+        return question.topic
+    return question.topic.title
+
+
 def draw_questions(quiz: Quiz, rng: random.Random, pool: list[Question] | None = None) -> list[Question]:
     """The questions of one attempt, by the quiz's draw rules, in the order they are shown.
 
-    `pool` is the version's questions when the caller already holds them (bulk callers).
+    `pool` is the version's questions when the caller already holds them (bulk callers, and
+    the start, from `bank_cache`); the same rng gives the same draw from either.
     """
     questions = list(pool) if pool is not None else version_questions(quiz.bank_version_id)
     rules = quiz.draw_rules
@@ -119,7 +139,7 @@ def draw_questions(quiz: Quiz, rng: random.Random, pool: list[Question] | None =
     elif rules and "per_topic" in rules:
         by_topic: dict[str, list[Question]] = {}
         for q in questions:
-            by_topic.setdefault(q.topic.title, []).append(q)
+            by_topic.setdefault(_topic_title(q), []).append(q)
         wanted = rules["per_topic"]
         if isinstance(wanted, int):
             wanted = dict.fromkeys(by_topic, wanted)
@@ -159,17 +179,19 @@ def start_attempt(quiz: Quiz, member: Member, now: datetime, seed: int | None = 
         raise AttemptError("not_open", _("Đợt kiểm tra chưa mở."))
     if window != QuizStatus.OPEN:
         raise AttemptError("closed", _("Đợt kiểm tra đã đóng."))
-    allowed = attempts_allowed_for(quiz, member)
+    allowance = allowance_for(quiz, member)
+    allowed = None if quiz.attempts_allowed is None else (
+        quiz.attempts_allowed + (allowance.extra_attempts if allowance else 0))
     number = attempt_count(quiz, member) + 1
     if allowed is not None and number > allowed:
         raise AttemptError("no_attempts_left", _("Bạn đã dùng hết số lượt làm bài của đợt kiểm tra này."))
-    allowance = allowance_for(quiz, member)
     rng = random.Random(secrets.randbits(64) if seed is None else seed)
+    # Drawn from the worker's copy of the bank version (never changes): no question rows read.
+    items = [{"position": position, "question_id": question.id, "option_order": option_order(question, quiz, rng)}
+             for position, question in enumerate(draw_questions(quiz, rng, bank_cache.version(quiz.bank_version_id)),
+                                                 start=1)]
     attempt = Attempt(quiz=quiz, member=member, number=number, state=AttemptState.IN_PROGRESS, started_at=now,
                       deadline=deadline_for(quiz, now, allowance.extra_seconds if allowance else 0))
-    for position, question in enumerate(draw_questions(quiz, rng), start=1):
-        attempt.items.append(AttemptItem(position=position, question_id=question.id,
-                                         option_order=option_order(question, quiz, rng)))
     try:
         with db.session.begin_nested():
             db.session.add(attempt)
@@ -180,6 +202,9 @@ def start_attempt(quiz: Quiz, member: Member, now: datetime, seed: int | None = 
         if other is None:
             raise AttemptError("busy", _("Máy chủ đang bận, vui lòng thử lại.")) from None
         return other
+    if items:
+        # The snapshot in one multi-row INSERT; attempt.items loads it when first read.
+        db.session.execute(insert(AttemptItem.__table__).values([{**i, "attempt_id": attempt.id} for i in items]))
     participation.record_start(attempt, now)
     return attempt
 
@@ -269,6 +294,93 @@ def set_position(attempt: Attempt, position: Any) -> int:
                        .execution_options(synchronize_session=False))
     attempt.position = position
     return position
+@dataclass(frozen=True)
+class QuickSave:
+    """What the autosave's reply needs: the stored answer's sequence number and the deadline."""
+
+    question_id: int
+    stored_seq: int
+    accepted: bool
+    deadline: datetime
+
+
+_QUICK_SAVE: dict[str, Insert] = {}
+
+
+def _quick_save_statement(dialect: str) -> Insert:
+    """INSERT … SELECT … ON CONFLICT: the whole autosave as one statement, built once per dialect.
+
+    The SELECT yields the new row only when the attempt is the member's, in progress, not past
+    deadline + grace (`cutoff`), and has the question among its items; on PostgreSQL it
+    share-locks the attempt row (FOR SHARE), so a finalisation running at the same moment
+    waits for this save's commit (and grades it) or has already committed (and the re-checked
+    state refuses it). SQLite has one writer at a time (BEGIN IMMEDIATE): the same guarantee.
+    On a conflict every column keeps the stored value unless this seq is newer, so the row
+    always comes back (RETURNING): a stale or repeated save answers without a second read.
+    """
+    stmt = _QUICK_SAVE.get(dialect)
+    if stmt is not None:
+        return stmt
+    a, item, r = Attempt.__table__, AttemptItem.__table__, Response.__table__
+
+    def param(name, type_):
+        # PostgreSQL cannot infer a parameter's type in a SELECT list; SQLite must not CAST (JSON).
+        bound = bindparam(name, type_=type_)
+        return cast(bound, type_) if dialect == "postgresql" else bound
+
+    question = bindparam("question_id", type_=Integer)
+    rows = (select(a.c.id, param("question_id", Integer), param("answer", r.c.answer.type),
+                   param("flagged", r.c.flagged.type), param("seq", Integer), param("now", r.c.saved_at.type))
+            .where(a.c.id == bindparam("attempt_id", type_=Integer),
+                   a.c.member_id == bindparam("member_id", type_=Integer),
+                   a.c.state == AttemptState.IN_PROGRESS.value,
+                   a.c.deadline >= bindparam("cutoff", type_=a.c.deadline.type),
+                   exists().where(item.c.attempt_id == a.c.id, item.c.question_id == question)))
+    if dialect == "postgresql":
+        rows = rows.with_for_update(read=True, of=a)
+    stmt = db_upsert.insert_for(dialect, r).from_select(
+        ["attempt_id", "question_id", "answer", "flagged", "seq", "saved_at"], rows)
+    newer = r.c.seq < stmt.excluded.seq
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["attempt_id", "question_id"],
+        set_={c: case((newer, stmt.excluded[c]), else_=r.c[c]) for c in ("answer", "flagged", "seq", "saved_at")},
+    ).returning(r.c.seq, r.c.answer, r.c.flagged,
+                # Written out: SQLAlchemy does not correlate a subquery of RETURNING with its table.
+                literal_column("(SELECT a.deadline FROM attempt AS a WHERE a.id = response.attempt_id)",
+                               a.c.deadline.type))
+    _QUICK_SAVE[dialect] = stmt
+    return stmt
+
+
+def quick_save_answer(member_id: int, attempt_id: int, question_id: int, raw_answer: Any, seq: Any,
+                      flagged: bool, now: datetime, grace: int | None = None) -> QuickSave | None:
+    """The autosave of `save_answer` in one statement, for the member's own attempt (the rule of
+    `policy.owned_attempt`), no ORM object built. The answer is checked against the cached
+    question (bank versions never change).
+
+    None when the save is not written (not the member's attempt, finished, too late, not one of
+    its questions, a bad seq or answer): the caller then runs `save_answer`, which says why and
+    finalises an overdue attempt."""
+    if not isinstance(seq, int) or isinstance(seq, bool) or not 0 < seq < 2**31:
+        return None
+    question = bank_cache.question(question_id)
+    if question is None:
+        return None
+    try:
+        answer = grading.clean_answer(question, raw_answer)
+    except grading.AnswerError:
+        return None
+    conn = db.session.connection()
+    row = conn.execute(_quick_save_statement(conn.dialect.name), {
+        "attempt_id": attempt_id, "member_id": member_id, "question_id": question_id, "answer": answer,
+        "flagged": bool(flagged), "seq": seq, "now": now,
+        "cutoff": now - timedelta(seconds=grace_seconds(grace))}).first()
+    if row is None:
+        return None
+    stored, stored_answer, stored_flagged, deadline = row
+    # The same seq with the same content is a retry of this save; anything else was written elsewhere.
+    return QuickSave(question_id, stored, (stored, stored_answer, stored_flagged) == (seq, answer, bool(flagged)),
+                     deadline)
 
 
 def save_prediction(attempt: Attempt, guess: Any, now: datetime, grace: int | None = None) -> int | None:

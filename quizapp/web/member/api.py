@@ -10,7 +10,8 @@ from flask_wtf.csrf import CSRFError, generate_csrf
 
 from quizapp import policy
 from quizapp.clock import now_utc
-from quizapp.models import Attempt
+from quizapp.models import Attempt, AttemptState
+from quizapp.security import session_member_id
 from quizapp.services.attempts import lifecycle as attempts
 from quizapp.services.attempts import views as attempt_views
 from quizapp.web.access import user
@@ -27,9 +28,17 @@ def _ms(value: datetime) -> int:
 
 def _clock(attempt: Attempt, now: datetime) -> dict:
     """Server time and deadline, so the countdown is right whatever the phone's clock says."""
-    return {"server_time_ms": _ms(now), "deadline_ms": _ms(attempt.deadline),
-            "grace_ms": attempts.grace_seconds() * 1000, "state": attempt.state,
-            "result_url": url_for("member.result", attempt_id=attempt.id)}
+    return _clock_of(attempt.id, attempt.deadline, attempt.state, now)
+
+
+def _clock_of(attempt_id: int, deadline: datetime, state: str, now: datetime) -> dict:
+    return {"server_time_ms": _ms(now), "deadline_ms": _ms(deadline),
+            "grace_ms": attempts.grace_seconds() * 1000, "state": state,
+            "result_url": url_for("member.result", attempt_id=attempt_id)}
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _error(code: str, message: str, status: int, extra: dict | None = None):
@@ -49,10 +58,28 @@ def csrf_refused(err):
 @bp.post("/api/answers")
 def save_answer():
     """Autosave: {attempt, question, answer, seq, flagged} (question "prediction" for the guess).
-    Committed before the reply (the request's unit of work); the newest seq per question wins."""
+    Committed before the reply (the request's unit of work); the newest seq per question wins.
+
+    An answer written is two statements: the member of the session and the save itself
+    (`quick_save_answer`); whatever that path does not write (a refusal, the prediction,
+    a session Flask-Login must restore) takes the full path below, which says why."""
+    data = request.get_json(silent=True)
+    if isinstance(data, dict) and _is_int(data.get("attempt")) and _is_int(data.get("question")):
+        member_id = session_member_id()
+        if member_id is not None:
+            now = now_utc()
+            saved = attempts.quick_save_answer(member_id, data["attempt"], data["question"], data.get("answer"),
+                                               data.get("seq"), bool(data.get("flagged")), now)
+            if saved is not None:
+                return jsonify({"ok": True, "question": saved.question_id, "seq": saved.stored_seq,
+                                "kept": saved.accepted,
+                                **_clock_of(data["attempt"], saved.deadline, AttemptState.IN_PROGRESS, now)})
+    return _save_answer_full(data)
+
+
+def _save_answer_full(data):
     if not current_user.is_authenticated:
         return _error("login", _("Bạn cần đăng nhập lại; câu trả lời vẫn được giữ trên máy này."), 401)
-    data = request.get_json(silent=True)
     if not isinstance(data, dict):
         return _error("bad_request", _("Yêu cầu không hợp lệ."), 400)
     attempt = policy.owned_attempt(user(), data.get("attempt"))
