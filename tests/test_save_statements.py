@@ -68,7 +68,7 @@ def test_a_save_is_two_statements_and_builds_no_orm_object(started):
         again = _post(sit, attempt_id, questions[1], 1, 2)   # a newer seq overwrites
     assert reply.status_code == again.status_code == 200
     assert reply.json["kept"] and again.json["kept"] and again.json["seq"] == 2
-    assert len(seen["sql"]) == 4, seen["sql"]
+    assert len(seen["sql"]) == 4, "\n---\n".join(seen["sql"])
     assert seen["loaded"] == 0
     assert _stored(attempt_id)[questions[1]] == (2, 1)
 
@@ -81,7 +81,7 @@ def test_a_stale_save_and_a_retry_answer_in_two_statements_too(started):
         stale = _post(sit, attempt_id, questions[2], 0, 4)     # older than what is stored: not kept
     assert retry.json["kept"] and retry.json["seq"] == 5
     assert stale.status_code == 200 and not stale.json["kept"] and stale.json["seq"] == 5
-    assert len(seen["sql"]) == 4, seen["sql"]
+    assert len(seen["sql"]) == 4, "\n---\n".join(seen["sql"])
     assert seen["loaded"] == 0
     assert _stored(attempt_id)[questions[2]] == (5, 1)
 
@@ -111,3 +111,16 @@ def test_each_attempt_gets_its_own_deadline_back(started, make, login, frozen_cl
     assert saved.status_code == 200 and saved.json["kept"]
     assert saved.json["deadline_ms"] == int(second.deadline.timestamp() * 1000)
     assert saved.json["deadline_ms"] != int(db.session.get(Attempt, first_id).deadline.timestamp() * 1000)
+
+
+def test_a_copied_session_cookie_cannot_save_after_sign_out(started):
+    # The one-statement save reads the member of the session itself: it must refuse a session
+    # the member ended, exactly as every page does.
+    sit, attempt_id, single = started
+    cookie = sit.client.get_cookie("session")
+    assert _post(sit, attempt_id, single[0], 1, 5).status_code == 200
+    assert sit.client.post("/auth/logout").status_code == 302
+    sit.client.set_cookie(cookie.key, cookie.value, domain=cookie.domain, path=cookie.path)
+    reply = _post(sit, attempt_id, single[0], 0, 6)
+    assert reply.status_code in (401, 403, 302)
+    assert _stored(attempt_id)[single[0]] == (5, 1)

@@ -52,7 +52,10 @@ def versioned_static(endpoint: str, values: dict) -> None:
 
 @bp.after_request
 def mark_member_pages(response):
-    """Tell the worker whose page this is, so a page is never shown to another account."""
+    """Tell the worker whose page this is, so a page is never shown to another account. Only
+    pages carry it: the worker keeps nothing else, and the autosave must not load the user."""
+    if response.mimetype != "text/html":
+        return response
     member = current_user.member if current_user.is_authenticated else None
     response.headers["X-Quizapp-Member"] = str(member.id) if member else ""
     return response
