@@ -12,6 +12,7 @@ from quizapp.models.participation import (
     UnitRosterGroup,
 )
 from quizapp.models.people import ActivationCode, Grant, Member, Role, User
+from quizapp.models.reminders import Reminder, ReminderState, UnitQuizReminder
 from quizapp.models.quizzes import GradingPolicy, Quiz, QuizAllowance, QuizStatus, ReviewPolicy
 from quizapp.models.uploads import PendingUpload
 
@@ -19,8 +20,9 @@ __all__ = [
     "ActivationCode", "Attempt", "AttemptItem", "AttemptState", "AuditEntry", "Bank",
     "BankVersion", "Grant", "GradingPolicy", "Member", "MultipleScoring", "Participation",
     "PendingUpload",
-    "Question", "QuestionType", "Quiz", "QuizAllowance", "QuizStatus", "Response", "ReviewPolicy", "Role",
-    "Topic", "Unit", "UnitKind", "UnitQuizCounter", "UnitQuizDaily", "UnitQuizGroup", "UnitRoster",
+    "Question", "QuestionType", "Quiz", "QuizAllowance", "QuizStatus", "Reminder", "ReminderState",
+    "Response", "ReviewPolicy", "Role",
+    "Topic", "Unit", "UnitKind", "UnitQuizCounter", "UnitQuizDaily", "UnitQuizGroup", "UnitQuizReminder", "UnitRoster",
     "UnitRosterGroup", "User",
     "path_ids",
     "set_unit_path",
