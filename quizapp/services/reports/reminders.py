@@ -265,6 +265,7 @@ class ToRemind:
 
     member_id: int
     code: str
+    login: str
     full_name: str
     phone: str | None
     chapter_id: int
@@ -284,7 +285,8 @@ def not_taken(quiz: Quiz, unit: Unit) -> list[ToRemind]:
     scope = unit if unit.is_within(quiz.audience_unit) else quiz.audience_unit
     by = aliased(User)
     stmt = (
-        select(Member.id, Member.code, Member.full_name, Member.phone, Unit.id, Unit.name,
+        select(Member.id, Member.code, func.coalesce(User.login, Member.code), Member.full_name,
+               Member.phone, Unit.id, Unit.name,
                User.password_hash.is_not(None), Participation.attempts_started,
                ReminderState.count, ReminderState.last_reminded_at, by.display_name)
         .join(Unit, Unit.id == Member.chapter_id)
@@ -295,7 +297,7 @@ def not_taken(quiz: Quiz, unit: Unit) -> list[ToRemind]:
         .where(scope.subtree_filter(), Member.active.is_(True),
                func.coalesce(Participation.attempts_finished, 0) == 0)
     )
-    rows = [ToRemind(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), bool(r[7]), r[8] or 0, r[9], r[10])
+    rows = [ToRemind(r[0], r[1], r[2], r[3], r[4], r[5], r[6], bool(r[7]), bool(r[8]), r[9] or 0, r[10], r[11])
             for r in db.session.execute(stmt)]
     rows.sort(key=lambda r: (vietnamese_sort_key(r.chapter_name), person_sort_key(r.full_name), r.code))
     return rows
