@@ -14,7 +14,16 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from quizapp.extensions import db
-from quizapp.models import Attempt, AttemptState, Member, Reminder, ReminderState, Unit, UnitQuizReminder, User
+from quizapp.models import (
+    Attempt,
+    AttemptState,
+    Member,
+    Reminder,
+    ReminderState,
+    Unit,
+    UnitQuizReminder,
+    User,
+)
 from quizapp.services.reports import participation, reminders
 from quizapp.services.reports.roster_counts import refresh_roster_counts
 from tests.factory import Factory
@@ -121,7 +130,7 @@ def test_reminder_counters_equal_a_brute_force_count_and_the_rebuild(app, data):
         assert _counters(quiz, tree) == expected
         # the member's own line: how many times, when last, by whom
         for state_member in {r.member_id for r in db.session.scalars(select(Reminder))}:
-            rows = [r for r in db.session.scalars(select(Reminder).where(Reminder.member_id == state_member))]
+            rows = list(db.session.scalars(select(Reminder).where(Reminder.member_id == state_member)))
             state = db.session.get(ReminderState, (quiz.id, state_member))
             assert state.count == len(rows)
             assert state.last_reminded_at == max(r.reminded_at for r in rows)

@@ -12,8 +12,8 @@ from quizapp.models.participation import (
     UnitRosterGroup,
 )
 from quizapp.models.people import ActivationCode, Grant, Member, Role, User
-from quizapp.models.reminders import Reminder, ReminderState, UnitQuizReminder
 from quizapp.models.quizzes import GradingPolicy, Quiz, QuizAllowance, QuizStatus, ReviewPolicy
+from quizapp.models.reminders import Reminder, ReminderState, UnitQuizReminder
 from quizapp.models.uploads import PendingUpload
 
 __all__ = [
