@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from quizapp import policy
 from quizapp.clock import now_utc
@@ -119,7 +120,8 @@ def reminder_done(quiz_id: int, unit_id: int, member_id: int):
     unit, quiz = _unit_and_quiz(quiz_id, unit_id)
     member = _member_in(unit, member_id, Action.VIEW_REPORTS)
     state = reminders_mod.mark_reminded(quiz, member, user(), now_utc())
-    text = _("Đã nhắc %(n)s lần, lần gần nhất %(at)s", n=state.count, at=time_text(state.last_reminded_at))
+    text = ngettext("Đã nhắc %(num)s lần, lần gần nhất %(at)s", "Đã nhắc %(num)s lần, lần gần nhất %(at)s",
+                    state.count, at=time_text(state.last_reminded_at))
     if request.headers.get("X-Requested-With") == "fetch":  # the page stays, with its links
         return jsonify({"count": state.count, "text": text})
     flash(_("Đã ghi nhận: đã nhắc %(name)s.", name=member.full_name), "success")
