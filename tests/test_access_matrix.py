@@ -175,6 +175,7 @@ RULES: dict[str, Rule] = {
     "organiser.quiz_reopen": scoped(A.MANAGE_QUIZZES),
     "organiser.quiz_ranking": scoped(A.MANAGE_QUIZZES),
     "organiser.quiz_ranking_export": scoped(A.MANAGE_QUIZZES),
+    "organiser.quiz_reminder": scoped(A.MANAGE_QUIZZES),
     # reports
     "reports.index": anywhere(A.VIEW_REPORTS),
     "reports.overview": scoped(A.VIEW_REPORTS),
@@ -184,6 +185,11 @@ RULES: dict[str, Rule] = {
     "reports.unit_export": scoped(A.VIEW_REPORTS),
     "reports.items": scoped(A.MANAGE_QUIZZES),  # item analysis shows the key: organisers only
     "reports.items_export": scoped(A.MANAGE_QUIZZES),
+    "reports.reminders": scoped(A.VIEW_REPORTS),
+    "reports.reminder_done": scoped(A.VIEW_REPORTS),  # the member must be in the unit's subtree
+    "reports.reminder_sheet": scoped(A.VIEW_REPORTS),  # its POST issues codes: MANAGE_ACCOUNTS
+    "reports.reminder_code": scoped(A.MANAGE_ACCOUNTS),
+    "reports.reminder_codes": scoped(A.MANAGE_ACCOUNTS),
 }
 
 

@@ -4,8 +4,15 @@ from datetime import timedelta
 from sqlalchemy import delete, select
 
 from quizapp.extensions import db
-from quizapp.models import Participation, UnitQuizCounter, UnitQuizDaily, UnitRoster
-from quizapp.services.reports import units
+from quizapp.models import (
+    Participation,
+    ReminderState,
+    UnitQuizCounter,
+    UnitQuizDaily,
+    UnitQuizReminder,
+    UnitRoster,
+)
+from quizapp.services.reports import reminders, units
 from tests.reportkit import OPENS, make_quiz, refresh, start, take
 
 
@@ -80,3 +87,24 @@ def test_demo_activity_gives_the_reports_a_story(make, runner, monkeypatch):
     assert 0 < totals.took_part < totals.members == 36
     again = runner.invoke(args=["reports", "demo-activity", str(quiz.id)])
     assert again.exit_code != 0 and "đã có bài làm" in again.output
+
+
+def test_rebuild_restores_the_reminder_counters(make, runner):
+    """Reminded, and reminded then took part, come back from the reminders themselves."""
+    tree = make.province()
+    late = make.member(tree["na_san"], "Quàng Thị Én")
+    never = make.member(tree["co_muong"], "Tòng Thị Ánh")
+    secretary = make.user("bithu")
+    refresh()
+    quiz = make_quiz(tree["province"])
+    reminders.mark_reminded(quiz, late, secretary, OPENS + timedelta(days=1))
+    reminders.mark_reminded(quiz, never, secretary, OPENS + timedelta(days=1))
+    take(quiz, late, OPENS + timedelta(days=2))
+    for model in (UnitQuizReminder, ReminderState):
+        db.session.execute(delete(model))
+    db.session.commit()
+    result = runner.invoke(args=["reports", "rebuild", str(quiz.id)])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    got = reminders.counts_for(quiz.id, [tree[k].id for k in ("province", "chieng_dong", "na_san", "co_muong")])
+    assert [(c.reminded, c.reminded_took_part) for c in got.values()] == [(2, 1), (2, 1), (1, 1), (1, 0)]

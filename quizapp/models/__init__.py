@@ -14,14 +14,16 @@ from quizapp.models.participation import (
 )
 from quizapp.models.people import ActivationCode, Grant, Member, Role, User
 from quizapp.models.quizzes import GradingPolicy, Quiz, QuizAllowance, QuizStatus, ReviewPolicy
+from quizapp.models.reminders import Reminder, ReminderState, UnitQuizReminder
 from quizapp.models.uploads import PendingUpload
 
 __all__ = [
     "ActivationCode", "Attempt", "AttemptItem", "AttemptState", "AuditEntry", "Bank",
     "BankVersion", "Contest", "ContestRound", "Grant", "GradingPolicy", "Member", "MultipleScoring", "Participation",
     "PendingUpload",
-    "Question", "QuestionType", "Quiz", "QuizAllowance", "QuizStatus", "Response", "ReviewPolicy", "Role",
-    "Topic", "Unit", "UnitKind", "UnitQuizCounter", "UnitQuizDaily", "UnitQuizGroup", "UnitRoster",
+    "Question", "QuestionType", "Quiz", "QuizAllowance", "QuizStatus", "Reminder", "ReminderState",
+    "Response", "ReviewPolicy", "Role",
+    "Topic", "Unit", "UnitKind", "UnitQuizCounter", "UnitQuizDaily", "UnitQuizGroup", "UnitQuizReminder", "UnitRoster",
     "UnitRosterGroup", "User",
     "path_ids",
     "set_unit_path",

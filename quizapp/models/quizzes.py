@@ -72,6 +72,8 @@ class Quiz(db.Model):
     target_date: Mapped[date | None] = mapped_column(Date)
     prediction_question: Mapped[str | None] = mapped_column(Text)
     prediction_answer: Mapped[int | None] = mapped_column()
+    # the organiser's reminder message with {ten}, {dot}, {han}, {lien_ket}; None: the default
+    reminder_template: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_early_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from quizapp.models import Quiz, Unit
 from quizapp.services.reports import breakdowns as breakdowns_mod
+from quizapp.services.reports import reminders as reminders_mod
 from quizapp.services.reports import trend as trend_mod
 from quizapp.services.reports.units import (
     DEFAULT_MEMBER_SORT,
@@ -38,6 +39,7 @@ class UnitReport:
     member_descending: bool = False
     only_not_taken: bool = False
     notes: list[str] = field(default_factory=list)
+    reminders: reminders_mod.Counts = field(default_factory=reminders_mod.Counts)
 
     @property
     def is_chapter(self) -> bool:
@@ -66,4 +68,5 @@ def unit_report(quiz: Quiz, unit: Unit, now: datetime, sort: str = DEFAULT_SORT,
         breakdowns=breakdowns_mod.breakdowns(quiz, unit, totals) if with_breakdowns else [],
         trend=trend_mod.trend(quiz, unit, now, totals, daily), sort=sort, descending=descending,
         member_sort=member_sort, member_descending=member_descending, only_not_taken=only_not_taken,
+        reminders=reminders_mod.counts(quiz.id, unit.id),
     )

@@ -32,6 +32,7 @@ from quizapp.models import (
     UnitRosterGroup,
     path_ids,
 )
+from quizapp.services.reports import reminders
 from quizapp.services.reports.labels import ATTR_PREFIX, member_labels
 
 _COUNTER_FIELDS = ("took_part", "took_part_cadres", "passed", "sum_best_percent")
@@ -234,6 +235,7 @@ def record_finish(attempt: Attempt) -> None:
     db.session.flush()
     counted = member.active and p.first_finished_at is not None
     delta.apply(quiz.id, new_path if counted else (), p.last_finished_at)
+    reminders.participation_changed(quiz.id, member, p.first_finished_at)
 
 
 def member_changed(member: Member, old_chapter_id: int, old_active: bool, old_cadre: bool) -> None:
@@ -245,6 +247,7 @@ def member_changed(member: Member, old_chapter_id: int, old_active: bool, old_ca
         select(Participation).where(Participation.member_id == member.id).with_for_update()
     ))
     if not rows:
+        reminders.member_changed(member)  # reminded before ever starting
         return
     new_path = _path_ids(member.chapter_id)
     old_path = new_path if old_chapter_id == member.chapter_id else _path_ids(old_chapter_id)
@@ -261,6 +264,7 @@ def member_changed(member: Member, old_chapter_id: int, old_active: bool, old_ca
             p.groups = labels
             delta.add(new_path, p.quiz_id, member.is_cadre, p, labels, +1)
         delta.apply(p.quiz_id, new_path if member.active and p.first_finished_at else (), p.last_finished_at)
+    reminders.member_changed(member)
 
 
 def _roll_up(quiz_id: int, people: list[tuple], paths: dict[int, list[int]]) -> _Delta:
@@ -310,6 +314,7 @@ def rebuild_quiz(quiz: Quiz) -> None:
     for row in db.session.execute(stmt.execution_options(yield_per=20000)):
         by_member[row.member_id].append(row)
     if not by_member:
+        reminders.rebuild_quiz(quiz.id)
         return
     members = db.session.execute(
         select(Member.id, Member.chapter_id, Member.active, Member.is_cadre, Member.gender,
@@ -340,6 +345,7 @@ def rebuild_quiz(quiz: Quiz) -> None:
     _bulk_insert(Participation, rows)
     _write_unit_models(quiz.id, _roll_up(quiz.id, people, paths), last_activity)
     db.session.flush()
+    reminders.rebuild_quiz(quiz.id)  # reads the participation rows just written
 
 
 def regroup_all() -> None:

@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, insert, select, update
 
 from quizapp.extensions import db
-from quizapp.models import Member, Participation, Unit, User
+from quizapp.models import Member, Participation, ReminderState, Unit, User
 from quizapp.models.people import member_search_key
 from quizapp.services import audit
 from quizapp.services.reports import participation
@@ -143,6 +143,10 @@ def _follow_participation(followups: list[tuple[int, int, bool, bool]]) -> None:
     for start in range(0, len(ids), CHUNK):
         taking_part.update(db.session.scalars(
             select(Participation.member_id).where(Participation.member_id.in_(ids[start:start + CHUNK])).distinct()
+        ))
+        # a member reminded before ever starting has reminder counts to move too
+        taking_part.update(db.session.scalars(
+            select(ReminderState.member_id).where(ReminderState.member_id.in_(ids[start:start + CHUNK])).distinct()
         ))
     if not taking_part:
         return

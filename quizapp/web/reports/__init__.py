@@ -1,4 +1,7 @@
 """The reports blueprint."""
 from quizapp.web.reports.views import bp
 
+# Each module adds its routes to `bp` when imported.
+from quizapp.web.reports import reminders  # noqa: F401  isort: skip
+
 __all__ = ["bp"]
