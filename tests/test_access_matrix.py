@@ -102,6 +102,10 @@ RULES: dict[str, Rule] = {
     "auth.activate": PUBLIC,
     "auth.logout": PUBLIC,
     "auth.change_password": SIGNED_IN,
+    "help.index": PUBLIC,  # the guides hold no data; a member reads theirs before signing in
+    "help.guide": PUBLIC,
+    "help.member_print": PUBLIC,
+    "help.roster_template": PUBLIC,  # headers and one made-up row
     "member.verify": PUBLIC,  # certificate check by code, for anyone holding a certificate
     # a member's own quizzes and attempts
     "member.home": MEMBER_ONLY,
