@@ -246,6 +246,7 @@ class World:
             "fmt": lambda: "csv",
             "table": lambda: "members",
             "filename": lambda: "css/app.css",
+            "name": lambda: "member",  # a guide
         }
         if argument not in simple:
             raise KeyError(f"{endpoint}: no object for URL parameter {argument!r}; teach World.values")
