@@ -138,7 +138,7 @@ def test_each_guide_renders_in_vietnamese_and_in_english(client):
     titles = {"member": ("Hướng dẫn cho đoàn viên", "Guide for members"),
               "secretary": ("Hướng dẫn cho bí thư", "Guide for secretaries"),
               "organiser": ("Hướng dẫn cho ban tổ chức", "Guide for organisers")}
-    for guide, (vi, en) in titles.items():
+    for guide, (vi, _en) in titles.items():
         page = client.get(f"/help/{guide}").get_data(as_text=True)
         assert f"<h1>{vi}</h1>" in page and 'lang="vi"' in page
     client.post("/lang/en")
@@ -168,7 +168,7 @@ def test_the_screenshots_the_guides_show_exist_and_stay_light(client):
 
 
 def test_the_guides_load_nothing_from_outside(client):
-    for url in [f"/help/{g}" for g in GUIDES] + ["/help/member/print"]:
+    for url in [f"/help/{name}" for name in GUIDES] + ["/help/member/print"]:
         page = client.get(url).get_data(as_text=True)
         assert not re.search(r'(src|href)="(https?:)?//', page), url
 
