@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install demo i18n migration bench clean lint wheel-test
+.PHONY: run test install demo i18n migration bench clean lint wheel-test screenshots
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,12 @@ run: install
 ## Set up and run the whole test suite (SQLite unless QUIZAPP_TEST_DATABASE_URL is set).
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## The guides' screenshots, from the demo province through the real pages (Debian's chromium),
+## saved as WebP into quizapp/static/help/. The suite runs the same test into a temporary folder.
+screenshots: install
+	QUIZAPP_SCREENSHOTS_DIR=$(CURDIR)/quizapp/static/help QUIZAPP_TEST_CHROMIUM=$${QUIZAPP_TEST_CHROMIUM:-/usr/bin/chromium} \
+	  $(BIN)/python -m pytest tests/browser/test_help_screenshots.py -q -p no:cacheprovider
 
 ## The linter CI runs (ruff, settings in pyproject.toml).
 lint: install

@@ -114,6 +114,10 @@ RULES: dict[str, Rule] = {
     "auth.activate": PUBLIC,
     "auth.logout": PUBLIC,
     "auth.change_password": SIGNED_IN,
+    "help.index": PUBLIC,  # the guides hold no data; a member reads theirs before signing in
+    "help.guide": PUBLIC,
+    "help.member_print": PUBLIC,
+    "help.roster_template": PUBLIC,  # headers and one made-up row
     "member.verify": PUBLIC,  # certificate check by code, for anyone holding a certificate
     "member.service_worker": PUBLIC,  # the offline worker: no data of anyone in it
     "member.manifest": PUBLIC,  # the web app manifest
@@ -270,6 +274,7 @@ class World:
             "fmt": lambda: "csv",
             "table": lambda: "members",
             "filename": lambda: "css/app.css",
+            "name": lambda: "member",  # a guide
         }
         if argument not in simple:
             raise KeyError(f"{endpoint}: no object for URL parameter {argument!r}; teach World.values")

@@ -10,6 +10,7 @@ from quizapp import policy
 from quizapp.services.uploads import TooManyPending
 from quizapp.web.accounts import bp as accounts_bp
 from quizapp.web.auth import bp as auth_bp
+from quizapp.web.help import bp as help_bp
 from quizapp.web.main import bp as main_bp
 from quizapp.web.member import bp as member_bp
 from quizapp.web.organiser import bp as organiser_bp
@@ -24,6 +25,7 @@ def register_blueprints(app) -> None:
     app.register_blueprint(reports_bp)
     app.register_blueprint(organiser_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(help_bp)
     register_template_helpers(app)
 
 
