@@ -11,9 +11,9 @@ One browser, one context per role and language (reused), one seeded world per mo
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Callable
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
