@@ -61,6 +61,7 @@
   // Announced: failures and offline/online changes only, not every "Đang lưu…/Đã lưu".
   var netEl = document.getElementById("net-alert"), netState = "online";
   function announce(text) { if (netEl) netEl.textContent = text; }
+  function warn(text) { alertEl.textContent = text; alertEl.className = "timer-alert"; }
   var csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
   var attemptId = parseInt(root.dataset.attempt, 10);
   var storeKey = "quizapp.attempt." + attemptId;
@@ -407,7 +408,6 @@
     resync().then(function () { if (meta.submit) sendSubmission(); else flush(); });
   });
   window.addEventListener("offline", function () { offline = true; setStatus(); });
-  function warn(text) { alertEl.textContent = text; alertEl.className = "timer-alert"; }
 
   /* ---- countdown from the server's clock ---- */
   var warned5 = false, warned1 = false, submitting = false;
