@@ -58,6 +58,10 @@
   var statusLine = document.getElementById("save-status");
   var timerEl = document.getElementById("timer");
   var alertEl = document.getElementById("timer-alert");
+  // Announced: failures and offline/online changes only, not every "Đang lưu…/Đã lưu".
+  var netEl = document.getElementById("net-alert"), netState = "online";
+  function announce(text) { if (netEl) netEl.textContent = text; }
+  function warn(text) { alertEl.textContent = text; alertEl.className = "timer-alert"; }
   var csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
   var attemptId = parseInt(root.dataset.attempt, 10);
   var storeKey = "quizapp.attempt." + attemptId;
@@ -216,6 +220,8 @@
   function setStatus() {
     var n = Object.keys(pending).length;
     var text = offline && n ? T.offline.replace("{n}", n) : (n ? T.saving : T.saved);
+    var state = offline ? "offline" : "online";
+    if (state !== netState && (state === "online" || n)) { netState = state; announce(offline ? text : T.saved); }
     showNotes();
     if (statusLine.dataset.fixed) return;
     statusLine.textContent = text;
@@ -231,7 +237,7 @@
     note.querySelector(".text").textContent = text;
     document.getElementById("cancel-submit").hidden = !meta.submit;
   }
-  function fixStatus(text) { statusLine.textContent = text; statusLine.dataset.fixed = "1"; statusLine.className = "save-status offline"; }
+  function fixStatus(text) { announce(text); statusLine.textContent = text; statusLine.dataset.fixed = "1"; statusLine.className = "save-status offline"; }
 
   function snapshot(q) { return JSON.stringify([readAnswer(q), q.el.querySelector('[name="f' + q.el.dataset.qid + '"]').checked]); }
   Object.keys(questions).forEach(function (qid) { questions[qid].last = snapshot(questions[qid]); });
@@ -410,9 +416,10 @@
     var left = Math.max(0, Math.round((deadline - serverNow()) / 1000));
     var h = Math.floor(left / 3600), m = Math.floor((left % 3600) / 60), s = left % 60;
     timerEl.textContent = (h ? h + ":" + pad(m) : pad(m)) + ":" + pad(s);
-    timerEl.parentNode.classList.toggle("low", left <= 60);
-    if (left <= 300 && left > 60 && !warned5) { warned5 = true; alertEl.textContent = T.fiveMin; }
-    if (left <= 60 && left > 0 && !warned1) { warned1 = true; alertEl.textContent = T.oneMin; }
+    // Red from 5 minutes, and the warnings shown as well as announced (not to screen readers only).
+    timerEl.parentNode.classList.toggle("low", left <= 300);
+    if (left <= 300 && left > 60 && !warned5) { warned5 = true; warn(T.fiveMin); }
+    if (left <= 60 && left > 0 && !warned1) { warned1 = true; warn(T.oneMin); }
     if (left === 0 && !submitting) timeUp();
     if (left <= 300) showNotes();
   }

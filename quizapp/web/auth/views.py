@@ -89,7 +89,8 @@ def login():
     if form.validate_on_submit():
         user = accounts.authenticate(form.login.data, form.password.data, now_utc())
         if user is None:
-            flash(_("Tên đăng nhập hoặc mật khẩu không đúng."), "error")
+            # On the field, so the error summary links to it and the input is marked invalid.
+            form.password.errors.append(_("Tên đăng nhập hoặc mật khẩu không đúng."))
         else:
             _start_session(user, form.remember.data)
             return redirect(safe_next(request.args.get("next")) or url_for("main.home"))
@@ -129,7 +130,7 @@ def activate():
         except accounts.AccountError as err:
             reason = str(err)
             if reason in ACTIVATION_ERRORS:
-                flash(ACTIVATION_ERRORS[reason](), "error")
+                form.code.errors.append(ACTIVATION_ERRORS[reason]())
             else:
                 form.password.errors.append(password_message(reason))
         else:
