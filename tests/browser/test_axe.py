@@ -187,6 +187,18 @@ PAGES: dict[str, list[State]] = {
     "reports.items": [s("item analysis", "organiser",
                         lambda i: f"/reports/quizzes/{i['quiz']}/units/{i['district']}/items")],
     "reports.overview": [s("unit overview", "secretary", lambda i: f"/reports/units/{i['district']}")],
+    "reports.reminders": [s("reminders", "secretary",
+                            lambda i: f"/reports/quizzes/{i['quiz']}/units/{i['chapter']}/reminders")],
+    "reports.reminder_sheet": [s("reminder sheet", "secretary",
+                                 lambda i: f"/reports/quizzes/{i['quiz']}/units/{i['chapter']}/reminders/sheet")],
+    "organiser.quiz_reminder": [s("reminder template", "organiser",
+                                  lambda i: f"/org/quizzes/{i['quiz']}/reminder")],
+    "organiser.quiz_ranking": [s("round ranking", "organiser", lambda i: f"/org/quizzes/{i['quiz']}/ranking")],
+    "help.index": [s("guide (visitor)", "anonymous", lambda i: "/help/"),
+                   s("guide (member)", "member", lambda i: "/help/")],
+    "help.guide": [s("secretary guide", "secretary", lambda i: "/help/secretary"),
+                   s("organiser guide", "organiser", lambda i: "/help/organiser")],
+    "help.member_print": [s("member sheet (A4)", "anonymous", lambda i: "/help/member/print")],
 }
 
 # GET endpoints that serve no HTML page (files, JSON, the worker, downloads).
@@ -194,7 +206,7 @@ NOT_PAGES = {
     "static", "main.favicon", "main.health", "member.manifest", "member.service_worker",
     "member.attempt_state", "organiser.audit_export", "organiser.bank_template", "organiser.bank_export",
     "reports.unit_export", "reports.items_export", "reports.overview_export", "accounts.slips_csv",
-    "main.set_language", "auth.logout",
+    "main.set_language", "auth.logout", "help.roster_template", "organiser.quiz_ranking_export",
 }
 
 CHECKS = [(endpoint, state, lang) for endpoint, states in PAGES.items() for state in states
