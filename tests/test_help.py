@@ -26,6 +26,7 @@ HELP_LINK = re.compile(r'<a\b[^>]*\bhref="/help/[^"]*"')
 # GET routes that answer with a file, JSON or a redirect, never a page.
 NOT_PAGES = {
     "static", "main.health", "main.favicon", "help.index", "help.roster_template",
+    "member.manifest", "member.service_worker", "organiser.quiz_ranking_export",
     "member.attempt_state", "member.start", "member.save_form", "member.submit",
     "accounts.slips_csv", "organiser.bank_template", "organiser.bank_export", "organiser.audit_export",
     "reports.overview_export", "reports.unit_export", "reports.items_export", "reports.quiz_home",
