@@ -10,7 +10,8 @@ connections then alternates the two loads 3 times for 8 s each: for quizapp, eac
 a save by one of the 40 members picked at random, always a new sequence number (every request
 writes). Reported: median throughput of each, their ratio, save p50/p99, and one client alone
 (p50). Then 500 members start a quiz whose window opens a few seconds later, each within 10 s
-of the opening (p50/p95 of the start request). After each part the rows in the database are
+of the opening, and load its quiz page (p50/p95 of the start request; nobody submits within
+those seconds, as nobody who has just started does). After each part the rows in the database are
 compared with the saves acknowledged. Writes bench/results/save_ratio-<db>[-<label>].json.
 """
 from __future__ import annotations
@@ -118,7 +119,7 @@ async def measure(args, app: Server, ceiling: Server, seeded: seeding.Seeded) ->
                        now + timedelta(hours=2))
     sync = await scenarios.synchronised_start(ordered, seeded.quiz_ids["sync_start"],
                                               opens_in - (now_utc() - now).total_seconds(), args.spread,
-                                              (0.0, 0.0), 0)
+                                              (0.0, 0.0), 0, submit=False)
     starts = sync.recorder.of("start")
     out["sync_start"] = {"members": len(ordered), "spread_s": args.spread,
                          "start": {**summary_ms([o.seconds for o in starts]),

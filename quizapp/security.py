@@ -4,8 +4,9 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 
-from flask import Request, current_app, request, session
+from flask import Request, current_app, g, request, session
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from sqlalchemy import bindparam, select
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import IntegerConverter
@@ -86,7 +87,18 @@ def load_user(user_id: str) -> User | None:
     if user is None or user.session_version != version or not user.is_active:
         return None
     user._session_token = user_id
+    g.quizapp_loaded_user = (user, user.member_id)
     return user
+
+
+def signed_in_member_id() -> int | None:
+    """The signed-in user's member id, as the user loader found it: after the request's commit has
+    expired the user, reading it again would cost a transaction and three queries."""
+    user = current_user._get_current_object()
+    loaded = g.get("quizapp_loaded_user")
+    if loaded is not None and loaded[0] is user:
+        return loaded[1]
+    return user.member.id if user.is_authenticated and user.member else None
 
 
 def _remember_seconds() -> float:

@@ -83,6 +83,8 @@ class Member:
             "login", "POST", "/auth/login",
             data={"login": self.login, "password": self.password, "csrf_token": self.csrf or ""},
         )
+        if status == 302:
+            self.csrf = None  # signing in starts a new session: the form's token is spent
         return status, headers
 
     async def sign_in(self, retry_scale: float = 1.0, give_up_after: float = 600) -> tuple[bool, int]:

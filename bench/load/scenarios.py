@@ -138,8 +138,9 @@ async def steady(takers: list[QuizTaker], quiz_id: int, arrival_s: float, think:
 
 
 async def synchronised_start(takers: list[QuizTaker], quiz_id: int, opens_in: float, spread: float,
-                             think: tuple[float, float], questions: int) -> Run:
-    """The window opens in `opens_in` s; everyone starts within `spread` s of it, answers, submits."""
+                             think: tuple[float, float], questions: int, submit: bool = True) -> Run:
+    """The window opens in `opens_in` s; everyone starts within `spread` s of it, answers, submits
+    (or, with submit=False, stays on the quiz page as a member who has just started does)."""
     run = Run("sync_start")
     _rebind(takers, run)
     rng = random.Random(13)
@@ -149,7 +150,7 @@ async def synchronised_start(takers: list[QuizTaker], quiz_id: int, opens_in: fl
 
     async def one(t, at):
         await asyncio.sleep(max(0.0, t0 + at - time.monotonic()))
-        await _take(t, quiz_id, random.Random(at), think, questions, True, run)
+        await _take(t, quiz_id, random.Random(at), think, questions, submit, run)
 
     await asyncio.gather(*(one(t, at) for t, at in zip(takers, offsets)))
     run.ended = time.monotonic()

@@ -112,8 +112,8 @@ class User(UserMixin, db.Model):
 
     member: Mapped[Member | None] = relationship(back_populates="user")
     grants: Mapped[list[Grant]] = relationship(
-        back_populates="user", cascade="all, delete-orphan", lazy="selectin",
-        foreign_keys="Grant.user_id",
+        # Read only where a policy decides (staff pages): a member's request never loads them.
+        back_populates="user", cascade="all, delete-orphan", foreign_keys="Grant.user_id",
     )
 
     def get_id(self) -> str:

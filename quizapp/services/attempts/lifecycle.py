@@ -203,8 +203,9 @@ def start_attempt(quiz: Quiz, member: Member, now: datetime, seed: int | None = 
             raise AttemptError("busy", _("Máy chủ đang bận, vui lòng thử lại.")) from None
         return other
     if items:
-        # The snapshot in one multi-row INSERT; attempt.items loads it when first read.
-        db.session.execute(insert(AttemptItem.__table__).values([{**i, "attempt_id": attempt.id} for i in items]))
+        # The snapshot in one INSERT executed for every row (compiled once per worker and cached,
+        # where a multi-row VALUES would be compiled anew each start); attempt.items loads it when read.
+        db.session.execute(insert(AttemptItem.__table__), [{**i, "attempt_id": attempt.id} for i in items])
     participation.record_start(attempt, now)
     return attempt
 

@@ -7,8 +7,9 @@ import json
 from pathlib import Path
 
 from flask import current_app, jsonify, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 
+from quizapp.security import signed_in_member_id
 from quizapp.services.attempts import lifecycle as attempts
 from quizapp.web.access import own_attempt_or_404
 from quizapp.web.member.views import bp
@@ -56,8 +57,8 @@ def mark_member_pages(response):
     pages carry it: the worker keeps nothing else, and the autosave must not load the user."""
     if response.mimetype != "text/html":
         return response
-    member = current_user.member if current_user.is_authenticated else None
-    response.headers["X-Quizapp-Member"] = str(member.id) if member else ""
+    member_id = signed_in_member_id()
+    response.headers["X-Quizapp-Member"] = str(member_id) if member_id else ""
     return response
 
 
