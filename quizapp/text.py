@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from flask_babel import gettext as _
+
 _SPACES = re.compile(r"\s+")
 
 
@@ -104,6 +106,16 @@ class UnsafeText(ValueError):
         super().__init__(reason)
         self.reason = reason
         self.char = char
+
+    def message(self, subject: str) -> str:
+        """The sentence for whoever typed it; `subject` names the text ("Ô này", "Nội dung này")."""
+        if self.reason == "bidi":
+            return _("%(subject)s có ký tự đảo chiều chữ (dùng để giả mạo tên hiển thị). Hãy gõ lại.",
+                     subject=subject)
+        if self.reason == "combining":
+            return _("%(subject)s có quá nhiều dấu chồng lên một chữ. Hãy gõ lại.", subject=subject)
+        return _("%(subject)s có ký tự điều khiển không nhìn thấy (thường do dán từ phần mềm khác). "
+                 "Hãy gõ lại.", subject=subject)
 
 
 def clean_text(value: str | None, *, multiline: bool = False) -> str | None:

@@ -1,4 +1,4 @@
-"""The base of every form: text fields are cleaned by the one helper (services/text.py) before
+"""The base of every form: text fields are cleaned by the one helper (quizapp/text.py) before
 validation, so a name with control or bidi characters gets a field error, not a stored spoof."""
 from __future__ import annotations
 
@@ -8,18 +8,6 @@ from wtforms import HiddenField, PasswordField, StringField, TextAreaField
 
 from quizapp.text import UnsafeText, clean_text
 
-UNSAFE_MESSAGES = {
-    "control": lambda: _("Có ký tự điều khiển không nhìn thấy (thường do dán từ phần mềm khác). "
-                         "Hãy gõ lại nội dung này."),
-    "bidi": lambda: _("Có ký tự đảo chiều chữ (dùng để giả mạo tên hiển thị). Hãy gõ lại nội dung này."),
-    "combining": lambda: _("Có quá nhiều dấu chồng lên một chữ. Hãy gõ lại nội dung này."),
-}
-
-
-def unsafe_message(reason: str) -> str:
-    """The sentence for text refused by clean_text."""
-    return UNSAFE_MESSAGES.get(reason, UNSAFE_MESSAGES["control"])()
-
 
 def _cleaner(multiline: bool):
     def clean(value):
@@ -27,7 +15,7 @@ def _cleaner(multiline: bool):
             return clean_text(value, multiline=multiline)
         except UnsafeText as err:
             # wtforms turns a ValueError from a filter into a field error
-            raise ValueError(unsafe_message(err.reason)) from err
+            raise ValueError(err.message(_("Nội dung này"))) from err
     return clean
 
 

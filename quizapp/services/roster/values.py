@@ -32,19 +32,11 @@ class CellError(ValueError):
     """A cell that cannot be read; the message says what to write instead."""
 
 
-UNSAFE = {
-    "control": lambda: _("Ô này có ký tự điều khiển không nhìn thấy (thường do dán từ phần mềm khác). "
-                         "Hãy gõ lại nội dung ô."),
-    "bidi": lambda: _("Ô này có ký tự đảo chiều chữ (dùng để giả mạo tên hiển thị). Hãy gõ lại nội dung ô."),
-    "combining": lambda: _("Ô này có quá nhiều dấu chồng lên một chữ. Hãy gõ lại nội dung ô."),
-}
-
-
 def _clean(value: str) -> str:
     try:
         return clean_text(value)
     except UnsafeText as err:
-        raise CellError(UNSAFE.get(err.reason, UNSAFE["control"])()) from err
+        raise CellError(err.message(_("Ô này"))) from err
 
 
 def text(value) -> str:

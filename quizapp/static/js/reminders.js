@@ -5,15 +5,8 @@
 (function () {
   "use strict";
 
-  function copyValue(textarea) {
-    if (navigator.clipboard && window.isSecureContext) {
-      return navigator.clipboard.writeText(textarea.value);
-    }
-    textarea.focus();
-    textarea.select();
-    textarea.setSelectionRange(0, textarea.value.length);
-    return document.execCommand("copy") ? Promise.resolve() : Promise.reject(new Error("copy"));
-  }
+  // reports.js, loaded first on the same page, copies (clipboard API or the legacy command).
+  var copyValue = window.quizappCopyText;
 
   function say(button, text) {
     var status = button.closest(".actions").querySelector(".copy-status");

@@ -13,6 +13,8 @@
     textarea.setSelectionRange(0, textarea.value.length);
     return document.execCommand("copy") ? Promise.resolve() : Promise.reject(new Error("copy"));
   }
+  // The reminders page (loaded after this file) copies its messages the same way.
+  window.quizappCopyText = copyText;
 
   document.querySelectorAll("[data-copy-target]").forEach(function (button) {
     button.addEventListener("click", function () {
