@@ -56,6 +56,7 @@ class Server:
             argv.append(app)
         if log_path:
             log_path.parent.mkdir(parents=True, exist_ok=True)
+        self.log_path = log_path
         self.log = open(log_path, "ab") if log_path else subprocess.DEVNULL
         self.proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=self.log, stderr=self.log,
                                      start_new_session=True, preexec_fn=_die_with_parent)
@@ -67,7 +68,8 @@ class Server:
         end = time.monotonic() + timeout
         while time.monotonic() < end:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {self.proc.returncode}")
+                said = self.log_path.read_text(errors="replace")[-4000:] if self.log_path else ""
+                raise RuntimeError(f"gunicorn exited with {self.proc.returncode}\n{said}")
             try:
                 with urllib.request.urlopen(self.url + "/healthz", timeout=5) as reply:
                     if reply.status == 200:
