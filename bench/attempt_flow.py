@@ -211,7 +211,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, default=300, help="members in flight at once")
     parser.add_argument("--think", type=float, default=0.0, help="seconds between two saves of a member")
     args = parser.parse_args(argv)
-    RESULTS.mkdir(exist_ok=True)
     TMP.mkdir(exist_ok=True)
     kinds = ["sqlite", "postgresql"] if args.db == "both" else [args.db]
     print("| db | members × answers | errors | lost answers | save p50 / p95 / p99 ms | "

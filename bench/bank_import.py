@@ -28,6 +28,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench.load.stats import write_result
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 WORDS = ["Đoàn", "thanh", "niên", "cộng", "sản", "Hồ", "Chí", "Minh", "đại", "hội", "đại", "biểu", "toàn", "quốc", "lần", "thứ", "mười", "hai", "nghị", "quyết", "nhiệm", "kỳ", "chuyển", "đổi", "số", "phong", "trào", "tình", "nguyện", "khởi", "nghiệp", "sáng", "tạo", "chiến", "lược", "phát", "triển", "thanh", "niên", "giai", "đoạn", "đoàn", "viên", "chi", "đoàn", "cơ", "sở", "bí", "thư", "ban", "chấp", "hành", "trung", "ương", "thi", "đua", "học", "tập", "rèn", "luyện"]
@@ -131,8 +133,7 @@ def main() -> None:
         "python": platform.python_version(),
         "machine": f"{platform.machine()}, {platform.system()}",
     }
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "bank_import.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    write_result(RESULTS / "bank_import.json", report)
     print(json.dumps(report, indent=2, ensure_ascii=False))
 
 

@@ -10,7 +10,6 @@ Writes bench/results/formatting.json.
 """
 from __future__ import annotations
 
-import json
 import platform
 import statistics
 import sys
@@ -21,6 +20,7 @@ from pathlib import Path
 from babel.dates import format_datetime
 from babel.numbers import format_decimal
 
+from bench.load.stats import write_result
 from quizapp.clock import to_local
 from quizapp.formatting import num, pct, time_text
 
@@ -63,7 +63,7 @@ def main() -> None:
         print(f"{case['locale']}  {case['what']:<24} ours {case['ours_us']:>7} µs   "
               f"Babel {case['babel_us']:>7} µs   ×{case['babel_over_ours']}")
     out = Path(__file__).parent / "results" / "formatting.json"
-    out.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
+    write_result(out, results)
     print(f"wrote {out}")
 
 

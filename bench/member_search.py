@@ -33,6 +33,8 @@ from datetime import UTC, date, datetime
 from functools import partial
 from pathlib import Path
 
+from bench.load.stats import write_result
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 NOW = datetime(2025, 3, 4, 3, 0, tzinfo=UTC)
@@ -214,7 +216,7 @@ def main() -> None:
         "date": date.today().isoformat(),
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+    write_result(args.out, result)
     print(json.dumps(result, ensure_ascii=False, indent=2))
 
 

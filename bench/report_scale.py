@@ -30,6 +30,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bench.load.stats import write_result
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 RESULTS = ROOT / "bench" / "results"
@@ -350,8 +352,7 @@ def main() -> None:
     result["targets_ms"] = {**targets, "record_finish_commit": 20}
     result["met"] = {**{k: result["pages"][k]["p95_ms"] < v for k, v in targets.items()},
                      "record_finish_commit": result["finalise"]["record_finish_commit"]["p95_ms"] < 20}
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    write_result(out, result)
     print(f"\n{'measure':40} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
     rows = [*result["pages"].items(), *result["finalise"].items()]
     for name, s in rows:

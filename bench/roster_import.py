@@ -29,6 +29,8 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+from bench.load.stats import write_result
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 DISTRICTS = ["Thành phố Sơn La", "Mai Sơn", "Mộc Châu", "Thuận Châu", "Sông Mã", "Quỳnh Nhai", "Mường La",
@@ -123,7 +125,7 @@ def main() -> None:
         "date": date.today().isoformat(),
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+    write_result(args.out, result)
     print(json.dumps(result, ensure_ascii=False, indent=2))
 
 

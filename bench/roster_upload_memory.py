@@ -26,6 +26,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.load.stats import write_result
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 
@@ -154,8 +156,7 @@ def main() -> None:
             info.update(run_worker(path, workdir))
             results["runs"][kind] = info
             print(kind, json.dumps(info), flush=True)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "roster_upload_memory.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    write_result(RESULTS / "roster_upload_memory.json", results)
 
 
 if __name__ == "__main__":

@@ -29,7 +29,7 @@ from bench.load import scenarios, verify
 from bench.load import seed as seeding
 from bench.load.member import Ack, QuizTaker, an_answer
 from bench.load.server import Server
-from bench.load.stats import machine, summary_ms
+from bench.load.stats import machine, summary_ms, write_result
 from quizapp.clock import now_utc
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -163,9 +163,8 @@ def main() -> None:
         seeding.drop_database(url)
     with open("/proc/loadavg") as f:
         results["loadavg_after"] = f.read().split()[:3]
-    RESULTS.mkdir(exist_ok=True)
     out = RESULTS / f"save_ratio-{args.db}{'-' + args.label if args.label else ''}.json"
-    out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    write_result(out, results)
     print(f"wrote {out}")
 
 

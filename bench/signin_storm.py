@@ -28,7 +28,7 @@ import aiohttp
 from bench.load import seed as seeding
 from bench.load.member import Member, Recorder
 from bench.load.server import Server
-from bench.load.stats import machine, summary_ms
+from bench.load.stats import machine, summary_ms, write_result
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -148,9 +148,8 @@ def main() -> None:
               "threads": args.threads, "hash": seeding.PRODUCTION_HASH, "machine": info, **result,
               "command": f"python -m bench.signin_storm --members {args.members} --seconds {args.seconds:g} "
                          f"--db {args.db} --gate {args.gate}"}
-    RESULTS.mkdir(exist_ok=True)
     out = args.out or RESULTS / f"signin_storm-{args.db}-gate_{args.gate}-{args.members}.json"
-    out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    write_result(out, report)
     print(json.dumps(report, indent=2, ensure_ascii=False))
 
 

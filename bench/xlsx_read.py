@@ -12,11 +12,12 @@ python-calamine is a dev-time comparison only (not a dependency): it is optional
 from __future__ import annotations
 
 import io
-import json
 import platform
 import sys
 import time
 from pathlib import Path
+
+from bench.load.stats import write_result
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -71,8 +72,7 @@ def main() -> None:
     for name, reader in readers.items():
         results["readers"][name] = best(reader, data)
         print(name, results["readers"][name], flush=True)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "xlsx_read.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    write_result(RESULTS / "xlsx_read.json", results)
 
 
 if __name__ == "__main__":

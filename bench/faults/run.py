@@ -35,7 +35,7 @@ from bench.load import seed as seeding
 from bench.load.member import an_answer
 from bench.load.run import summarise
 from bench.load.server import Server
-from bench.load.stats import machine
+from bench.load.stats import machine, write_result
 
 RESULTS = Path(__file__).resolve().parents[1] / "results"
 
@@ -149,9 +149,8 @@ def main() -> None:
               "seconds": args.seconds, "every_s": args.every, "machine": info, **result,
               "command": f"python -m bench.faults.run --fault {args.fault} --db {args.db} "
                          f"--members {args.members} --seconds {args.seconds:g} --every {args.every:g}"}
-    RESULTS.mkdir(exist_ok=True)
     out = RESULTS / f"faults-{args.fault}-{args.db}.json"
-    out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    write_result(out, report)
     print(json.dumps({k: report[k] for k in ("fault", "db", "check", "errors_first_try", "retries")},
                      ensure_ascii=False, indent=1))
 

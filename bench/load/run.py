@@ -27,7 +27,7 @@ from sqlalchemy.engine import make_url
 from bench.load import scenarios, verify
 from bench.load import seed as seeding
 from bench.load.server import Server
-from bench.load.stats import machine, summary_ms
+from bench.load.stats import machine, summary_ms, write_result
 from quizapp.clock import now_utc
 
 RESULTS = Path(__file__).resolve().parents[1] / "results"
@@ -216,9 +216,8 @@ def main() -> None:
         c = results["ceiling"]["kinds"]["save"]["per_s"]
         s = results["saturation"]["kinds"]["save"]["per_s"]
         results["ratio_saves_to_ceiling"] = round(s / c, 3) if c else None
-    RESULTS.mkdir(exist_ok=True)
     out = args.out or RESULTS / f"load-{args.db}.json"
-    out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    write_result(out, results)
     print(f"wrote {out}")
     print(json.dumps({k: results.get(k) for k in ("ratio_saves_to_ceiling", "wall_s")}))
 

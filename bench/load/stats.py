@@ -1,6 +1,7 @@
 """Small statistics helpers shared by the benchmarks."""
 from __future__ import annotations
 
+import json
 import math
 import os
 import platform
@@ -39,3 +40,9 @@ def machine() -> dict:
         load = f.read().split()[:3]
     return {"when": datetime.now(UTC).isoformat(timespec="seconds"), "cores": os.cpu_count(),
             "python": platform.python_version(), "commit": commit, "loadavg_before": load}
+
+
+def write_result(path, result: dict) -> None:
+    """Write one benchmark's numbers as JSON (UTF-8, Vietnamese kept readable), making the folder."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
