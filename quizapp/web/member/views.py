@@ -80,14 +80,15 @@ def start(quiz_id: int):
 
 
 @bp.get("/attempts/<int:attempt_id>")
-@writes
 @login_required
 def attempt(attempt_id: int):
-    """The quiz: one question per screen with JavaScript, one long form without."""
+    """The quiz: one question per screen with JavaScript, one long form without. Only reads (so a
+    crowd opening it at once never queues for the write lock): an attempt past its deadline and
+    grace goes to the result page, which finalises it."""
     attempt = own_attempt_or_404(attempt_id)
-    if finalise_if_overdue(attempt):
-        return go("member.result", attempt_id)
     now = now_utc()
+    if attempt.is_finished or attempts.is_overdue(attempt, now):
+        return go("member.result", attempt_id)
     screens = attempt_views.screens(attempt)
     response = make_response(render_template(
         "member/attempt.html", attempt=attempt, quiz=attempt.quiz, screens=screens,
