@@ -20,7 +20,8 @@ pytestmark = pytest.mark.browser
 
 LONG_TITLE = "Tìm hiểu Nghị quyết Đại hội đại biểu toàn quốc Đoàn TNCS Hồ Chí Minh lần thứ XII, nhiệm kỳ 2022–2027"
 OVERFLOW = """() => {
-  const width = window.innerWidth, found = [];
+  // The layout width: a phone's innerWidth grows to whatever overflows it.
+  const width = document.documentElement.clientWidth, found = [];
   if (document.scrollingElement.scrollWidth > width) found.push("page " + document.scrollingElement.scrollWidth);
   for (const el of document.querySelectorAll("body *")) {
     const box = el.getBoundingClientRect();
