@@ -6,9 +6,10 @@ import random
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import select
 
 from quizapp.clock import now_utc
-from quizapp.models import Role
+from quizapp.models import Role, Unit
 from quizapp.numbers import read_number
 from quizapp.services.attempts import lifecycle as attempts
 from quizapp.services.reports import roster_counts
@@ -20,7 +21,8 @@ pytestmark = pytest.mark.browser
 
 LONG_TITLE = "Tìm hiểu Nghị quyết Đại hội đại biểu toàn quốc Đoàn TNCS Hồ Chí Minh lần thứ XII, nhiệm kỳ 2022–2027"
 OVERFLOW = """() => {
-  const width = window.innerWidth, found = [];
+  // The layout width: a phone's innerWidth grows to whatever overflows it.
+  const width = document.documentElement.clientWidth, found = [];
   if (document.scrollingElement.scrollWidth > width) found.push("page " + document.scrollingElement.scrollWidth);
   for (const el of document.querySelectorAll("body *")) {
     const box = el.getBoundingClientRect();
@@ -126,3 +128,41 @@ def test_number_hint_shows_how_the_number_is_read_and_agrees_with_the_grading(li
     in_browser = page.evaluate("texts => texts.map(t => window.quizappReadNumber(t))", samples)
     expected = [r.canonical if (r := read_number(t)) else None for t in samples]
     assert in_browser == expected
+
+
+EMPTY_HEADERS = """() => [...document.querySelectorAll("th")]
+  .filter(th => !th.textContent.trim() && !th.getAttribute("aria-label"))
+  .map(th => th.closest("table").className + " column " + (th.cellIndex + 1))"""
+
+
+def test_history_links_on_screen_and_no_empty_table_header(live_server, phone):
+    """Audit item 2: "Xem · Giấy chứng nhận" on screen at 360 px without sideways scrolling; no
+    table (history, people) has a header cell without text (the links' column is named for
+    screen readers)."""
+    server = live_server()
+    seed(server)
+    with server.session() as session:
+        province = session.scalar(select(Unit).where(Unit.code == "SL"))
+        Factory().user("tochuc", grants=[(Role.ORGANISER, province)])
+    page = phone.new_page()
+    sign_in(page, server, "DV-MAI")
+    page.goto(server.url + "/m/history")
+    fits(page, "history-links")
+    card = page.locator("table.history-table tbody tr").first
+    for link in ("Xem", "Giấy chứng nhận"):
+        expect(card.get_by_role("link", name=link, exact=True)).to_be_in_viewport(ratio=1)
+    assert page.evaluate("document.scrollingElement.scrollWidth <= document.documentElement.clientWidth")
+    assert page.evaluate(EMPTY_HEADERS) == []
+    assert page.locator("table.history-table thead th").last.inner_text() == "Thao tác"
+
+    staff = phone.browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN").new_page()
+    sign_in(staff, server, "tochuc")  # the people page: the organiser's own grant and the secretary's
+    for size in ({"width": 1366, "height": 768}, {"width": 360, "height": 640}):
+        staff.set_viewport_size(size)
+        staff.goto(server.url + "/org/people")
+        expect(staff.get_by_role("cell", name="bithu").last).to_be_visible()
+        assert staff.locator("table th").count() == 6
+        assert staff.evaluate(EMPTY_HEADERS) == [], size
+    fits(staff, "people")
+    expect(staff.get_by_role("link", name="Thu hồi")).to_be_visible()
+    staff.context.close()

@@ -162,3 +162,34 @@ def test_time_running_out_finalises_the_attempt_with_its_saved_answers(live_serv
         assert attempt.finished_at == attempt.deadline
         assert attempt.finished_at - attempt.started_at == timedelta(seconds=12)
         assert attempt.score == 1.0
+
+
+def test_five_and_one_minute_warnings_are_shown_not_only_announced(live_server, phone, frozen_clock):
+    server = live_server()
+    seed(server, time_limit_seconds=6 * 60)
+    page = phone.new_page()
+    page.clock.install(time=frozen_clock.now)   # both clocks move only when the test moves them
+    page.clock.pause_at(frozen_clock.now + timedelta(seconds=5))  # the page counts from the server's time
+    sign_in_and_start(page, server)
+    timer, alert = page.locator("p.timer"), page.locator("#timer-alert")
+    expect(timer).not_to_have_class(re.compile(r"\blow\b"))
+    normal = timer.evaluate("el => getComputedStyle(el).color")
+    assert alert.inner_text() == ""
+
+    def after(seconds):
+        frozen_clock.advance(seconds=seconds)
+        page.clock.run_for(seconds * 1000)
+
+    after(61)                                        # 4:59 left
+    for text, wait in (("Còn 5 phút.", None), ("Còn 1 phút.", 4 * 60)):
+        if wait:
+            after(wait)                              # 0:59 left
+        expect(alert).to_have_text(text)
+        page.evaluate("window.scrollTo(0, 0)")
+        expect(alert).to_be_in_viewport()            # on the screen, not a 1 px screen-reader text
+        box = alert.bounding_box()
+        assert box["width"] > 200 and box["height"] >= 20, box
+        assert alert.evaluate("el => getComputedStyle(el).color") != "rgba(0, 0, 0, 0)"
+        expect(timer).to_have_class(re.compile(r"\blow\b"))
+        assert timer.evaluate("el => getComputedStyle(el).color") == "rgb(179, 38, 30)" != normal  # --bad
+        page.screenshot(path=str(save_artifact(f"timer-warning-{text[4]}.png")))
