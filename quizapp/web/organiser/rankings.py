@@ -25,7 +25,8 @@ def prize_names() -> dict:
 
 
 def ranking_page(quiz: Quiz, *, page: int = 1, prize_form: PrizeForm | None = None,
-                 prediction_form: PredictionForm | None = None, status: int = 200):
+                 prediction_form: PredictionForm | None = None, prediction_error: str | None = None,
+                 status: int = 200):
     """The ranking page, with the round's forms (those given keep what was typed and its errors)."""
     contest_round = rounds.round_of(quiz)
     contest = contest_round.contest if contest_round else None
@@ -47,7 +48,8 @@ def ranking_page(quiz: Quiz, *, page: int = 1, prize_form: PrizeForm | None = No
         "organiser/quiz_ranking.html", quiz=quiz, result=result, page=page, pages=pages,
         contest_round=contest_round, prize_list=prize_list, prize_names=prize_names(),
         headers=tables.ranking_headers(), prize_form=prize_form, closed=closed, computed=computed,
-        prediction_form=prediction_form or PredictionForm(formdata=None), Source=results.Source), status
+        prediction_form=prediction_form or PredictionForm(formdata=None), prediction_error=prediction_error,
+        Source=results.Source), status
 
 
 @bp.get("/quizzes/<int:quiz_id>/ranking")

@@ -80,8 +80,7 @@ def round_prediction(quiz_id: int):
     try:
         value = results.set_prediction_answer(quiz, results.Source(form.source.data), at, form.answer.data)
     except results.RoundError as error:
-        form.answer.errors.append(refusal(error, quiz))
-        return ranking_page(quiz, prediction_form=form, status=400)
+        return ranking_page(quiz, prediction_form=form, prediction_error=refusal(error, quiz), status=400)
     record("contest.prediction_answer", quiz.audience_unit, target=_target(quiz), before=before,
            after={"prediction_answer": value, "source": form.source.data})
     flash(_("Đã lưu đáp án câu hỏi dự đoán: %(n)s.", n=num(value)), "success")

@@ -44,4 +44,4 @@ def round_page(contest_id: int, position: int):
     prizes = {line.row.member_id: line for line in awarded.lines}
     return render_template("results/round.html", contest_round=contest_round, contest=contest_round.contest,
                            result=result, page=page, pages=pages, prizes=prizes,
-                           prize_names=prize_names())
+                           prize_names=prize_names(), score_header=_("Điểm (%)"))
