@@ -70,3 +70,8 @@ def set_rules(contest: Contest, *, use_prediction: bool, use_time: bool,
 def quiz_ids(contest: Contest) -> list[int]:
     """The contest's rounds' quizzes, in round order."""
     return [r.quiz_id for r in contest.rounds]
+
+
+def contests_concerning(unit: Unit) -> list[Contest]:
+    """Contests whose audience holds the unit or lies inside it, newest first."""
+    return [c for c in contests() if unit.is_within(c.audience_unit) or c.audience_unit.is_within(unit)]
