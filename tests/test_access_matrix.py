@@ -26,6 +26,7 @@ from quizapp.models import Role
 from quizapp.policy import Action
 from quizapp.services import uploads
 from quizapp.services.attempts import lifecycle as attempts
+from quizapp.services.contests import rounds
 from tests.conftest import sign_in
 from tests.quizkit import open_quiz, right_answers
 
@@ -121,6 +122,8 @@ RULES: dict[str, Rule] = {
     "member.verify": PUBLIC,  # certificate check by code, for anyone holding a certificate
     "member.service_worker": PUBLIC,  # the offline worker: no data of anyone in it
     "member.manifest": PUBLIC,  # the web app manifest
+    "results.contest": PUBLIC,  # published contest results: 404 for a round not published, whoever asks
+    "results.round_page": PUBLIC,
     # a member's own quizzes and attempts
     "member.home": MEMBER_ONLY,
     "member.history": MEMBER_ONLY,
@@ -180,6 +183,12 @@ RULES: dict[str, Rule] = {
     "organiser.quiz_ranking": scoped(A.MANAGE_QUIZZES),
     "organiser.quiz_ranking_export": scoped(A.MANAGE_QUIZZES),
     "organiser.quiz_reminder": scoped(A.MANAGE_QUIZZES),
+    "organiser.round_prizes": scoped(A.MANAGE_QUIZZES),
+    "organiser.round_prediction": scoped(A.MANAGE_QUIZZES),
+    "organiser.round_publish": scoped(A.MANAGE_QUIZZES),
+    "organiser.round_unpublish": scoped(A.MANAGE_QUIZZES),
+    "organiser.contests": anywhere(A.MANAGE_QUIZZES),
+    "organiser.contest_detail": scoped(A.MANAGE_QUIZZES),
     # reports
     "reports.index": anywhere(A.VIEW_REPORTS),
     "reports.overview": scoped(A.VIEW_REPORTS),
@@ -194,6 +203,8 @@ RULES: dict[str, Rule] = {
     "reports.reminder_sheet": scoped(A.VIEW_REPORTS),  # its POST issues codes: MANAGE_ACCOUNTS
     "reports.reminder_code": scoped(A.MANAGE_ACCOUNTS),
     "reports.reminder_codes": scoped(A.MANAGE_ACCOUNTS),
+    "reports.contest_units": scoped(A.VIEW_REPORTS),
+    "reports.contest_units_export": scoped(A.VIEW_REPORTS),
 }
 
 
@@ -236,6 +247,11 @@ class World:
             self.versions[s] = version
             self.quizzes[s] = open_quiz(make, districts[s], version, review_policy="explanations",
                                         attempts_allowed=3)
+        # each quiz is the first round of a contest over its district, its results published
+        self.contests = {}
+        for s in SCOPES:
+            self.contests[s] = rounds.create_contest(f"Cuộc thi {s}", districts[s], now_utc())
+            rounds.add_round(self.contests[s], self.quizzes[s], "Tuần 1").results_published_at = now_utc()
         db.session.commit()
         now = now_utc()
         self.attempts = {}
@@ -275,6 +291,8 @@ class World:
             "table": lambda: "members",
             "filename": lambda: "css/app.css",
             "name": lambda: "member",  # a guide
+            "contest_id": lambda: self.contests[scope].id,
+            "position": lambda: 1,  # the contest's round
         }
         if argument not in simple:
             raise KeyError(f"{endpoint}: no object for URL parameter {argument!r}; teach World.values")

@@ -92,6 +92,7 @@ def test_demo_command_loads_once_and_prints_the_logins(runner, app):
     first = runner.invoke(args=["demo", "--if-empty", "--members", "300"])
     assert first.exit_code == 0, first.output
     assert "bithu.maison" in first.output and demo.DEMO_PASSWORD in first.output
+    assert "Cuộc thi «Cuộc thi trực tuyến tìm hiểu Nghị quyết" in first.output
     again = runner.invoke(args=["demo", "--if-empty"])
     assert "không nạp dữ liệu mẫu" in again.output and "bithu.maison" in again.output
     assert runner.invoke(args=["demo"]).exit_code != 0
@@ -168,3 +169,23 @@ def test_demo_logins_are_repeated_once_under_the_server_banner(built, app):
     assert "bithu.maison" not in seen[0]
     assert "Demo@2024" in seen[1] and "bithu.maison" in seen[1] and "SL000002" in seen[1]
     assert seen[2] == "Press CTRL+C to quit"
+
+
+
+def test_the_demo_contest_has_a_published_round_and_an_open_one(built, with_activity, client):
+    from quizapp.models import QuizStatus
+    from quizapp.services.contests import ranking
+    from quizapp.services.demo.contest import add_demo_contest
+    quiz, _counts = with_activity
+    contest = add_demo_contest(built, quiz.bank_version, NOW)
+    db.session.commit()
+    closed, running = contest.rounds
+    assert closed.quiz.status(NOW) == QuizStatus.CLOSED and running.quiz.status(NOW) == QuizStatus.OPEN
+    ranked = ranking.ranking(closed.quiz, contest)
+    assert closed.quiz.prediction_answer == ranked.total > 50 and not ranked.provisional
+    assert closed.results_published_at == NOW and running.results_published_at is None
+    assert any(row.guess is not None for row in ranked.rows)
+    page = client.get(f"/contests/{contest.id}/rounds/1")
+    assert page.status_code == 200 and ranked.rows[0].name in page.get_data(as_text=True)
+    assert client.get(f"/contests/{contest.id}/rounds/2").status_code == 404
+    assert f"/contests/{contest.id}/rounds/1" in client.get("/").get_data(as_text=True)

@@ -16,6 +16,7 @@ from quizapp.models import Attempt, BankVersion, Grant, Quiz
 from quizapp.services import roster, uploads
 from quizapp.services.attempts import lifecycle as attempts
 from quizapp.services.demo import province as demo
+from quizapp.services.demo.contest import add_demo_contest
 from quizapp.services.demo.quiz import add_demo_quiz
 from quizapp.web.help import GUIDES
 from tests.conftest import sign_in
@@ -30,6 +31,7 @@ NOT_PAGES = {
     "member.attempt_state", "member.start", "member.save_form", "member.submit",
     "accounts.slips_csv", "organiser.bank_template", "organiser.bank_export", "organiser.audit_export",
     "reports.overview_export", "reports.unit_export", "reports.items_export", "reports.quiz_home",
+    "reports.contest_units_export",
     # redirects: to the member's page found by code; to the one unit a demo user's reports start at
     "organiser.quiz_member_lookup", "reports.index",
 }
@@ -44,6 +46,7 @@ def _demo_world():
     built = demo.build_demo(now, members=200)
     db.session.commit()
     quiz, _ = add_demo_quiz(built, now, activity=False)
+    contest = add_demo_contest(built, quiz.bank_version, now)  # its first round closed and published
     db.session.commit()
     users, units = built["users"], built["units"]
     member = users["member"].member
@@ -67,6 +70,7 @@ def _demo_world():
         "quiz_id": quiz.id, "unit_id": units["na_san"].id, "member_id": member.id, "attempt_id": attempt.id,
         "bank_id": version.bank_id, "version_id": version.id, "question_id": version.questions[0].id,
         "grant_id": grant.id, "code": "en", "name": "member", "fmt": "csv", "table": "members", "filename": "css/app.css",
+        "contest_id": contest.id, "position": 1,
     }
     values["running_attempt_id"] = running.id
     return users, values, tokens

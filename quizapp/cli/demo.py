@@ -10,6 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from quizapp.cli.unit import checkpoint, command
 from quizapp.clock import now_utc
 from quizapp.services.demo import province as demo
+from quizapp.services.demo.contest import add_demo_contest
 from quizapp.services.demo.quiz import add_demo_quiz
 
 
@@ -37,6 +38,9 @@ def demo_command(if_empty: bool, members: int, seed: int, activity: bool) -> Non
     quiz, counts = add_demo_quiz(result, now, activity=activity, seed=seed)
     click.echo(_("Đợt kiểm tra «%(title)s» đang mở; %(n)d đoàn viên mẫu đã nộp bài.",
                  title=quiz.title, n=counts["finished"]))
+    contest = add_demo_contest(result, quiz.bank_version, now, activity=activity, seed=seed)
+    click.echo(_("Cuộc thi «%(title)s»: %(n)d vòng (vòng đầu đã đóng và công bố kết quả).",
+                 title=contest.title, n=len(contest.rounds)))
     echo_logins(result)
 
 

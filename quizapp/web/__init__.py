@@ -15,6 +15,7 @@ from quizapp.web.main import bp as main_bp
 from quizapp.web.member import bp as member_bp
 from quizapp.web.organiser import bp as organiser_bp
 from quizapp.web.reports import bp as reports_bp
+from quizapp.web.results import bp as results_bp
 
 
 def register_blueprints(app) -> None:
@@ -26,6 +27,7 @@ def register_blueprints(app) -> None:
     app.register_blueprint(organiser_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(help_bp)
+    app.register_blueprint(results_bp)
     register_template_helpers(app)
 
 

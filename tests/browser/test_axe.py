@@ -23,8 +23,10 @@ from quizapp.models import Role
 from quizapp.services import uploads
 from quizapp.services.attempts import certificates
 from quizapp.services.attempts import lifecycle as attempts
+from quizapp.services.contests import rounds
 from tests.browser.conftest import LiveServer
 from tests.conftest import TEST_PASSWORD, make_app
+from tests.contestkit import sit
 from tests.factory import Factory
 from tests.quizkit import open_quiz, right_answers
 
@@ -80,6 +82,19 @@ def _submit_empty(selector: str):
         with page.expect_navigation():
             page.locator(selector).first.click()
     return prepare
+
+
+def _prize_errors(page):
+    page.fill("#second", "-1")
+    page.fill("#third", "")
+    with page.expect_navigation():
+        page.locator("form[action$='/ranking/prizes'] button[type=submit]").click()
+
+
+def _prediction_error(page):
+    page.fill("#answer", "")
+    with page.expect_navigation():
+        page.locator("#answer").press("Enter")
 
 
 def _login_error(page):
@@ -201,7 +216,26 @@ PAGES: dict[str, list[State]] = {
                                  lambda i: f"/reports/quizzes/{i['quiz']}/units/{i['chapter']}/reminders/sheet")],
     "organiser.quiz_reminder": [s("reminder template", "organiser",
                                   lambda i: f"/org/quizzes/{i['quiz']}/reminder")],
-    "organiser.quiz_ranking": [s("round ranking", "organiser", lambda i: f"/org/quizzes/{i['quiz']}/ranking")],
+    "organiser.quiz_ranking": [s("round ranking", "organiser", lambda i: f"/org/quizzes/{i['quiz']}/ranking"),
+                               s("contest round ranking, published, with its forms", "organiser",
+                                 lambda i: f"/org/quizzes/{i['round_quiz']}/ranking"),
+                               s("contest round prize errors", "organiser",
+                                 lambda i: f"/org/quizzes/{i['round_quiz']}/ranking", _prize_errors),
+                               s("contest round prediction error", "organiser",
+                                 lambda i: f"/org/quizzes/{i['round_quiz']}/ranking", _prediction_error)],
+    "organiser.contests": [s("contests", "organiser", lambda i: "/org/contests")],
+    "organiser.contest_detail": [s("contest rules and rounds", "organiser",
+                                   lambda i: f"/org/contests/{i['contest']}")],
+    "results.contest": [s("public contest results", "anonymous", lambda i: f"/contests/{i['contest']}")],
+    "results.round_page": [s("public round results", "anonymous",
+                             lambda i: f"/contests/{i['contest']}/rounds/1"),
+                           s("public round results (member)", "member",
+                             lambda i: f"/contests/{i['contest']}/rounds/1")],
+    "reports.contest_units": [s("contest unit ranking", "secretary",
+                                lambda i: f"/reports/units/{i['district']}/contests/{i['contest']}"),
+                              s("contest unit ranking, one round, chapters", "secretary",
+                                lambda i: f"/reports/units/{i['district']}/contests/{i['contest']}"
+                                          f"?round=1&level={i['chapter_depth']}")],
     "help.index": [s("guide (visitor)", "anonymous", lambda i: "/help/"),
                    s("guide (member)", "member", lambda i: "/help/")],
     "help.guide": [s("secretary guide", "secretary", lambda i: "/help/secretary"),
@@ -215,6 +249,7 @@ NOT_PAGES = {
     "member.attempt_state", "organiser.audit_export", "organiser.bank_template", "organiser.bank_export",
     "reports.unit_export", "reports.items_export", "reports.overview_export", "accounts.slips_csv",
     "main.set_language", "auth.logout", "help.roster_template", "organiser.quiz_ranking_export",
+    "reports.contest_units_export",
 }
 
 CHECKS = [(endpoint, state, lang) for endpoint, states in PAGES.items() for state in states
@@ -255,9 +290,21 @@ def _seed(server: LiveServer) -> dict:
             attempts.save_answer(done, qid, answer, n, False, now - timedelta(minutes=9))
         attempts.submit_attempt(done, now - timedelta(minutes=8))
         going = attempts.start_attempt(other, member, now)
+        # a contest of two rounds: the first closed, answered and published; `other` open
+        round_quiz = open_quiz(make, tree["mai_son"], version, title="Cuộc thi tìm hiểu Nghị quyết – Tuần 1",
+                               opens_at=now - timedelta(days=10), closes_at=now - timedelta(days=3),
+                               prediction_question="Có bao nhiêu người tham gia tuần 1?")
+        contest = rounds.create_contest("Cuộc thi tìm hiểu Nghị quyết", tree["mai_son"], now - timedelta(days=11))
+        closed = rounds.add_round(contest, round_quiz, "Tuần 1", first=1, second=1, third=1)
+        rounds.add_round(contest, other, "Tuần 2")
+        sit(round_quiz, member, 90.0, guess=2, at=now - timedelta(days=5))
+        sit(round_quiz, make.member(tree["co_muong"], "Quàng Văn Chiến"), 90.0, guess=5, at=now - timedelta(days=4))
+        round_quiz.prediction_answer = 2
+        closed.results_published_at = now - timedelta(days=2)
         session.flush()
         ids = {
             "quiz": quiz.id, "attempt": done.id, "open_attempt": going.id,
+            "round_quiz": round_quiz.id, "contest": contest.id, "chapter_depth": tree["na_san"].depth,
             "certificate": certificates.ensure_code(done),
             "chapter": tree["na_san"].id, "district": tree["mai_son"].id, "member": member.id,
             "member_code": member.code, "target": target.id, "bank": version.bank_id,

@@ -51,6 +51,27 @@ def round_of(quiz: Quiz) -> ContestRound | None:
     return db.session.scalar(select(ContestRound).where(ContestRound.quiz_id == quiz.id))
 
 
-def contests() -> list[Contest]:
-    """Every contest, newest first."""
-    return list(db.session.scalars(select(Contest).order_by(Contest.id.desc())))
+def contests(audience_filter=None) -> list[Contest]:
+    """Every contest (or those whose audience unit meets `audience_filter`), newest first."""
+    stmt = select(Contest).order_by(Contest.id.desc())
+    if audience_filter is not None:
+        stmt = stmt.join(Unit, Unit.id == Contest.audience_unit_id).where(audience_filter)
+    return list(db.session.scalars(stmt))
+
+
+def set_rules(contest: Contest, *, use_prediction: bool, use_time: bool,
+              one_prize_per_contest: bool) -> None:
+    """Change the contest's tie-break rules and its one-prize-per-contest rule."""
+    contest.use_prediction, contest.use_time = use_prediction, use_time
+    contest.one_prize_per_contest = one_prize_per_contest
+    db.session.flush()
+
+
+def quiz_ids(contest: Contest) -> list[int]:
+    """The contest's rounds' quizzes, in round order."""
+    return [r.quiz_id for r in contest.rounds]
+
+
+def contests_concerning(unit: Unit) -> list[Contest]:
+    """Contests whose audience holds the unit or lies inside it, newest first."""
+    return [c for c in contests() if unit.is_within(c.audience_unit) or c.audience_unit.is_within(unit)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from quizapp.services.contests.ranking import RankedRow, Ranking
+from quizapp.services.contests.units import UnitStanding
 from quizapp.services.exports import DATETIME, DECIMAL, INTEGER, PERCENT
 
 
@@ -24,3 +25,19 @@ def ranking_table(result: Ranking) -> tuple[list[str], list[list], dict[int, str
     """Headers, rows and XLSX number formats of a ranking."""
     formats = {4: PERCENT, 5: INTEGER, 6: INTEGER, 7: DECIMAL, 8: DATETIME}
     return ranking_headers(), [ranking_line(r) for r in result.rows], formats
+
+
+def unit_ranking_headers(whole_contest: bool) -> list[str]:
+    """Column titles of a unit ranking; over a whole contest participants are summed per round."""
+    took = _("Lượt tham gia (cộng các vòng)") if whole_contest else _("Số người tham gia")
+    return [_("Hạng theo tỉ lệ"), _("Hạng theo số người tham gia"), _("Mã đơn vị"), _("Đơn vị"),
+            _("Số đoàn viên"), took, _("Tỉ lệ tham gia (%)")]
+
+
+def unit_ranking_table(standings: list[UnitStanding], whole_contest: bool
+                       ) -> tuple[list[str], list[list], dict[int, str]]:
+    """Headers, rows and XLSX number formats of a unit ranking, best rate first."""
+    rows = [[s.rank_by_rate, s.rank_by_participants, s.code, s.name, s.members, s.participants,
+             None if s.rate is None else round(s.rate, 2)] for s in standings]
+    formats = {0: INTEGER, 1: INTEGER, 4: INTEGER, 5: INTEGER, 6: PERCENT}
+    return unit_ranking_headers(whole_contest), rows, formats

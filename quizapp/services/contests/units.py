@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, func, select
 
 from quizapp.extensions import db
-from quizapp.models import Unit, UnitQuizCounter, UnitRoster
+from quizapp.models import Unit, UnitKind, UnitQuizCounter, UnitRoster
 
 
 @dataclass(frozen=True)
@@ -68,3 +68,24 @@ def unit_ranking(quiz_ids: list[int], scope: Unit, depth: int) -> list[UnitStand
         for r, rate, rr, rc in zip(rows, rates, by_rate, by_count, strict=True)
     ]
     return sorted(standings, key=lambda s: (s.rank_by_rate, s.rank_by_participants, s.name))
+
+
+def level_kinds(scope: Unit) -> dict[int, list[str]]:
+    """The kinds of unit found at each depth below `scope`, widest kind first (a level may mix kinds)."""
+    order = {kind.value: index for index, kind in enumerate(UnitKind)}
+    found: dict[int, list[str]] = {}
+    for depth, kind in db.session.execute(
+            select(Unit.depth, Unit.kind).distinct().where(scope.subtree_filter(), Unit.depth > scope.depth)
+            .order_by(Unit.depth)):
+        found.setdefault(depth, []).append(kind)
+    return {depth: sorted(kinds, key=lambda k: order.get(k, len(order))) for depth, kinds in found.items()}
+
+
+def ranking_scope(contest_audience: Unit, unit: Unit) -> Unit | None:
+    """Where a unit's view of a contest starts: the unit inside the audience, the audience inside
+    the unit; None when the two subtrees do not meet."""
+    if unit.is_within(contest_audience):
+        return unit
+    if contest_audience.is_within(unit):
+        return contest_audience
+    return None

@@ -49,11 +49,11 @@ def add_demo_quiz(demo: dict, now: datetime, activity: bool = True, seed: int = 
         newcomer = db.session.scalar(select(Member.id).where(Member.code == demo["activation"][0]))
         keep_fresh = {demo["users"]["member"].member_id, newcomer}
         counts = simulate_activity(quiz, now, seed=seed, skip_member_ids=keep_fresh)
-        _give_participants_accounts(quiz, now)
+        give_participants_accounts(quiz, now)
     return quiz, counts
 
 
-def _give_participants_accounts(quiz: Quiz, now: datetime) -> None:
+def give_participants_accounts(quiz: Quiz, now: datetime) -> None:
     """Whoever took part signed in, so has an account with a password (the demo's, hashed once:
     hashing thousands of passwords one by one would cost minutes)."""
     password_hash = accounts.hash_password(DEMO_PASSWORD)

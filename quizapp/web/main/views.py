@@ -11,6 +11,7 @@ from quizapp.extensions import csrf, db
 from quizapp.policy import Action, Area
 from quizapp.services import org
 from quizapp.services.attempts import views as attempt_views
+from quizapp.services.contests import results
 from quizapp.services.reports import overview
 from quizapp.web.access import top_units, user
 from quizapp.web.safe import safe_next
@@ -22,8 +23,8 @@ bp = Blueprint("main", __name__)
 def home():
     """The home page: sign-in invitation, or what each of the user's roles needs."""
     if not current_user.is_authenticated:
-        return render_template("main/landing.html")
-    return render_template("main/home.html", **home_sections(user()))
+        return render_template("main/landing.html", published=results.latest_published())
+    return render_template("main/home.html", published=results.latest_published(), **home_sections(user()))
 
 
 def home_sections(me) -> dict:

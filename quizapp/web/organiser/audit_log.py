@@ -38,6 +38,11 @@ ACTION_LABELS = {
     "allowance.set": _l("Cộng thêm thời gian hoặc lượt làm bài"),
     "attempt.reopen": _l("Mở lại bài làm"),
     "quiz.regrade": _l("Chấm lại theo phiên bản đã sửa"),
+    "contest.prizes": _l("Đặt số giải của vòng thi"),
+    "contest.prediction_answer": _l("Đặt đáp án câu hỏi dự đoán"),
+    "contest.publish": _l("Công bố kết quả vòng thi"),
+    "contest.unpublish": _l("Thôi công bố kết quả vòng thi"),
+    "contest.rules": _l("Sửa quy tắc xếp hạng của cuộc thi"),
 }
 
 
@@ -69,6 +74,11 @@ FIELD_LABELS = {
     "reactivated": _l("Kích hoạt lại"), "unchanged": _l("Không đổi"), "absent": _l("Không có trong tệp"),
     "deactivated": _l("Ngừng kích hoạt"), "units_created": _l("Đơn vị tạo mới"), "errors": _l("Lỗi"),
     "warnings": _l("Cảnh báo"), "create_units": _l("Tự tạo đơn vị"), "deactivate_missing": _l("Ngừng người vắng"),
+    # contests
+    "first_prizes": _l("Số giải nhất"), "second_prizes": _l("Số giải nhì"), "third_prizes": _l("Số giải ba"),
+    "consolation_prizes": _l("Số giải khuyến khích"), "results_published_at": _l("Công bố kết quả lúc"),
+    "source": _l("Cách có đáp án"), "use_prediction": _l("Xếp theo câu hỏi dự đoán"),
+    "use_time": _l("Xếp theo thời gian làm bài"), "one_prize_per_contest": _l("Một giải mỗi người cả cuộc thi"),
 }
 
 

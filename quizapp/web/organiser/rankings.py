@@ -4,21 +4,30 @@ from __future__ import annotations
 from flask import abort, render_template, request
 from flask_babel import gettext as _
 
+from quizapp.models import Quiz
 from quizapp.services import exports
 from quizapp.services.contests import prizes as prize_service
 from quizapp.services.contests import ranking as ranking_service
-from quizapp.services.contests import rounds, tables
+from quizapp.services.contests import results, rounds, tables
+from quizapp.web.organiser.common import now
+from quizapp.web.organiser.contest_forms import PredictionForm, PrizeForm
 from quizapp.web.organiser.quizzes import quiz_or_404
 from quizapp.web.organiser.views import bp
 
 PAGE_SIZE = 100
 
 
-@bp.get("/quizzes/<int:quiz_id>/ranking")
-def quiz_ranking(quiz_id: int):
-    """The round's ranking, a page at a time, with its prize list when it is a contest round."""
-    quiz = quiz_or_404(quiz_id)
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+def prize_names() -> dict:
+    """Each prize kind (None: no prize) in the reader's language."""
+    return {prize_service.Prize.FIRST: _("Giải nhất"), prize_service.Prize.SECOND: _("Giải nhì"),
+            prize_service.Prize.THIRD: _("Giải ba"), prize_service.Prize.CONSOLATION: _("Giải khuyến khích"),
+            None: _("Không giải")}
+
+
+def ranking_page(quiz: Quiz, *, page: int = 1, prize_form: PrizeForm | None = None,
+                 prediction_form: PredictionForm | None = None, prediction_error: str | None = None,
+                 status: int = 200):
+    """The ranking page, with the round's forms (those given keep what was typed and its errors)."""
     contest_round = rounds.round_of(quiz)
     contest = contest_round.contest if contest_round else None
     result = ranking_service.ranking(quiz, contest, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
@@ -26,12 +35,28 @@ def quiz_ranking(quiz_id: int):
     if page > pages:
         abort(404)
     prize_list = prize_service.prize_list(contest_round) if contest_round else None
-    prize_names = {prize_service.Prize.FIRST: _("Giải nhất"), prize_service.Prize.SECOND: _("Giải nhì"),
-                   prize_service.Prize.THIRD: _("Giải ba"),
-                   prize_service.Prize.CONSOLATION: _("Giải khuyến khích"), None: _("Không giải")}
-    return render_template("organiser/quiz_ranking.html", quiz=quiz, result=result, page=page,
-                           pages=pages, contest_round=contest_round, prize_list=prize_list,
-                           prize_names=prize_names, headers=tables.ranking_headers())
+    if contest_round and prize_form is None:
+        prize_form = PrizeForm(formdata=None, first=contest_round.first_prizes,
+                               second=contest_round.second_prizes, third=contest_round.third_prizes,
+                               consolation=contest_round.consolation_prizes)
+    closed = results.has_closed(quiz, now())
+    computed = None
+    if quiz.prediction_question and closed:
+        computed = {results.Source.PARTICIPANTS: results.participants(quiz),
+                    results.Source.PERFECT: results.perfect_scores(quiz)}
+    return render_template(
+        "organiser/quiz_ranking.html", quiz=quiz, result=result, page=page, pages=pages,
+        contest_round=contest_round, prize_list=prize_list, prize_names=prize_names(),
+        headers=tables.ranking_headers(), prize_form=prize_form, closed=closed, computed=computed,
+        prediction_form=prediction_form or PredictionForm(formdata=None), prediction_error=prediction_error,
+        Source=results.Source), status
+
+
+@bp.get("/quizzes/<int:quiz_id>/ranking")
+def quiz_ranking(quiz_id: int):
+    """The round's ranking, a page at a time, with its prize list when it is a contest round."""
+    quiz = quiz_or_404(quiz_id)
+    return ranking_page(quiz, page=max(1, request.args.get("page", 1, type=int) or 1))
 
 
 @bp.get("/quizzes/<int:quiz_id>/ranking.<fmt>")

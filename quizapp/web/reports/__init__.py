@@ -2,6 +2,6 @@
 from quizapp.web.reports.views import bp
 
 # Each module adds its routes to `bp` when imported.
-from quizapp.web.reports import reminders  # noqa: F401  isort: skip
+from quizapp.web.reports import contests, reminders  # noqa: F401  isort: skip
 
 __all__ = ["bp"]

@@ -18,6 +18,7 @@ from quizapp.models import Quiz, Unit
 from quizapp.policy import Action, Area
 from quizapp.services import exports
 from quizapp.services.attempts.lifecycle import finalise_overdue_in
+from quizapp.services.contests import rounds as contest_rounds
 from quizapp.services.reports import charts, tables
 from quizapp.services.reports import items as items_mod
 from quizapp.services.reports import overview as overview_mod
@@ -93,7 +94,8 @@ def overview(unit_id: int):
     unit = _unit(unit_id)
     rows = overview_mod.overview(unit, now_utc())
     return render_template("reports/overview.html", unit=unit, rows=rows, printing=_printing(),
-                           crumbs=crumbs(unit, "reports.overview"))
+                           crumbs=crumbs(unit, "reports.overview"),
+                           contests=contest_rounds.contests_concerning(unit))
 
 
 @bp.get("/units/<int:unit_id>/export.<fmt>")
