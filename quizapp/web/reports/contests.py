@@ -14,7 +14,7 @@ from quizapp.services import exports
 from quizapp.services.contests import rounds, tables
 from quizapp.services.contests import units as unit_ranking
 from quizapp.web.access import breadcrumbs
-from quizapp.web.reports.views import FORMATS, _slug, _unit, bp
+from quizapp.web.reports.views import FORMATS, bp, file_slug, unit_or_404
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ def kind_names() -> dict[str, str]:
 
 
 def _choice(unit_id: int, contest_id: int) -> Choice:
-    unit = _unit(unit_id)
+    unit = unit_or_404(unit_id)
     contest = db.session.get(Contest, contest_id) or abort(404)
     scope = unit_ranking.ranking_scope(contest.audience_unit, unit) or abort(404)
     position = request.args.get("round", type=int)
@@ -81,5 +81,5 @@ def contest_units_export(unit_id: int, contest_id: int, fmt: str):
     choice = _choice(unit_id, contest_id)
     headers, rows, formats = tables.unit_ranking_table(_standings(choice), choice.contest_round is None)
     part = f"vong-{choice.contest_round.position}" if choice.contest_round else "ca-cuoc-thi"
-    name = f"xep-hang-don-vi-cuoc-thi-{contest_id}-{part}-{_slug(choice.scope.code)}-cap-{choice.depth}"
+    name = f"xep-hang-don-vi-cuoc-thi-{contest_id}-{part}-{file_slug(choice.scope.code)}-cap-{choice.depth}"
     return exports.as_download(fmt, headers, rows, name, _("Xếp hạng đơn vị"), formats)

@@ -51,7 +51,8 @@ def require_login():
     return None
 
 
-def _unit(unit_id: int, action: Action = Action.VIEW_REPORTS) -> Unit:
+def unit_or_404(unit_id: int, action: Action = Action.VIEW_REPORTS) -> Unit:
+    """The unit, when the signed-in user may do `action` on it (403 otherwise, 404 if none)."""
     unit = db.session.get(Unit, unit_id) or abort(404)
     policy.require(user(), action, unit)
     return unit
@@ -91,7 +92,7 @@ def index():
 @bp.get("/units/<int:unit_id>")
 def overview(unit_id: int):
     """Every quiz concerning the unit, with its rate and gap."""
-    unit = _unit(unit_id)
+    unit = unit_or_404(unit_id)
     rows = overview_mod.overview(unit, now_utc())
     return render_template("reports/overview.html", unit=unit, rows=rows, printing=_printing(),
                            crumbs=crumbs(unit, "reports.overview"),
@@ -101,14 +102,15 @@ def overview(unit_id: int):
 @bp.get("/units/<int:unit_id>/export.<fmt>")
 def overview_export(unit_id: int, fmt: str):
     """The overview as CSV or XLSX."""
-    unit = _unit(unit_id)
+    unit = unit_or_404(unit_id)
     if fmt not in FORMATS:
         abort(404)
     headers, rows, formats = tables.overview_table(overview_mod.overview(unit, now_utc()))
-    return exports.as_download(fmt, headers, rows, f"tong-hop-{_slug(unit.code)}", _("Tổng hợp"), formats)
+    return exports.as_download(fmt, headers, rows, f"tong-hop-{file_slug(unit.code)}", _("Tổng hợp"), formats)
 
 
-def _slug(text: str) -> str:
+def file_slug(text: str) -> str:
+    """A unit or quiz name as a download file name's part (ASCII letters, digits, dashes)."""
     return re.sub(r"[^A-Za-z0-9_-]+", "-", text).strip("-") or "don-vi"
 
 
@@ -117,7 +119,7 @@ def _printing() -> bool:
 
 
 def _report(quiz_id: int, unit_id: int) -> page_mod.UnitReport:
-    unit = _unit(unit_id)
+    unit = unit_or_404(unit_id)
     quiz = _quiz_for(quiz_id, unit)
     now = now_utc()
     finalise_overdue_in(quiz, unit, now)  # committed by the request's unit of work (views are @writes)
@@ -150,7 +152,7 @@ def unit_export(quiz_id: int, unit_id: int, table: str, fmt: str):
     report = _report(quiz_id, unit_id)
     build, slug = UNIT_TABLES[table]
     headers, rows, formats = build(report)
-    return exports.as_download(fmt, headers, rows, f"{slug}-{_slug(report.unit.code)}-dot-{quiz_id}",
+    return exports.as_download(fmt, headers, rows, f"{slug}-{file_slug(report.unit.code)}-dot-{quiz_id}",
                                report.unit.name, formats)
 
 
@@ -168,7 +170,7 @@ def quiz_home(quiz_id: int):
 @bp.get("/quizzes/<int:quiz_id>/units/<int:unit_id>/items")
 def items(quiz_id: int, unit_id: int):
     """Item analysis for organisers: facility and discrimination per question and topic."""
-    unit = _unit(unit_id, Action.MANAGE_QUIZZES)
+    unit = unit_or_404(unit_id, Action.MANAGE_QUIZZES)
     quiz = _quiz_for(quiz_id, unit)
     require_key_visible(quiz.bank_version_id)
     analysis = items_mod.item_analysis(quiz, unit)
@@ -181,9 +183,9 @@ def items_export(quiz_id: int, unit_id: int, fmt: str):
     """The item analysis as CSV or XLSX."""
     if fmt not in FORMATS:
         abort(404)
-    unit = _unit(unit_id, Action.MANAGE_QUIZZES)
+    unit = unit_or_404(unit_id, Action.MANAGE_QUIZZES)
     quiz = _quiz_for(quiz_id, unit)
     require_key_visible(quiz.bank_version_id)
     headers, rows, formats = tables.items_table(items_mod.item_analysis(quiz, unit))
-    return exports.as_download(fmt, headers, rows, f"phan-tich-cau-hoi-dot-{quiz_id}-{_slug(unit.code)}",
+    return exports.as_download(fmt, headers, rows, f"phan-tich-cau-hoi-dot-{quiz_id}-{file_slug(unit.code)}",
                                _("Phân tích câu hỏi"), formats)
