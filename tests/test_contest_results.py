@@ -128,6 +128,9 @@ def test_the_prediction_answer_computed_as_the_number_of_participants(make, role
     entry = _audit("contest.prediction_answer")[0]
     assert entry.before == {"prediction_answer": None}
     assert entry.after == {"prediction_answer": 3, "source": "participants"}
+    audit_page = client.get("/org/audit").get_data(as_text=True)
+    assert "Cách có đáp án" in audit_page and "Số người tham gia" in audit_page
+    assert "participants" not in audit_page
 
 
 def test_the_prediction_answer_computed_as_the_number_answering_every_question(make, roles, login,

@@ -82,11 +82,20 @@ FIELD_LABELS = {
 }
 
 
+# Logged machine values of a field, as a person reads them.
+VALUE_LABELS = {
+    "source": {"participants": _l("Số người tham gia"), "perfect": _l("Số người trả lời đúng tất cả"),
+               "manual": _l("Ban tổ chức nhập")},
+}
+
+
 def _show(value, key: str = "") -> str:
     """One logged value as a person reads it: times in Vietnam time, durations in minutes,
     yes/no, lists joined."""
     if value is None or value == "" or value == []:
         return "—"
+    if isinstance(value, str) and value in VALUE_LABELS.get(key, {}):
+        return str(VALUE_LABELS[key][value])
     if key.endswith("_seconds") and isinstance(value, int) and not isinstance(value, bool):
         return _("%(n)s phút", n=round(value / 60, 1)) if value % 60 else _("%(n)d phút", n=value // 60)
     if isinstance(value, bool):
