@@ -43,6 +43,9 @@ ACTION_LABELS = {
     "contest.publish": _l("Công bố kết quả vòng thi"),
     "contest.unpublish": _l("Thôi công bố kết quả vòng thi"),
     "contest.rules": _l("Sửa quy tắc xếp hạng của cuộc thi"),
+    "contest.create": _l("Tạo cuộc thi"),
+    "contest.add_round": _l("Thêm vòng thi"),
+    "contest.remove_round": _l("Gỡ vòng thi khỏi cuộc thi"),
 }
 
 
@@ -75,6 +78,7 @@ FIELD_LABELS = {
     "deactivated": _l("Ngừng kích hoạt"), "units_created": _l("Đơn vị tạo mới"), "errors": _l("Lỗi"),
     "warnings": _l("Cảnh báo"), "create_units": _l("Tự tạo đơn vị"), "deactivate_missing": _l("Ngừng người vắng"),
     # contests
+    "contest": _l("Cuộc thi"), "quiz": _l("Đợt kiểm tra"), "label": _l("Tên vòng"), "position": _l("Thứ tự vòng"),
     "first_prizes": _l("Số giải nhất"), "second_prizes": _l("Số giải nhì"), "third_prizes": _l("Số giải ba"),
     "consolation_prizes": _l("Số giải khuyến khích"), "results_published_at": _l("Công bố kết quả lúc"),
     "source": _l("Cách có đáp án"), "use_prediction": _l("Xếp theo câu hỏi dự đoán"),
