@@ -189,6 +189,9 @@ RULES: dict[str, Rule] = {
     "organiser.round_unpublish": scoped(A.MANAGE_QUIZZES),
     "organiser.contests": anywhere(A.MANAGE_QUIZZES),
     "organiser.contest_detail": scoped(A.MANAGE_QUIZZES),
+    "organiser.contest_new": anywhere(A.MANAGE_QUIZZES),  # the audience travels in the form, checked there
+    "organiser.contest_add_round": scoped(A.MANAGE_QUIZZES),  # the quiz travels in the form, checked there
+    "organiser.contest_remove_round": scoped(A.MANAGE_QUIZZES),
     # reports
     "reports.index": anywhere(A.VIEW_REPORTS),
     "reports.overview": scoped(A.VIEW_REPORTS),
@@ -293,6 +296,7 @@ class World:
             "name": lambda: "member",  # a guide
             "contest_id": lambda: self.contests[scope].id,
             "position": lambda: 1,  # the contest's round
+            "round_id": lambda: self.contests[scope].rounds[0].id,
         }
         if argument not in simple:
             raise KeyError(f"{endpoint}: no object for URL parameter {argument!r}; teach World.values")

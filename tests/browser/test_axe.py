@@ -97,6 +97,13 @@ def _prediction_error(page):
         page.locator("#answer").press("Enter")
 
 
+def _round_errors(page):
+    page.fill("#first", "-1")
+    with page.expect_navigation():
+        page.locator("form[action*='/rounds#'] button[type=submit]").click()
+    assert page.locator("#them-vong p.error").count() == 2  # no quiz chosen, a negative count
+
+
 def _login_error(page):
     page.fill("#login", "khong-co-ai")
     page.fill("#password", "sai-mat-khau")
@@ -225,7 +232,12 @@ PAGES: dict[str, list[State]] = {
                                  lambda i: f"/org/quizzes/{i['round_quiz']}/ranking", _prediction_error)],
     "organiser.contests": [s("contests", "organiser", lambda i: "/org/contests")],
     "organiser.contest_detail": [s("contest rules and rounds", "organiser",
-                                   lambda i: f"/org/contests/{i['contest']}")],
+                                   lambda i: f"/org/contests/{i['contest']}"),
+                                 s("contest add-round errors", "organiser",
+                                   lambda i: f"/org/contests/{i['contest']}", _round_errors)],
+    "organiser.contest_new": [s("new contest", "organiser", lambda i: "/org/contests/new"),
+                              s("new contest errors", "organiser", lambda i: "/org/contests/new",
+                                _submit_empty("main form button[type=submit]"))],
     "results.contest": [s("public contest results", "anonymous", lambda i: f"/contests/{i['contest']}")],
     "results.round_page": [s("public round results", "anonymous",
                              lambda i: f"/contests/{i['contest']}/rounds/1"),
