@@ -97,3 +97,14 @@ def test_ranking_without_the_prediction_answer_says_it_is_provisional(runner, ma
     db.session.commit()
     result = runner.invoke(args=["quiz", "ranking", str(quiz.id)])
     assert "tạm thời: chưa có đáp án câu dự đoán" in result.output.splitlines()[0]
+
+
+def test_a_round_without_a_label_counts_on_from_the_last_round(runner, make):
+    tree, quiz = _round_with_results(make)
+    week2 = make.quiz(tree["province"], title="Tuần 2: Nghị quyết")
+    db.session.commit()
+    runner.invoke(args=["contest", "create", "--title", "Tìm hiểu Nghị quyết", "--audience", "SL"])
+    contest = db.session.scalar(select(Contest))
+    runner.invoke(args=["contest", "add-round", str(contest.id), str(quiz.id), "--label", "Tuần 1"])
+    result = runner.invoke(args=["contest", "add-round", str(contest.id), str(week2.id)])
+    assert result.exit_code == 0 and "Đã thêm Tuần 2:" in result.output

@@ -241,3 +241,25 @@ def test_the_organisers_own_quiz_of_another_contest_cannot_be_removed_through_th
     db.session.commit()
     reply = login(roles["users"]["organiser"]).post(f"/org/contests/{contest.id}/rounds/{row.id}/remove")
     assert reply.status_code == 404 and db.session.get(type(row), row.id) is not None
+
+
+def test_a_quiz_outside_the_organisers_scope_is_not_attached(make, roles, login, console, outside):
+    contest = _contest(roles["tree"])
+    foreign = make.quiz(outside["province"], title="Đợt của Lai Châu")
+    db.session.commit()
+    reply = login(roles["users"]["organiser"]).post(
+        f"/org/contests/{contest.id}/rounds",
+        data={"quiz": foreign.id, "first": "0", "second": "0", "third": "0", "consolation": "0"})
+    assert reply.status_code == 400 and errors_of(reply) == ["Hãy chọn một đợt kiểm tra trong danh sách."]
+    assert "Đợt của Lai Châu" not in text_of(reply) and rounds.round_of(foreign) is None
+
+
+def test_a_published_later_round_keeps_its_number_when_an_earlier_one_is_removed(make, roles, login, console):
+    tree = roles["tree"]
+    contest = _contest(tree)
+    first, second = make.quiz(tree["mai_son"]), make.quiz(tree["mai_son"])
+    row = rounds.add_round(contest, first, "Tuần 1")
+    rounds.add_round(contest, second, "Tuần 2").results_published_at = BEFORE
+    db.session.commit()
+    login(roles["users"]["organiser"]).post(f"/org/contests/{contest.id}/rounds/{row.id}/remove")
+    assert rounds.round_of(first) is None and rounds.round_of(second).position == 2

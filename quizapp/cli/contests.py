@@ -42,7 +42,7 @@ def create(title: str, audience_code: str, prediction: bool, use_time: bool,
 @contest_group.command("add-round")
 @click.argument("contest_id", type=int)
 @click.argument("quiz_id", type=int)
-@click.option("--label", help='Tên vòng, ví dụ "Tuần 1" (mặc định: "Vòng N").')
+@click.option("--label", help='Tên vòng, ví dụ "Tuần 1" (mặc định: tiếp theo tên vòng trước, hoặc "Vòng N").')
 @click.option("--first", type=click.IntRange(0), default=0, show_default=True, help="Số giải nhất.")
 @click.option("--second", type=click.IntRange(0), default=0, show_default=True, help="Số giải nhì.")
 @click.option("--third", type=click.IntRange(0), default=0, show_default=True, help="Số giải ba.")
