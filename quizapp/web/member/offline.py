@@ -36,8 +36,8 @@ def file_version(filename: str) -> str:
 
 
 def release() -> str:
-    """One version for the worker's cache: changes whenever any file it serves changes."""
-    versions = "".join(file_version(f) for f in (*ASSETS, WORKER))
+    """One version for the worker's cache: changes whenever anything it keeps changes."""
+    versions = "".join(file_version(f) for f in (*ASSETS, WORKER)) + _manifest_text()
     return hashlib.sha256(versions.encode()).hexdigest()[:12]
 
 
@@ -48,6 +48,19 @@ def versioned_static(endpoint: str, values: dict) -> None:
         version = file_version(values["filename"])
         if version:
             values["v"] = version
+
+
+@bp.after_app_request
+def keep_versioned_files(response):
+    """A static URL naming its file's current version never changes: the browser keeps it for a
+    year (the tab's icon too, which the browser fetches without asking the service worker)."""
+    if (request.endpoint == "static" and response.status_code in (200, 304) and request.args.get("v")
+            and request.args["v"] == file_version((request.view_args or {}).get("filename", ""))):
+        response.cache_control.no_cache = None
+        response.cache_control.public = True
+        response.cache_control.max_age = 365 * 24 * 3600
+        response.cache_control.immutable = True
+    return response
 
 
 @bp.after_request
@@ -66,7 +79,7 @@ def service_worker():
     """The service worker, served under /m/ so that its scope is the member pages."""
     source = (STATIC / WORKER).read_text(encoding="utf-8")
     config = {"version": release(), "assets": [url_for("static", filename=f) for f in ASSETS],
-              "scope": url_for("member.home"),
+              "scope": url_for("member.home"), "manifest": url_for("member.manifest"),
               # Built into the worker, so no page of any account is kept for it.
               "offline_html": render_template("member/offline.html")}
     body = source.replace("__CONFIG__", json.dumps(config))
@@ -75,9 +88,7 @@ def service_worker():
     return response
 
 
-@bp.get("/manifest.webmanifest")
-def manifest():
-    """The web app manifest: add the member pages to a phone's home screen."""
+def _manifest_text() -> str:
     def icon(filename: str, size: str, kind: str, purpose: str) -> dict:
         return {"src": url_for("static", filename=filename), "sizes": size, "type": kind, "purpose": purpose}
 
@@ -98,8 +109,13 @@ def manifest():
                   icon("icons/icon-512.png", "512x512", "image/png", "maskable"),
                   icon("icons/icon.svg", "any", "image/svg+xml", "any")],
     }
-    response = current_app.response_class(json.dumps(data, ensure_ascii=False),
-                                          mimetype="application/manifest+json")
+    return json.dumps(data, ensure_ascii=False)
+
+
+@bp.get("/manifest.webmanifest")
+def manifest():
+    """The web app manifest: add the member pages to a phone's home screen (the worker keeps it)."""
+    response = current_app.response_class(_manifest_text(), mimetype="application/manifest+json")
     response.headers["Cache-Control"] = "no-cache"
     return response
 
