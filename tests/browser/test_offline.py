@@ -412,6 +412,23 @@ def test_resume_reopens_at_the_question_the_member_was_on(live_server, chromium,
     laptop.close()
 
 
+def test_kept_quiz_page_reopens_where_the_member_went_on_another_device(live_server, chromium, tmp_path):
+    server = live_server()
+    seed(server)
+    phone = launch(chromium, tmp_path / "profile")
+    page = phone.new_page()
+    sign_in(page, server)
+    attempt_id = start(page)
+    next_question(page)                                 # on Câu 2 on this phone, sent to the server
+    eventually(page, "JSON.parse(localStorage.getItem('quizapp.attempt.%d.meta')).pos.sent === true" % attempt_id)
+    with server.session() as session:                   # then on Câu 7 on a laptop
+        attempts.set_position(session.get(Attempt, attempt_id), 7)
+    page.goto(server.url + "/m/")
+    page.get_by_role("link", name="Làm tiếp").click()   # the kept page, drawn when the quiz started
+    expect(current(page).locator("legend")).to_have_text("Câu 7/10")
+    phone.close()
+
+
 def test_two_tabs_show_the_servers_newer_answer_with_a_message(live_server, phone):
     server = live_server()
     seed(server)
