@@ -420,7 +420,10 @@ def test_kept_quiz_page_reopens_where_the_member_went_on_another_device(live_ser
     sign_in(page, server)
     attempt_id = start(page)
     next_question(page)                                 # on Câu 2 on this phone, sent to the server
-    eventually(page, "JSON.parse(localStorage.getItem('quizapp.attempt.%d.meta')).pos.sent === true" % attempt_id)
+    # The phone knows the server has it (an unsent move on this phone would win over the server's).
+    eventually(page, f"JSON.parse(localStorage.getItem('quizapp.attempt.{attempt_id}.meta')).pos.sent === true")
+    with server.session() as session:
+        assert session.get(Attempt, attempt_id).position == 2
     with server.session() as session:                   # then on Câu 7 on a laptop
         attempts.set_position(session.get(Attempt, attempt_id), 7)
     page.goto(server.url + "/m/")
