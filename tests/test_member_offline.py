@@ -1,9 +1,10 @@
 """Offline support on the server side: resume position, the worker and manifest, compression."""
 import json
+import os
 
 from quizapp.extensions import db
 from quizapp.models import Attempt
-from quizapp.web.member.offline import file_version
+from quizapp.web.member import offline
 from tests.quizkit import Sitting
 
 
@@ -82,7 +83,7 @@ def test_pages_and_scripts_are_compressed(make, login):
 
 
 def test_a_static_file_named_with_its_version_is_kept_by_the_browser(client):
-    versioned = client.get("/static/favicon.svg?v=" + file_version("favicon.svg"))
+    versioned = client.get("/static/favicon.svg?v=" + offline.file_version("favicon.svg"))
     assert versioned.cache_control.max_age == 365 * 24 * 3600 and versioned.cache_control.immutable
     for stale in ("/static/favicon.svg?v=0000000000", "/static/favicon.svg"):  # another release's, or none
         assert not client.get(stale).cache_control.immutable
@@ -98,3 +99,16 @@ def test_the_attempt_state_tells_a_signed_out_phone_from_another_account(make, l
     other = login(make.user(member=make.member(sit.tree["na_san"], "Hà Văn Tùng")))
     reply = other.get(f"/m/api/attempts/{attempt.id}")
     assert reply.status_code == 404 and reply.json["error"] == "not_found"
+
+
+def test_a_change_to_what_the_quiz_page_is_made_of_is_a_new_release(app, tmp_path, monkeypatch):
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "translations").mkdir()
+    template = tmp_path / "templates" / "attempt.html"
+    template.write_text("<p>Câu 1</p>", encoding="utf-8")
+    monkeypatch.setattr(offline, "PACKAGE", tmp_path)
+    with app.test_request_context("/m/sw.js"):
+        before = offline.release()
+        template.write_text("<p>Câu hỏi 1</p>", encoding="utf-8")
+        os.utime(template, (template.stat().st_atime, template.stat().st_mtime + 1))
+        assert offline.release() != before  # the worker fetches its kept pages again

@@ -13,7 +13,11 @@ from quizapp.services.attempts import lifecycle as attempts
 from quizapp.web.access import own_attempt_or_404
 from quizapp.web.member.views import bp
 
-STATIC = Path(__file__).resolve().parent.parent.parent / "static"
+PACKAGE = Path(__file__).resolve().parent.parent.parent
+STATIC = PACKAGE / "static"
+# What the kept quiz page is made of besides the files it loads: a release changing any of them
+# is a new worker version, so the kept page is fetched again rather than opened as it was.
+PAGE_SOURCES = ("templates", "translations")
 # What the worker keeps for an offline reload; the quiz page needs nothing else.
 ASSETS = ("css/app.css", "js/quiz.js", "js/number-hint.js", "favicon.svg", "icons/icon-192.png",
           "icons/icon-512.png", "icons/icon.svg")
@@ -23,21 +27,28 @@ _hashes: dict[str, tuple[float, str]] = {}
 
 def file_version(filename: str) -> str:
     """A short content hash of a static file (recomputed when the file changes)."""
-    path = STATIC / filename
+    return _content_hash(STATIC / filename)
+
+
+def _content_hash(path: Path) -> str:
     try:
         mtime = path.stat().st_mtime
     except OSError:
         return ""
-    known = _hashes.get(filename)
+    known = _hashes.get(str(path))
     if known is None or known[0] != mtime:
         known = (mtime, hashlib.sha256(path.read_bytes()).hexdigest()[:10])
-        _hashes[filename] = known
+        _hashes[str(path)] = known
     return known[1]
 
 
 def release() -> str:
-    """One version for the worker's cache: changes whenever anything it keeps changes."""
-    versions = "".join(file_version(f) for f in (*ASSETS, WORKER)) + _manifest_text()
+    """One version for the worker's cache: changes whenever anything it keeps, or the pages it
+    keeps are made of, changes."""
+    pages = sorted(path for folder in PAGE_SOURCES for path in (PACKAGE / folder).rglob("*.*")
+                   if path.suffix in (".html", ".po"))
+    versions = ("".join(file_version(f) for f in (*ASSETS, WORKER)) + "".join(_content_hash(p) for p in pages)
+                + _manifest_text())
     return hashlib.sha256(versions.encode()).hexdigest()[:12]
 
 
