@@ -49,7 +49,7 @@ class Rule:
         if self.kind == "public":
             return ALLOW
         if actor == "anonymous":
-            return DENY if self.kind == "own_attempt_json" else LOGIN
+            return LOGIN
         if self.kind == "signed_in":
             return ALLOW
         if self.kind == "member_only":
@@ -78,7 +78,7 @@ PUBLIC = Rule("public")
 SIGNED_IN = Rule("signed_in")
 MEMBER_ONLY = Rule("member_only")
 OWN_ATTEMPT = Rule("own_attempt")
-OWN_ATTEMPT_JSON = Rule("own_attempt_json")  # JSON: "not found" for anyone but the owner
+OWN_ATTEMPT_JSON = Rule("own_attempt_json")  # JSON: 401 signed out, "not found" for anyone but the owner
 QUIZ_AUDIENCE = Rule("quiz_audience")
 
 

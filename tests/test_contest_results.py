@@ -234,3 +234,15 @@ def test_the_home_page_and_the_contest_page_link_to_published_results(make, role
     member = login(roles["users"]["member"]).get("/").get_data(as_text=True)
     assert _public(contest_round) in member
 
+
+
+def test_the_rounds_quiz_card_links_its_published_ranking(make, roles, login, console):
+    contest_round = _round(make, roles, prediction=False)
+    member = login(roles["users"]["member"])
+    console(AFTER)
+    card = member.get("/m/").get_data(as_text=True)
+    assert "Tuần 1" in card and "Bảng xếp hạng vòng thi" not in card
+    _organiser(login, roles).post(f"/org/quizzes/{contest_round.quiz_id}/ranking/publish")
+    member = login(roles["users"]["member"])
+    card = member.get("/m/").get_data(as_text=True).split('<h3 lang="vi">Tuần 1</h3>')[1].split("</article>")[0]
+    assert f'href="{_public(contest_round)}">Bảng xếp hạng vòng thi</a>' in card

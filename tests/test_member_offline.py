@@ -1,8 +1,10 @@
 """Offline support on the server side: resume position, the worker and manifest, compression."""
 import json
+import os
 
 from quizapp.extensions import db
 from quizapp.models import Attempt
+from quizapp.web.member import offline
 from tests.quizkit import Sitting
 
 
@@ -78,3 +80,35 @@ def test_pages_and_scripts_are_compressed(make, login):
     for path in (f"/m/attempts/{attempt.id}", "/static/js/quiz.js", "/static/css/app.css"):
         reply = sit.client.get(path, headers={"Accept-Encoding": "gzip, deflate, br, zstd"})  # chromium's
         assert reply.headers.get("Content-Encoding") in {"zstd", "br", "gzip"}, path
+
+
+def test_a_static_file_named_with_its_version_is_kept_by_the_browser(client):
+    versioned = client.get("/static/favicon.svg?v=" + offline.file_version("favicon.svg"))
+    assert versioned.cache_control.max_age == 365 * 24 * 3600 and versioned.cache_control.immutable
+    for stale in ("/static/favicon.svg?v=0000000000", "/static/favicon.svg"):  # another release's, or none
+        assert not client.get(stale).cache_control.immutable
+
+
+def test_the_attempt_state_tells_a_signed_out_phone_from_another_account(make, login):
+    sit = Sitting(make, login)
+    attempt = sit.start()
+    reply = sit.client.get(f"/m/api/attempts/{attempt.id}")
+    assert reply.json["state"] == "in_progress" and "answers" in reply.json and "deadline_ms" in reply.json
+    reply = sit.client.application.test_client().get(f"/m/api/attempts/{attempt.id}")  # nobody signed in
+    assert reply.status_code == 401 and reply.json["error"] == "login"
+    other = login(make.user(member=make.member(sit.tree["na_san"], "Hà Văn Tùng")))
+    reply = other.get(f"/m/api/attempts/{attempt.id}")
+    assert reply.status_code == 404 and reply.json["error"] == "not_found"
+
+
+def test_a_change_to_what_the_quiz_page_is_made_of_is_a_new_release(app, tmp_path, monkeypatch):
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "translations").mkdir()
+    template = tmp_path / "templates" / "attempt.html"
+    template.write_text("<p>Câu 1</p>", encoding="utf-8")
+    monkeypatch.setattr(offline, "PACKAGE", tmp_path)
+    with app.test_request_context("/m/sw.js"):
+        before = offline.release()
+        template.write_text("<p>Câu hỏi 1</p>", encoding="utf-8")
+        os.utime(template, (template.stat().st_atime, template.stat().st_mtime + 1))
+        assert offline.release() != before  # the worker fetches its kept pages again

@@ -1,5 +1,5 @@
 """Weak connections: the quiz survives offline reloads and browser restarts (service worker), a
-submission made offline is queued, "Làm tiếp" resumes where the member was, two tabs never
+reload online asks the server for the attempt's state only, a submission made offline is queued, "Làm tiếp" resumes where the member was, two tabs never
 revert silently, the app installs, and the first load stays light."""
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from quizapp.clock import now_utc
 from quizapp.models import Attempt, AttemptState, Response
+from quizapp.services.attempts import lifecycle as attempts
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.browser.test_quiz_browser import SAVED, answer_current, current, seed
 from tests.conftest import TEST_PASSWORD, Factory
@@ -88,6 +90,13 @@ def question_ids(server, attempt_id):
 
 def next_question(page):
     current(page).get_by_role("link", name="Câu sau ›").click()
+
+
+def refuse_saves(server):
+    """The server takes no answers (busy) until the returned function is called; the rest works."""
+    real = server.app.view_functions["member.save_answer"]
+    server.app.view_functions["member.save_answer"] = lambda: ("", 503)
+    return lambda: server.app.view_functions.__setitem__("member.save_answer", real)
 
 
 def test_quiz_survives_offline_reload_and_browser_restart(live_server, chromium, tmp_path):
@@ -215,6 +224,101 @@ def test_another_member_signing_in_drops_the_previous_members_quiz(live_server, 
     phone.close()
 
 
+def test_reload_online_shows_the_kept_quiz_with_the_servers_state_and_the_queued_answers(live_server, chromium,
+                                                                                          tmp_path):
+    server = live_server()
+    seed(server)
+    phone = launch(chromium, tmp_path / "profile")
+    page = phone.new_page()
+    sign_in(page, server)
+    attempt_id = start(page)
+    ids = question_ids(server, attempt_id)
+    answer_current(page, "single")                      # Câu 1 on this phone: acknowledged
+    expect(page.locator("#save-status")).to_have_text(SAVED)
+    with server.session() as session:                   # Câu 2 answered and flagged on another device
+        attempts.save_answer(session.get(Attempt, attempt_id), ids[1], [1], 1, True, now_utc())
+    allow_saves = refuse_saves(server)
+    next_question(page)
+    next_question(page)
+    answer_current(page, current(page).get_attribute("data-type"))  # Câu 3: queued, the server is busy
+    expect(page.locator("#save-status")).to_have_text("Đang lưu…")
+
+    page.reload()                                       # the kept page, with the state from the server
+    expect(current(page).locator("legend")).to_have_text("Câu 3/10")
+    expect(page.locator(".pal.answered")).to_have_count(3)
+    expect(page.locator("#pal2")).to_have_class(re.compile("flagged"))
+    page.locator("#pal2").click()
+    boxes = current(page).locator("input[type=checkbox][name^=a]")
+    expect(boxes.nth(1)).to_be_checked()
+    expect(boxes.nth(0)).not_to_be_checked()
+    expect(page.locator("#save-status")).to_have_text("Đang lưu…")
+
+    allow_saves()
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(page.locator("#save-status")).to_have_text(SAVED)
+    answers = stored(server, attempt_id)
+    assert answers[ids[0]] == (0, 1) and answers[ids[1]] == ([1], 1) and len(answers) == 3
+    phone.close()
+
+
+def test_kept_quiz_page_of_an_attempt_ended_elsewhere_reloads_to_its_result(live_server, chromium, tmp_path):
+    server = live_server()
+    seed(server)
+    phone = launch(chromium, tmp_path / "profile")
+    page = phone.new_page()
+    sign_in(page, server)
+    attempt_id = start(page)
+    url = page.url.split("#")[0]
+    with server.session() as session:                   # submitted on another device
+        attempts.submit_attempt(session.get(Attempt, attempt_id), now_utc())
+    page.reload()
+    expect(page).to_have_url(re.compile(r"/result$"))
+    not_kept(page, url)
+    phone.close()
+
+
+def test_kept_quiz_page_after_the_session_ended_goes_to_sign_in_and_is_forgotten(live_server, chromium,
+                                                                                 tmp_path):
+    server = live_server()
+    seed(server)
+    phone = launch(chromium, tmp_path / "profile")
+    page = phone.new_page()
+    sign_in(page, server)
+    start(page)
+    url = page.url.split("#")[0]
+    phone.clear_cookies()                               # the session ended (expired, signed out elsewhere)
+    page.reload()
+    expect(page).to_have_url(re.compile(r"/auth/login"))
+    assert page.locator("#quiz").count() == 0
+    not_kept(page, url)
+    not_kept(page, server.url + "/m/")
+    phone.close()
+
+
+def test_another_member_opening_the_kept_quiz_address_is_not_shown_it(live_server, chromium, tmp_path):
+    server = live_server()
+    with server.session():
+        make = Factory()
+        tree = make.province()
+        for name, code in (("Lò Thị Mai", "DV-MAI"), ("Hà Văn Tùng", "DV-TUNG")):
+            make.user(member=make.member(tree["na_san"], name, code=code))
+        open_quiz(make, tree["province"])
+    phone = launch(chromium, tmp_path / "profile")
+    page = phone.new_page()
+    sign_in(page, server)
+    start(page)
+    url = page.url.split("#")[0]
+    phone.clear_cookies()                               # Mai's session ends without signing out
+    page.goto(server.url + "/auth/login?next=" + url.removeprefix(server.url))  # Tùng follows her link
+    page.fill("#login", "DV-TUNG")
+    page.fill("#password", TEST_PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page).to_have_url(url)
+    assert page.locator("#quiz").count() == 0 and "Câu 1/10" not in page.content()
+    not_kept(page, url)
+    phone.close()
+
+
 def test_submitting_offline_is_queued_and_sent_when_back_online(live_server, chromium, tmp_path):
     server = live_server()
     seed(server)
@@ -306,6 +410,26 @@ def test_resume_reopens_at_the_question_the_member_was_on(live_server, chromium,
     other.get_by_role("link", name="Làm tiếp").click()
     expect(current(other).locator("legend")).to_have_text("Câu 5/10")
     laptop.close()
+
+
+def test_kept_quiz_page_reopens_where_the_member_went_on_another_device(live_server, chromium, tmp_path):
+    server = live_server()
+    seed(server)
+    phone = launch(chromium, tmp_path / "profile")
+    page = phone.new_page()
+    sign_in(page, server)
+    attempt_id = start(page)
+    next_question(page)                                 # on Câu 2 on this phone, sent to the server
+    # The phone knows the server has it (an unsent move on this phone would win over the server's).
+    eventually(page, f"JSON.parse(localStorage.getItem('quizapp.attempt.{attempt_id}.meta')).pos.sent === true")
+    with server.session() as session:
+        assert session.get(Attempt, attempt_id).position == 2
+    with server.session() as session:                   # then on Câu 7 on a laptop
+        attempts.set_position(session.get(Attempt, attempt_id), 7)
+    page.goto(server.url + "/m/")
+    page.get_by_role("link", name="Làm tiếp").click()   # the kept page, drawn when the quiz started
+    expect(current(page).locator("legend")).to_have_text("Câu 7/10")
+    phone.close()
 
 
 def test_two_tabs_show_the_servers_newer_answer_with_a_message(live_server, phone):
@@ -414,6 +538,7 @@ def test_first_load_of_the_quiz_page_transfers_at_most_60_kb(live_server, chromi
     meter.sent, meter.requests = 0, []
     page.reload(wait_until="networkidle")
     expect(page.locator("#save-status")).to_have_text(SAVED)
+    page.wait_for_load_state("networkidle")
     reload_bytes, reload_requests = meter.sent, list(meter.requests)
     meter.on = False
     phone.close()
@@ -423,9 +548,9 @@ def test_first_load_of_the_quiz_page_transfers_at_most_60_kb(live_server, chromi
          "reload_requests": reload_requests}, indent=1))
     assert any(p.endswith("/static/js/quiz.js") for p in requests) and "/m/sw.js" in requests
     assert first_load <= FIRST_LOAD_LIMIT, f"first load sent {first_load} bytes: {requests}"
-    # With the worker in place, CSS and JavaScript come from the phone, not the server (the
-    # browser fetches the tab's icon by itself, outside the page's service worker).
-    assert not any(p.startswith("/static/") and "favicon" not in p for p in reload_requests), reload_requests
+    # With the worker in place, the page, its CSS, JavaScript and manifest come from the phone (the
+    # tab's icon from the browser's cache): the server is asked for the attempt's state only, once.
+    assert reload_requests == [f"/m/api/attempts/{url.rsplit('/', 1)[1]}"], reload_requests
 
 
 def test_a_new_release_replaces_kept_files_without_mixing_old_and_new(live_server, chromium, tmp_path,

@@ -12,7 +12,16 @@ from typing import Any
 from sqlalchemy import select
 
 from quizapp.extensions import db
-from quizapp.models import Attempt, Member, Question, QuestionType, Quiz, QuizStatus, ReviewPolicy
+from quizapp.models import (
+    Attempt,
+    ContestRound,
+    Member,
+    Question,
+    QuestionType,
+    Quiz,
+    QuizStatus,
+    ReviewPolicy,
+)
 from quizapp.services.attempts import lifecycle as attempts
 from quizapp.services.attempts import snapshot
 
@@ -30,13 +39,17 @@ class QuizCard:
     best_percent: float | None
     passed: bool
     can_start: bool
+    results: ContestRound | None = None  # the contest round this quiz is, once its results are published
 
 
 def quiz_cards(member: Member, now: datetime) -> list[QuizCard]:
     """The quizzes whose audience covers the member, running ones first, then open, upcoming, closed."""
     cards = []
     mine = list(db.session.scalars(select(Attempt).where(Attempt.member_id == member.id).order_by(Attempt.number)))
-    for quiz in attempts.quizzes_for_unit(member.chapter):
+    quizzes = attempts.quizzes_for_unit(member.chapter)
+    published = {r.quiz_id: r for r in db.session.scalars(select(ContestRound).where(
+        ContestRound.quiz_id.in_([q.id for q in quizzes]), ContestRound.results_published_at.is_not(None)))}
+    for quiz in quizzes:
         own = [a for a in mine if a.quiz_id == quiz.id]
         running = next((a for a in own if attempts.accepts_answers(a, now)), None)
         finished = [a for a in own if a.is_finished]
@@ -61,6 +74,7 @@ def quiz_cards(member: Member, now: datetime) -> list[QuizCard]:
             attempts_used=len(own), attempts_allowed=allowed, best_percent=best,
             passed=any(a.passed for a in finished),
             can_start=running is None and window == QuizStatus.OPEN and left and member.active,
+            results=published.get(quiz.id),
         ))
     order = {"in_progress": 0, "open": 1, "finished": 2, "upcoming": 3, "closed": 4}
     return sorted(cards, key=lambda c: order[c.status])

@@ -181,6 +181,7 @@
     window.clearTimeout(positionTimer);
     positionTimer = window.setTimeout(sendPosition, 800);
   }
+  var moved = false;    // the member moved on this page: the server's position no longer applies
   function show(pos, focus) {
     var target = sections.filter(function (s) { return parseInt(s.dataset.pos, 10) === pos; })[0] || sections[0];
     if (!target) return;
@@ -192,6 +193,7 @@
     if (pal) pal.setAttribute("aria-current", "step");
     current = target;
     if (!focus) return;
+    moved = true;
     rememberPosition(parseInt(target.dataset.pos, 10));  // first paint: changing the URL now would make the browser scroll to it
     if (window.history.replaceState) window.history.replaceState(null, "", "#q" + target.dataset.pos);
     target.querySelector("legend").setAttribute("tabindex", "-1");
@@ -435,6 +437,15 @@
       halted = true; document.getElementById("final-submit").submit();
     });
   }
+  /* A page kept by the worker was drawn when it was kept: the first state says where the member
+     went since on another device, unless the link or an unsent move on this phone says otherwise. */
+  var firstState = true, linkedTo = posFromHash(window.location.hash);
+  function followServerPosition(position) {
+    if (!firstState) return;
+    firstState = false;
+    if (moved || linkedTo || (meta.pos && !meta.pos.sent) || !position) return;
+    if (current && parseInt(current.dataset.pos, 10) !== position) show(position, false);
+  }
   function resync(conflict) {
     var sentAt = Date.now();
     return window.fetch(root.dataset.stateUrl, {credentials: "same-origin", headers: {"Accept": "application/json"}})
@@ -457,6 +468,7 @@
           paint(q);
         });
         saveMeta();
+        followServerPosition(body.position);
         var q = conflict && questions[conflict];
         if (q) {
           var text = T.conflict.replace("{n}", q.pos);

@@ -106,7 +106,12 @@ def _save_answer_full(data):
 @bp.get("/api/attempts/<int:attempt_id>")
 @writes
 def attempt_state(attempt_id: int):
-    """The server's time, deadline and saved answers (to resync after the phone slept)."""
+    """The server's time, deadline, state and saved answers: what the quiz page needs besides its
+    questions (the service worker opens a kept page with it; the page resyncs with it). Nobody
+    signed in is told so (401), unlike another account's attempt (404): the worker drops the
+    phone's pages for the first, only that page for the second."""
+    if not current_user.is_authenticated:
+        return _error("login", _("Bạn cần đăng nhập lại; câu trả lời vẫn được giữ trên máy này."), 401)
     attempt = policy.owned_attempt(user(), attempt_id)
     if attempt is None:
         return _error("not_found", _("Không tìm thấy bài làm."), 404)

@@ -14,7 +14,11 @@ from quizapp.services.attempts import lifecycle as attempts
 from quizapp.web.access import own_attempt_or_404
 from quizapp.web.member.views import bp
 
-STATIC = Path(__file__).resolve().parent.parent.parent / "static"
+PACKAGE = Path(__file__).resolve().parent.parent.parent
+STATIC = PACKAGE / "static"
+# What the kept quiz page is made of besides the files it loads: a release changing any of them
+# is a new worker version, so the kept page is fetched again rather than opened as it was.
+PAGE_SOURCES = ("templates", "translations")
 # What the worker keeps for an offline reload; the quiz page needs nothing else.
 ASSETS = ("css/app.css", "js/quiz.js", "js/number-hint.js", "favicon.svg", "icons/icon-192.png",
           "icons/icon-512.png", "icons/icon.svg")
@@ -24,21 +28,28 @@ _hashes: dict[str, tuple[float, str]] = {}
 
 def file_version(filename: str) -> str:
     """A short content hash of a static file (recomputed when the file changes)."""
-    path = STATIC / filename
+    return _content_hash(STATIC / filename)
+
+
+def _content_hash(path: Path) -> str:
     try:
         mtime = path.stat().st_mtime
     except OSError:
         return ""
-    known = _hashes.get(filename)
+    known = _hashes.get(str(path))
     if known is None or known[0] != mtime:
         known = (mtime, hashlib.sha256(path.read_bytes()).hexdigest()[:10])
-        _hashes[filename] = known
+        _hashes[str(path)] = known
     return known[1]
 
 
 def release() -> str:
-    """One version for the worker's cache: changes whenever any file it serves changes."""
-    versions = "".join(file_version(f) for f in (*ASSETS, WORKER))
+    """One version for the worker's cache: changes whenever anything it keeps, or the pages it
+    keeps are made of, changes."""
+    pages = sorted(path for folder in PAGE_SOURCES for path in (PACKAGE / folder).rglob("*.*")
+                   if path.suffix in (".html", ".po"))
+    versions = ("".join(file_version(f) for f in (*ASSETS, WORKER)) + "".join(_content_hash(p) for p in pages)
+                + _manifest_text())
     return hashlib.sha256(versions.encode()).hexdigest()[:12]
 
 
@@ -49,6 +60,19 @@ def versioned_static(endpoint: str, values: dict) -> None:
         version = file_version(values["filename"])
         if version:
             values["v"] = version
+
+
+@bp.after_app_request
+def keep_versioned_files(response):
+    """A static URL naming its file's current version never changes: the browser keeps it for a
+    year (the tab's icon too, which the browser fetches without asking the service worker)."""
+    if (request.endpoint == "static" and response.status_code in (200, 304) and request.args.get("v")
+            and request.args["v"] == file_version((request.view_args or {}).get("filename", ""))):
+        response.cache_control.no_cache = None
+        response.cache_control.public = True
+        response.cache_control.max_age = 365 * 24 * 3600
+        response.cache_control.immutable = True
+    return response
 
 
 @bp.after_request
@@ -67,7 +91,7 @@ def service_worker():
     """The service worker, served under /m/ so that its scope is the member pages."""
     source = (STATIC / WORKER).read_text(encoding="utf-8")
     config = {"version": release(), "assets": [url_for("static", filename=f) for f in ASSETS],
-              "scope": url_for("member.home"),
+              "scope": url_for("member.home"), "manifest": url_for("member.manifest"),
               # Built into the worker, so no page of any account is kept for it.
               "offline_html": render_template("member/offline.html")}
     body = source.replace("__CONFIG__", json.dumps(config))
@@ -76,9 +100,7 @@ def service_worker():
     return response
 
 
-@bp.get("/manifest.webmanifest")
-def manifest():
-    """The web app manifest: add the member pages to a phone's home screen."""
+def _manifest_text() -> str:
     def icon(filename: str, size: str, kind: str, purpose: str) -> dict:
         return {"src": url_for("static", filename=filename), "sizes": size, "type": kind, "purpose": purpose}
 
@@ -99,8 +121,13 @@ def manifest():
                   icon("icons/icon-512.png", "512x512", "image/png", "maskable"),
                   icon("icons/icon.svg", "any", "image/svg+xml", "any")],
     }
-    response = current_app.response_class(json.dumps(data, ensure_ascii=False),
-                                          mimetype="application/manifest+json")
+    return json.dumps(data, ensure_ascii=False)
+
+
+@bp.get("/manifest.webmanifest")
+def manifest():
+    """The web app manifest: add the member pages to a phone's home screen (the worker keeps it)."""
+    response = current_app.response_class(_manifest_text(), mimetype="application/manifest+json")
     response.headers["Cache-Control"] = "no-cache"
     return response
 
