@@ -6,6 +6,7 @@ reaches the page, so nothing from an imported file can inject HTML or script.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from markupsafe import Markup, escape
 
@@ -23,8 +24,10 @@ def _inline(text: str) -> str:
     return _EM_UNDERSCORE.sub(r"<em>\1</em>", html)
 
 
+@lru_cache(maxsize=8192)
 def render_markdown(text: str | None) -> Markup:
-    """Render the safe subset to HTML: paragraphs, <br>, <ul>/<ol>, <strong>, <em>."""
+    """Render the safe subset to HTML: paragraphs, <br>, <ul>/<ol>, <strong>, <em>. Kept per
+    worker by text: a question's stem never changes, and every quiz page shows twenty of them."""
     if not text:
         return Markup("")
     blocks: list[str] = []
