@@ -135,10 +135,9 @@ def to_xlsx(headers: Sequence[str], rows: Iterable[Sequence], title: str = "",
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="EEF1F5")
         cell.alignment = Alignment(vertical="top", wrap_text=True)
-    for row in rows:
+    for r, row in enumerate(rows, start=2):  # ws.max_row scans every cell: quadratic over rows
         values = [_plain(v) for v in row]
         ws.append(values)
-        r = ws.max_row
         for i, value in enumerate(values):
             cell = ws.cell(row=r, column=i + 1)
             if isinstance(value, str):
