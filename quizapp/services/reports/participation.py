@@ -5,7 +5,8 @@
 path (chapter up to the root), so a report reads a handful of rows instead of
 scanning attempts. Only active members count. A change is applied as the
 difference between the member's old and new contribution, in one multi-row
-upsert per table. `rebuild_quiz` recomputes everything from raw rows.
+upsert per table. The participation row also holds the counted attempt's ranking key
+(`rank_keys`). `rebuild_quiz` recomputes everything from raw rows.
 """
 from __future__ import annotations
 
