@@ -135,6 +135,18 @@ def _xml_text(value: str) -> str:
     return value.translate(_XML_ESCAPES)
 
 
+def _may_widen(value, width: int) -> bool:
+    """False when `value` surely fits `width` (a text is never wider than its length, a number
+    under a million at most 10 characters): most cells of a long table need no measuring."""
+    if width >= _MAX_WIDTH:
+        return False
+    if isinstance(value, str):
+        return len(value) + 2 > width
+    if type(value) in (int, float) and -1e6 < value < 1e6:
+        return width < 12
+    return True
+
+
 def _cell(ref: str, value, style: int) -> str:
     """One cell of sheet XML: strings inline (never a formula), numbers and dates as numbers."""
     s = f' s="{style}"' if style else ""
@@ -239,7 +251,7 @@ def to_xlsx(headers: Sequence[str], rows: Iterable[Sequence], title: str = "",
             elif i in formats and isinstance(value, (int, float)) and not isinstance(value, bool):
                 style = style_of[formats[i]]
             cells.append(_cell(f"{letters[i]}{last}", value, style))
-            if i < len(widths):
+            if i < len(widths) and _may_widen(value, widths[i]):
                 widths[i] = max(widths[i], min(_MAX_WIDTH, _width(value) + 2))
         body.append(f'<row r="{last}">{"".join(cells)}</row>')
     cols = "".join(f'<col min="{i + 1}" max="{i + 1}" width="{w}" customWidth="1"/>'

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from operator import itemgetter
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased
@@ -74,6 +75,7 @@ def _rules(r: rank_keys.Rules) -> list[tuple]:
 
 _KEY = (Participation.member_id, Participation.rank_percent, Participation.rank_guessed,
         Participation.rank_distance, Participation.rank_ms, Participation.rank_finished_at)
+_KEY_NAMES = [c.key for c in _KEY]
 
 
 def _ranked(quiz: Quiz):
@@ -116,19 +118,16 @@ def ranking(quiz: Quiz, contest: Contest | None = None, *, limit: int | None = N
         .order_by(*[keys.c[c.key].desc() if larger_first else keys.c[c.key] for c, larger_first in rules],
                   keys.c.member_id)
     ).all()
-    names = [c.key for c, _ in rules]
-
-    def same(a, b) -> bool:
-        return all(a._mapping[n] == b._mapping[n] for n in names)
-
+    rule_of = itemgetter(*(_KEY_NAMES.index(c.key) for c, _ in rules))  # what ties compare
+    keys_of = [rule_of(row) for row in rows]
     distances = r.prediction and r.answer is not None
     result: list[RankedRow] = []
     first = offset - start
     end = len(rows) if limit is None else min(len(rows), first + limit)
     for i in range(first, end):
         row = rows[i]
-        tied_before = i > 0 and same(rows[i - 1], row)
-        tied_after = i + 1 < len(rows) and same(rows[i + 1], row)
+        tied_before = i > 0 and keys_of[i - 1] == keys_of[i]
+        tied_after = i + 1 < len(rows) and keys_of[i + 1] == keys_of[i]
         if not tied_before:
             rank = start + i + 1
         elif result:
