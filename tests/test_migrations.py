@@ -1,5 +1,7 @@
 """`quizapp db upgrade` builds, from an empty database, exactly the schema the models describe."""
 
+from datetime import timedelta
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -9,6 +11,8 @@ from sqlalchemy.engine import make_url
 
 from quizapp import create_app
 from quizapp.extensions import db
+from tests.contestkit import sit
+from tests.timeline import DURING
 
 
 @pytest.fixture
@@ -56,3 +60,29 @@ def test_downgrade_to_nothing_and_up_again_matches_the_models(migrated_app):
     assert tables == set()
     upgrade()
     assert _differences(migrated_app) == []
+
+
+def test_the_ranking_key_migration_backfills_the_keys_from_attempts(migrated_app):
+    from tests.conftest import Factory
+
+    make = Factory()
+    chapter = make.province()["na_san"]
+    quiz = make.quiz(chapter, attempts_allowed=None, prediction_question="Bao nhiêu?", prediction_answer=10)
+    a, b, gone = make.member(chapter, "An"), make.member(chapter, "Bình"), make.member(chapter, "Chi", active=False)
+    sit(quiz, a, 80.0, guess=12, seconds=61.5)
+    sit(quiz, a, 80.0, guess=9, seconds=900, number=2, at=DURING + timedelta(hours=1))  # closer: counted
+    sit(quiz, b, 90.0, guess=None, seconds=60)
+    sit(quiz, gone, 100.0, guess=10)
+    db.session.commit()
+    kept = _rank_keys(quiz.id)
+    assert kept[a.id] == (80.0, 9, 1, 900000) and kept[gone.id][0] is None
+    db.session.close()  # the migration runs on its own connection
+    downgrade(revision="7a2e4c9d1b35")
+    upgrade()
+    assert _rank_keys(quiz.id) == kept
+
+
+def _rank_keys(quiz_id: int) -> dict:
+    return {m: tuple(rest) for m, *rest in db.session.execute(text(
+        "SELECT member_id, rank_percent, rank_guess, rank_distance, rank_ms FROM participation "
+        "WHERE quiz_id = :q"), {"q": quiz_id})}

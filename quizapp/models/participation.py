@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, Float, ForeignKey, Index, String
+from sqlalchemy import JSON, BigInteger, Date, Float, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from quizapp.extensions import db
@@ -33,11 +33,26 @@ class Participation(db.Model):
     # The breakdown labels [[dimension, value], ...] this row was counted under in
     # UnitQuizGroup, so a later change subtracts exactly what was added.
     groups: Mapped[list | None] = mapped_column(JSON)
+    # The counted attempt's ranking key (services/reports/rank_keys.py): a contest round's
+    # ranking reads these in the order of ix_participation_rank instead of scanning attempts.
+    rank_percent: Mapped[float | None] = mapped_column(Float)  # NULL: not ranked (inactive, unfinished)
+    rank_guessed: Mapped[bool | None] = mapped_column()
+    rank_guess: Mapped[int | None] = mapped_column()
+    rank_distance: Mapped[int | None] = mapped_column(BigInteger)  # |guess − answer|, once entered
+    rank_ms: Mapped[int | None] = mapped_column(BigInteger)  # time taken, in milliseconds
+    rank_finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (
         Index("ix_participation_quiz_chapter", "quiz_id", "chapter_id"),
         Index("ix_participation_member", "member_id"),
     )
+
+
+# The ranking's order with every rule on (score ↓, a guess first, distance, time, submission),
+# member id last so pages never overlap.
+Index("ix_participation_rank", Participation.quiz_id, Participation.rank_percent.desc(),
+      Participation.rank_guessed.desc(), Participation.rank_distance, Participation.rank_ms,
+      Participation.rank_finished_at, Participation.member_id)
 
 
 class UnitQuizCounter(db.Model):

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
+import zipfile
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from flask import send_file
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from quizapp.clock import to_local
@@ -122,42 +122,160 @@ def _width(value) -> int:
     return max((len(line) for line in str(value).splitlines()), default=0)
 
 
+_XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\r": "&#13;"})
+_EXCEL_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")  # Excel would read "_x0041_" as "A"
+_EPOCH = datetime(1899, 12, 30)
+_DAY = timedelta(days=1)
+_HEADER_STYLE = 1
+
+
+def _xml_text(value: str) -> str:
+    if "_x" in value:
+        value = _EXCEL_ESCAPE.sub(r"_x005F_\1", value)
+    return value.translate(_XML_ESCAPES)
+
+
+def _may_widen(value, width: int) -> bool:
+    """False when `value` surely fits `width` (a text is never wider than its length, a number
+    under a million at most 10 characters): most cells of a long table need no measuring."""
+    if width >= _MAX_WIDTH:
+        return False
+    if isinstance(value, str):
+        return len(value) + 2 > width
+    if type(value) in (int, float) and -1e6 < value < 1e6:
+        return width < 12
+    return True
+
+
+def _cell(ref: str, value, style: int) -> str:
+    """One cell of sheet XML: strings inline (never a formula), numbers and dates as numbers."""
+    s = f' s="{style}"' if style else ""
+    if isinstance(value, str):
+        return f'<c r="{ref}" t="inlineStr"{s}><is><t xml:space="preserve">{_xml_text(value)}</t></is></c>'
+    if isinstance(value, bool):
+        return f'<c r="{ref}" t="b"{s}><v>{int(value)}</v></c>'
+    if isinstance(value, datetime):
+        value = (value - _EPOCH) / _DAY
+    elif isinstance(value, date):
+        value = (value - _EPOCH.date()).days
+    elif not math.isfinite(value):
+        return f'<c r="{ref}" t="inlineStr"{s}><is><t>{value}</t></is></c>'
+    return f'<c r="{ref}"{s}><v>{value!r}</v></c>'
+
+
+def _styles(number_formats: list[str]) -> str:
+    """Style sheet: 0 plain, 1 the header (bold, shaded, wrapped), then one per number format."""
+    fmts = "".join(f'<numFmt numFmtId="{164 + i}" formatCode="{_xml_text(f)}"/>'
+                   for i, f in enumerate(number_formats))
+    xfs = "".join(f'<xf numFmtId="{164 + i}" fontId="0" fillId="0" borderId="0" xfId="0" '
+                  f'applyNumberFormat="1"/>' for i in range(len(number_formats)))
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f'<numFmts count="{len(number_formats)}">{fmts}</numFmts>'
+        '<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font>'
+        '<font><b/><sz val="11"/><name val="Calibri"/></font></fonts>'
+        '<fills count="3"><fill><patternFill patternType="none"/></fill>'
+        '<fill><patternFill patternType="gray125"/></fill>'
+        '<fill><patternFill patternType="solid"><fgColor rgb="00EEF1F5"/></patternFill></fill></fills>'
+        '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+        '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+        f'<cellXfs count="{2 + len(number_formats)}">'
+        '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+        '<xf numFmtId="0" fontId="1" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1" '
+        'applyAlignment="1"><alignment vertical="top" wrapText="1"/></xf>'
+        f'{xfs}</cellXfs>'
+        '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+        '</styleSheet>')
+
+
+_PACKAGE = {
+    "[Content_Types].xml":
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        '<Override PartName="/xl/styles.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+        '</Types>',
+    "_rels/.rels":
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+        'Target="xl/workbook.xml"/></Relationships>',
+    "xl/_rels/workbook.xml.rels":
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+        'Target="worksheets/sheet1.xml"/>'
+        '<Relationship Id="rId2" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" '
+        'Target="styles.xml"/></Relationships>',
+}
+
+
 def to_xlsx(headers: Sequence[str], rows: Iterable[Sequence], title: str = "",
             number_formats: Mapping | Sequence | None = None) -> bytes:
-    """XLSX bytes: bold header row, frozen panes below it, number formats and fitted column widths."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = _sheet_title(title)
+    """XLSX bytes: bold header row, frozen panes below it, number formats and fitted column widths.
+
+    The sheet's XML is written directly, a row at a time: a workbook of cell objects took
+    minutes for a 100,000-row contest ranking.
+    """
     formats = _formats_by_index(headers, number_formats)
+    used = list(dict.fromkeys([*formats.values(), DATETIME, DATE]))
+    style_of = {f: 2 + i for i, f in enumerate(used)}
+    letters = [get_column_letter(i + 1) for i in range(max(len(headers), 1))]
     widths = [max(8, len(str(h)) + 2) for h in headers]
-    ws.append([_plain(str(h)) for h in headers])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="EEF1F5")
-        cell.alignment = Alignment(vertical="top", wrap_text=True)
-    for row in rows:
-        values = [_plain(v) for v in row]
-        ws.append(values)
-        r = ws.max_row
-        for i, value in enumerate(values):
-            cell = ws.cell(row=r, column=i + 1)
-            if isinstance(value, str):
-                cell.data_type = "s"  # never a formula, whatever openpyxl guesses
-            if i in formats and isinstance(value, (int, float)) and not isinstance(value, bool):
-                cell.number_format = formats[i]
-            elif isinstance(value, datetime):
-                cell.number_format = DATETIME
+    body = ['<row r="1">', *(_cell(f"{letters[i]}1", _plain(str(h)), _HEADER_STYLE)
+                              for i, h in enumerate(headers)), "</row>"]
+    last = 1
+    for last, row in enumerate(rows, start=2):
+        cells = []
+        for i, value in enumerate(row):
+            value = _plain(value)
+            if value is None:
+                continue
+            if i >= len(letters):
+                letters.append(get_column_letter(i + 1))
+            style = 0
+            if isinstance(value, datetime):
+                style = style_of[DATETIME]
             elif isinstance(value, date):
-                cell.number_format = DATE
-            if i < len(widths):
+                style = style_of[DATE]
+            elif i in formats and isinstance(value, (int, float)) and not isinstance(value, bool):
+                style = style_of[formats[i]]
+            cells.append(_cell(f"{letters[i]}{last}", value, style))
+            if i < len(widths) and _may_widen(value, widths[i]):
                 widths[i] = max(widths[i], min(_MAX_WIDTH, _width(value) + 2))
-    for i, width in enumerate(widths):
-        ws.column_dimensions[get_column_letter(i + 1)].width = width
-    ws.freeze_panes = "A2"
-    if ws.max_row > 1 and headers:
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{ws.max_row}"
+        body.append(f'<row r="{last}">{"".join(cells)}</row>')
+    cols = "".join(f'<col min="{i + 1}" max="{i + 1}" width="{w}" customWidth="1"/>'
+                   for i, w in enumerate(widths))
+    autofilter = (f'<autoFilter ref="A1:{letters[len(headers) - 1]}{last}"/>'
+                  if last > 1 and headers else "")
+    sheet = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
+        'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
+        f'{"<cols>" + cols + "</cols>" if cols else ""}<sheetData>{"".join(body)}</sheetData>'
+        f'{autofilter}</worksheet>')
+    workbook = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        f'<sheets><sheet name="{_xml_text(_sheet_title(title))}" sheetId="1" r:id="rId1"/></sheets>'
+        '</workbook>')
     out = io.BytesIO()
-    wb.save(out)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, text in {**_PACKAGE, "xl/workbook.xml": workbook, "xl/styles.xml": _styles(used),
+                           "xl/worksheets/sheet1.xml": sheet}.items():
+            package.writestr(name, text)
     return out.getvalue()
 
 

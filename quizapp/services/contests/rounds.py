@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from quizapp.extensions import db
 from quizapp.models import Contest, ContestRound, Quiz, Unit
+from quizapp.services.reports import rank_keys
 
 
 class ContestError(ValueError):
@@ -72,6 +73,7 @@ def add_round(contest: Contest, quiz: Quiz, label: str | None = None, *, first: 
                        consolation_prizes=consolation)
     db.session.add(row)
     db.session.flush()
+    rank_keys.refresh_quiz(quiz)  # the round's rules pick the counted attempts now
     return row
 
 

@@ -27,7 +27,7 @@ from quizapp.models import (
     User,
 )
 from quizapp.services.attempts import lifecycle
-from quizapp.services.reports import participation
+from quizapp.services.reports import participation, rank_keys
 
 MAX_TIME_LIMIT_SECONDS = 12 * 3600  # the CSRF token lifetime; a longer sitting could not submit
 
@@ -232,6 +232,9 @@ def update_quiz(quiz: Quiz, settings: QuizSettings, now: datetime, *, version: B
         if (before.pass_mark, before.grading_policy) != (quiz.pass_mark, quiz.grading_policy):
             lifecycle.apply_pass_mark(quiz)
             participation.rebuild_quiz(quiz)
+        elif (before.prediction_question, before.prediction_answer) != (
+                quiz.prediction_question, quiz.prediction_answer):
+            rank_keys.refresh_quiz(quiz)
     return quiz
 
 

@@ -5,7 +5,8 @@
 path (chapter up to the root), so a report reads a handful of rows instead of
 scanning attempts. Only active members count. A change is applied as the
 difference between the member's old and new contribution, in one multi-row
-upsert per table. `rebuild_quiz` recomputes everything from raw rows.
+upsert per table. The participation row also holds the counted attempt's ranking key
+(`rank_keys`). `rebuild_quiz` recomputes everything from raw rows.
 """
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ from quizapp.models import (
     UnitRosterGroup,
     path_ids,
 )
-from quizapp.services.reports import reminders
+from quizapp.services.reports import rank_keys, reminders
 from quizapp.services.reports.labels import ATTR_PREFIX, member_labels
 
 _COUNTER_FIELDS = ("took_part", "took_part_cadres", "passed", "sum_best_percent")
@@ -228,6 +229,9 @@ def record_finish(attempt: Attempt) -> None:
         delta.add(old_path, quiz.id, member.is_cadre, p, p.groups, -1)
     for name, value in summary(quiz, attempts).items():
         setattr(p, name, value)
+    for name, value in rank_keys.key(quiz.grading_policy, rank_keys.rules(quiz), attempts,
+                                     member.active).items():
+        setattr(p, name, value)
     p.chapter_id = member.chapter_id
     if member.active:
         p.groups = labels_for(member, new_path, dims)
@@ -260,6 +264,7 @@ def member_changed(member: Member, old_chapter_id: int, old_active: bool, old_ca
         if old_active:
             delta.add(old_path, p.quiz_id, old_cadre, p, p.groups, -1)
         p.chapter_id = member.chapter_id
+        p.rank_percent = rank_keys.ranked_percent(p, member.active)
         if member.active:
             p.groups = labels
             delta.add(new_path, p.quiz_id, member.is_cadre, p, labels, +1)
@@ -308,7 +313,7 @@ def rebuild_quiz(quiz: Quiz) -> None:
     db.session.flush()
     db.session.expire_all()
     stmt = (select(Attempt.member_id, Attempt.number, Attempt.state, Attempt.started_at,
-                   Attempt.finished_at, Attempt.percent)
+                   Attempt.finished_at, Attempt.percent, Attempt.prediction_guess)
             .where(Attempt.quiz_id == quiz.id).order_by(Attempt.member_id, Attempt.number))
     by_member: dict[int, list] = defaultdict(list)
     for row in db.session.execute(stmt.execution_options(yield_per=20000)):
@@ -322,11 +327,13 @@ def rebuild_quiz(quiz: Quiz) -> None:
         .where(Member.id.in_(select(Attempt.member_id).where(Attempt.quiz_id == quiz.id)))
     ).all()
     paths = _paths()
+    rules = rank_keys.rules(quiz)
     dims_by_root: dict[int, list[str]] = {}
     rows, people, last_activity = [], [], {}
     for m in members:
         p = Participation(quiz_id=quiz.id, member_id=m.id, chapter_id=m.chapter_id,
-                          **summary(quiz, by_member[m.id]))
+                          **summary(quiz, by_member[m.id]),
+                          **rank_keys.key(quiz.grading_policy, rules, by_member[m.id], m.active))
         path = paths[m.chapter_id]
         if m.active:
             root = path[0]
@@ -341,7 +348,7 @@ def rebuild_quiz(quiz: Quiz) -> None:
         rows.append({c: getattr(p, c) for c in (
             "quiz_id", "member_id", "chapter_id", "attempts_started", "attempts_finished",
             "first_finished_at", "best_percent", "graded_percent", "passed", "last_activity_at",
-            "last_finished_at", "groups")})
+            "last_finished_at", "groups", *rank_keys.KEY_FIELDS)})
     _bulk_insert(Participation, rows)
     _write_unit_models(quiz.id, _roll_up(quiz.id, people, paths), last_activity)
     db.session.flush()
