@@ -12,12 +12,12 @@ from sqlalchemy import select, update
 
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptState, Member, Participation
-from quizapp.services.contests import rounds
+from quizapp.services.contests import results, rounds
 from quizapp.services.contests.ranking import ranking
 from quizapp.services.quizzes import settings as quiz_settings
 from quizapp.services.reports import participation, rank_keys
 from tests.contestkit import sit
-from tests.timeline import BEFORE, DURING
+from tests.timeline import AFTER, BEFORE, DURING
 
 attempt_st = st.tuples(
     st.sampled_from([40.0, 80.0, 80.0, 100.0, None]),    # percent (None: never graded)
@@ -187,6 +187,15 @@ def test_stored_keys_and_ranking_equal_a_brute_force_recomputation(app, data):
             new = replace(quiz_settings.settings_of(quiz), prediction_answer=data["late_answer"])
             quiz_settings.update_quiz(quiz, new, DURING)
             _check(quiz, contest, data["page"])
+        if contest is not None:  # the console's other ways to change what ranks a round
+            rounds.set_rules(contest, use_prediction=not contest.use_prediction, use_time=not contest.use_time,
+                             one_prize_per_contest=False)
+            _check(quiz, contest, data["page"])
+            if quiz.prediction_question:
+                results.set_prediction_answer(quiz, results.Source.PARTICIPANTS, AFTER)
+                _check(quiz, contest, data["page"])
+            rounds.remove_round(contest.rounds[0])
+            _check(quiz, None, data["page"])
     finally:
         db.session.rollback()
 

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from quizapp.extensions import db
 from quizapp.models import Contest, ContestRound, Member, Participation, Quiz, QuizStatus
 from quizapp.services.contests import ranking as ranking_service
+from quizapp.services.reports import rank_keys
 
 MAX_ANSWER = 2_147_483_647  # the column is a 32-bit integer on PostgreSQL
 PERFECT = 100.0  # grading rounds percentages to 2 decimals, so every answer right is exactly 100
@@ -76,6 +77,7 @@ def set_prediction_answer(quiz: Quiz, source: Source, now: datetime, value: int 
         raise RoundError("range")
     quiz.prediction_answer = value
     db.session.flush()
+    rank_keys.refresh_quiz(quiz)  # the stored distances follow the answer
     return value
 
 

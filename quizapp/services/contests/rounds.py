@@ -83,10 +83,11 @@ def remove_round(row: ContestRound) -> None:
     if row.results_published_at is not None:
         raise ContestError(_("Vòng «%(round)s» đã công bố kết quả: hãy thôi công bố trước khi gỡ vòng này.",
                              round=row.label))
-    contest = row.contest
+    contest, quiz = row.contest, row.quiz
     later = [r for r in contest.rounds if r.position > row.position]
     contest.rounds.remove(row)
     db.session.flush()
+    rank_keys.refresh_quiz(quiz)  # no longer a round: the contest's rules no longer pick its attempts
     if any(r.results_published_at is not None for r in later):
         return
     for r in later:  # one at a time: (contest, position) is unique at every step
@@ -121,6 +122,8 @@ def set_rules(contest: Contest, *, use_prediction: bool, use_time: bool,
     contest.use_prediction, contest.use_time = use_prediction, use_time
     contest.one_prize_per_contest = one_prize_per_contest
     db.session.flush()
+    for row in contest.rounds:  # the rules pick each round's counted attempts
+        rank_keys.refresh_quiz(row.quiz)
 
 
 def quiz_ids(contest: Contest) -> list[int]:

@@ -13,6 +13,7 @@ from quizapp.services.contests import results, rounds
 from quizapp.services.demo.activity import simulate_activity
 from quizapp.services.demo.quiz import give_participants_accounts
 from quizapp.services.quizzes import settings as quizzes
+from quizapp.services.reports import participation
 
 DEMO_CONTEST_TITLE = "Cuộc thi trực tuyến tìm hiểu Nghị quyết Đại hội Đoàn toàn quốc lần thứ XII"
 PREDICTION = "Theo bạn, có bao nhiêu người tham gia {label}?"
@@ -43,6 +44,7 @@ def add_demo_contest(demo: dict, version: BankVersion, now: datetime, activity: 
             continue
         counts = simulate_activity(quiz, now, seed=seed + index, skip_member_ids=keep_fresh)
         _guess(quiz.id, counts["finished"], random.Random(seed + index))
+        participation.rebuild_quiz(quiz)  # the guesses, written after the finishes, into the ranking keys
         give_participants_accounts(quiz, now)
         if quiz.effective_closes_at <= now:
             results.set_prediction_answer(quiz, results.Source.PARTICIPANTS, now)
