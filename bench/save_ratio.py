@@ -109,7 +109,10 @@ async def measure(args, app: Server, ceiling: Server, seeded: seeding.Seeded) ->
     out["save_latency"] = summary_ms(all_saves)
     one = await save_load(savers, 1, args.one_client_seconds, run, rng)
     out["one_client"] = one
-    print(f"ratio {out['ratio']}; one client p50 {one['p50_ms']} ms", flush=True)
+    # The floor under one client: the same client and server settings answering hello-world.
+    out["one_client_ceiling"] = await ceiling_load(ceiling.url, 1, args.one_client_seconds)
+    print(f"ratio {out['ratio']}; one client p50 {one['p50_ms']} ms "
+          f"(hello-world {out['one_client_ceiling']['p50_ms']} ms)", flush=True)
     out["save_check"] = verify.check(seeded.database_url, run, seeded.quiz_ids["saturation"], False)
     print(json.dumps(out["save_check"]), flush=True)
 
