@@ -44,6 +44,7 @@ screenshots: install
 lint: install
 	$(BIN)/pip install --quiet 'ruff==0.17.6'
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 ## Extract translatable strings and update both catalogues.
 i18n: install

@@ -3,6 +3,7 @@ install, beside their .po files, so the app never compiles them when it starts.
 
 Everything else about the package is declared in pyproject.toml.
 """
+
 from pathlib import Path
 
 from setuptools import setup

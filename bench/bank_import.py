@@ -13,6 +13,7 @@ type, 40 topics, Vietnamese text with diacritics), then times, in this process:
 Target: validate + import under 5 s (wall time; CPU time is recorded too, since the
 machine may be shared). Writes bench/results/bank_import.json.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,7 +33,68 @@ from bench.load.stats import write_result
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
-WORDS = ["Đoàn", "thanh", "niên", "cộng", "sản", "Hồ", "Chí", "Minh", "đại", "hội", "đại", "biểu", "toàn", "quốc", "lần", "thứ", "mười", "hai", "nghị", "quyết", "nhiệm", "kỳ", "chuyển", "đổi", "số", "phong", "trào", "tình", "nguyện", "khởi", "nghiệp", "sáng", "tạo", "chiến", "lược", "phát", "triển", "thanh", "niên", "giai", "đoạn", "đoàn", "viên", "chi", "đoàn", "cơ", "sở", "bí", "thư", "ban", "chấp", "hành", "trung", "ương", "thi", "đua", "học", "tập", "rèn", "luyện"]
+WORDS = [
+    "Đoàn",
+    "thanh",
+    "niên",
+    "cộng",
+    "sản",
+    "Hồ",
+    "Chí",
+    "Minh",
+    "đại",
+    "hội",
+    "đại",
+    "biểu",
+    "toàn",
+    "quốc",
+    "lần",
+    "thứ",
+    "mười",
+    "hai",
+    "nghị",
+    "quyết",
+    "nhiệm",
+    "kỳ",
+    "chuyển",
+    "đổi",
+    "số",
+    "phong",
+    "trào",
+    "tình",
+    "nguyện",
+    "khởi",
+    "nghiệp",
+    "sáng",
+    "tạo",
+    "chiến",
+    "lược",
+    "phát",
+    "triển",
+    "thanh",
+    "niên",
+    "giai",
+    "đoạn",
+    "đoàn",
+    "viên",
+    "chi",
+    "đoàn",
+    "cơ",
+    "sở",
+    "bí",
+    "thư",
+    "ban",
+    "chấp",
+    "hành",
+    "trung",
+    "ương",
+    "thi",
+    "đua",
+    "học",
+    "tập",
+    "rèn",
+    "luyện",
+]
 NOW = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 
 
@@ -55,18 +117,28 @@ def generate(questions: int, seed: int = 12):
     topics = [ParsedTopic(f"{i + 1}. {_sentence(rng, 4)}") for i in range(40)]
     bank.topics = topics
     for n in range(questions):
-        kind = rng.choices(["single", "multiple", "true_false", "short", "numeric"], [60, 15, 12, 7, 6])[0]
-        q = ParsedQuestion(qtype=kind, stem=f"Câu {n + 1}: {_sentence(rng, rng.randint(12, 30))}?",
-                           uid=f"b-{n + 1:05d}", explanation=_sentence(rng, 20),
-                           source=f"Bảng dữ kiện, mục {rng.randint(1, 12)} — https://example.org/{n}",
-                           difficulty=rng.choice(["easy", "medium", "hard"]), tags=["dai-hoi"])
+        kind = rng.choices(
+            ["single", "multiple", "true_false", "short", "numeric"], [60, 15, 12, 7, 6]
+        )[0]
+        q = ParsedQuestion(
+            qtype=kind,
+            stem=f"Câu {n + 1}: {_sentence(rng, rng.randint(12, 30))}?",
+            uid=f"b-{n + 1:05d}",
+            explanation=_sentence(rng, 20),
+            source=f"Bảng dữ kiện, mục {rng.randint(1, 12)} — https://example.org/{n}",
+            difficulty=rng.choice(["easy", "medium", "hard"]),
+            tags=["dai-hoi"],
+        )
         if kind in ("single", "multiple"):
             q.options = [f"{chr(65 + i)} {_sentence(rng, rng.randint(3, 8))}" for i in range(4)]
             q.answer = {"correct": [rng.randrange(4)]} if kind == "single" else {"correct": [0, 2]}
         elif kind == "true_false":
             q.options, q.answer = list(TRUE_FALSE_OPTIONS), {"correct": [rng.randrange(2)]}
         elif kind == "short":
-            q.answer = {"accepted": [_sentence(rng, 2), _sentence(rng, 1)], "ignore_diacritics": True}
+            q.answer = {
+                "accepted": [_sentence(rng, 2), _sentence(rng, 1)],
+                "ignore_diacritics": True,
+            }
         else:
             q.answer = {"value": rng.randint(1, 500), "tolerance": 0}
         topics[n % len(topics)].questions.append(q)
@@ -80,8 +152,13 @@ def run_once(data: bytes, questions: int) -> dict:
     from quizapp.services.banks import import_bank, load_bank_file
 
     with tempfile.TemporaryDirectory() as tmp:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.sqlite", "SECRET_KEY": "bench",
-                          "TESTING": False})
+        app = create_app(
+            {
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.sqlite",
+                "SECRET_KEY": "bench",
+                "TESTING": False,
+            }
+        )
         with app.app_context():
             db.create_all()
             t0, c0 = time.perf_counter(), time.process_time()
@@ -97,10 +174,15 @@ def run_once(data: bytes, questions: int) -> dict:
             assert not again.created
             db.session.remove()
             db.engine.dispose()
-    return {"validate_s": round(t1 - t0, 2), "import_commit_s": round(t2 - t1, 2),
-            "validate_plus_import_s": round(t2 - t0, 2), "validate_plus_import_cpu_s": round(c2 - c0, 2),
-            "validate_cpu_s": round(c1 - c0, 2), "reimport_noop_s": round(t3 - t2, 2),
-            "load_average_1m": round(os.getloadavg()[0], 1)}
+    return {
+        "validate_s": round(t1 - t0, 2),
+        "import_commit_s": round(t2 - t1, 2),
+        "validate_plus_import_s": round(t2 - t0, 2),
+        "validate_plus_import_cpu_s": round(c2 - c0, 2),
+        "validate_cpu_s": round(c1 - c0, 2),
+        "reimport_noop_s": round(t3 - t2, 2),
+        "load_average_1m": round(os.getloadavg()[0], 1),
+    }
 
 
 def main() -> None:
@@ -118,12 +200,15 @@ def main() -> None:
     best = min(runs, key=lambda r: r["validate_plus_import_s"])
     report = {
         "benchmark": "bank_import",
-        "command": "python -m bench.bank_import" + (f" --questions {args.questions}" if args.questions != 10_000 else ""),
+        "command": "python -m bench.bank_import"
+        + (f" --questions {args.questions}" if args.questions != 10_000 else ""),
         "questions": args.questions,
         "xlsx_bytes": len(data),
         "generate_s": round(generated_s, 2),
         "best": best,
-        "median_validate_plus_import_s": statistics.median(r["validate_plus_import_s"] for r in runs),
+        "median_validate_plus_import_s": statistics.median(
+            r["validate_plus_import_s"] for r in runs
+        ),
         "runs": runs,
         "target_s": 5.0,
         "met": best["validate_plus_import_s"] < 5.0,

@@ -14,6 +14,7 @@ the first page, page 50 and the last page, and the whole ranking as XLSX and CSV
 
 Writes bench/results/contest_ranking_<db>.json.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -76,7 +77,9 @@ def generate(db, attempts: int, chapters: int, seed: int = 16) -> dict:
     set_unit_path(province)
     districts = []
     for d in range(10):
-        unit = Unit(name=f"Huyện đoàn số {d + 1}", kind="district", code=f"SL-D{d + 1:02d}", parent=province)
+        unit = Unit(
+            name=f"Huyện đoàn số {d + 1}", kind="district", code=f"SL-D{d + 1:02d}", parent=province
+        )
         db.session.add(unit)
         districts.append(unit)
     db.session.flush()
@@ -84,37 +87,67 @@ def generate(db, attempts: int, chapters: int, seed: int = 16) -> dict:
         set_unit_path(unit)
     leaves = []
     for c in range(chapters):
-        unit = Unit(name=f"Chi đoàn số {c + 1}", kind="chapter", code=f"SL-C{c + 1:05d}",
-                    parent=districts[c % len(districts)])
+        unit = Unit(
+            name=f"Chi đoàn số {c + 1}",
+            kind="chapter",
+            code=f"SL-C{c + 1:05d}",
+            parent=districts[c % len(districts)],
+        )
         db.session.add(unit)
         leaves.append(unit)
     db.session.flush()
     for unit in leaves:
         set_unit_path(unit)
     db.session.flush()
-    version = BankVersion(bank=Bank(slug="nq", title="Nghị quyết"), number=1, checksum="x",
-                          source_format="yaml")
-    quiz = Quiz(title="Tuần 1", bank_version=version, audience_unit=province, opens_at=OPENS,
-                closes_at=OPENS + timedelta(days=7), prediction_question="Bao nhiêu người đúng hết?",
-                prediction_answer=attempts // 50, grading_policy="highest")
+    version = BankVersion(
+        bank=Bank(slug="nq", title="Nghị quyết"), number=1, checksum="x", source_format="yaml"
+    )
+    quiz = Quiz(
+        title="Tuần 1",
+        bank_version=version,
+        audience_unit=province,
+        opens_at=OPENS,
+        closes_at=OPENS + timedelta(days=7),
+        prediction_question="Bao nhiêu người đúng hết?",
+        prediction_answer=attempts // 50,
+        grading_policy="highest",
+    )
     db.session.add(quiz)
     db.session.flush()
     names = ["Nguyễn Văn An", "Lò Thị Mai", "Cầm Văn Bình", "Hà Thị Lan", "Vì Văn Dũng"]
-    db.session.execute(insert(Member), [
-        {"code": f"DV{n:07d}", "full_name": f"{rng.choice(names)} {n}", "chapter_id": leaves[n % chapters].id,
-         "active": True} for n in range(attempts)])
+    db.session.execute(
+        insert(Member),
+        [
+            {
+                "code": f"DV{n:07d}",
+                "full_name": f"{rng.choice(names)} {n}",
+                "chapter_id": leaves[n % chapters].id,
+                "active": True,
+            }
+            for n in range(attempts)
+        ],
+    )
     member_ids = [m for (m,) in db.session.query(Member.id).order_by(Member.id)]
     rows = []
     for n, member_id in enumerate(member_ids):
         start = OPENS + timedelta(seconds=rng.randrange(6 * 86400))
         correct = min(20, max(0, round(rng.gauss(15, 3))))
-        rows.append({
-            "quiz_id": quiz.id, "member_id": member_id, "number": 1, "state": AttemptState.FINISHED,
-            "started_at": start, "deadline": start + timedelta(minutes=30),
-            "finished_at": start + timedelta(seconds=rng.randrange(120, 600)),
-            "score": correct, "max_score": 20, "percent": correct * 5.0, "passed": correct >= 10,
-            "prediction_guess": rng.randrange(attempts // 25) if rng.random() < 0.9 else None,
-        })
+        rows.append(
+            {
+                "quiz_id": quiz.id,
+                "member_id": member_id,
+                "number": 1,
+                "state": AttemptState.FINISHED,
+                "started_at": start,
+                "deadline": start + timedelta(minutes=30),
+                "finished_at": start + timedelta(seconds=rng.randrange(120, 600)),
+                "score": correct,
+                "max_score": 20,
+                "percent": correct * 5.0,
+                "passed": correct >= 10,
+                "prediction_guess": rng.randrange(attempts // 25) if rng.random() < 0.9 else None,
+            }
+        )
         if len(rows) == 5000 or n == len(member_ids) - 1:
             db.session.execute(insert(Attempt.__table__), rows)
             rows = []
@@ -128,8 +161,12 @@ def generate(db, attempts: int, chapters: int, seed: int = 16) -> dict:
     started = time.perf_counter()
     participation.rebuild_quiz(quiz)
     db.session.commit()
-    return {"attempts": attempts, "chapters": chapters, "quiz_id": quiz.id,
-            "rebuild_s": round(time.perf_counter() - started, 1)}
+    return {
+        "attempts": attempts,
+        "chapters": chapters,
+        "quiz_id": quiz.id,
+        "rebuild_s": round(time.perf_counter() - started, 1),
+    }
 
 
 def time_requests(app, quiz_id: int, last_page: int, page_reps: int, export_reps: int) -> dict:
@@ -145,12 +182,13 @@ def time_requests(app, quiz_id: int, last_page: int, page_reps: int, export_reps
         sess["_user_id"] = session_id
         sess["_fresh"] = True
     out = {}
-    for name, url, reps in (("ranking_page", f"/org/quizzes/{quiz_id}/ranking", page_reps),
-                            ("ranking_page_50", f"/org/quizzes/{quiz_id}/ranking?page={min(50, last_page)}", page_reps),
-                            ("ranking_page_last", f"/org/quizzes/{quiz_id}/ranking?page={last_page}",
-                             page_reps),
-                            ("xlsx_export", f"/org/quizzes/{quiz_id}/ranking.xlsx", export_reps),
-                            ("csv_export", f"/org/quizzes/{quiz_id}/ranking.csv", export_reps)):
+    for name, url, reps in (
+        ("ranking_page", f"/org/quizzes/{quiz_id}/ranking", page_reps),
+        ("ranking_page_50", f"/org/quizzes/{quiz_id}/ranking?page={min(50, last_page)}", page_reps),
+        ("ranking_page_last", f"/org/quizzes/{quiz_id}/ranking?page={last_page}", page_reps),
+        ("xlsx_export", f"/org/quizzes/{quiz_id}/ranking.xlsx", export_reps),
+        ("csv_export", f"/org/quizzes/{quiz_id}/ranking.csv", export_reps),
+    ):
         assert client.get(url).status_code == 200  # warm caches and templates
         load_before = os.getloadavg()[0]
         samples = []
@@ -159,10 +197,13 @@ def time_requests(app, quiz_id: int, last_page: int, page_reps: int, export_reps
             response = client.get(url)
             samples.append(time.perf_counter() - started)
             assert response.status_code == 200, response.status_code
-        out[name] = {"n": reps, "p95_ms": round(_p95(samples) * 1000, 1),
-                     "median_ms": round(statistics.median(samples) * 1000, 1),
-                     "bytes": len(response.data),
-                     "load_average_1min": [round(load_before, 2), round(os.getloadavg()[0], 2)]}
+        out[name] = {
+            "n": reps,
+            "p95_ms": round(_p95(samples) * 1000, 1),
+            "median_ms": round(statistics.median(samples) * 1000, 1),
+            "bytes": len(response.data),
+            "load_average_1min": [round(load_before, 2), round(os.getloadavg()[0], 2)],
+        }
         print(name, out[name], flush=True)
     return out
 
@@ -188,11 +229,23 @@ def main() -> None:
     from quizapp import create_app
     from quizapp.extensions import db
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "SERVER_NAME": "localhost",
-                      "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False, "TESTING": False})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "bench",
+            "SERVER_NAME": "localhost",
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": False,
+            "TESTING": False,
+        }
+    )
     logging.getLogger("quizapp").setLevel(logging.WARNING)
-    result = {"db": args.db, "python": platform.python_version(), "machine": platform.machine(),
-              "command": " ".join(["python -m bench.contest_ranking", *sys.argv[1:]])}
+    result = {
+        "db": args.db,
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "command": " ".join(["python -m bench.contest_ranking", *sys.argv[1:]]),
+    }
     with app.app_context():
         db.create_all()
         started = time.perf_counter()
@@ -202,8 +255,9 @@ def main() -> None:
         db.session.commit()
     print(result["data"], flush=True)
     result["load_average_before"] = [round(x, 2) for x in os.getloadavg()]
-    result["requests"] = time_requests(app, result["data"]["quiz_id"], -(-args.attempts // 100),
-                                       args.page_reps, args.export_reps)
+    result["requests"] = time_requests(
+        app, result["data"]["quiz_id"], -(-args.attempts // 100), args.page_reps, args.export_reps
+    )
     result["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / f"contest_ranking_{args.db}.json"

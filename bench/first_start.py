@@ -6,6 +6,7 @@ file, polls /healthz, and writes seconds to bench/results/first_start.json.
 
     python -m bench.first_start            # or: python bench/first_start.py
 """
+
 from __future__ import annotations
 
 import json
@@ -42,13 +43,22 @@ def measure() -> dict:
     """Seconds from `make run` to the first 200 of /healthz, and what the output said first."""
     port = _free_port()
     folder = Path(tempfile.mkdtemp(prefix="quizapp-first-start-"))
-    env = {**os.environ, "QUIZAPP_DATABASE_URL": f"sqlite:///{folder / 'quizapp.sqlite'}",
-           "QUIZAPP_SECRET_KEY": "bench-only"}
+    env = {
+        **os.environ,
+        "QUIZAPP_DATABASE_URL": f"sqlite:///{folder / 'quizapp.sqlite'}",
+        "QUIZAPP_SECRET_KEY": "bench-only",
+    }
     log = folder / "output.txt"
     started = time.perf_counter()
     with log.open("wb") as out:
-        server = subprocess.Popen(["make", "run", f"PORT={port}"], cwd=ROOT, env=env, stdout=out,
-                                  stderr=subprocess.STDOUT, start_new_session=True)
+        server = subprocess.Popen(
+            ["make", "run", f"PORT={port}"],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         try:
             while not _answers(f"http://127.0.0.1:{port}/healthz"):
                 if server.poll() is not None or time.perf_counter() - started > LIMIT_SECONDS:
@@ -65,7 +75,8 @@ def measure() -> dict:
     banner = next((i for i, line in enumerate(lines) if "CTRL+C" in line), None)
     return {
         "seconds_to_first_answer": round(answered, 1),
-        "logins_under_banner": banner is not None and any("bantuyengiao" in line for line in lines[banner:banner + 12]),
+        "logins_under_banner": banner is not None
+        and any("bantuyengiao" in line for line in lines[banner : banner + 12]),
         "request_lines_for_login_page": sum("/auth/login" in line for line in lines),
         "load_average": os.getloadavg()[0],
         "python": sys.version.split()[0],

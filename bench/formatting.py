@@ -8,6 +8,7 @@ symbols. Times 100,000 calls of each, median of 5, both languages; checks both g
 
 Writes bench/results/formatting.json.
 """
+
 from __future__ import annotations
 
 import platform
@@ -38,30 +39,56 @@ def per_call_us(function) -> float:
 
 
 def main() -> None:
-    results = {"calls": CALLS, "runs": RUNS, "python": sys.version.split()[0], "machine": platform.machine(),
-               "cases": []}
+    results = {
+        "calls": CALLS,
+        "runs": RUNS,
+        "python": sys.version.split()[0],
+        "machine": platform.machine(),
+        "cases": [],
+    }
     for locale in ("vi", "en"):
         cases = {
-            "number (#,##0)": (lambda v, loc=locale: num(v, 0, loc),
-                               lambda v, loc=locale: format_decimal(v, "#,##0", locale=loc)),
-            "percentage (#,##0.0%)": (lambda v, loc=locale: pct(v, 1, loc),
-                                      lambda v, loc=locale: format_decimal(v, "#,##0.0", locale=loc) + "%"),
+            "number (#,##0)": (
+                lambda v, loc=locale: num(v, 0, loc),
+                lambda v, loc=locale: format_decimal(v, "#,##0", locale=loc),
+            ),
+            "percentage (#,##0.0%)": (
+                lambda v, loc=locale: pct(v, 1, loc),
+                lambda v, loc=locale: format_decimal(v, "#,##0.0", locale=loc) + "%",
+            ),
         }
         for name, (ours, babels) in cases.items():
             assert [ours(v) for v in VALUES] == [babels(v) for v in VALUES], name
-            results["cases"].append({"locale": locale, "what": name, "ours_us": per_call_us(ours),
-                                     "babel_us": per_call_us(babels)})
+            results["cases"].append(
+                {
+                    "locale": locale,
+                    "what": name,
+                    "ours_us": per_call_us(ours),
+                    "babel_us": per_call_us(babels),
+                }
+            )
         pattern = "dd/MM/yyyy HH:mm" if locale == "vi" else "d MMM yyyy, HH:mm"
-        assert time_text(MOMENT, locale) == format_datetime(to_local(MOMENT), pattern, locale=locale)
-        results["cases"].append({
-            "locale": locale, "what": "date and time",
-            "ours_us": per_call_us(lambda _v, loc=locale: time_text(MOMENT, loc)),
-            "babel_us": per_call_us(lambda _v, loc=locale, pat=pattern: format_datetime(to_local(MOMENT), pat, locale=loc)),
-        })
+        assert time_text(MOMENT, locale) == format_datetime(
+            to_local(MOMENT), pattern, locale=locale
+        )
+        results["cases"].append(
+            {
+                "locale": locale,
+                "what": "date and time",
+                "ours_us": per_call_us(lambda _v, loc=locale: time_text(MOMENT, loc)),
+                "babel_us": per_call_us(
+                    lambda _v, loc=locale, pat=pattern: format_datetime(
+                        to_local(MOMENT), pat, locale=loc
+                    )
+                ),
+            }
+        )
     for case in results["cases"]:
         case["babel_over_ours"] = round(case["babel_us"] / case["ours_us"], 1)
-        print(f"{case['locale']}  {case['what']:<24} ours {case['ours_us']:>7} µs   "
-              f"Babel {case['babel_us']:>7} µs   ×{case['babel_over_ours']}")
+        print(
+            f"{case['locale']}  {case['what']:<24} ours {case['ours_us']:>7} µs   "
+            f"Babel {case['babel_us']:>7} µs   ×{case['babel_over_ours']}"
+        )
     out = Path(__file__).parent / "results" / "formatting.json"
     write_result(out, results)
     print(f"wrote {out}")

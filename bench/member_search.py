@@ -17,6 +17,7 @@ province's), then times what an organiser's console does:
 
 Writes bench/results/member_search.json.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -47,7 +48,10 @@ def _timed(fn, repeat: int = REPEAT) -> tuple[dict, object]:
         started = time.perf_counter()
         result = fn()
         times.append(time.perf_counter() - started)
-    return {"median_ms": round(statistics.median(times) * 1000, 1), "best_ms": round(min(times) * 1000, 1)}, result
+    return {
+        "median_ms": round(statistics.median(times) * 1000, 1),
+        "best_ms": round(min(times) * 1000, 1),
+    }, result
 
 
 def build(db, members: int, chapters: int, seed: int = 7) -> dict:
@@ -65,23 +69,33 @@ def build(db, members: int, chapters: int, seed: int = 7) -> dict:
     set_unit_path(province)
     districts, communes, leaves = [], [], []
     for d in range(12):
-        unit = Unit(name=f"Huyện đoàn số {d + 1}", kind="district", code=f"SL-D{d + 1:02d}", parent=province)
+        unit = Unit(
+            name=f"Huyện đoàn số {d + 1}", kind="district", code=f"SL-D{d + 1:02d}", parent=province
+        )
         db.session.add(unit)
         districts.append(unit)
     db.session.flush()
     for unit in districts:
         set_unit_path(unit)
     for c in range(chapters // 10):
-        unit = Unit(name=f"Đoàn xã số {c + 1}", kind="grassroots", code=f"SL-X{c + 1:04d}",
-                    parent=districts[c % len(districts)])
+        unit = Unit(
+            name=f"Đoàn xã số {c + 1}",
+            kind="grassroots",
+            code=f"SL-X{c + 1:04d}",
+            parent=districts[c % len(districts)],
+        )
         db.session.add(unit)
         communes.append(unit)
     db.session.flush()
     for unit in communes:
         set_unit_path(unit)
     for n in range(chapters):
-        unit = Unit(name=f"Chi đoàn bản số {n % 10 + 1}", kind="chapter", code=f"CD{n + 1:05d}",
-                    parent=communes[n // 10])
+        unit = Unit(
+            name=f"Chi đoàn bản số {n % 10 + 1}",
+            kind="chapter",
+            code=f"CD{n + 1:05d}",
+            parent=communes[n // 10],
+        )
         db.session.add(unit)
         leaves.append(unit)
     db.session.flush()
@@ -92,23 +106,40 @@ def build(db, members: int, chapters: int, seed: int = 7) -> dict:
     rows = []
     for i in range(members):
         name, gender, ethnicity = _person(rng)
-        rows.append({"code": f"SL{i + 1:07d}", "full_name": name, "gender": gender, "ethnicity": ethnicity,
-                     "phone": f"09{rng.randrange(10**8):08d}", "is_cadre": rng.random() < 0.08, "active": True,
-                     "chapter_id": leaves[i % chapters].id, "attributes": {}, "updated_at": NOW})
+        rows.append(
+            {
+                "code": f"SL{i + 1:07d}",
+                "full_name": name,
+                "gender": gender,
+                "ethnicity": ethnicity,
+                "phone": f"09{rng.randrange(10**8):08d}",
+                "is_cadre": rng.random() < 0.08,
+                "active": True,
+                "chapter_id": leaves[i % chapters].id,
+                "attributes": {},
+                "updated_at": NOW,
+            }
+        )
     started = time.perf_counter()
     for row in rows:  # what the bulk paths spend on keys (cold word cache)
         member_search_key(row["full_name"], row["code"], row["phone"])
     keys_s = time.perf_counter() - started
     started = time.perf_counter()
     for start in range(0, len(rows), 5000):
-        db.session.execute(insert(Member.__table__), rows[start:start + 5000])
+        db.session.execute(insert(Member.__table__), rows[start : start + 5000])
     insert_s = time.perf_counter() - started
     db.session.commit()
     # A member of chapter 41, in district 5 (SL-D05): found at both scopes measured.
     sample = rows[40 + chapters * (members // chapters // 2)]
-    return {"members": members, "chapters": chapters, "districts": len(districts), "communes": len(communes),
-            "search_keys_s": round(keys_s, 2), "insert_s": round(insert_s, 2),
-            "sample": {k: sample[k] for k in ("full_name", "code", "phone")}}
+    return {
+        "members": members,
+        "chapters": chapters,
+        "districts": len(districts),
+        "communes": len(communes),
+        "search_keys_s": round(keys_s, 2),
+        "insert_s": round(insert_s, 2),
+        "sample": {k: sample[k] for k in ("full_name", "code", "phone")},
+    }
 
 
 def old_python_search(db, unit, text: str, limit: int) -> list[int]:
@@ -118,14 +149,21 @@ def old_python_search(db, unit, text: str, limit: int) -> list[int]:
     from quizapp.models import Member, Unit
     from quizapp.text import fold_vietnamese
 
-    stmt = (select(Member.id, Member.full_name, Member.code, Member.phone)
-            .join(Unit, Member.chapter_id == Unit.id).where(unit.subtree_filter(), Member.active.is_(True))
-            .order_by(Unit.path, Member.full_name, Member.id).execution_options(yield_per=2000))
+    stmt = (
+        select(Member.id, Member.full_name, Member.code, Member.phone)
+        .join(Unit, Member.chapter_id == Unit.id)
+        .where(unit.subtree_filter(), Member.active.is_(True))
+        .order_by(Unit.path, Member.full_name, Member.id)
+        .execution_options(yield_per=2000)
+    )
     wanted, digits = fold_vietnamese(text), "".join(c for c in text if c.isdigit())
     ids = []
     for mid, name, code, phone in db.session.execute(stmt):
-        if (wanted in fold_vietnamese(name) or wanted in code.casefold()
-                or (len(digits) >= 3 and phone and digits in "".join(c for c in phone if c.isdigit()))):
+        if (
+            wanted in fold_vietnamese(name)
+            or wanted in code.casefold()
+            or (len(digits) >= 3 and phone and digits in "".join(c for c in phone if c.isdigit()))
+        ):
             ids.append(mid)
             if len(ids) >= limit:
                 break
@@ -153,16 +191,24 @@ def measure(db, built: dict) -> dict:
     }
     out: dict = {"search": {}, "old_python_fold": {}}
     for scope_name, scope in (("province", province), ("district", district)):
-        in_scope = db.session.scalar(select(func.count(Member.id)).join(Unit, Member.chapter_id == Unit.id)
-                                     .where(scope.subtree_filter()))
+        in_scope = db.session.scalar(
+            select(func.count(Member.id))
+            .join(Unit, Member.chapter_id == Unit.id)
+            .where(scope.subtree_filter())
+        )
         rows = {}
         for label, (text, offset) in queries.items():
-            timing, found = _timed(partial(member_service.search_members, scope, text, False, 51, offset))
+            timing, found = _timed(
+                partial(member_service.search_members, scope, text, False, 51, offset)
+            )
             rows[label] = {**timing, "found_on_page": len(found)}
             db.session.expunge_all()
         out["search"][scope_name] = {"members_in_scope": in_scope, "queries": rows}
         old = {}
-        for label, text in ((f"full name '{rare}'", rare), ("no match 'zzzz' (whole subtree scanned)", "zzzz")):
+        for label, text in (
+            (f"full name '{rare}'", rare),
+            ("no match 'zzzz' (whole subtree scanned)", "zzzz"),
+        ):
             timing, found = _timed(partial(old_python_search, db, scope, text, 51), repeat=2)
             old[label] = {**timing, "found_on_page": len(found)}
         out["old_python_fold"][scope_name] = old
@@ -173,12 +219,20 @@ def measure(db, built: dict) -> dict:
     member = db.session.scalar(select(Member).where(Member.code == "SL0000001"))
     target = db.session.scalar(select(Unit).where(Unit.code == f"CD{built['chapters']:05d}"))
     steps = {}
-    for label, step in (("move to a chapter in another district", lambda: member_service.move_member(
-                            member, target, None, NOW)),
-                        ("deactivate", lambda: member_service.set_member_active(member, False, None, NOW)),
-                        ("reactivate", lambda: member_service.set_member_active(member, True, None, NOW)),
-                        ("edit: becomes a cadre", lambda: member_service.update_member(
-                            member, {"is_cadre": not member.is_cadre}, None, NOW))):
+    for label, step in (
+        (
+            "move to a chapter in another district",
+            lambda: member_service.move_member(member, target, None, NOW),
+        ),
+        ("deactivate", lambda: member_service.set_member_active(member, False, None, NOW)),
+        ("reactivate", lambda: member_service.set_member_active(member, True, None, NOW)),
+        (
+            "edit: becomes a cadre",
+            lambda: member_service.update_member(
+                member, {"is_cadre": not member.is_cadre}, None, NOW
+            ),
+        ),
+    ):
         started = time.perf_counter()
         step()
         steps[label] = {"ms": round((time.perf_counter() - started) * 1000, 1)}
@@ -209,10 +263,19 @@ def main() -> None:
             db.engine.dispose()
         db_mib = round(db_path.stat().st_size / 2**20, 1)
     result = {
-        "benchmark": "member_search", "database": "sqlite", "page_size": 50, **built, "db_mib": db_mib, **measured,
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "sqlite": sqlite3.sqlite_version,
-                    "platform": platform.platform(),
-                    "load_average": [load_before, round(os.getloadavg()[0], 2)]},
+        "benchmark": "member_search",
+        "database": "sqlite",
+        "page_size": 50,
+        **built,
+        "db_mib": db_mib,
+        **measured,
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "sqlite": sqlite3.sqlite_version,
+            "platform": platform.platform(),
+            "load_average": [load_before, round(os.getloadavg()[0], 2)],
+        },
         "date": date.today().isoformat(),
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)

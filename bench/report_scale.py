@@ -16,6 +16,7 @@ Not a test; prints a table and writes bench/results/report_scale_<db>.json.
     python -m bench.report_scale --reuse                           # skip generation if present
     python -m bench.report_scale --members 30000 --chapters 600 --attempts 100000   # quick run
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,8 +36,20 @@ from bench.load.stats import write_result
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 RESULTS = ROOT / "bench" / "results"
-DISTRICTS = ["Thành phố Sơn La", "Mai Sơn", "Mộc Châu", "Thuận Châu", "Sông Mã", "Quỳnh Nhai", "Mường La",
-             "Yên Châu", "Sốp Cộp", "Vân Hồ", "Bắc Yên", "Phù Yên"]
+DISTRICTS = [
+    "Thành phố Sơn La",
+    "Mai Sơn",
+    "Mộc Châu",
+    "Thuận Châu",
+    "Sông Mã",
+    "Quỳnh Nhai",
+    "Mường La",
+    "Yên Châu",
+    "Sốp Cộp",
+    "Vân Hồ",
+    "Bắc Yên",
+    "Phù Yên",
+]
 GROUPS = ["Học sinh", "Sinh viên", "Công nhân", "Nông dân", "Công chức"]
 # The campaign: opened 20 days before "now", closes 10 days after; the bench runs at NOW.
 NOW = datetime(2025, 4, 21, 7, 0, tzinfo=UTC)
@@ -49,11 +62,19 @@ PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/quizapp_report_scale"
 def _names():
     try:
         from quizapp.services.demo.province import _person
+
         return _person
     except ImportError:  # the demo module is optional here
+
         def person(rng):
-            return (rng.choice(["Lò", "Cầm", "Quàng", "Nguyễn"]) + " Văn " + rng.choice(["An", "Bình", "Lan"]),
-                    rng.choice(["nam", "nu"]), rng.choice(["Thái", "Kinh", "Mông"]))
+            return (
+                rng.choice(["Lò", "Cầm", "Quàng", "Nguyễn"])
+                + " Văn "
+                + rng.choice(["An", "Bình", "Lan"]),
+                rng.choice(["nam", "nu"]),
+                rng.choice(["Thái", "Kinh", "Mông"]),
+            )
+
         return person
 
 
@@ -64,7 +85,9 @@ def _pg_database(url: str, fresh: bool) -> None:
     parsed = make_url(url)
     admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": parsed.database}).scalar()
+        exists = conn.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": parsed.database}
+        ).scalar()
         if fresh and exists:
             conn.execute(text(f'DROP DATABASE "{parsed.database}" WITH (FORCE)'))
             exists = False
@@ -80,7 +103,10 @@ def _insert(db, table, rows, pg_copy: bool) -> None:
     if pg_copy:
         cols = list(rows[0])
         raw = db.session.connection().connection.driver_connection
-        with raw.cursor() as cur, cur.copy(f'COPY "{table.name}" ({", ".join(cols)}) FROM STDIN') as copy:
+        with (
+            raw.cursor() as cur,
+            cur.copy(f'COPY "{table.name}" ({", ".join(cols)}) FROM STDIN') as copy,
+        ):
             for row in rows:
                 copy.write_row([_copy_value(row[c]) for c in cols])
     else:
@@ -109,36 +135,72 @@ def generate(db, members: int, chapters: int, attempts: int, seed: int = 11) -> 
         nonlocal next_id
         uid, next_id = next_id, next_id + 1
         path = (parent["path"] if parent else "/") + f"{uid}/"
-        row = {"id": uid, "parent_id": parent["id"] if parent else None, "kind": kind, "code": code,
-               "name": name, "path": path, "depth": path.count("/") - 2}
+        row = {
+            "id": uid,
+            "parent_id": parent["id"] if parent else None,
+            "kind": kind,
+            "code": code,
+            "name": name,
+            "path": path,
+            "depth": path.count("/") - 2,
+        }
         units.append(row)
         return row
 
     province = unit("Tỉnh đoàn Sơn La", "province", None, "SL")
-    districts = [unit(f"Huyện đoàn {d}", "district", province, f"SL-{i:02d}") for i, d in enumerate(DISTRICTS)]
+    districts = [
+        unit(f"Huyện đoàn {d}", "district", province, f"SL-{i:02d}")
+        for i, d in enumerate(DISTRICTS)
+    ]
     communes_count = max(1, chapters // 12)
-    communes = [unit(f"Đoàn xã số {c + 1}", "grassroots", districts[c % len(districts)], f"SL-X{c:04d}")
-                for c in range(communes_count)]
-    chapter_rows = [unit(f"Chi đoàn bản số {n % 12 + 1} ({n + 1})", "chapter", communes[n % communes_count],
-                         f"SL-C{n:05d}") for n in range(chapters)]
+    communes = [
+        unit(f"Đoàn xã số {c + 1}", "grassroots", districts[c % len(districts)], f"SL-X{c:04d}")
+        for c in range(communes_count)
+    ]
+    chapter_rows = [
+        unit(
+            f"Chi đoàn bản số {n % 12 + 1} ({n + 1})",
+            "chapter",
+            communes[n % communes_count],
+            f"SL-C{n:05d}",
+        )
+        for n in range(chapters)
+    ]
     _insert(db, Unit.__table__, units, False)
 
     member_rows = []
     for i in range(members):
         name, gender, ethnicity = person(rng)
-        member_rows.append({
-            "id": i + 1, "code": f"SL{i + 1:07d}", "full_name": name, "gender": gender, "ethnicity": ethnicity,
-            "phone": f"09{i:08d}", "is_cadre": rng.random() < 0.06, "active": True,
-            "chapter_id": chapter_rows[i % chapters]["id"], "attributes": {"Đối tượng": rng.choice(GROUPS)},
-        })
+        member_rows.append(
+            {
+                "id": i + 1,
+                "code": f"SL{i + 1:07d}",
+                "full_name": name,
+                "gender": gender,
+                "ethnicity": ethnicity,
+                "phone": f"09{i:08d}",
+                "is_cadre": rng.random() < 0.06,
+                "active": True,
+                "chapter_id": chapter_rows[i % chapters]["id"],
+                "attributes": {"Đối tượng": rng.choice(GROUPS)},
+            }
+        )
     for start in range(0, members, 50000):
-        _insert(db, Member.__table__, member_rows[start:start + 50000], pg)
+        _insert(db, Member.__table__, member_rows[start : start + 50000], pg)
 
     bank = Bank(slug="nghi-quyet-xii", title="Nghị quyết Đại hội Đoàn XII")
     version = BankVersion(bank=bank, number=1, checksum="bench", source_format="yaml")
-    quiz = Quiz(title="Tìm hiểu Nghị quyết Đại hội Đoàn toàn quốc lần thứ XII", bank_version=version,
-                audience_unit_id=province["id"], opens_at=OPENS, closes_at=CLOSES, attempts_allowed=None,
-                target_rate=90.0, target_date=(NOW + timedelta(days=7)).date(), pass_mark=50.0)
+    quiz = Quiz(
+        title="Tìm hiểu Nghị quyết Đại hội Đoàn toàn quốc lần thứ XII",
+        bank_version=version,
+        audience_unit_id=province["id"],
+        opens_at=OPENS,
+        closes_at=CLOSES,
+        attempts_allowed=None,
+        target_rate=90.0,
+        target_date=(NOW + timedelta(days=7)).date(),
+        pass_mark=50.0,
+    )
     db.session.add(quiz)
     db.session.flush()
 
@@ -166,13 +228,22 @@ def generate(db, members: int, chapters: int, attempts: int, seed: int = 11) -> 
             still_running = finished > NOW
             in_progress += still_running
             percent = round(min(100.0, max(0.0, rng.gauss(68, 18))), 1)
-            attempt_rows.append({
-                "id": attempt_id, "quiz_id": quiz.id, "member_id": m["id"], "number": number,
-                "state": "in_progress" if still_running else "finished", "started_at": at,
-                "deadline": at + timedelta(minutes=30), "finished_at": None if still_running else finished,
-                "score": None if still_running else percent / 10, "max_score": 10.0,
-                "percent": None if still_running else percent, "passed": None if still_running else percent >= 50,
-            })
+            attempt_rows.append(
+                {
+                    "id": attempt_id,
+                    "quiz_id": quiz.id,
+                    "member_id": m["id"],
+                    "number": number,
+                    "state": "in_progress" if still_running else "finished",
+                    "started_at": at,
+                    "deadline": at + timedelta(minutes=30),
+                    "finished_at": None if still_running else finished,
+                    "score": None if still_running else percent / 10,
+                    "max_score": 10.0,
+                    "percent": None if still_running else percent,
+                    "passed": None if still_running else percent >= 50,
+                }
+            )
             at = finished + timedelta(hours=rng.uniform(0.2, 30))
             if still_running or at >= NOW:
                 break
@@ -182,22 +253,34 @@ def generate(db, members: int, chapters: int, attempts: int, seed: int = 11) -> 
     _insert(db, Attempt.__table__, attempt_rows, pg)
 
     staff = []
-    for login, role, unit_id in (("bithu.tinh", Role.SECRETARY, province["id"]),
-                                 ("bithu.chidoan", Role.SECRETARY, chapter_rows[0]["id"])):
-        user = User(login=login, display_name=login, password_hash=None,
-                    created_at=NOW)
+    for login, role, unit_id in (
+        ("bithu.tinh", Role.SECRETARY, province["id"]),
+        ("bithu.chidoan", Role.SECRETARY, chapter_rows[0]["id"]),
+    ):
+        user = User(login=login, display_name=login, password_hash=None, created_at=NOW)
         db.session.add(user)
         db.session.flush()
         db.session.add(Grant(user_id=user.id, role=role, unit_id=unit_id))
         staff.append(user.id)
     if pg:
         from sqlalchemy import text
+
         for table in ("unit", "member", "attempt"):
-            db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                                    f"(SELECT max(id) FROM {table}))"))
+            db.session.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                    f"(SELECT max(id) FROM {table}))"
+                )
+            )
     db.session.commit()
-    return {"units": len(units), "members": members, "chapters": chapters, "attempts": attempt_id,
-            "attempts_in_progress": in_progress, "generate_seconds": round(time.perf_counter() - started, 1)}
+    return {
+        "units": len(units),
+        "members": members,
+        "chapters": chapters,
+        "attempts": attempt_id,
+        "attempts_in_progress": in_progress,
+        "generate_seconds": round(time.perf_counter() - started, 1),
+    }
 
 
 def derive_read_models(db) -> dict:
@@ -214,8 +297,10 @@ def derive_read_models(db) -> dict:
     started = time.perf_counter()
     participation.rebuild_quiz(quiz)
     db.session.commit()
-    return {"refresh_roster_counts_seconds": round(roster_seconds, 1),
-            "rebuild_quiz_seconds": round(time.perf_counter() - started, 1)}
+    return {
+        "refresh_roster_counts_seconds": round(roster_seconds, 1),
+        "rebuild_quiz_seconds": round(time.perf_counter() - started, 1),
+    }
 
 
 def _stats(samples: list[float]) -> dict:
@@ -223,9 +308,15 @@ def _stats(samples: list[float]) -> dict:
 
     def q(p):
         return ordered[min(len(ordered) - 1, round(p * (len(ordered) - 1)))]
-    return {"n": len(ordered), "p50_ms": round(q(0.50) * 1000, 1), "p95_ms": round(q(0.95) * 1000, 1),
-            "p99_ms": round(q(0.99) * 1000, 1), "max_ms": round(ordered[-1] * 1000, 1),
-            "mean_ms": round(statistics.fmean(ordered) * 1000, 1)}
+
+    return {
+        "n": len(ordered),
+        "p50_ms": round(q(0.50) * 1000, 1),
+        "p95_ms": round(q(0.95) * 1000, 1),
+        "p99_ms": round(q(0.99) * 1000, 1),
+        "max_ms": round(ordered[-1] * 1000, 1),
+        "mean_ms": round(statistics.fmean(ordered) * 1000, 1),
+    }
 
 
 def time_pages(app, reps: int) -> dict:
@@ -249,9 +340,11 @@ def time_pages(app, reps: int) -> dict:
         sess["_user_id"] = session_id
         sess["_fresh"] = True
     out = {}
-    for name, url, n in (("province_page", f"/reports/quizzes/{quiz_id}/units/{province_id}", reps),
-                         ("chapter_page", f"/reports/quizzes/{quiz_id}/units/{chapter_id}", reps * 2),
-                         ("overview_page", f"/reports/units/{province_id}", reps)):
+    for name, url, n in (
+        ("province_page", f"/reports/quizzes/{quiz_id}/units/{province_id}", reps),
+        ("chapter_page", f"/reports/quizzes/{quiz_id}/units/{chapter_id}", reps * 2),
+        ("overview_page", f"/reports/units/{province_id}", reps),
+    ):
         for _ in range(3):  # warm caches and templates
             assert client.get(url).status_code == 200
         samples = []
@@ -277,13 +370,28 @@ def time_finalise(db, reps: int, seed: int = 5) -> dict:
     with_counter, whole = [], []
     for _ in range(reps):
         member = db.session.get(Member, rng.randint(1, total_members))
-        number = (db.session.scalar(select(func.max(Attempt.number)).where(
-            Attempt.quiz_id == quiz.id, Attempt.member_id == member.id)) or 0) + 1
+        number = (
+            db.session.scalar(
+                select(func.max(Attempt.number)).where(
+                    Attempt.quiz_id == quiz.id, Attempt.member_id == member.id
+                )
+            )
+            or 0
+        ) + 1
         at = NOW - timedelta(minutes=20)
         t0 = time.perf_counter()
-        attempt = Attempt(quiz_id=quiz.id, member_id=member.id, number=number, started_at=at,
-                          deadline=at + timedelta(minutes=30), finished_at=NOW, state=AttemptState.FINISHED,
-                          percent=round(rng.uniform(20, 100), 1), score=5.0, max_score=10.0)
+        attempt = Attempt(
+            quiz_id=quiz.id,
+            member_id=member.id,
+            number=number,
+            started_at=at,
+            deadline=at + timedelta(minutes=30),
+            finished_at=NOW,
+            state=AttemptState.FINISHED,
+            percent=round(rng.uniform(20, 100), 1),
+            score=5.0,
+            max_score=10.0,
+        )
         db.session.add(attempt)
         db.session.flush()
         t1 = time.perf_counter()
@@ -293,13 +401,18 @@ def time_finalise(db, reps: int, seed: int = 5) -> dict:
         with_counter.append(t2 - t1)
         whole.append(t2 - t0)
     db.session.rollback()
-    return {"record_finish_commit": _stats(with_counter), "insert_attempt_record_finish_commit": _stats(whole)}
+    return {
+        "record_finish_commit": _stats(with_counter),
+        "insert_attempt_record_finish_commit": _stats(whole),
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
-    parser.add_argument("--url", help="database URL (default: a file in /tmp, or quizapp_report_scale on 127.0.0.1)")
+    parser.add_argument(
+        "--url", help="database URL (default: a file in /tmp, or quizapp_report_scale on 127.0.0.1)"
+    )
     parser.add_argument("--members", type=int, default=300_000)
     parser.add_argument("--chapters", type=int, default=6_000)
     parser.add_argument("--attempts", type=int, default=1_000_000)
@@ -319,12 +432,24 @@ def main() -> None:
     from quizapp.extensions import db
     from quizapp.models import Quiz
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "SERVER_NAME": "localhost",
-                      "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False, "TESTING": False})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "bench",
+            "SERVER_NAME": "localhost",
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": False,
+            "TESTING": False,
+        }
+    )
     logging.getLogger("quizapp").setLevel(logging.WARNING)
     app.logger.setLevel(logging.WARNING)
-    result = {"db": args.db, "python": platform.python_version(), "machine": platform.machine(),
-              "command": " ".join(["python -m bench.report_scale", *sys.argv[1:]])}
+    result = {
+        "db": args.db,
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "command": " ".join(["python -m bench.report_scale", *sys.argv[1:]]),
+    }
     with app.app_context():
         db.create_all()
         out = RESULTS / f"report_scale_{args.db}.json"
@@ -340,6 +465,7 @@ def main() -> None:
             result["read_models"] = derive_read_models(db)
             print(result["read_models"], flush=True)
         from sqlalchemy import text
+
         db.session.execute(text("ANALYZE"))  # planner statistics, as after any bulk load
         db.session.commit()
     # the machine is shared: record how busy it was while timing
@@ -350,15 +476,19 @@ def main() -> None:
     result["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     targets = {"province_page": 150, "chapter_page": 50}
     result["targets_ms"] = {**targets, "record_finish_commit": 20}
-    result["met"] = {**{k: result["pages"][k]["p95_ms"] < v for k, v in targets.items()},
-                     "record_finish_commit": result["finalise"]["record_finish_commit"]["p95_ms"] < 20}
+    result["met"] = {
+        **{k: result["pages"][k]["p95_ms"] < v for k, v in targets.items()},
+        "record_finish_commit": result["finalise"]["record_finish_commit"]["p95_ms"] < 20,
+    }
     write_result(out, result)
     print(f"\n{'measure':40} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
     rows = [*result["pages"].items(), *result["finalise"].items()]
     for name, s in rows:
         print(f"{name:40} {s['p50_ms']:8} {s['p95_ms']:8} {s['p99_ms']:8}")
-    print(f"targets met: {result['met']}; load average {result['load_average_before']} → "
-          f"{result['load_average_after']}\nwritten to {out}")
+    print(
+        f"targets met: {result['met']}; load average {result['load_average_before']} → "
+        f"{result['load_average_after']}\nwritten to {out}"
+    )
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ The largest upload the limits accept: `ROSTER_UPLOAD_MAX_ROWS` (100,000 rows) bi
 before the workbook limits of xlsx_reader.LIMITS, so: 100,000 rows as CSV and as .xlsx.
 Writes bench/results/roster_upload_memory.json.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,7 +32,7 @@ from bench.load.stats import write_result
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 
-WORKER = r'''
+WORKER = r"""
 import io, json, sys, time
 from datetime import datetime, timezone
 from quizapp import create_app
@@ -90,7 +91,7 @@ with app.app_context():
     from quizapp.models import Member
     out["members_in_db"] = db.session.scalar(select(func.count()).select_from(Member))
 print(json.dumps(out))
-'''
+"""
 
 
 def make_csv(path: Path, members: int) -> dict:
@@ -131,8 +132,14 @@ def run_worker(path: Path, workdir: Path) -> dict:
     """One worker process through upload → preview → confirm; its peak RSS after each step."""
     db_url = f"sqlite:///{workdir / (path.name + '.sqlite')}"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    child = subprocess.run([sys.executable, "-c", WORKER, str(path), db_url], env=env, cwd=ROOT,
-                           capture_output=True, text=True, check=False)
+    child = subprocess.run(
+        [sys.executable, "-c", WORKER, str(path), db_url],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if child.returncode:
         raise SystemExit(f"worker failed:\n{child.stdout[-2000:]}\n{child.stderr[-4000:]}")
     return json.loads(child.stdout.strip().splitlines()[-1])
@@ -143,11 +150,18 @@ def main() -> None:
     parser.add_argument("--csv-members", type=int, default=100_000)
     parser.add_argument("--xlsx-members", type=int, default=100_000)
     args = parser.parse_args()
-    results = {"benchmark": "roster_upload_memory", "python": platform.python_version(),
-               "machine": f"{platform.machine()}, {os.cpu_count()} cores", "runs": {}}
+    results = {
+        "benchmark": "roster_upload_memory",
+        "python": platform.python_version(),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores",
+        "runs": {},
+    }
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        for kind, members, maker in (("csv", args.csv_members, make_csv), ("xlsx", args.xlsx_members, make_xlsx)):
+        for kind, members, maker in (
+            ("csv", args.csv_members, make_csv),
+            ("xlsx", args.xlsx_members, make_xlsx),
+        ):
             path = workdir / f"roster.{kind}"
             started = time.perf_counter()
             info = maker(path, members)

@@ -14,6 +14,7 @@ of the opening, and load its quiz page (p50/p95 of the start request; nobody sub
 those seconds, as nobody who has just started does). After each part the rows in the database are
 compared with the saves acknowledged. Writes bench/results/save_ratio-<db>[-<label>].json.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,8 +37,13 @@ RESULTS = Path(__file__).resolve().parent / "results"
 SYNC = ["--worker-class", "sync"]
 
 
-async def save_load(takers: list[QuizTaker], connections: int, seconds: float, run: scenarios.Run,
-                    rng: random.Random) -> dict:
+async def save_load(
+    takers: list[QuizTaker],
+    connections: int,
+    seconds: float,
+    run: scenarios.Run,
+    rng: random.Random,
+) -> dict:
     """`connections` clients save back to back for `seconds`, each save by a random member."""
     outcomes_before = len(run.recorder.outcomes)
     end = time.monotonic() + seconds
@@ -53,9 +59,18 @@ async def save_load(takers: list[QuizTaker], connections: int, seconds: float, r
             n += 1
             answer = an_answer(qtype, seq)
             status, text, _ = await t.request(
-                "save", "POST", "/m/api/answers",
-                json={"attempt": t.attempt_id, "question": qid, "answer": answer, "seq": seq, "flagged": False},
-                headers={"X-CSRFToken": t.csrf or "", "Accept": "application/json"})
+                "save",
+                "POST",
+                "/m/api/answers",
+                json={
+                    "attempt": t.attempt_id,
+                    "question": qid,
+                    "answer": answer,
+                    "seq": seq,
+                    "flagged": False,
+                },
+                headers={"X-CSRFToken": t.csrf or "", "Accept": "application/json"},
+            )
             if status == 200 and '"kept":true' in text.replace(" ", ""):
                 key = (t.attempt_id, qid)
                 if key not in run.acks or run.acks[key].seq < seq:
@@ -65,31 +80,40 @@ async def save_load(takers: list[QuizTaker], connections: int, seconds: float, r
     elapsed = time.monotonic() - started
     mine = run.recorder.outcomes[outcomes_before:]
     ok = [o for o in mine if o.status == 200]
-    return {"per_s": round(len(ok) / elapsed, 1), "errors": len(mine) - len(ok),
-            **summary_ms([o.seconds for o in ok])}
+    return {
+        "per_s": round(len(ok) / elapsed, 1),
+        "errors": len(mine) - len(ok),
+        **summary_ms([o.seconds for o in ok]),
+    }
 
 
 async def ceiling_load(url: str, connections: int, seconds: float) -> dict:
     """The hello-world endpoint under the same client."""
     run = await scenarios.closed_loop(url, connections, seconds)
     ok = [o for o in run.recorder.outcomes if o.status == 200]
-    return {"per_s": round(len(ok) / run.seconds, 1), "errors": len(run.recorder.outcomes) - len(ok),
-            **summary_ms([o.seconds for o in ok])}
+    return {
+        "per_s": round(len(ok) / run.seconds, 1),
+        "errors": len(run.recorder.outcomes) - len(ok),
+        **summary_ms([o.seconds for o in ok]),
+    }
 
 
 async def measure(args, app: Server, ceiling: Server, seeded: seeding.Seeded) -> dict:
     """Sign in, start 40 attempts, alternate the loads; then the synchronised start."""
     conn = scenarios.connector()
     out: dict = {}
-    takers, signin = await scenarios.sign_in_all(app.url, seeded.logins[:args.sync_members], seeding.PASSWORD,
-                                                 conn, concurrency=6)
-    ordered = [takers[x] for x in seeded.logins[:args.sync_members] if x in takers]
+    takers, signin = await scenarios.sign_in_all(
+        app.url, seeded.logins[: args.sync_members], seeding.PASSWORD, conn, concurrency=6
+    )
+    ordered = [takers[x] for x in seeded.logins[: args.sync_members] if x in takers]
     out["signed_in"] = len(ordered)
-    savers = ordered[:args.members]
+    savers = ordered[: args.members]
     run = scenarios.Run("save_ratio")
     for t in savers:
         t.rec, t.acks = run.recorder, run.acks
-    started = await asyncio.gather(*(t.start(seeded.quiz_ids["saturation"], kind="setup") for t in savers))
+    started = await asyncio.gather(
+        *(t.start(seeded.quiz_ids["saturation"], kind="setup") for t in savers)
+    )
     savers = [t for t, ok in zip(savers, started, strict=True) if ok]
     run.attempts = [t.attempt_id for t in savers]
     out["attempts_in_progress"] = len(savers)
@@ -99,7 +123,10 @@ async def measure(args, app: Server, ceiling: Server, seeded: seeding.Seeded) ->
         c = await ceiling_load(ceiling.url, args.connections, args.seconds)
         s = await save_load(savers, args.connections, args.seconds, run, rng)
         rounds.append({"ceiling": c, "save": s})
-        print(f"round {i + 1}: ceiling {c['per_s']}/s, save {s['per_s']}/s (p50 {s['p50_ms']} ms)", flush=True)
+        print(
+            f"round {i + 1}: ceiling {c['per_s']}/s, save {s['per_s']}/s (p50 {s['p50_ms']} ms)",
+            flush=True,
+        )
     out["rounds"] = rounds
     ceil_med = statistics.median(r["ceiling"]["per_s"] for r in rounds)
     save_med = statistics.median(r["save"]["per_s"] for r in rounds)
@@ -111,24 +138,43 @@ async def measure(args, app: Server, ceiling: Server, seeded: seeding.Seeded) ->
     out["one_client"] = one
     # The floor under one client: the same client and server settings answering hello-world.
     out["one_client_ceiling"] = await ceiling_load(ceiling.url, 1, args.one_client_seconds)
-    print(f"ratio {out['ratio']}; one client p50 {one['p50_ms']} ms "
-          f"(hello-world {out['one_client_ceiling']['p50_ms']} ms)", flush=True)
+    print(
+        f"ratio {out['ratio']}; one client p50 {one['p50_ms']} ms "
+        f"(hello-world {out['one_client_ceiling']['p50_ms']} ms)",
+        flush=True,
+    )
     out["save_check"] = verify.check(seeded.database_url, run, seeded.quiz_ids["saturation"], False)
     print(json.dumps(out["save_check"]), flush=True)
 
     opens_in = 6.0 + len(ordered) * 0.002
     now = now_utc()
-    seeding.set_window(seeded.database_url, seeded.quiz_ids["sync_start"], now + timedelta(seconds=opens_in),
-                       now + timedelta(hours=2))
-    sync = await scenarios.synchronised_start(ordered, seeded.quiz_ids["sync_start"],
-                                              opens_in - (now_utc() - now).total_seconds(), args.spread,
-                                              (0.0, 0.0), 0, submit=False)
+    seeding.set_window(
+        seeded.database_url,
+        seeded.quiz_ids["sync_start"],
+        now + timedelta(seconds=opens_in),
+        now + timedelta(hours=2),
+    )
+    sync = await scenarios.synchronised_start(
+        ordered,
+        seeded.quiz_ids["sync_start"],
+        opens_in - (now_utc() - now).total_seconds(),
+        args.spread,
+        (0.0, 0.0),
+        0,
+        submit=False,
+    )
     starts = sync.recorder.of("start")
-    out["sync_start"] = {"members": len(ordered), "spread_s": args.spread,
-                         "start": {**summary_ms([o.seconds for o in starts]),
-                                   "errors": sum(o.status != 302 for o in starts)},
-                         "page": summary_ms([o.seconds for o in sync.recorder.of("page")]),
-                         "attempts": len(sync.attempts), "notes": sync.notes}
+    out["sync_start"] = {
+        "members": len(ordered),
+        "spread_s": args.spread,
+        "start": {
+            **summary_ms([o.seconds for o in starts]),
+            "errors": sum(o.status != 302 for o in starts),
+        },
+        "page": summary_ms([o.seconds for o in sync.recorder.of("page")]),
+        "attempts": len(sync.attempts),
+        "notes": sync.notes,
+    }
     print(json.dumps(out["sync_start"]["start"]), flush=True)
     for t in takers.values():
         await t.close()
@@ -148,19 +194,43 @@ def main() -> None:
     parser.add_argument("--spread", type=float, default=10)
     parser.add_argument("--label", default="", help="suffix of the result file (e.g. before)")
     args = parser.parse_args()
-    results = {"bench": "save_ratio", "db": args.db, "server": "gunicorn, 2 sync workers",
-               "client": f"aiohttp, {args.connections} connections, same machine", "machine": machine(),
-               "args": vars(args)}
-    url = seeding.fresh_database(args.db, f"quizapp_bench_save_{args.db}", Path("/tmp/quizapp-bench-save"))
+    results = {
+        "bench": "save_ratio",
+        "db": args.db,
+        "server": "gunicorn, 2 sync workers",
+        "client": f"aiohttp, {args.connections} connections, same machine",
+        "machine": machine(),
+        "args": vars(args),
+    }
+    url = seeding.fresh_database(
+        args.db, f"quizapp_bench_save_{args.db}", Path("/tmp/quizapp-bench-save")
+    )
     try:
         # Cheap hashes: signing 500 members in is set-up here, not what is measured.
-        seeded = seeding.seed(url, args.sync_members, questions=20, quizzes=("saturation", "sync_start"),
-                              hash_method=seeding.CHEAP_HASH)
-        config = {"SECRET_KEY": "bench-secret", "RATELIMIT_ENABLED": False, "LOG_REQUESTS": False,
-                  "PASSWORD_HASH_METHOD": seeding.CHEAP_HASH}
-        with Server(app="bench.load.ceiling:app", workers=2, threads=1, extra_args=SYNC) as ceiling, \
-                Server(url, config, workers=2, threads=1, extra_args=SYNC,
-                       log_path=Path(f"/tmp/quizapp-bench-save-{args.db}.log")) as app:
+        seeded = seeding.seed(
+            url,
+            args.sync_members,
+            questions=20,
+            quizzes=("saturation", "sync_start"),
+            hash_method=seeding.CHEAP_HASH,
+        )
+        config = {
+            "SECRET_KEY": "bench-secret",
+            "RATELIMIT_ENABLED": False,
+            "LOG_REQUESTS": False,
+            "PASSWORD_HASH_METHOD": seeding.CHEAP_HASH,
+        }
+        with (
+            Server(app="bench.load.ceiling:app", workers=2, threads=1, extra_args=SYNC) as ceiling,
+            Server(
+                url,
+                config,
+                workers=2,
+                threads=1,
+                extra_args=SYNC,
+                log_path=Path(f"/tmp/quizapp-bench-save-{args.db}.log"),
+            ) as app,
+        ):
             results.update(asyncio.run(measure(args, app, ceiling, seeded)))
     finally:
         seeding.drop_database(url)

@@ -10,6 +10,7 @@ using the site (the probe), to show what the storm does to everyone else.
 
 Writes bench/results/signin_storm-<db>-<gate>-<members>.json.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -48,8 +49,14 @@ def server_config(gate: bool, redis_url: str) -> dict:
     return config
 
 
-async def probe(base: str, login: str, stop: asyncio.Event, recorder: Recorder, path: str,
-                connector: aiohttp.BaseConnector) -> None:
+async def probe(
+    base: str,
+    login: str,
+    stop: asyncio.Event,
+    recorder: Recorder,
+    path: str,
+    connector: aiohttp.BaseConnector,
+) -> None:
     """A signed-in member loading a page twice a second while the storm goes on."""
     member = Member(base, login, seeding.PASSWORD, connector, recorder)
     await member.sign_in()
@@ -59,7 +66,9 @@ async def probe(base: str, login: str, stop: asyncio.Event, recorder: Recorder, 
     await member.close()
 
 
-async def storm(base: str, logins: list[str], seconds: float, retry_scale: float, probe_path: str) -> dict:
+async def storm(
+    base: str, logins: list[str], seconds: float, retry_scale: float, probe_path: str
+) -> dict:
     """Run the storm; return the measured summary."""
     recorder = Recorder()
     connector = aiohttp.TCPConnector(limit=0, force_close=False)
@@ -76,8 +85,9 @@ async def storm(base: str, logins: list[str], seconds: float, retry_scale: float
         member = Member(base, login, seeding.PASSWORD, connector, recorder)
         started = time.monotonic()
         # Everyone stops trying two minutes after the window: the run is bounded in time.
-        ok, tries = await member.sign_in(retry_scale=retry_scale,
-                                         give_up_after=max(30.0, seconds + 120 - at))
+        ok, tries = await member.sign_in(
+            retry_scale=retry_scale, give_up_after=max(30.0, seconds + 120 - at)
+        )
         results.append((ok, tries, time.monotonic() - started))
         await member.close()
 
@@ -94,7 +104,9 @@ async def storm(base: str, logins: list[str], seconds: float, retry_scale: float
     posts = recorder.of("login")
     statuses = Counter(str(o.status) for o in posts)
     return {
-        "members": len(logins) - 1, "window_s": seconds, "elapsed_s": round(elapsed, 1),
+        "members": len(logins) - 1,
+        "window_s": seconds,
+        "elapsed_s": round(elapsed, 1),
         "unfinished_at_deadline": unfinished,
         "signed_in": sum(ok for ok, _, _ in results),
         "failed": sum(not ok for ok, _, _ in results),
@@ -102,8 +114,10 @@ async def storm(base: str, logins: list[str], seconds: float, retry_scale: float
         "members_retried": sum(t > 1 for _, t, _ in results),
         "login_post_statuses": dict(statuses),
         "login_form_statuses": dict(Counter(str(o.status) for o in recorder.of("login_form"))),
-        "timeouts": statuses.get("0", 0), "server_errors": sum(v for k, v in statuses.items()
-                                                               if k not in ("302", "503", "429") and k != "200"),
+        "timeouts": statuses.get("0", 0),
+        "server_errors": sum(
+            v for k, v in statuses.items() if k not in ("302", "503", "429") and k != "200"
+        ),
         "login_post_latency": summary_ms([o.seconds for o in posts]),
         "accepted_post_latency": summary_ms([o.seconds for o in posts if o.status == 302]),
         "refused_post_latency": summary_ms([o.seconds for o in posts if o.status in (503, 429)]),
@@ -125,8 +139,12 @@ def main() -> None:
     parser.add_argument("--gate", choices=["on", "off"], default="on")
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=4)
-    parser.add_argument("--retry-scale", type=float, default=1.0,
-                        help="multiply Retry-After waits (1 = as a person would)")
+    parser.add_argument(
+        "--retry-scale",
+        type=float,
+        default=1.0,
+        help="multiply Retry-After waits (1 = as a person would)",
+    )
     parser.add_argument("--probe-path", default="/")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/15")
     parser.add_argument("--out", type=Path)
@@ -135,19 +153,34 @@ def main() -> None:
     url = seeding.fresh_database(args.db, "quizapp_bench_signin", Path("/tmp/quizapp-bench"))
     seeded = seeding.seed(url, args.members + 1, quizzes=())
     info = machine()
-    server = Server(url, server_config(args.gate == "on", args.redis), workers=args.workers,
-                    threads=args.threads, log_path=Path("/tmp/quizapp-bench/signin-gunicorn.log"))
+    server = Server(
+        url,
+        server_config(args.gate == "on", args.redis),
+        workers=args.workers,
+        threads=args.threads,
+        log_path=Path("/tmp/quizapp-bench/signin-gunicorn.log"),
+    )
     try:
         cpu0 = server.cpu_seconds()
-        result = asyncio.run(storm(server.url, seeded.logins, args.seconds, args.retry_scale, args.probe_path))
+        result = asyncio.run(
+            storm(server.url, seeded.logins, args.seconds, args.retry_scale, args.probe_path)
+        )
         result["server_cpu_s"] = round(server.cpu_seconds() - cpu0, 1)
     finally:
         server.stop()
         seeding.drop_database(url)
-    report = {"bench": "signin_storm", "db": args.db, "gate": args.gate, "workers": args.workers,
-              "threads": args.threads, "hash": seeding.PRODUCTION_HASH, "machine": info, **result,
-              "command": f"python -m bench.signin_storm --members {args.members} --seconds {args.seconds:g} "
-                         f"--db {args.db} --gate {args.gate}"}
+    report = {
+        "bench": "signin_storm",
+        "db": args.db,
+        "gate": args.gate,
+        "workers": args.workers,
+        "threads": args.threads,
+        "hash": seeding.PRODUCTION_HASH,
+        "machine": info,
+        **result,
+        "command": f"python -m bench.signin_storm --members {args.members} --seconds {args.seconds:g} "
+        f"--db {args.db} --gate {args.gate}",
+    }
     out = args.out or RESULTS / f"signin_storm-{args.db}-gate_{args.gate}-{args.members}.json"
     write_result(out, report)
     print(json.dumps(report, indent=2, ensure_ascii=False))

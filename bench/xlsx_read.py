@@ -9,6 +9,7 @@ Python values; best of 5 runs of CPU time (process_time) in this process.
 
 python-calamine is a dev-time comparison only (not a dependency): it is optional here.
 """
+
 from __future__ import annotations
 
 import io
@@ -61,11 +62,17 @@ def main() -> None:
     from quizapp.services.banks.xlsx_format import write_xlsx
 
     data = write_xlsx(generate(10_000))
-    results = {"benchmark": "xlsx_read", "rows": 10_000, "xlsx_bytes": len(data),
-               "python": platform.python_version(), "readers": {}}
+    results = {
+        "benchmark": "xlsx_read",
+        "rows": 10_000,
+        "xlsx_bytes": len(data),
+        "python": platform.python_version(),
+        "readers": {},
+    }
     readers = {"own (expat, guarded)": own, "openpyxl read-only": openpyxl_read_only}
     try:
         import python_calamine  # noqa: F401
+
         readers["python-calamine"] = calamine
     except ImportError:
         results["readers"]["python-calamine"] = "not installed"

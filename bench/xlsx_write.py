@@ -6,6 +6,7 @@ number formats, fitted widths, autofilter, text never a formula).
 
 Why `exports.to_xlsx` writes the sheet XML itself: this is the measurement (docs/benchmarks.md).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,8 +27,17 @@ from bench.load.stats import machine, write_result
 from quizapp.services import exports
 
 RESULTS = Path(__file__).resolve().parent / "results"
-HEADERS = ["Hạng", "Mã đoàn viên", "Họ và tên", "Đơn vị", "Điểm (%)", "Dự đoán", "Chênh lệch",
-           "Thời gian (giây)", "Nộp lúc"]
+HEADERS = [
+    "Hạng",
+    "Mã đoàn viên",
+    "Họ và tên",
+    "Đơn vị",
+    "Điểm (%)",
+    "Dự đoán",
+    "Chênh lệch",
+    "Thời gian (giây)",
+    "Nộp lúc",
+]
 FORMATS = {"Điểm (%)": exports.PERCENT, "Thời gian (giây)": exports.DECIMAL}
 
 
@@ -36,10 +46,20 @@ def rows(n: int, seed: int = 16) -> list[list]:
     rng = random.Random(seed)
     start = datetime(2026, 3, 1, 8, tzinfo=UTC)
     names = ["Lò Văn Ánh", "Cầm Thị Bình", "Quàng Văn Chiến", "Hoàng Thị Dung", "Nguyễn Đức Thắng"]
-    return [[i + 1, f"DV{i:07d}", rng.choice(names), f"Chi đoàn bản {rng.randrange(6000)}",
-             round(rng.uniform(0, 100), 1), rng.randrange(5000), rng.randrange(500),
-             round(rng.uniform(30, 600), 3), start + timedelta(seconds=rng.randrange(10 ** 6))]
-            for i in range(n)]
+    return [
+        [
+            i + 1,
+            f"DV{i:07d}",
+            rng.choice(names),
+            f"Chi đoàn bản {rng.randrange(6000)}",
+            round(rng.uniform(0, 100), 1),
+            rng.randrange(5000),
+            rng.randrange(500),
+            round(rng.uniform(30, 600), 3),
+            start + timedelta(seconds=rng.randrange(10**6)),
+        ]
+        for i in range(n)
+    ]
 
 
 def openpyxl_write_only(headers, data, title="Xếp hạng", number_formats=None) -> bytes:
@@ -58,7 +78,11 @@ def openpyxl_write_only(headers, data, title="Xếp hạng", number_formats=None
     ws.freeze_panes = "A2"
     if values and headers:
         ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(values) + 1}"
-    bold, fill, top = Font(bold=True), PatternFill("solid", fgColor="EEF1F5"), Alignment(vertical="top", wrap_text=True)
+    bold, fill, top = (
+        Font(bold=True),
+        PatternFill("solid", fgColor="EEF1F5"),
+        Alignment(vertical="top", wrap_text=True),
+    )
     header = []
     for h in headers:
         cell = WriteOnlyCell(ws, value=exports._plain(str(h)))
@@ -88,10 +112,19 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     data = rows(args.rows)
-    result = {"bench": "xlsx_write", "rows": args.rows, "columns": len(HEADERS), "repeat": args.repeat,
-              "python": platform.python_version(), "machine": machine(), "writers": {}}
-    for name, write in (("quizapp sheet writer (exports.to_xlsx)", exports.to_xlsx),
-                        ("openpyxl write-only", openpyxl_write_only)):
+    result = {
+        "bench": "xlsx_write",
+        "rows": args.rows,
+        "columns": len(HEADERS),
+        "repeat": args.repeat,
+        "python": platform.python_version(),
+        "machine": machine(),
+        "writers": {},
+    }
+    for name, write in (
+        ("quizapp sheet writer (exports.to_xlsx)", exports.to_xlsx),
+        ("openpyxl write-only", openpyxl_write_only),
+    ):
         times, size = [], 0
         for _ in range(args.repeat):
             started = time.perf_counter()

@@ -3,6 +3,7 @@
 Every number can be overridden from the environment, so the same file serves a laptop,
 one app server of a fleet, and the benchmarks in bench/.
 """
+
 import multiprocessing
 import os
 

@@ -1,4 +1,5 @@
 """quizapp: timed quizzes and participation reports for Youth Union members."""
+
 from __future__ import annotations
 
 from flask import Flask
@@ -37,7 +38,17 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def _compress(app: Flask) -> None:
     """Compress text responses (pages, CSS, JS, JSON): thin mobile connections pay per byte."""
-    app.config.setdefault("COMPRESS_MIMETYPES", [
-        "text/html", "text/css", "text/javascript", "application/javascript", "application/json",
-        "application/manifest+json", "image/svg+xml", "text/plain"])
+    app.config.setdefault(
+        "COMPRESS_MIMETYPES",
+        [
+            "text/html",
+            "text/css",
+            "text/javascript",
+            "application/javascript",
+            "application/json",
+            "application/manifest+json",
+            "image/svg+xml",
+            "text/plain",
+        ],
+    )
     compress.init_app(app)

@@ -2,6 +2,7 @@
 
 Above the package so that `quizapp.cli` needs no import of the factory that registers it.
 """
+
 from __future__ import annotations
 
 import sys

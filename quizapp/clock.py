@@ -3,6 +3,7 @@
 Tests freeze it with `freeze(instant)` (the `frozen_clock` fixture): every caller of now_utc(),
 in a test request or in the browser tests' live server thread, then sees that instant.
 """
+
 from __future__ import annotations
 
 from datetime import UTC, datetime

@@ -1,4 +1,5 @@
 """Configuration: built-in defaults, then instance/config.py, then QUIZAPP_* environment."""
+
 from __future__ import annotations
 
 import json
@@ -90,11 +91,16 @@ def load_config(app, test_config: dict | None = None) -> None:
             app.config[key] = True
         app.config["PREFERRED_URL_SCHEME"] = "https"
         if str(app.config.get("RATELIMIT_STORAGE_URI", "")).startswith("memory://"):
-            app.logger.warning("rate limits are kept per process; set QUIZAPP_RATELIMIT_STORAGE_URI=redis://… "
-                               "so that all workers share them")
+            app.logger.warning(
+                "rate limits are kept per process; set QUIZAPP_RATELIMIT_STORAGE_URI=redis://… "
+                "so that all workers share them"
+            )
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("postgresql"):
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True, **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            "pool_pre_ping": True,
+            **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+        }
 
 
 def _private_dir(path: Path) -> None:
@@ -106,7 +112,11 @@ def _private_dir(path: Path) -> None:
 def _private_sqlite_file(uri: str) -> None:
     """Create a SQLite database file readable by its owner only (0600) before SQLite creates it with
     the umask's permissions; its journal files take the same mode. Other databases: nothing to do."""
-    if not uri.startswith("sqlite:///") or uri in ("sqlite:///", "sqlite:///:memory:") or "mode=memory" in uri:
+    if (
+        not uri.startswith("sqlite:///")
+        or uri in ("sqlite:///", "sqlite:///:memory:")
+        or "mode=memory" in uri
+    ):
         return
     path = Path(uri.removeprefix("sqlite:///").split("?", 1)[0])
     if not path.parent.exists():

@@ -1,4 +1,5 @@
 """Database binding: SQLite pragmas, PostgreSQL options, migrations."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -3,6 +3,7 @@
 SQLite and PostgreSQL share the `ON CONFLICT (…) DO UPDATE … excluded` syntax, but SQLAlchemy
 offers it per dialect (`sqlalchemy.dialects.sqlite.insert`, `….postgresql.insert`).
 """
+
 from __future__ import annotations
 
 from sqlalchemy import Table

@@ -1,4 +1,5 @@
 """Flask extensions, created unbound and bound in create_app with init_app."""
+
 from flask_babel import Babel
 from flask_compress import Compress
 from flask_limiter import Limiter

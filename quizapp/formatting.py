@@ -7,6 +7,7 @@ tests check they equal `format_decimal`. A helper of ours rather than a call to 
 because it is measured about six times faster (bench/formatting.py; a report page formats
 thousands of cells).
 """
+
 from __future__ import annotations
 
 import re
@@ -30,8 +31,14 @@ DEFAULT_LOCALE = "vi"
 DATE_PATTERNS = {"vi": "{dd}/{MM}/{yyyy}", "en": "{d} {MMM} {yyyy}"}
 TIME_PATTERN = "{HH}:{mm}"
 # Times people type (forms, CLI), in Vietnam time: what browsers send, and what people write.
-TIME_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%d/%m/%Y %H:%M",
-                "%Y-%m-%d", "%d/%m/%Y")
+TIME_FORMATS = (
+    "%Y-%m-%dT%H:%M",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%Y-%m-%d",
+    "%d/%m/%Y",
+)
 NO_VALUE = "—"
 _QUANTUM = [Decimal(1).scaleb(-d) for d in range(7)]
 
@@ -99,8 +106,13 @@ def date_text(value, locale=None) -> str:
     day = _local(value)
     code = locale_code(locale)
     pattern = DATE_PATTERNS.get(code, DATE_PATTERNS[DEFAULT_LOCALE])
-    return pattern.format(dd=f"{day.day:02d}", d=day.day, MM=f"{day.month:02d}",
-                          MMM=_months(code)[day.month], yyyy=day.year)
+    return pattern.format(
+        dd=f"{day.day:02d}",
+        d=day.day,
+        MM=f"{day.month:02d}",
+        MMM=_months(code)[day.month],
+        yyyy=day.year,
+    )
 
 
 def time_text(value, locale=None) -> str:
@@ -155,8 +167,10 @@ class Source:
 _URL = re.compile(r"https?://[^\s;|]+", re.IGNORECASE)
 _QUOTED = re.compile(r"«([^»]+)»(.*)$")
 # "(000_c20b067efb3ef73d.txt)", "(bài không kèm địa chỉ URL)": notes for the bank's author.
-_FILE_NOTE = re.compile(r"\(\s*[\w.-]+\.(?:txt|pdf|docx?|html?|md|xlsx?|csv)\s*\)|\([^()]*\bURL\b[^()]*\)",
-                        re.IGNORECASE)
+_FILE_NOTE = re.compile(
+    r"\(\s*[\w.-]+\.(?:txt|pdf|docx?|html?|md|xlsx?|csv)\s*\)|\([^()]*\bURL\b[^()]*\)",
+    re.IGNORECASE,
+)
 
 
 def _address_label(url: str) -> str:
@@ -188,8 +202,14 @@ def sources(text) -> list[Source]:
     return result
 
 
-FILTERS = {"num": num, "pct": pct, "date": date_text, "localtime": time_text,
-           "number_reading": number_reading, "sources": sources}
+FILTERS = {
+    "num": num,
+    "pct": pct,
+    "date": date_text,
+    "localtime": time_text,
+    "number_reading": number_reading,
+    "sources": sources,
+}
 
 
 def decimal_mark(locale=None) -> str:

@@ -1,4 +1,5 @@
 """Languages: Vietnamese by default, English complete; times shown in Vietnam time."""
+
 from __future__ import annotations
 
 from flask import current_app, has_request_context, request, session
@@ -38,4 +39,3 @@ def init_app(app) -> None:
         lang = request.args.get("lang")
         if lang in app.config["LANGUAGES"]:
             session["lang"] = lang
-

@@ -1,4 +1,5 @@
 """Structured logs: one JSON line per event on stderr, with the request id and duration."""
+
 from __future__ import annotations
 
 import json
@@ -99,8 +100,9 @@ def init_app(app) -> None:
         user_id = _user_id()
         if user_id is not None:
             fields["user"] = user_id
-        logger.info("%s %s %s", request.method, request.path, response.status_code,
-                    extra={"fields": fields})
+        logger.info(
+            "%s %s %s", request.method, request.path, response.status_code, extra={"fields": fields}
+        )
         return response
 
 

@@ -3,6 +3,7 @@
 Everything is HTML-escaped first; only the markup this module itself produces
 reaches the page, so nothing from an imported file can inject HTML or script.
 """
+
 from __future__ import annotations
 
 import re
@@ -43,7 +44,9 @@ def render_markdown(text: str | None) -> Markup:
     def close_list():
         nonlocal list_tag
         if items:
-            blocks.append(f"<{list_tag}>" + "".join(f"<li>{i}</li>" for i in items) + f"</{list_tag}>")
+            blocks.append(
+                f"<{list_tag}>" + "".join(f"<li>{i}</li>" for i in items) + f"</{list_tag}>"
+            )
             items.clear()
         list_tag = ""
 

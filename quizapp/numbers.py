@@ -1,5 +1,6 @@
 """How a typed number is read, the one rule for grading, the console's number fields and the
 hint beside a numeric answer (below everything that uses it: it needs only the standard library)."""
+
 from __future__ import annotations
 
 import math
@@ -14,8 +15,10 @@ from typing import Any
 # ("700.000" = 700000); a comma is the decimal mark ("3,5" = 3.5). "1,234.5", "1,000,000" and
 # "3.5" or "0.500" can only be English, so they are read that way. static/js/number-hint.js
 # mirrors these rules for the hint beside the field; a browser test checks both agree.
-VI_GROUPED = re.compile(r"[1-9][0-9]{0,2}(?:\.[0-9]{3})+")            # 700.000, 1.234.567
-EN_GROUPED = re.compile(r"[1-9][0-9]{0,2}(?:,[0-9]{3})+")              # 1,000 (only with a decimal dot or twice)
+VI_GROUPED = re.compile(r"[1-9][0-9]{0,2}(?:\.[0-9]{3})+")  # 700.000, 1.234.567
+EN_GROUPED = re.compile(
+    r"[1-9][0-9]{0,2}(?:,[0-9]{3})+"
+)  # 1,000 (only with a decimal dot or twice)
 DIGITS = re.compile(r"[0-9]+")
 
 
@@ -24,8 +27,8 @@ class Reading:
     """A typed number as understood: sign, whole digits and fraction digits (exact, no float)."""
 
     negative: bool
-    whole: str       # digits without leading zeros ("0" for none)
-    fraction: str    # digits without trailing zeros ("" for none)
+    whole: str  # digits without leading zeros ("0" for none)
+    fraction: str  # digits without trailing zeros ("" for none)
 
     @property
     def value(self) -> float:
@@ -43,10 +46,10 @@ class Reading:
 def _split(s: str) -> tuple[str, str] | None:
     """(whole digits, fraction digits) of an unsigned number as typed; None when not a number."""
     if "," in s and "." in s:
-        if s.rfind(",") > s.rfind("."):             # 1.234,5: Vietnamese
+        if s.rfind(",") > s.rfind("."):  # 1.234,5: Vietnamese
             whole, _, fraction = s.rpartition(",")
             grouped = VI_GROUPED.fullmatch(whole)
-        else:                                        # 1,234.5: English (a comma never follows the dot)
+        else:  # 1,234.5: English (a comma never follows the dot)
             whole, _, fraction = s.rpartition(".")
             grouped = EN_GROUPED.fullmatch(whole)
         if not (grouped and DIGITS.fullmatch(fraction)):
@@ -54,11 +57,11 @@ def _split(s: str) -> tuple[str, str] | None:
         return whole.replace(".", "").replace(",", ""), fraction
     if DIGITS.fullmatch(s):
         return s, ""
-    if VI_GROUPED.fullmatch(s):                     # 700.000 groups thousands
+    if VI_GROUPED.fullmatch(s):  # 700.000 groups thousands
         return s.replace(".", ""), ""
     if s.count(",") > 1 and EN_GROUPED.fullmatch(s):  # 1,000,000 cannot be a decimal
         return s.replace(",", ""), ""
-    for mark in ",.":                                # 3,5 (so 700,000 is 700), or 3.5, 0.500, 1234.567
+    for mark in ",.":  # 3,5 (so 700,000 is 700), or 3.5, 0.500, 1234.567
         whole, sep, fraction = s.partition(mark)
         if sep and (whole == "" or DIGITS.fullmatch(whole)) and DIGITS.fullmatch(fraction):
             return whole or "0", fraction
@@ -80,4 +83,6 @@ def read_number(text: Any) -> Reading | None:
     if parts is None or len(parts[0]) > 30:
         return None
     whole, fraction = parts[0].lstrip("0") or "0", parts[1].rstrip("0")
-    return Reading(negative=negative and (whole, fraction) != ("0", ""), whole=whole, fraction=fraction)
+    return Reading(
+        negative=negative and (whole, fraction) != ("0", ""), whole=whole, fraction=fraction
+    )

@@ -4,6 +4,7 @@ A grant (user, role, unit) covers the unit's whole subtree; `admin` covers all.
 Views call `require(...)` (403 on refusal) and filter listings with
 `unit_scope_filter(...)`; services trust the units they are handed.
 """
+
 from __future__ import annotations
 
 import enum
@@ -16,11 +17,11 @@ from quizapp.models import Attempt, Bank, Quiz, Role, Unit, User
 
 
 class Action(enum.StrEnum):
-    VIEW_REPORTS = "view_reports"        # participation pages and exports
+    VIEW_REPORTS = "view_reports"  # participation pages and exports
     MANAGE_ACCOUNTS = "manage_accounts"  # activation codes, password resets
-    MANAGE_ROSTER = "manage_roster"      # import, edit, move, deactivate members
+    MANAGE_ROSTER = "manage_roster"  # import, edit, move, deactivate members
     MANAGE_BANKS = "manage_banks"
-    MANAGE_QUIZZES = "manage_quizzes"    # incl. item analysis, extra time, reopen
+    MANAGE_QUIZZES = "manage_quizzes"  # incl. item analysis, extra time, reopen
     MANAGE_GRANTS = "manage_grants"
     VIEW_AUDIT = "view_audit"
 
@@ -35,15 +36,15 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
 class Area(enum.StrEnum):
     """A set of pages; every link to one is shown exactly when `may_open` says so."""
 
-    REPORTS = "reports"              # participation reports and their exports
+    REPORTS = "reports"  # participation reports and their exports
     ITEM_ANALYSIS = "item_analysis"  # per-question analysis (inside the reports)
-    CONSOLE = "console"              # the console's entry page
-    BANKS = "banks"                  # browse banks (organisers who make quizzes use them too)
+    CONSOLE = "console"  # the console's entry page
+    BANKS = "banks"  # browse banks (organisers who make quizzes use them too)
     BANK_UPLOAD = "bank_upload"
     QUIZZES = "quizzes"
-    MEMBERS = "members"              # roster pages: to edit, or to hand out codes
+    MEMBERS = "members"  # roster pages: to edit, or to hand out codes
     ROSTER_IMPORT = "roster_import"
-    ACCOUNTS = "accounts"            # activation codes and slips
+    ACCOUNTS = "accounts"  # activation codes and slips
     GRANTS = "grants"
     AUDIT = "audit"
 
@@ -52,8 +53,14 @@ class Area(enum.StrEnum):
 AREA_ACTIONS: dict[Area, tuple[Action, ...]] = {
     Area.REPORTS: (Action.VIEW_REPORTS,),
     Area.ITEM_ANALYSIS: (Action.MANAGE_QUIZZES,),
-    Area.CONSOLE: (Action.MANAGE_BANKS, Action.MANAGE_QUIZZES, Action.MANAGE_ROSTER,
-                   Action.MANAGE_ACCOUNTS, Action.MANAGE_GRANTS, Action.VIEW_AUDIT),
+    Area.CONSOLE: (
+        Action.MANAGE_BANKS,
+        Action.MANAGE_QUIZZES,
+        Action.MANAGE_ROSTER,
+        Action.MANAGE_ACCOUNTS,
+        Action.MANAGE_GRANTS,
+        Action.VIEW_AUDIT,
+    ),
     Area.BANKS: (Action.MANAGE_BANKS, Action.MANAGE_QUIZZES),
     Area.BANK_UPLOAD: (Action.MANAGE_BANKS,),
     Area.QUIZZES: (Action.MANAGE_QUIZZES,),
@@ -73,8 +80,11 @@ def _grants_for(user: User | None, action: Action):
 
 def is_admin(user: User | None) -> bool:
     """True when the user holds the admin role."""
-    return bool(user and getattr(user, "is_authenticated", False)
-                and any(g.role == Role.ADMIN for g in user.grants))
+    return bool(
+        user
+        and getattr(user, "is_authenticated", False)
+        and any(g.role == Role.ADMIN for g in user.grants)
+    )
 
 
 def can(user: User | None, action: Action, unit: Unit | None) -> bool:
@@ -179,7 +189,9 @@ def bank_filter(user: User | None):
         return false()
     above = {i for r in roots for i in r.ancestor_ids()}
     below = select(Unit.id).where(or_(*(r.subtree_filter() for r in roots)))
-    return or_(Bank.owner_unit_id.is_(None), Bank.owner_unit_id.in_(above), Bank.owner_unit_id.in_(below))
+    return or_(
+        Bank.owner_unit_id.is_(None), Bank.owner_unit_id.in_(above), Bank.owner_unit_id.in_(below)
+    )
 
 
 def can_see_bank(user: User | None, bank: Bank) -> bool:
@@ -263,10 +275,15 @@ def person_guardian(target: User) -> tuple[str, Unit | None]:
 # A person to whom a quiz is open must not read its key, whatever their other roles (an organiser
 # who is also a member would otherwise export the answers and then sit the quiz).
 
+
 def key_hidden_until(user: User | None, version_id: int, now):
     """When `user` may see the keys of bank version `version_id` again: the latest closing time of
     the quizzes over that version open to them now; None when no such quiz is open."""
-    member = getattr(user, "member", None) if user is not None and getattr(user, "is_authenticated", False) else None
+    member = (
+        getattr(user, "member", None)
+        if user is not None and getattr(user, "is_authenticated", False)
+        else None
+    )
     if member is None or not member.active:
         return None
     closes = func.coalesce(Quiz.closed_early_at, Quiz.closes_at)
@@ -274,6 +291,7 @@ def key_hidden_until(user: User | None, version_id: int, now):
         select(func.max(closes)).where(
             Quiz.bank_version_id == version_id,
             Quiz.audience_unit_id.in_(member.chapter.ancestor_ids()),
-            Quiz.opens_at <= now, closes > now,
+            Quiz.opens_at <= now,
+            closes > now,
         )
     )

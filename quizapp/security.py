@@ -1,4 +1,5 @@
 """Sessions, CSRF, rate limits and response headers."""
+
 from __future__ import annotations
 
 import time
@@ -108,9 +109,15 @@ def _remember_seconds() -> float:
 
 # `load_user`'s rule in one Core read: the session's version, an enabled account, an active member.
 _MEMBER_OF_SESSION = (
-    select(User.member_id).join(Member, Member.id == User.member_id)
-    .where(User.id == bindparam("uid"), User.session_version == bindparam("version"),
-           User.is_enabled.is_(True), Member.active.is_(True)))
+    select(User.member_id)
+    .join(Member, Member.id == User.member_id)
+    .where(
+        User.id == bindparam("uid"),
+        User.session_version == bindparam("version"),
+        User.is_enabled.is_(True),
+        Member.active.is_(True),
+    )
+)
 
 
 def session_member_id() -> int | None:
@@ -127,4 +134,8 @@ def session_member_id() -> int | None:
     uid, version, issued = parsed
     if time.time() - issued > _remember_seconds():
         return None
-    return db.session.connection().execute(_MEMBER_OF_SESSION, {"uid": uid, "version": version}).scalar()
+    return (
+        db.session.connection()
+        .execute(_MEMBER_OF_SESSION, {"uid": uid, "version": version})
+        .scalar()
+    )

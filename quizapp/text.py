@@ -1,4 +1,5 @@
 """Text normalisation shared by search and grading: NFC, whitespace, Vietnamese diacritics."""
+
 from __future__ import annotations
 
 import re
@@ -58,6 +59,7 @@ def person_sort_key(full_name: str) -> tuple:
     words = (full_name or "").split()
     return vietnamese_sort_key(words[-1] if words else ""), vietnamese_sort_key(full_name)
 
+
 # --- cleaning text typed or imported by people -------------------------------------------------
 # Names end up in reports, slips and spreadsheets. Control characters break XLSX writers (a 500 on
 # every export of the unit), bidi controls reorder what a reader sees ("‮nàoH" shows as "Hoàn"),
@@ -65,7 +67,9 @@ def person_sort_key(full_name: str) -> tuple:
 # path: forms, roster import, bank import.
 
 # Bidi embedding/override/isolate controls: refused, they change how the text around them reads.
-BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+BIDI_CONTROLS = frozenset(
+    "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+)
 # Invisible format characters and fillers: dropped (zero-width spaces, joiners, BOM, soft hyphen,
 # word joiner, invisible operators, Hangul/Khmer fillers, variation-less tag characters).
 INVISIBLE = frozenset(
@@ -83,7 +87,11 @@ def _suspect_pattern() -> re.Pattern:
     extra = range(0xE0000, 0xE0080)
     for code in [*range(0x10000), *extra]:
         char = chr(code)
-        hit = unicodedata.category(char) in ("Cc", "Cf", "Cs") or unicodedata.combining(char) or char in INVISIBLE
+        hit = (
+            unicodedata.category(char) in ("Cc", "Cf", "Cs")
+            or unicodedata.combining(char)
+            or char in INVISIBLE
+        )
         if hit and start is None:
             start = code
         if not hit and start is not None:
@@ -92,7 +100,10 @@ def _suspect_pattern() -> re.Pattern:
         prev = code
     if start is not None:
         ranges.append((start, prev))
-    parts = "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
+    parts = "".join(
+        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+        for a, b in ranges
+    )
     return re.compile(f"[{parts}]")
 
 
@@ -110,12 +121,17 @@ class UnsafeText(ValueError):
     def message(self, subject: str) -> str:
         """The sentence for whoever typed it; `subject` names the text ("Ô này", "Nội dung này")."""
         if self.reason == "bidi":
-            return _("%(subject)s có ký tự đảo chiều chữ (dùng để giả mạo tên hiển thị). Hãy gõ lại.",
-                     subject=subject)
+            return _(
+                "%(subject)s có ký tự đảo chiều chữ (dùng để giả mạo tên hiển thị). Hãy gõ lại.",
+                subject=subject,
+            )
         if self.reason == "combining":
             return _("%(subject)s có quá nhiều dấu chồng lên một chữ. Hãy gõ lại.", subject=subject)
-        return _("%(subject)s có ký tự điều khiển không nhìn thấy (thường do dán từ phần mềm khác). "
-                 "Hãy gõ lại.", subject=subject)
+        return _(
+            "%(subject)s có ký tự điều khiển không nhìn thấy (thường do dán từ phần mềm khác). "
+            "Hãy gõ lại.",
+            subject=subject,
+        )
 
 
 def clean_text(value: str | None, *, multiline: bool = False) -> str | None:

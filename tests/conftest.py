@@ -10,6 +10,7 @@ A test holds one app context (its `app` fixture) for its database work; each req
 test client gets a fresh `g`, as every request does in production, so nothing cached per
 request (the signed-in user, the locale) leaks from one request to the next.
 """
+
 from __future__ import annotations
 
 import os
@@ -200,10 +201,12 @@ def sign_in(client, user: User) -> None:
 @pytest.fixture
 def login(client):
     """Call login(user) to act as that user (again to switch user); returns the client."""
+
     def _login(user: User):
         db.session.commit()
         sign_in(client, user)
         return client
+
     return _login
 
 

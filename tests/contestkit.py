@@ -1,4 +1,5 @@
 """Plain helpers for the contest tests: finished attempts with a score, a guess and a duration."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -11,10 +12,20 @@ from tests.timeline import DURING
 
 def sit(quiz, member, percent, *, guess=None, seconds=600, at=DURING, number=1) -> Attempt:
     """A finished attempt started at `at`, taking `seconds`, counted like a real finish."""
-    attempt = Attempt(quiz=quiz, member=member, number=number, started_at=at,
-                      deadline=at + timedelta(minutes=30), state=AttemptState.FINISHED,
-                      finished_at=at + timedelta(seconds=seconds), percent=percent, score=percent,
-                      max_score=100, passed=percent >= quiz.pass_mark, prediction_guess=guess)
+    attempt = Attempt(
+        quiz=quiz,
+        member=member,
+        number=number,
+        started_at=at,
+        deadline=at + timedelta(minutes=30),
+        state=AttemptState.FINISHED,
+        finished_at=at + timedelta(seconds=seconds),
+        percent=percent,
+        score=percent,
+        max_score=100,
+        passed=percent >= quiz.pass_mark,
+        prediction_guess=guess,
+    )
     db.session.add(attempt)
     db.session.flush()
     participation.record_start(attempt, at)

@@ -1,5 +1,6 @@
 """Plain helpers for the guides' screenshots (no fixtures): which screenshots the guides show,
 where they live, and how a browser screenshot becomes a small WebP file."""
+
 from __future__ import annotations
 
 import io

@@ -1,5 +1,6 @@
 """Plain helpers for the organiser console tests. Their fixtures (`console`: the clock frozen
 at NOW; `outside`: a province out of every test actor's scope) live in conftest.py."""
+
 from __future__ import annotations
 
 import html
@@ -19,7 +20,10 @@ def text_of(reply) -> str:
 
 def errors_of(reply) -> list[str]:
     """The messages shown next to fields (<p class="error">)."""
-    return [html.unescape(re.sub(r"\s+", " ", m).strip()) for m in re.findall(r'<p class="error"[^>]*>(.*?)</p>', text_of(reply), re.DOTALL)]
+    return [
+        html.unescape(re.sub(r"\s+", " ", m).strip())
+        for m in re.findall(r'<p class="error"[^>]*>(.*?)</p>', text_of(reply), re.DOTALL)
+    ]
 
 
 def audit_actions() -> list[str]:

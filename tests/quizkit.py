@@ -2,6 +2,7 @@
 
 The named instants come from tests/timeline.py; quizzes from the factory's make.quiz().
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -9,8 +10,21 @@ from datetime import timedelta
 from tests.factory import quiz_settings as settings
 from tests.timeline import AFTER, AFTER_GRACE, AT_DEADLINE, BEFORE, CLOSES, DURING, LIMIT, OPENS
 
-__all__ = ["AFTER", "AFTER_GRACE", "AT_DEADLINE", "BEFORE", "CLOSES", "DURING", "LIMIT", "OPENS",
-           "Sitting", "make_quiz", "open_quiz", "right_answers", "settings"]
+__all__ = [
+    "AFTER",
+    "AFTER_GRACE",
+    "AT_DEADLINE",
+    "BEFORE",
+    "CLOSES",
+    "DURING",
+    "LIMIT",
+    "OPENS",
+    "Sitting",
+    "make_quiz",
+    "open_quiz",
+    "right_answers",
+    "settings",
+]
 
 
 def make_quiz(make, audience, version=None, **overrides):
@@ -71,5 +85,14 @@ class Sitting:
 
     def save(self, attempt, question_id, answer, seq, flagged=False, **headers):
         """POST the autosave JSON as the page does."""
-        return self.client.post("/m/api/answers", headers=headers, json={
-            "attempt": attempt.id, "question": question_id, "answer": answer, "seq": seq, "flagged": flagged})
+        return self.client.post(
+            "/m/api/answers",
+            headers=headers,
+            json={
+                "attempt": attempt.id,
+                "question": question_id,
+                "answer": answer,
+                "seq": seq,
+                "flagged": flagged,
+            },
+        )

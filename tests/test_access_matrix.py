@@ -11,6 +11,7 @@ Outcomes: ALLOW (served, or a redirect that is not to sign-in; form errors count
 LOGIN (sent to sign-in, or 401), GONE (an upload token of someone else: sent back to the upload form).
 Run with QUIZAPP_MATRIX_DISCOVER=1 to print what each route does now (to review a new route).
 """
+
 from __future__ import annotations
 
 import os
@@ -38,6 +39,7 @@ STAFF_GRANTS = {"secretary": Role.SECRETARY, "organiser": Role.ORGANISER}
 
 # --- rules: who may use a route ------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Rule:
     """How a route decides; `expect(actor, scope)` gives the outcome the test demands."""
@@ -57,8 +59,10 @@ class Rule:
         if self.kind in ("own_attempt", "own_attempt_json", "quiz_audience"):
             owner = "member" if scope == "in" else "other_member"
             return ALLOW if actor == owner else DENY
-        may = actor == "admin" or (actor in STAFF_GRANTS and policy.ROLE_ACTIONS[STAFF_GRANTS[actor]]
-                                   .__contains__(self.action))
+        may = actor == "admin" or (
+            actor in STAFF_GRANTS
+            and policy.ROLE_ACTIONS[STAFF_GRANTS[actor]].__contains__(self.action)
+        )
         if self.kind == "anywhere":
             return ALLOW if may else DENY
         if self.kind == "scoped":
@@ -78,7 +82,9 @@ PUBLIC = Rule("public")
 SIGNED_IN = Rule("signed_in")
 MEMBER_ONLY = Rule("member_only")
 OWN_ATTEMPT = Rule("own_attempt")
-OWN_ATTEMPT_JSON = Rule("own_attempt_json")  # JSON: 401 signed out, "not found" for anyone but the owner
+OWN_ATTEMPT_JSON = Rule(
+    "own_attempt_json"
+)  # JSON: 401 signed out, "not found" for anyone but the owner
 QUIZ_AUDIENCE = Rule("quiz_audience")
 
 
@@ -189,8 +195,12 @@ RULES: dict[str, Rule] = {
     "organiser.round_unpublish": scoped(A.MANAGE_QUIZZES),
     "organiser.contests": anywhere(A.MANAGE_QUIZZES),
     "organiser.contest_detail": scoped(A.MANAGE_QUIZZES),
-    "organiser.contest_new": anywhere(A.MANAGE_QUIZZES),  # the audience travels in the form, checked there
-    "organiser.contest_add_round": scoped(A.MANAGE_QUIZZES),  # the quiz travels in the form, checked there
+    "organiser.contest_new": anywhere(
+        A.MANAGE_QUIZZES
+    ),  # the audience travels in the form, checked there
+    "organiser.contest_add_round": scoped(
+        A.MANAGE_QUIZZES
+    ),  # the quiz travels in the form, checked there
     "organiser.contest_remove_round": scoped(A.MANAGE_QUIZZES),
     # reports
     "reports.index": anywhere(A.VIEW_REPORTS),
@@ -213,6 +223,7 @@ RULES: dict[str, Rule] = {
 
 # --- the world -----------------------------------------------------------------------------------
 
+
 class World:
     """Objects inside (IN = a district) and outside (OUT = another district) every actor's subtree.
 
@@ -221,8 +232,10 @@ class World:
 
     def __init__(self, make):
         province = make.unit("Tỉnh đoàn Sơn La", "province")
-        districts = {"in": make.unit("Huyện đoàn Mai Sơn", "district", province),
-                     "out": make.unit("Huyện đoàn Mộc Châu", "district", province)}
+        districts = {
+            "in": make.unit("Huyện đoàn Mai Sơn", "district", province),
+            "out": make.unit("Huyện đoàn Mộc Châu", "district", province),
+        }
         units = {s: make.unit(f"Chi đoàn {s}", "chapter", districts[s]) for s in SCOPES}
         self.units = units
         member_in = make.member(units["in"], "Lò Thị Mai")
@@ -248,13 +261,16 @@ class World:
             version = make.bank(slug=f"bank-{s}-{units[s].id}")
             version.bank.owner_unit_id = districts[s].id
             self.versions[s] = version
-            self.quizzes[s] = open_quiz(make, districts[s], version, review_policy="explanations",
-                                        attempts_allowed=3)
+            self.quizzes[s] = open_quiz(
+                make, districts[s], version, review_policy="explanations", attempts_allowed=3
+            )
         # each quiz is the first round of a contest over its district, its results published
         self.contests = {}
         for s in SCOPES:
             self.contests[s] = rounds.create_contest(f"Cuộc thi {s}", districts[s], now_utc())
-            rounds.add_round(self.contests[s], self.quizzes[s], "Tuần 1").results_published_at = now_utc()
+            rounds.add_round(
+                self.contests[s], self.quizzes[s], "Tuần 1"
+            ).results_published_at = now_utc()
         db.session.commit()
         now = now_utc()
         self.attempts = {}
@@ -268,10 +284,21 @@ class World:
         self.tokens = {}
         for s in SCOPES:
             self.tokens[("roster", s)] = uploads.save(
-                "roster", "ds.csv", "Mã đoàn viên,Họ và tên\n".encode(), owners[s].id, now, {"unit": units[s].id})
+                "roster",
+                "ds.csv",
+                "Mã đoàn viên,Họ và tên\n".encode(),
+                owners[s].id,
+                now,
+                {"unit": units[s].id},
+            )
             self.tokens[("bank", s)] = uploads.save(
-                "bank", "b.yaml", b"title: x\n", owners[s].id, now,
-                {"target": "new", "slug": None, "owner": districts[s].id})
+                "bank",
+                "b.yaml",
+                b"title: x\n",
+                owners[s].id,
+                now,
+                {"target": "new", "slug": None, "owner": districts[s].id},
+            )
         db.session.commit()
 
     def values(self, endpoint: str, argument: str, scope: str):
@@ -299,7 +326,9 @@ class World:
             "round_id": lambda: self.contests[scope].rounds[0].id,
         }
         if argument not in simple:
-            raise KeyError(f"{endpoint}: no object for URL parameter {argument!r}; teach World.values")
+            raise KeyError(
+                f"{endpoint}: no object for URL parameter {argument!r}; teach World.values"
+            )
         return simple[argument]()
 
     def query(self, endpoint: str, scope: str) -> dict:
@@ -313,8 +342,14 @@ class World:
         scope = "in" if scope == "wide" else scope
         if endpoint == "member.save_answer":
             attempt = self.attempts[scope]
-            return {"json": {"attempt": attempt.id, "question": attempt.items[0].question_id,
-                             "answer": 0, "seq": 99}}
+            return {
+                "json": {
+                    "attempt": attempt.id,
+                    "question": attempt.items[0].question_id,
+                    "answer": 0,
+                    "seq": 99,
+                }
+            }
         if endpoint == "member.save_position":
             return {"json": {"position": 1}}
         return {"data": {}}
@@ -336,6 +371,7 @@ def outcome(reply) -> str:
 
 # --- the test --------------------------------------------------------------------------------------
 
+
 def _routes(app) -> list[tuple[str, str]]:
     found = set()
     for rule in app.url_map.iter_rules():
@@ -346,8 +382,10 @@ def _routes(app) -> list[tuple[str, str]]:
 
 def test_every_route_has_a_rule(app):
     missing = sorted({endpoint for endpoint, _ in _routes(app)} - set(RULES))
-    assert not missing, "routes without an entry in the access matrix (tests/test_access_matrix.py RULES): " \
-                        + ", ".join(missing)
+    assert not missing, (
+        "routes without an entry in the access matrix (tests/test_access_matrix.py RULES): "
+        + ", ".join(missing)
+    )
 
 
 def _all_routes() -> list[tuple[str, str]]:
@@ -381,7 +419,9 @@ def test_route_answers_every_role_as_the_matrix_says(app, make, endpoint, method
     discover = bool(os.environ.get("QUIZAPP_MATRIX_DISCOVER"))
     if rule is None and not discover:
         pytest.fail(f"{endpoint} has no entry in RULES")
-    url_rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint and method in r.methods)
+    url_rule = next(
+        r for r in app.url_map.iter_rules() if r.endpoint == endpoint and method in r.methods
+    )
     world = World(make)
     seen, wrong = {}, []
     actors = sorted(ACTORS, key=lambda a: _order(a, rule)) if rule else ACTORS
@@ -394,14 +434,25 @@ def test_route_answers_every_role_as_the_matrix_says(app, make, endpoint, method
                 if allowed_ran:  # the previous allowed POST may have used up the object
                     world = World(make)
                 allowed_ran = True
-            url = url_rule.build({a: world.values(endpoint, a, scope) for a in url_rule.arguments})[1]
-            reply = _client(app, world, actor).open(url, method=method, query_string=world.query(endpoint, scope),
-                                                    **world.body(endpoint, scope))
+            url = url_rule.build({a: world.values(endpoint, a, scope) for a in url_rule.arguments})[
+                1
+            ]
+            reply = _client(app, world, actor).open(
+                url,
+                method=method,
+                query_string=world.query(endpoint, scope),
+                **world.body(endpoint, scope),
+            )
             got = outcome(reply)
             seen[(actor, scope)] = got
             if rule is not None and got != expected:
-                wrong.append(f"{actor}/{scope}: expected {expected}, got {got} "
-                             f"({reply.status_code} {reply.headers.get('Location', '')})")
+                wrong.append(
+                    f"{actor}/{scope}: expected {expected}, got {got} "
+                    f"({reply.status_code} {reply.headers.get('Location', '')})"
+                )
     if discover:
-        print(f"\nMATRIX {method} {endpoint}: " + " ".join(f"{a}/{s}={o}" for (a, s), o in seen.items()))
+        print(
+            f"\nMATRIX {method} {endpoint}: "
+            + " ".join(f"{a}/{s}={o}" for (a, s), o in seen.items())
+        )
     assert not wrong, f"{method} {url_rule.rule}:\n  " + "\n  ".join(wrong)

@@ -1,4 +1,5 @@
 """Activation codes and password resets: the service, the slips, the CSV and who may do it where."""
+
 import csv
 import io
 import json
@@ -31,7 +32,10 @@ def chieng_dong(roles, make):
 def test_unit_codes_go_to_every_member_without_a_password(chieng_dong):
     batch = accounts.issue_codes_for_unit(chieng_dong["tree"]["chieng_dong"], None, NOW)
     assert sorted(s.login for s in batch.slips) == ["DV100", "DV101"]
-    assert all(len(s.code) == accounts.CODE_LENGTH and s.expires_at == NOW + timedelta(days=30) for s in batch.slips)
+    assert all(
+        len(s.code) == accounts.CODE_LENGTH and s.expires_at == NOW + timedelta(days=30)
+        for s in batch.slips
+    )
     assert db.session.scalar(select(User).where(User.login == "DV100")).password_hash is None
 
 
@@ -43,16 +47,23 @@ def test_slips_are_in_vietnamese_order_chapter_then_given_name(chieng_dong, make
     # Code-point order would put "Chá" before "Cà" and "Nà Sản" before "Co Muồng" (by code).
     assert [(s.chapter_name, s.full_name) for s in batch.slips] == [
         ("Chi đoàn bản Co Muồng", "Cầm Thị Hoa"),
-        ("Chi đoàn bản Nà Sản", "Bạc Thị Ánh"), ("Chi đoàn bản Nà Sản", "Vì Thị Cà"),
-        ("Chi đoàn bản Nà Sản", "Lò Văn Chá"), ("Chi đoàn bản Nà Sản", "Quàng Văn Sơn")]
+        ("Chi đoàn bản Nà Sản", "Bạc Thị Ánh"),
+        ("Chi đoàn bản Nà Sản", "Vì Thị Cà"),
+        ("Chi đoàn bản Nà Sản", "Lò Văn Chá"),
+        ("Chi đoàn bản Nà Sản", "Quàng Văn Sơn"),
+    ]
 
 
 def test_a_code_lets_the_member_choose_a_password_once(chieng_dong):
     slip = accounts.issue_codes_for_unit(chieng_dong["tree"]["na_san"], None, NOW).slips[0]
-    user = accounts.redeem_activation_code("DV100", slip.code.lower(), "mat-khau-moi", NOW + timedelta(hours=1))
+    user = accounts.redeem_activation_code(
+        "DV100", slip.code.lower(), "mat-khau-moi", NOW + timedelta(hours=1)
+    )
     assert accounts.authenticate("DV100", "mat-khau-moi", NOW) is user
     with pytest.raises(accounts.AccountError, match="bad_code"):
-        accounts.redeem_activation_code("DV100", slip.code, "mat-khau-khac", NOW + timedelta(hours=2))
+        accounts.redeem_activation_code(
+            "DV100", slip.code, "mat-khau-khac", NOW + timedelta(hours=2)
+        )
 
 
 def test_a_new_code_makes_the_old_one_useless(chieng_dong):
@@ -66,7 +77,9 @@ def test_a_new_code_makes_the_old_one_useless(chieng_dong):
 def test_an_expired_code_is_refused(chieng_dong):
     slip = accounts.issue_codes_for_unit(chieng_dong["tree"]["na_san"], None, NOW).slips[0]
     with pytest.raises(accounts.AccountError, match="expired"):
-        accounts.redeem_activation_code("DV100", slip.code, "mat-khau-moi", NOW + timedelta(days=31))
+        accounts.redeem_activation_code(
+            "DV100", slip.code, "mat-khau-moi", NOW + timedelta(days=31)
+        )
 
 
 def test_a_member_code_taken_as_a_staff_login_is_left_out(chieng_dong, make):
@@ -90,7 +103,9 @@ def test_reset_forgets_the_password_and_signs_out_everywhere(chieng_dong):
 def test_slip_table_is_a_spreadsheet_organisers_can_open(chieng_dong, app):
     batch = accounts.issue_codes_for_unit(chieng_dong["tree"]["na_san"], None, NOW)
     app.config["SITE_URL"] = "https://thi.doan.vn"
-    data = to_csv(*accounts.slip_table(batch.slips, lambda s: links.activation_link(s.login, s.code)))
+    data = to_csv(
+        *accounts.slip_table(batch.slips, lambda s: links.activation_link(s.login, s.code))
+    )
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert data.startswith(b"\xef\xbb\xbf")
     assert rows[0][:5] == ["Chi đoàn", "Mã chi đoàn", "Họ và tên", "Tên đăng nhập", "Mã kích hoạt"]
@@ -107,7 +122,9 @@ def test_secretary_prints_slips_for_a_commune(chieng_dong, login, client, app):
     unit = chieng_dong["tree"]["chieng_dong"]
     confirm = client.get(f"/accounts/unit/{unit.id}/codes").get_data(as_text=True)
     assert "2 đoàn viên chưa đặt mật khẩu" in confirm
-    page = client.post(f"/accounts/unit/{unit.id}/codes", data={"slips": "1"}).get_data(as_text=True)
+    page = client.post(f"/accounts/unit/{unit.id}/codes", data={"slips": "1"}).get_data(
+        as_text=True
+    )
     assert "Quàng Văn Sơn" in page and "Cầm Thị Hoa" in page
     assert "https://thi.doantn.vn/auth/activate" in page
     assert page.index(">Chi đoàn bản Co Muồng <") < page.index(">Chi đoàn bản Nà Sản <")
@@ -126,7 +143,16 @@ def test_codes_download_as_csv(chieng_dong, login, client):
 
 def test_printed_slips_can_also_be_downloaded_without_new_codes(chieng_dong, login, client):
     login(chieng_dong["users"]["district_secretary"])
-    slips = [["Chi đoàn bản Nà Sản", "SL-MS-CD-NS", "Quàng Văn Sơn", "DV100", "ABCD2345", NOW.isoformat()]]
+    slips = [
+        [
+            "Chi đoàn bản Nà Sản",
+            "SL-MS-CD-NS",
+            "Quàng Văn Sơn",
+            "DV100",
+            "ABCD2345",
+            NOW.isoformat(),
+        ]
+    ]
     reply = client.post("/accounts/slips.csv", data={"payload": json.dumps(slips)})
     assert "ABCD2345" in reply.get_data().decode("utf-8-sig")
     assert db.session.scalar(select(db.func.count(ActivationCode.id))) == 0
@@ -136,7 +162,9 @@ def test_a_unit_too_large_for_one_sheet_is_sent_to_its_children(chieng_dong, log
     app.config["ACTIVATION_BATCH_MAX"] = 1
     login(chieng_dong["users"]["secretary"])
     province = chieng_dong["tree"]["province"]
-    page = client.post(f"/accounts/unit/{province.id}/codes", data={"slips": "1"}).get_data(as_text=True)
+    page = client.post(f"/accounts/unit/{province.id}/codes", data={"slips": "1"}).get_data(
+        as_text=True
+    )
     assert "Hãy tạo mã theo từng đơn vị trực thuộc" in page
     assert db.session.scalar(select(db.func.count(ActivationCode.id))) == 0
 
@@ -157,7 +185,9 @@ def test_account_search_finds_a_member_by_phone_in_the_subtree(chieng_dong, logi
     unit = chieng_dong["tree"]["mai_son"]
     page = client.get(f"/accounts/?unit={unit.id}&q=0912000100").get_data(as_text=True)
     assert "Quàng Văn Sơn" in page
-    assert "Hà Thị Lan" not in client.get(f"/accounts/?unit={unit.id}&q=DV200").get_data(as_text=True)
+    assert "Hà Thị Lan" not in client.get(f"/accounts/?unit={unit.id}&q=DV200").get_data(
+        as_text=True
+    )
 
 
 def test_member_without_a_grant_cannot_open_the_accounts_area(chieng_dong, login, client):
@@ -200,7 +230,9 @@ def _requests(unit, member):
 
 
 @pytest.mark.parametrize("role", list(OUTSIDE))
-def test_each_role_is_refused_outside_its_subtree_and_sees_nothing_of_it(outside, login, client, role):
+def test_each_role_is_refused_outside_its_subtree_and_sees_nothing_of_it(
+    outside, login, client, role
+):
     unit_key, member_key = OUTSIDE[role]
     unit, member = outside["units"][unit_key], outside["members"][member_key]
     login(outside["users"][role])
@@ -208,7 +240,10 @@ def test_each_role_is_refused_outside_its_subtree_and_sees_nothing_of_it(outside
         reply = getattr(client, method)(url, data={"slips": "1"} if method == "post" else None)
         body = reply.get_data(as_text=True)
         assert reply.status_code == 403, (role, url)
-        assert unit.name not in body and member.full_name not in body and member.code not in body, (role, url)
+        assert unit.name not in body and member.full_name not in body and member.code not in body, (
+            role,
+            url,
+        )
     assert db.session.scalar(select(db.func.count(ActivationCode.id))) == 0
 
 
@@ -218,7 +253,9 @@ def test_admin_reaches_every_province(outside, login, client):
     for method, url in _requests(unit, member):
         if method == "get":
             assert client.get(url).status_code == 200, url
-    assert "Lò Văn Bí Mật" in client.post(f"/accounts/member/{member.id}/code").get_data(as_text=True)
+    assert "Lò Văn Bí Mật" in client.post(f"/accounts/member/{member.id}/code").get_data(
+        as_text=True
+    )
 
 
 # --- the home page's unit tree ----------------------------------------------------------------

@@ -1,4 +1,5 @@
 """The application starts, speaks Vietnamese by default and shows its error pages."""
+
 from quizapp.web.safe import safe_next
 
 
@@ -29,5 +30,11 @@ def test_health_endpoint_reports_database(client):
 
 def test_safe_next_refuses_other_sites():
     assert safe_next("/m/quiz/1") == "/m/quiz/1"
-    for bad in ("https://evil.example/", "//evil.example", "/\\evil.example", "javascript:alert(1)", "\t//x"):
+    for bad in (
+        "https://evil.example/",
+        "//evil.example",
+        "/\\evil.example",
+        "javascript:alert(1)",
+        "\t//x",
+    ):
         assert safe_next(bad) is None

@@ -5,6 +5,7 @@ No exception is needed today: every import in quizapp/ is at module level and no
 The test reads the source with `ast` (nothing is imported), so it sees every `import` statement
 in `quizapp/`, including ones a test run would never execute.
 """
+
 from __future__ import annotations
 
 import ast
@@ -23,8 +24,11 @@ def _module_name(path: Path) -> str:
 
 def _modules() -> dict[str, Path]:
     # Alembic runs the migration scripts itself; nothing imports them.
-    return {_module_name(path): path for path in sorted(PACKAGE.rglob("*.py"))
-            if "migrations" not in path.relative_to(PACKAGE).parts}
+    return {
+        _module_name(path): path
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if "migrations" not in path.relative_to(PACKAGE).parts
+    }
 
 
 def _absolute(module: str, is_package: bool, node: ast.ImportFrom) -> str:
@@ -61,7 +65,9 @@ def _graph() -> tuple[dict[str, set[str]], list[str]]:
     local: list[str] = []
     for name, path in modules.items():
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-        functions = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
+        functions = [
+            n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
+        ]
         inside = {id(n) for f in functions for n in ast.walk(f) if n is not f}
         for node in ast.walk(tree):
             if not isinstance(node, ast.Import | ast.ImportFrom):
@@ -121,21 +127,43 @@ def test_no_import_inside_a_function():
 LAYERS = [
     ["quizapp.__main__"],
     ["quizapp"],
-    ["quizapp.web", "quizapp.cli", "quizapp.database", "quizapp.security", "quizapp.i18n",
-     "quizapp.logging"],
+    [
+        "quizapp.web",
+        "quizapp.cli",
+        "quizapp.database",
+        "quizapp.security",
+        "quizapp.i18n",
+        "quizapp.logging",
+    ],
     ["quizapp.services.demo"],
     ["quizapp.services.contests"],
     ["quizapp.services.quizzes"],
     ["quizapp.services.attempts"],
     ["quizapp.services.roster"],
     ["quizapp.services.reports"],
-    ["quizapp.services.banks", "quizapp.services.accounts", "quizapp.services.org",
-     "quizapp.services.grants", "quizapp.services.audit", "quizapp.services.uploads",
-     "quizapp.services.backup", "quizapp.services.exports", "quizapp.services"],
+    [
+        "quizapp.services.banks",
+        "quizapp.services.accounts",
+        "quizapp.services.org",
+        "quizapp.services.grants",
+        "quizapp.services.audit",
+        "quizapp.services.uploads",
+        "quizapp.services.backup",
+        "quizapp.services.exports",
+        "quizapp.services",
+    ],
     ["quizapp.policy"],
     ["quizapp.models"],
-    ["quizapp.extensions", "quizapp.config", "quizapp.clock", "quizapp.text", "quizapp.db_upsert",
-     "quizapp.markup", "quizapp.formatting", "quizapp.numbers"],
+    [
+        "quizapp.extensions",
+        "quizapp.config",
+        "quizapp.clock",
+        "quizapp.text",
+        "quizapp.db_upsert",
+        "quizapp.markup",
+        "quizapp.formatting",
+        "quizapp.numbers",
+    ],
 ]
 
 
@@ -158,7 +186,8 @@ def _upward(graph: dict[str, set[str]]) -> list[str]:
     """Imports from a module to one in a higher layer."""
     return sorted(
         f"{module} → {target}"
-        for module, targets in graph.items() for target in targets
+        for module, targets in graph.items()
+        for target in targets
         if (_layer(target) or 0) < (_layer(module) or 0)
     )
 
@@ -176,11 +205,15 @@ def test_the_checker_sees_a_cycle_and_a_local_import(tmp_path, monkeypatch):
     (package / "services" / "__init__.py").write_text("")
     (package / "services" / "a.py").write_text("from quizapp.services import b\n")
     (package / "services" / "b.py").write_text(
-        "from .a import x\n\ndef f():\n    from quizapp.services import a\n")
+        "from .a import x\n\ndef f():\n    from quizapp.services import a\n"
+    )
     monkeypatch.setattr(sys.modules[__name__], "PACKAGE", package)
     graph, local = _graph()
     assert _cycles(graph) == [["quizapp.services.a", "quizapp.services.b"]]
     assert local == ["quizapp/services/b.py:4"]
-    assert _upward({"quizapp.services.reports.units": {"quizapp.services.attempts.lifecycle"},
-                    "quizapp.services.attempts.lifecycle": {"quizapp.services.reports.units"}}) == [
-        "quizapp.services.reports.units → quizapp.services.attempts.lifecycle"]
+    assert _upward(
+        {
+            "quizapp.services.reports.units": {"quizapp.services.attempts.lifecycle"},
+            "quizapp.services.attempts.lifecycle": {"quizapp.services.reports.units"},
+        }
+    ) == ["quizapp.services.reports.units → quizapp.services.attempts.lifecycle"]

@@ -1,6 +1,7 @@
 """Attacks, one behaviour each: CSRF, cheating on attempts, XSS, formula injection, hostile
 uploads, open redirects, cookie flags, the answer key. The access matrix is in
 tests/test_access_matrix.py."""
+
 from __future__ import annotations
 
 import csv
@@ -50,7 +51,9 @@ def _sample_url(rule) -> str:
     values = {}
     for name in rule.arguments:
         converter = rule._converters[name]
-        values[name] = 1 if isinstance(converter, IntegerConverter) else ("csv" if name == "fmt" else "x" * 40)
+        values[name] = (
+            1 if isinstance(converter, IntegerConverter) else ("csv" if name == "fmt" else "x" * 40)
+        )
     return rule.build(values, append_unknown=False)[1]
 
 
@@ -67,9 +70,11 @@ def csrf_app(database_url, tmp_path):
 def _spy_on_views(app) -> list[str]:
     called: list[str] = []
     for endpoint, view in list(app.view_functions.items()):
+
         def spy(*args, _view=view, _endpoint=endpoint, **kwargs):
             called.append(_endpoint)
             return _view(*args, **kwargs)
+
         app.view_functions[endpoint] = spy
     return called
 
@@ -121,6 +126,7 @@ def test_a_token_from_another_session_is_refused(csrf_app):
 
 
 # --- cheating on attempts ---------------------------------------------------------------------
+
 
 def _move_deadline(attempt_id: int, seconds_from_now: int) -> None:
     when = now_utc() + timedelta(seconds=seconds_from_now)
@@ -191,8 +197,16 @@ def test_saving_into_another_members_attempt_is_not_found(make, login):
     assert db.session.get(Response, (theirs.id, qid)) is None
 
 
-@pytest.mark.parametrize("path", ["/m/attempts/{id}", "/m/attempts/{id}/result", "/m/api/attempts/{id}",
-                                  "/m/attempts/{id}/submit", "/m/attempts/{id}/certificate"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/m/attempts/{id}",
+        "/m/attempts/{id}/result",
+        "/m/api/attempts/{id}",
+        "/m/attempts/{id}/submit",
+        "/m/attempts/{id}/certificate",
+    ],
+)
 def test_reading_another_members_attempt_is_not_found(make, login, path):
     sit = Sitting(make, login)
     theirs = _other_member_attempt(make, sit)
@@ -229,9 +243,11 @@ def test_many_concurrent_looking_starts_still_make_one_attempt(make, login):
 @pytest.mark.parametrize("window", ["not_yet", "closed", "closed_early"])
 def test_starting_outside_the_window_by_direct_request_creates_nothing(make, login, window):
     now = now_utc()
-    windows = {"not_yet": {"opens_at": now + timedelta(hours=1), "closes_at": now + timedelta(days=1)},
-               "closed": {"opens_at": now - timedelta(days=2), "closes_at": now - timedelta(hours=1)},
-               "closed_early": {}}
+    windows = {
+        "not_yet": {"opens_at": now + timedelta(hours=1), "closes_at": now + timedelta(days=1)},
+        "closed": {"opens_at": now - timedelta(days=2), "closes_at": now - timedelta(hours=1)},
+        "closed_early": {},
+    }
     sit = Sitting(make, login, **windows[window])
     if window == "closed_early":
         sit.quiz.closed_early_at = now - timedelta(minutes=1)
@@ -252,21 +268,38 @@ def test_starting_a_quiz_of_another_unit_is_not_found(make, login):
 
 # --- XSS and formula injection ----------------------------------------------------------------
 
+
 def _hostile_version(slug: str = "doc-hai"):
     """A bank version whose stems, options and explanations carry the XSS payload."""
     from quizapp.models import Bank, BankVersion, Topic
 
     bank = Bank(slug=slug, title=XSS, created_at=now_utc())
-    version = BankVersion(bank=bank, number=1, checksum=slug, source_format="yaml", title=XSS,
-                          imported_at=now_utc())
+    version = BankVersion(
+        bank=bank, number=1, checksum=slug, source_format="yaml", title=XSS, imported_at=now_utc()
+    )
     topic = Topic(version=version, position=0, title=XSS)
     db.session.add_all([bank, version, topic])
-    specs = [("single", [XSS, "Hà Nội"], {"correct": [1]}), ("multiple", [XSS, "Hai", "Bốn"], {"correct": [1, 2]}),
-             ("short", [], {"accepted": ["Đoàn"], "ignore_diacritics": True})]
+    specs = [
+        ("single", [XSS, "Hà Nội"], {"correct": [1]}),
+        ("multiple", [XSS, "Hai", "Bốn"], {"correct": [1, 2]}),
+        ("short", [], {"accepted": ["Đoàn"], "ignore_diacritics": True}),
+    ]
     for position, (qtype, options, answer) in enumerate(specs):
-        db.session.add(Question(version=version, topic=topic, position=position, uid=f"x-{qtype}", qtype=qtype,
-                                stem=XSS + " **đậm** câu " + qtype, options=options, answer=answer,
-                                explanation=XSS, source=XSS, points=1.0))
+        db.session.add(
+            Question(
+                version=version,
+                topic=topic,
+                position=position,
+                uid=f"x-{qtype}",
+                qtype=qtype,
+                stem=XSS + " **đậm** câu " + qtype,
+                options=options,
+                answer=answer,
+                explanation=XSS,
+                source=XSS,
+                points=1.0,
+            )
+        )
     version.question_count = len(specs)
     db.session.flush()
     return version
@@ -287,21 +320,38 @@ def hostile_world(make, roles):
     attempt = attempts.start_attempt(quiz, member, now_utc())
     attempts.submit_attempt(attempt, now_utc())
     db.session.commit()
-    return {"unit": unit, "member": member, "member2": member2, "user": user, "quiz": quiz,
-            "attempt": attempt, "roles": roles}
+    return {
+        "unit": unit,
+        "member": member,
+        "member2": member2,
+        "user": user,
+        "quiz": quiz,
+        "attempt": attempt,
+        "roles": roles,
+    }
 
 
 def _pages(world):
     quiz, unit, attempt = world["quiz"], world["unit"], world["attempt"]
     tree = world["roles"]["tree"]
     return [
-        f"/reports/units/{tree['province'].id}", f"/reports/units/{unit.id}",
-        f"/reports/quizzes/{quiz.id}", f"/reports/quizzes/{quiz.id}/units/{tree['province'].id}",
-        f"/reports/quizzes/{quiz.id}/units/{unit.id}", f"/reports/quizzes/{quiz.id}/units/{unit.id}/items",
-        "/org/members", f"/org/members/{world['member'].id}", "/org/quizzes", f"/org/quizzes/{quiz.id}",
-        f"/org/quizzes/{quiz.id}/preview", f"/org/quizzes/{quiz.id}/members/{world['member'].id}",
-        f"/org/banks/versions/{quiz.bank_version_id}", f"/org/questions/{attempt.items[0].question_id}",
-        "/org/audit", "/accounts/", f"/accounts/unit/{unit.id}/codes",
+        f"/reports/units/{tree['province'].id}",
+        f"/reports/units/{unit.id}",
+        f"/reports/quizzes/{quiz.id}",
+        f"/reports/quizzes/{quiz.id}/units/{tree['province'].id}",
+        f"/reports/quizzes/{quiz.id}/units/{unit.id}",
+        f"/reports/quizzes/{quiz.id}/units/{unit.id}/items",
+        "/org/members",
+        f"/org/members/{world['member'].id}",
+        "/org/quizzes",
+        f"/org/quizzes/{quiz.id}",
+        f"/org/quizzes/{quiz.id}/preview",
+        f"/org/quizzes/{quiz.id}/members/{world['member'].id}",
+        f"/org/banks/versions/{quiz.bank_version_id}",
+        f"/org/questions/{attempt.items[0].question_id}",
+        "/org/audit",
+        "/accounts/",
+        f"/accounts/unit/{unit.id}/codes",
     ]
 
 
@@ -344,8 +394,13 @@ def _csv_cells(data: bytes) -> list[str]:
 def _xlsx_cells(data: bytes) -> list[str]:
     """Text of every cell; a formula cell (what a spreadsheet would run) comes back marked."""
     book = load_workbook(io.BytesIO(data))
-    return [("FORMULA:" + str(c.value)) if c.data_type == "f" else c.value
-            for sheet in book.worksheets for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
+    return [
+        ("FORMULA:" + str(c.value)) if c.data_type == "f" else c.value
+        for sheet in book.worksheets
+        for row in sheet.iter_rows()
+        for c in row
+        if isinstance(c.value, str)
+    ]
 
 
 def _runnable(cells: list[str], fmt: str) -> list[str]:
@@ -358,9 +413,11 @@ def _runnable(cells: list[str], fmt: str) -> list[str]:
 def _exports(world):
     quiz, unit = world["quiz"], world["unit"]
     tree = world["roles"]["tree"]
-    paths = [f"/reports/units/{tree['province'].id}/export.{{fmt}}",
-             f"/reports/quizzes/{quiz.id}/units/{tree['province'].id}/items.{{fmt}}",
-             "/org/audit/export.{fmt}"]
+    paths = [
+        f"/reports/units/{tree['province'].id}/export.{{fmt}}",
+        f"/reports/quizzes/{quiz.id}/units/{tree['province'].id}/items.{{fmt}}",
+        "/org/audit/export.{fmt}",
+    ]
     for table in ("children", "members", "not_taken", "breakdowns", "trend"):
         paths.append(f"/reports/quizzes/{quiz.id}/units/{unit.id}/{table}.{{fmt}}")
         paths.append(f"/reports/quizzes/{quiz.id}/units/{tree['na_san'].id}/{table}.{{fmt}}")
@@ -377,16 +434,27 @@ def test_exports_carry_hostile_text_as_inert_text(hostile_world, login, fmt):
         cells += _csv_cells(reply.data) if fmt == "csv" else _xlsx_cells(reply.data)
     assert _runnable(cells, fmt) == []
     assert any(c.startswith("'=HYPERLINK") or "'=HYPERLINK" in c for c in cells) or any(
-        c.startswith("'+1+1") for c in cells)
+        c.startswith("'+1+1") for c in cells
+    )
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_bank_export_carries_hostile_text_as_inert_text(hostile_world, login, fmt):
     client = login(hostile_world["roles"]["users"]["admin"])
     version = _hostile_version("cong-thuc")
-    db.session.add(Question(version=version, topic=version.topics[0], position=9, uid="x-formula",
-                            qtype="single", stem=FORMULAS[0], options=[FORMULAS[2], FORMULAS[3]],
-                            answer={"correct": [0]}, points=1.0))
+    db.session.add(
+        Question(
+            version=version,
+            topic=version.topics[0],
+            position=9,
+            uid="x-formula",
+            qtype="single",
+            stem=FORMULAS[0],
+            options=[FORMULAS[2], FORMULAS[3]],
+            answer={"correct": [0]},
+            points=1.0,
+        )
+    )
     db.session.commit()
     reply = client.get(f"/org/banks/versions/{version.id}/export/{fmt}")
     assert reply.status_code == 200
@@ -400,9 +468,19 @@ def test_bank_csv_export_with_formula_text_reimports_unchanged(hostile_world, lo
 
     client = login(hostile_world["roles"]["users"]["admin"])
     version = _hostile_version("cong-thuc")
-    db.session.add(Question(version=version, topic=version.topics[0], position=9, uid="x-formula",
-                            qtype="single", stem=FORMULAS[0], options=[FORMULAS[2], "-5"],
-                            answer={"correct": [0]}, points=1.0))
+    db.session.add(
+        Question(
+            version=version,
+            topic=version.topics[0],
+            position=9,
+            uid="x-formula",
+            qtype="single",
+            stem=FORMULAS[0],
+            options=[FORMULAS[2], "-5"],
+            answer={"correct": [0]},
+            points=1.0,
+        )
+    )
     db.session.commit()
     data = client.get(f"/org/banks/versions/{version.id}/export/csv").data
     parsed = load_bank_file("lai.csv", data)
@@ -412,31 +490,46 @@ def test_bank_csv_export_with_formula_text_reimports_unchanged(hostile_world, lo
 
 # --- hostile uploads ---------------------------------------------------------------------------
 
+
 def _zip_bomb_xlsx() -> bytes:
     """A valid-looking workbook whose sheet inflates to ~1 GB of XML."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
-        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
-                   'package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/>'
-                   '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
-                   'officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/'
-                   'sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.'
-                   'spreadsheetml.worksheet+xml"/></Types>')
-        z.writestr("_rels/.rels", '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.'
-                   'org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
-                   'openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
-                   'Target="xl/workbook.xml"/></Relationships>')
-        z.writestr("xl/workbook.xml", '<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.'
-                   'org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/'
-                   '2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets>'
-                   '</workbook>')
-        z.writestr("xl/_rels/workbook.xml.rels", '<?xml version="1.0"?><Relationships xmlns="http://schemas.'
-                   'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://'
-                   'schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
-                   'Target="worksheets/sheet1.xml"/></Relationships>')
+        z.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
+            'package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
+            'officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/'
+            'sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+            'spreadsheetml.worksheet+xml"/></Types>',
+        )
+        z.writestr(
+            "_rels/.rels",
+            '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.'
+            'org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
+            'openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+            'Target="xl/workbook.xml"/></Relationships>',
+        )
+        z.writestr(
+            "xl/workbook.xml",
+            '<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.'
+            'org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/'
+            '2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets>'
+            "</workbook>",
+        )
+        z.writestr(
+            "xl/_rels/workbook.xml.rels",
+            '<?xml version="1.0"?><Relationships xmlns="http://schemas.'
+            'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://'
+            'schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+            'Target="worksheets/sheet1.xml"/></Relationships>',
+        )
         with z.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
-            sheet.write(b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/'
-                        b'spreadsheetml/2006/main"><sheetData>')
+            sheet.write(
+                b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+                b'spreadsheetml/2006/main"><sheetData>'
+            )
             chunk = b"<!--" + b"A" * (1 << 20) + b"-->"
             for _ in range(1024):
                 sheet.write(chunk)
@@ -466,16 +559,23 @@ def _huge_rows_csv() -> bytes:
 
 HOSTILE_ROSTERS = {
     "zip_bomb.xlsx": _zip_bomb_xlsx,
-    "windows_1258.csv": lambda: _legacy("Mã đoàn viên,Họ và tên,Chi đoàn\nDV1,Nguyễn Văn Ân,Nà Sản\n"),
+    "windows_1258.csv": lambda: _legacy(
+        "Mã đoàn viên,Họ và tên,Chi đoàn\nDV1,Nguyễn Văn Ân,Nà Sản\n"
+    ),
     "huge_rows.csv": _huge_rows_csv,
     "not_a_workbook.xlsx": lambda: b"PK\x03\x04" + b"\x00" * 100,
-    "one_huge_cell.csv": lambda: ("Mã đoàn viên,Họ và tên\nDV1," + "Ă" * 3_000_000 + "\n").encode("utf-8"),
+    "one_huge_cell.csv": lambda: ("Mã đoàn viên,Họ và tên\nDV1," + "Ă" * 3_000_000 + "\n").encode(
+        "utf-8"
+    ),
 }
 
 
 def _upload_roster(client, unit, name, data):
-    reply = client.post("/org/roster/upload", data={"unit": str(unit.id), "file": (io.BytesIO(data), name)},
-                        content_type="multipart/form-data")
+    reply = client.post(
+        "/org/roster/upload",
+        data={"unit": str(unit.id), "file": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
     if reply.status_code == 302:
         reply = client.get(reply.headers["Location"])
     return reply
@@ -483,7 +583,9 @@ def _upload_roster(client, unit, name, data):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(HOSTILE_ROSTERS))
-def test_hostile_roster_upload_is_refused_with_a_clear_message_and_writes_nothing(app, roles, login, name):
+def test_hostile_roster_upload_is_refused_with_a_clear_message_and_writes_nothing(
+    app, roles, login, name
+):
     app.config["ROSTER_MAX_ROWS"] = 1000
     client = login(roles["users"]["organiser"])
     members_before = db.session.scalar(select(func.count()).select_from(Member))
@@ -506,7 +608,9 @@ def test_an_upload_over_the_size_limit_is_refused_before_it_is_read(roles, login
     client = login(roles["users"]["organiser"])
     reply = _upload_roster(client, roles["tree"]["province"], "big.csv", b"a," * (1024 * 1024))
     assert reply.status_code == 413
-    assert "quá lớn" in reply.get_data(as_text=True).lower() or "413" in reply.get_data(as_text=True)
+    assert "quá lớn" in reply.get_data(as_text=True).lower() or "413" in reply.get_data(
+        as_text=True
+    )
     assert db.session.scalar(select(func.count()).select_from(PendingUpload)) == 0
 
 
@@ -516,9 +620,14 @@ def test_hostile_bank_upload_is_refused_and_writes_nothing(roles, login, name):
     from quizapp.models import BankVersion
 
     client = login(roles["users"]["organiser"])
-    data = {"file": (io.BytesIO(HOSTILE_ROSTERS[name]()), name), "target": "new",
-            "owner": str(roles["tree"]["province"].id)}
-    reply = client.post("/org/banks/upload", data=data, content_type="multipart/form-data", follow_redirects=True)
+    data = {
+        "file": (io.BytesIO(HOSTILE_ROSTERS[name]()), name),
+        "target": "new",
+        "owner": str(roles["tree"]["province"].id),
+    }
+    reply = client.post(
+        "/org/banks/upload", data=data, content_type="multipart/form-data", follow_redirects=True
+    )
     assert reply.status_code in (200, 400, 413)
     html = reply.get_data(as_text=True)
     assert re.search(r"(Không đọc được|quá lớn|hỏng)", html), html[:800]
@@ -527,12 +636,26 @@ def test_hostile_bank_upload_is_refused_and_writes_nothing(roles, login, name):
 
 # --- redirects and cookies ---------------------------------------------------------------------
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "/\\evil.example",
-                                    "\\\\evil.example", "javascript:alert(1)", "http:evil.example",
-                                    "%2F%2Fevil.example", "/%09/evil.example", " //evil.example"])
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example/",
+        "//evil.example/x",
+        "/\\evil.example",
+        "\\\\evil.example",
+        "javascript:alert(1)",
+        "http:evil.example",
+        "%2F%2Fevil.example",
+        "/%09/evil.example",
+        " //evil.example",
+    ],
+)
 def test_sign_in_never_redirects_off_site(client, roles, target):
     member = roles["users"]["member"]
-    reply = client.post("/auth/login?next=" + target, data={"login": member.login, "password": TEST_PASSWORD})
+    reply = client.post(
+        "/auth/login?next=" + target, data={"login": member.login, "password": TEST_PASSWORD}
+    )
     assert reply.status_code == 302
     location = reply.headers["Location"]
     assert "evil" not in location and not location.startswith("javascript")
@@ -546,17 +669,27 @@ def test_language_switch_never_redirects_off_site(client):
 def test_production_session_and_remember_cookies_are_secure_httponly_samesite(app, roles):
     login_name = roles["users"]["member"].login
     db.session.commit()  # SQLite: the production app's requests need the write lock
-    prod = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-                       "PRODUCTION": True})
+    prod = create_app(
+        {
+            **BASE_CONFIG,
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "PRODUCTION": True,
+        }
+    )
     assert prod.config["SESSION_COOKIE_SECURE"] and prod.config["REMEMBER_COOKIE_SECURE"]
-    reply = prod.test_client().post("/auth/login", base_url="https://localhost",
-                                    data={"login": login_name, "password": TEST_PASSWORD, "remember": "y"})
+    reply = prod.test_client().post(
+        "/auth/login",
+        base_url="https://localhost",
+        data={"login": login_name, "password": TEST_PASSWORD, "remember": "y"},
+    )
     assert reply.status_code == 302
     cookies = reply.headers.getlist("Set-Cookie")
     assert len(cookies) >= 2, cookies  # the session and the remember-me cookie
     for cookie in cookies:
         lowered = cookie.lower()
-        assert "; secure" in lowered and "; httponly" in lowered and "samesite=lax" in lowered, cookie
+        assert "; secure" in lowered and "; httponly" in lowered and "samesite=lax" in lowered, (
+            cookie
+        )
     with prod.app_context():
         db.session.remove()
         db.engine.dispose()
@@ -566,7 +699,11 @@ def test_pages_forbid_framing_and_inline_scripts(client):
     reply = client.get("/auth/login")
     assert reply.headers["X-Frame-Options"] == "DENY"
     csp = reply.headers["Content-Security-Policy"]
-    assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
+    assert (
+        "script-src 'self'" in csp
+        and "unsafe-inline" not in csp
+        and "frame-ancestors 'none'" in csp
+    )
 
 
 # --- the answer key ------------------------------------------------------------------------------
@@ -579,8 +716,15 @@ def test_the_key_stays_hidden_after_submit_when_the_review_policy_says_so(make, 
     sit = Sitting(make, login, review_policy=policy)
     attempt = sit.start()
     sit.client.post(f"/m/attempts/{attempt.id}/submit")
-    bodies = [sit.client.get(p, follow_redirects=True).get_data(as_text=True)
-              for p in (f"/m/attempts/{attempt.id}/result", f"/m/api/attempts/{attempt.id}", "/m/history", "/m/")]
+    bodies = [
+        sit.client.get(p, follow_redirects=True).get_data(as_text=True)
+        for p in (
+            f"/m/attempts/{attempt.id}/result",
+            f"/m/api/attempts/{attempt.id}",
+            "/m/history",
+            "/m/",
+        )
+    ]
     for body in bodies:
         for marker in KEY_MARKERS:
             assert marker not in body

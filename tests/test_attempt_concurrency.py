@@ -4,6 +4,7 @@ Concurrent submits from several tabs/workers racing the sweep finalise an attemp
 once and count it once; saves racing a submit never change what was graded; concurrent
 starts create one attempt.
 """
+
 from __future__ import annotations
 
 import threading
@@ -81,7 +82,11 @@ def test_concurrent_submits_and_sweep_finalise_once_and_count_once(app, make):
 
 def test_saves_racing_a_submit_never_change_what_was_graded(app, make):
     _tree, _quiz, _member, attempt_id = setup_attempt(make)
-    qids = [i.question_id for i in db.session.get(Attempt, attempt_id).items if i.question.qtype == "single"]
+    qids = [
+        i.question_id
+        for i in db.session.get(Attempt, attempt_id).items
+        if i.question.qtype == "single"
+    ]
     now = DURING + timedelta(minutes=5)
 
     def saver(qid, answer):
@@ -89,7 +94,9 @@ def test_saves_racing_a_submit_never_change_what_was_graded(app, make):
             acks = []
             for seq in range(2, 12):
                 try:
-                    attempts.save_answer(db.session.get(Attempt, attempt_id), qid, answer, seq, False, now)
+                    attempts.save_answer(
+                        db.session.get(Attempt, attempt_id), qid, answer, seq, False, now
+                    )
                     db.session.commit()
                     acks.append(seq)
                 except attempts.AttemptError as err:
@@ -97,6 +104,7 @@ def test_saves_racing_a_submit_never_change_what_was_graded(app, make):
                     assert err.code == "finished"
                     break
             return acks
+
         return job
 
     def submit():
@@ -107,7 +115,10 @@ def test_saves_racing_a_submit_never_change_what_was_graded(app, make):
     attempt = db.session.get(Attempt, attempt_id)
     # The stored score is the grade of exactly the responses that are stored now.
     assert attempt.score == attempts.grade_attempt(attempt).score
-    stored = {r.question_id: r.seq for r in db.session.scalars(select(Response).where(Response.attempt_id == attempt_id))}
+    stored = {
+        r.question_id: r.seq
+        for r in db.session.scalars(select(Response).where(Response.attempt_id == attempt_id))
+    }
     for qid, acks in zip(qids, results[:2]):
         if acks:  # every acknowledged save is durable
             assert stored[qid] >= acks[-1]
@@ -123,7 +134,10 @@ def test_concurrent_starts_create_one_attempt(app, make):
 
     def start():
         from quizapp.models import Member, Quiz
-        return attempts.start_attempt(db.session.get(Quiz, quiz_id), db.session.get(Member, member_id), DURING).id
+
+        return attempts.start_attempt(
+            db.session.get(Quiz, quiz_id), db.session.get(Member, member_id), DURING
+        ).id
 
     results = run_together(app, [start] * THREADS)
     assert not [r for r in results if isinstance(r, Exception)], results

@@ -1,4 +1,5 @@
 """Start, save, submit and finalise follow the attempt lifecycle invariants (frozen clock)."""
+
 from datetime import timedelta
 
 import pytest
@@ -28,8 +29,14 @@ def quiz(make, tree):
 
 
 def stored(attempt):
-    return {r.question_id: (r.answer, r.seq) for r in db.session.scalars(
-        select(Response).where(Response.attempt_id == attempt.id).execution_options(populate_existing=True))}
+    return {
+        r.question_id: (r.answer, r.seq)
+        for r in db.session.scalars(
+            select(Response)
+            .where(Response.attempt_id == attempt.id)
+            .execution_options(populate_existing=True)
+        )
+    }
 
 
 def first_qid(attempt, qtype="single"):
@@ -48,7 +55,9 @@ def test_shuffles_are_seeded_per_attempt(make, tree, member):
     other = make.member(tree["na_san"], "Cầm Văn Bình")
     a = attempts.start_attempt(quiz, member, DURING, seed=7)
     b = attempts.start_attempt(quiz, other, DURING, seed=7)
-    assert [(i.question.uid, i.option_order) for i in a.items] == [(i.question.uid, i.option_order) for i in b.items]
+    assert [(i.question.uid, i.option_order) for i in a.items] == [
+        (i.question.uid, i.option_order) for i in b.items
+    ]
     assert [i.question.position for i in a.items] != list(range(10))
 
 
@@ -59,7 +68,9 @@ def test_true_false_options_are_never_shuffled(make, tree, member):
 
 
 def test_draw_per_topic_takes_n_from_each_named_topic(make, tree, member):
-    quiz = make_quiz(make, tree["province"], draw_rules={"per_topic": {"Chủ đề A": 2, "Chủ đề B": 3}})
+    quiz = make_quiz(
+        make, tree["province"], draw_rules={"per_topic": {"Chủ đề A": 2, "Chủ đề B": 3}}
+    )
     attempt = attempts.start_attempt(quiz, member, DURING, seed=1)
     topics = [i.question.topic.title for i in attempt.items]
     assert topics.count("Chủ đề A") == 2 and topics.count("Chủ đề B") == 3
@@ -82,12 +93,16 @@ def test_deadline_is_capped_by_the_close(quiz, member):
 
 def test_extra_time_allowance_extends_the_deadline(quiz, member):
     quiz_overrides.grant_allowance(quiz, member, None, DURING, extra_seconds=600)
-    assert attempts.start_attempt(quiz, member, DURING).deadline == DURING + LIMIT + timedelta(minutes=10)
+    assert attempts.start_attempt(quiz, member, DURING).deadline == DURING + LIMIT + timedelta(
+        minutes=10
+    )
 
 
 def test_extra_time_granted_during_an_attempt_applies_at_once(quiz, member):
     attempt = attempts.start_attempt(quiz, member, DURING)
-    quiz_overrides.grant_allowance(quiz, member, None, DURING + timedelta(minutes=5), extra_seconds=300)
+    quiz_overrides.grant_allowance(
+        quiz, member, None, DURING + timedelta(minutes=5), extra_seconds=300
+    )
     assert attempt.deadline == DURING + LIMIT + timedelta(minutes=5)
 
 
@@ -96,8 +111,9 @@ def test_starting_again_resumes_the_attempt_in_progress(quiz, member):
     assert attempts.start_attempt(quiz, member, DURING + timedelta(minutes=3)) is first
 
 
-@pytest.mark.parametrize("when,code", [(OPENS - timedelta(seconds=1), "not_open"), (CLOSES, "closed"),
-                                       (AFTER, "closed")])
+@pytest.mark.parametrize(
+    "when,code", [(OPENS - timedelta(seconds=1), "not_open"), (CLOSES, "closed"), (AFTER, "closed")]
+)
 def test_start_outside_the_window_is_refused(quiz, member, when, code):
     with pytest.raises(attempts.AttemptError) as caught:
         attempts.start_attempt(quiz, member, when)
@@ -119,7 +135,10 @@ def test_inactive_member_cannot_start(quiz, member):
 
 def test_attempts_allowed_are_enforced_and_extra_attempts_lift_it(quiz, member):
     for n in range(2):
-        attempts.submit_attempt(attempts.start_attempt(quiz, member, DURING + timedelta(hours=n)), DURING + timedelta(hours=n, minutes=1))
+        attempts.submit_attempt(
+            attempts.start_attempt(quiz, member, DURING + timedelta(hours=n)),
+            DURING + timedelta(hours=n, minutes=1),
+        )
     with pytest.raises(attempts.AttemptError) as caught:
         attempts.start_attempt(quiz, member, DURING + timedelta(hours=3))
     assert caught.value.code == "no_attempts_left"
@@ -137,7 +156,9 @@ def test_newest_sequence_number_wins(quiz, member):
     attempt = attempts.start_attempt(quiz, member, DURING)
     qid = first_qid(attempt)
     attempts.save_answer(attempt, qid, 1, 2, False, DURING)
-    result = attempts.save_answer(attempt, qid, 3, 1, False, DURING)  # a late retry of an older change
+    result = attempts.save_answer(
+        attempt, qid, 3, 1, False, DURING
+    )  # a late retry of an older change
     assert result.accepted is False and result.stored_seq == 2
     assert stored(attempt)[qid] == (1, 2)
 
@@ -169,7 +190,9 @@ def test_clearing_an_answer_stores_none(quiz, member):
 
 def test_answer_within_the_grace_is_accepted(quiz, member):
     attempt = attempts.start_attempt(quiz, member, DURING)
-    result = attempts.save_answer(attempt, first_qid(attempt), 0, 1, False, attempt.deadline + timedelta(seconds=60))
+    result = attempts.save_answer(
+        attempt, first_qid(attempt), 0, 1, False, attempt.deadline + timedelta(seconds=60)
+    )
     assert result.accepted
 
 
@@ -224,9 +247,20 @@ def test_submitting_right_answers_scores_full_marks_and_passes(quiz, member):
     for seq, (qid, answer) in enumerate(right_answers(attempt).items(), start=1):
         attempts.save_answer(attempt, qid, answer, seq, False, DURING)
     assert attempts.submit_attempt(attempt, DURING + timedelta(minutes=12)) is True
-    assert (attempt.state, attempt.finished_at) == (AttemptState.FINISHED, DURING + timedelta(minutes=12))
-    assert (attempt.score, attempt.max_score, attempt.percent, attempt.passed) == (10.0, 10.0, 100.0, True)
-    assert attempt.certificate_code and certificates.verify(attempt.certificate_code).full_name == "Lò Thị Mai"
+    assert (attempt.state, attempt.finished_at) == (
+        AttemptState.FINISHED,
+        DURING + timedelta(minutes=12),
+    )
+    assert (attempt.score, attempt.max_score, attempt.percent, attempt.passed) == (
+        10.0,
+        10.0,
+        100.0,
+        True,
+    )
+    assert (
+        attempt.certificate_code
+        and certificates.verify(attempt.certificate_code).full_name == "Lò Thị Mai"
+    )
 
 
 def test_submitting_nothing_scores_zero_without_certificate(quiz, member):
@@ -258,7 +292,9 @@ def test_finalise_overdue_leaves_attempts_within_grace_alone(quiz, member):
 
 def test_finalise_overdue_on_a_query_finalises_only_overdue_ones(make, tree, quiz, member):
     late = attempts.start_attempt(quiz, member, DURING)
-    fresh = attempts.start_attempt(quiz, make.member(tree["moc_ly"]), DURING + timedelta(minutes=40))
+    fresh = attempts.start_attempt(
+        quiz, make.member(tree["moc_ly"]), DURING + timedelta(minutes=40)
+    )
     now = DURING + timedelta(minutes=45)
     assert attempts.finalise_overdue(attempts.overdue_query(now), now) == 1
     assert late.state == AttemptState.FINISHED_OVERDUE and fresh.state == AttemptState.IN_PROGRESS
@@ -277,7 +313,9 @@ def test_reopened_attempt_keeps_answers_and_is_finalised_again(quiz, member):
     attempts.submit_attempt(attempt, DURING + timedelta(minutes=1))
     reopen_at = DURING + timedelta(hours=1)
     quiz_overrides.reopen_attempt(attempt, None, reopen_at, 600)
-    assert attempt.state == AttemptState.IN_PROGRESS and attempt.deadline == reopen_at + timedelta(minutes=10)
+    assert attempt.state == AttemptState.IN_PROGRESS and attempt.deadline == reopen_at + timedelta(
+        minutes=10
+    )
     assert db.session.get(Participation, (quiz.id, member.id)).attempts_finished == 0
     attempts.save_answer(attempt, first_qid(attempt, "true_false"), 0, 1, False, reopen_at)
     attempts.submit_attempt(attempt, reopen_at + timedelta(minutes=2))

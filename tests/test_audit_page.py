@@ -1,4 +1,5 @@
 """The audit log reads as labelled fields, before → after, in Vietnam time; the export keeps JSON."""
+
 import csv
 import io
 import json
@@ -12,10 +13,20 @@ from tests.organiser_kit import NOW, text_of
 
 def _quiz_update(roles):
     opens = datetime(2024, 3, 1, 1, 0, tzinfo=UTC)  # 08:00 in Vietnam
-    audit.record(roles["users"]["organiser"], "quiz.update", roles["tree"]["province"], NOW, target="quiz 1",
-                 before={"title": "Đợt 1", "opens_at": opens, "time_limit_seconds": 1200, "pass_mark": 50.0},
-                 after={"title": "Đợt 1", "opens_at": opens.replace(hour=2), "time_limit_seconds": 1800,
-                        "pass_mark": 50.0})
+    audit.record(
+        roles["users"]["organiser"],
+        "quiz.update",
+        roles["tree"]["province"],
+        NOW,
+        target="quiz 1",
+        before={"title": "Đợt 1", "opens_at": opens, "time_limit_seconds": 1200, "pass_mark": 50.0},
+        after={
+            "title": "Đợt 1",
+            "opens_at": opens.replace(hour=2),
+            "time_limit_seconds": 1800,
+            "pass_mark": 50.0,
+        },
+    )
     db.session.commit()
 
 

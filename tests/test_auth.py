@@ -1,4 +1,5 @@
 """Signing in, activating, changing passwords; rate limits, CSRF, safe redirects and sessions."""
+
 import os
 import re
 import uuid
@@ -54,7 +55,11 @@ def test_deactivated_member_cannot_sign_in(client, member):
 
 
 def test_next_redirect_stays_on_this_site(client, member):
-    assert sign_in_form(client, "DV001", next_url="/auth/password").headers["Location"].endswith("/auth/password")
+    assert (
+        sign_in_form(client, "DV001", next_url="/auth/password")
+        .headers["Location"]
+        .endswith("/auth/password")
+    )
 
 
 @pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "/\\evil.example"])
@@ -79,21 +84,44 @@ def test_session_and_remember_cookies_are_http_only_and_same_site(client, member
 def test_activation_code_sets_the_password_and_signs_in(client, make):
     tree = make.province()
     m = make.member(tree["na_san"], "Quàng Thị Ánh", code="DV002")
-    slip = accounts.issue_activation_code(accounts.ensure_member_user(m, now_utc()), None, now_utc())
+    slip = accounts.issue_activation_code(
+        accounts.ensure_member_user(m, now_utc()), None, now_utc()
+    )
     db.session.commit()
-    reply = client.post("/auth/activate", data={"login": "DV002", "code": slip.code, "password": "mat-khau-moi",
-                                                "confirm": "mat-khau-moi"})
+    reply = client.post(
+        "/auth/activate",
+        data={
+            "login": "DV002",
+            "code": slip.code,
+            "password": "mat-khau-moi",
+            "confirm": "mat-khau-moi",
+        },
+    )
     assert reply.status_code == 302
     assert "Xin chào, Quàng Thị Ánh" in client.get("/").get_data(as_text=True)
     client.post("/auth/logout")
-    again = client.post("/auth/activate", data={"login": "DV002", "code": slip.code, "password": "khac-nua-1",
-                                                "confirm": "khac-nua-1"}).get_data(as_text=True)
+    again = client.post(
+        "/auth/activate",
+        data={
+            "login": "DV002",
+            "code": slip.code,
+            "password": "khac-nua-1",
+            "confirm": "khac-nua-1",
+        },
+    ).get_data(as_text=True)
     assert "mã đã được dùng" in again
 
 
 def test_activation_with_mismatched_passwords_says_so(client, member):
-    page = client.post("/auth/activate", data={"login": "DV001", "code": "ABCD2345", "password": "mat-khau-1",
-                                               "confirm": "mat-khau-2"}).get_data(as_text=True)
+    page = client.post(
+        "/auth/activate",
+        data={
+            "login": "DV001",
+            "code": "ABCD2345",
+            "password": "mat-khau-1",
+            "confirm": "mat-khau-2",
+        },
+    ).get_data(as_text=True)
     assert "Hai mật khẩu không khớp nhau." in page
 
 
@@ -101,8 +129,10 @@ def test_changing_the_password_signs_out_other_devices(app, member):
     phone, laptop = app.test_client(), app.test_client()
     sign_in_form(phone, "DV001")
     sign_in_form(laptop, "DV001")
-    laptop.post("/auth/password", data={"current": TEST_PASSWORD, "password": "mat-khau-moi",
-                                        "confirm": "mat-khau-moi"})
+    laptop.post(
+        "/auth/password",
+        data={"current": TEST_PASSWORD, "password": "mat-khau-moi", "confirm": "mat-khau-moi"},
+    )
     db.session.expire_all()
     assert "Xin chào" in laptop.get("/").get_data(as_text=True)
     assert "Xin chào" not in phone.get("/").get_data(as_text=True)
@@ -113,7 +143,9 @@ def test_changing_the_password_signs_out_other_devices(app, member):
 
 def _limited_app(database_url, tmp_path, storage="memory://", **config):
     config = {"RATELIMIT_KEY_PREFIX": f"t-{uuid.uuid4().hex[:8]}", **config}
-    return make_app(database_url, tmp_path, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=storage, **config)
+    return make_app(
+        database_url, tmp_path, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=storage, **config
+    )
 
 
 def _with_member(app):
@@ -146,8 +178,10 @@ def test_a_phone_number_written_three_ways_counts_as_one_account(database_url, t
     app = _limited_app(database_url, tmp_path, RATELIMIT_LOGIN_PER_ACCOUNT="2 per 5 minutes")
     client = app.test_client()
     with app.app_context():
-        codes = [sign_in_form(client, phone, "sai").status_code
-                 for phone in ("0912345678", "+84 912 345 678", "84912345678")]
+        codes = [
+            sign_in_form(client, phone, "sai").status_code
+            for phone in ("0912345678", "+84 912 345 678", "84912345678")
+        ]
         db.session.remove()
     assert codes == [200, 200, 429]
 
@@ -157,7 +191,9 @@ def test_one_address_trying_many_accounts_is_limited(database_url, tmp_path):
     client = app.test_client()
     with app.app_context():
         codes = [sign_in_form(client, f"DV{i:03d}", "sai").status_code for i in range(4)]
-        other_address = sign_in_form(client, "DV999", "sai", environ_base={"REMOTE_ADDR": "10.9.9.9"})
+        other_address = sign_in_form(
+            client, "DV999", "sai", environ_base={"REMOTE_ADDR": "10.9.9.9"}
+        )
         db.session.remove()
     assert codes == [200, 200, 200, 429]
     assert other_address.status_code == 200
@@ -194,7 +230,9 @@ def test_a_post_without_csrf_token_is_refused_with_a_vietnamese_page(database_ur
         reply = client.post("/auth/login", data={"login": "DV009", "password": "x"})
         form = client.get("/auth/login").get_data(as_text=True)
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
-        with_token = client.post("/auth/login", data={"login": "DV009", "password": "x", "csrf_token": token})
+        with_token = client.post(
+            "/auth/login", data={"login": "DV009", "password": "x", "csrf_token": token}
+        )
         db.session.remove()
     assert reply.status_code == 400
     assert "Phiên làm việc của trang này đã hết hạn" in reply.get_data(as_text=True)

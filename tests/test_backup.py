@@ -1,4 +1,5 @@
 """`quizapp backup` and `quizapp restore`: what was backed up comes back."""
+
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -76,5 +77,7 @@ def test_postgresql_backup_command_keeps_the_password_out_of_argv():
 
 
 def test_postgresql_restore_is_all_or_nothing():
-    plan = backups.pg_restore_plan("postgresql+psycopg://postgres@127.0.0.1/quizapp", Path("q.dump"))
+    plan = backups.pg_restore_plan(
+        "postgresql+psycopg://postgres@127.0.0.1/quizapp", Path("q.dump")
+    )
     assert "--single-transaction" in plan.argv and "--clean" in plan.argv

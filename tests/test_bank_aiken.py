@@ -1,4 +1,5 @@
 """Aiken: options A./A), ANSWER line, quizapp's optional extra lines."""
+
 from quizapp.services.banks import load_bank_file
 
 SAMPLE = """Đại hội Đoàn toàn quốc lần thứ XII diễn ra năm nào?
@@ -24,7 +25,11 @@ def test_options_answer_and_extra_lines():
     assert parsed.errors == []
     first, second = parsed.questions
     assert first.options == ["2017", "2022", "2012", "2027"] and first.answer == {"correct": [1]}
-    assert (first.source, first.explanation, first.uid) == ("Bảng dữ kiện, mục 1", "Tháng 12/2022.", "dh-1")
+    assert (first.source, first.explanation, first.uid) == (
+        "Bảng dữ kiện, mục 1",
+        "Tháng 12/2022.",
+        "dh-1",
+    )
     assert second.source == "Nguồn 2" and second.qtype == "single"
 
 
@@ -61,15 +66,20 @@ def test_source_line_wins_over_nothing_and_stem_keeps_other_parentheses():
 
 def test_options_without_a_space_after_the_letter_as_moodle_reads_them():
     """Issue 18 item 5: Moodle's aiken_errors.txt fixture expects «A)Incorrect (No space)» to import."""
-    text = ("A second good question\nA)Incorrect (No space)\nB)Correct (No space)\nANSWER: B\n\n"
-            "Thủ đô của Việt Nam?\nA.Hà Nội\nB.Huế\nANSWER: A\n")
+    text = (
+        "A second good question\nA)Incorrect (No space)\nB)Correct (No space)\nANSWER: B\n\n"
+        "Thủ đô của Việt Nam?\nA.Hà Nội\nB.Huế\nANSWER: A\n"
+    )
     parsed = load_bank_file("moodle.txt", text.encode())
     assert parsed.errors == []
     assert [(q.options, q.answer) for q in parsed.questions] == [
         (["Incorrect (No space)", "Correct (No space)"], {"correct": [1]}),
-        (["Hà Nội", "Huế"], {"correct": [0]})]
+        (["Hà Nội", "Huế"], {"correct": [0]}),
+    ]
 
 
 def test_a_stem_line_that_starts_like_an_option_but_out_of_order_stays_in_the_stem():
-    parsed = load_bank_file("b.txt", "Câu hỏi dài\nU.S.A là viết tắt của?\nA. Hoa Kỳ\nB. Anh\nANSWER: A\n".encode())
+    parsed = load_bank_file(
+        "b.txt", "Câu hỏi dài\nU.S.A là viết tắt của?\nA. Hoa Kỳ\nB. Anh\nANSWER: A\n".encode()
+    )
     assert parsed.errors == [] and parsed.questions[0].stem == "Câu hỏi dài\nU.S.A là viết tắt của?"

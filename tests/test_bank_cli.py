@@ -1,4 +1,5 @@
 """The `quizapp bank` commands."""
+
 from pathlib import Path
 
 from quizapp.extensions import db
@@ -41,9 +42,13 @@ def test_import_with_errors_writes_nothing(runner, tmp_path):
 def test_export_yaml_to_stdout_and_xlsx_to_file(runner, tmp_path):
     runner.invoke(args=["bank", "import", str(EXAMPLE), "--slug", "vd"])
     result = runner.invoke(args=["bank", "export", "vd", "--format", "yaml"])
-    assert result.output.encode("utf-8") == EXAMPLE.read_bytes().replace(b"slug: vi-du-dinh-dang", b"slug: vd")
+    assert result.output.encode("utf-8") == EXAMPLE.read_bytes().replace(
+        b"slug: vi-du-dinh-dang", b"slug: vd"
+    )
     out = tmp_path / "vd.xlsx"
-    result = runner.invoke(args=["bank", "export", "vd", "--version", "1", "--format", "xlsx", "--out", str(out)])
+    result = runner.invoke(
+        args=["bank", "export", "vd", "--version", "1", "--format", "xlsx", "--out", str(out)]
+    )
     assert result.exit_code == 0 and out.read_bytes().startswith(b"PK")
 
 
@@ -61,7 +66,9 @@ def test_export_of_unknown_bank_says_so(runner):
 def test_check_names_a_question_of_unknown_type_instead_of_none(runner, tmp_path):
     """Issue 18 item 10: the per-topic summary printed «None» for a question whose type failed."""
     bad = tmp_path / "bad.gift"
-    bad.write_text("// @source: S\nChỉ là mô tả, không có đáp án\n\n// @source: S\nThủ đô? {=Hà Nội ~Huế}\n",
-                   encoding="utf-8")
+    bad.write_text(
+        "// @source: S\nChỉ là mô tả, không có đáp án\n\n// @source: S\nThủ đô? {=Hà Nội ~Huế}\n",
+        encoding="utf-8",
+    )
     result = runner.invoke(args=["bank", "check", str(bad)])
     assert "None" not in result.output and "chưa rõ loại: 1" in result.output

@@ -1,4 +1,5 @@
 """Every bank shipped in question_banks/ validates with no errors, and every question cites a source."""
+
 from pathlib import Path
 
 import pytest
@@ -6,9 +7,14 @@ import pytest
 from quizapp.services.banks import load_bank_file
 
 ROOT = Path(__file__).parent.parent / "question_banks"
-BANK_FILES = sorted(p for p in ROOT.rglob("*") if p.is_file() and p.suffix.lower() in
-                    {".yaml", ".yml", ".gift", ".txt", ".aiken", ".xlsx", ".csv"}
-                    and "template" not in p.relative_to(ROOT).parts and not p.name.startswith((".", "~$")))
+BANK_FILES = sorted(
+    p
+    for p in ROOT.rglob("*")
+    if p.is_file()
+    and p.suffix.lower() in {".yaml", ".yml", ".gift", ".txt", ".aiken", ".xlsx", ".csv"}
+    and "template" not in p.relative_to(ROOT).parts
+    and not p.name.startswith((".", "~$"))
+)
 
 
 def test_there_are_bank_files_to_check():
@@ -23,8 +29,13 @@ def test_bank_file_has_no_errors_and_every_question_has_a_source(path):
     assert [q.uid for q in parsed.questions if not q.source.strip()] == []
 
 
-SIBLINGS = [(yaml, other) for yaml in BANK_FILES if yaml.suffix == ".yaml"
-            for other in BANK_FILES if other.stem == yaml.stem and other != yaml]
+SIBLINGS = [
+    (yaml, other)
+    for yaml in BANK_FILES
+    if yaml.suffix == ".yaml"
+    for other in BANK_FILES
+    if other.stem == yaml.stem and other != yaml
+]
 
 
 @pytest.mark.parametrize("yaml_file, other", SIBLINGS, ids=lambda p: str(p.relative_to(ROOT)))

@@ -1,4 +1,5 @@
 """Moodle GIFT: every supported feature, and refusals that name the line."""
+
 from quizapp.services.banks import load_bank_file
 from quizapp.services.banks.gift_writer import write_gift
 
@@ -14,7 +15,9 @@ def only(text: str):
 
 
 def test_category_becomes_the_topic():
-    parsed = load("$CATEGORY: $course$/top/Nhân sự\n\nCâu?{T}\n\n$CATEGORY: Phong trào\n\nCâu 2?{F}\n")
+    parsed = load(
+        "$CATEGORY: $course$/top/Nhân sự\n\nCâu?{T}\n\n$CATEGORY: Phong trào\n\nCâu 2?{F}\n"
+    )
     assert [t.title for t in parsed.topics] == ["Nhân sự", "Phong trào"]
 
 
@@ -48,8 +51,10 @@ def test_true_false_feedback_goes_to_the_chosen_option():
 
 def test_short_answer_with_several_accepted_answers():
     q = only("Viết tắt?{=TNCS =Thanh niên Cộng sản}")
-    assert q.qtype == "short" and q.answer == {"accepted": ["TNCS", "Thanh niên Cộng sản"],
-                                                "ignore_diacritics": False}
+    assert q.qtype == "short" and q.answer == {
+        "accepted": ["TNCS", "Thanh niên Cộng sản"],
+        "ignore_diacritics": False,
+    }
 
 
 def test_numeric_value_tolerance_and_range():
@@ -65,9 +70,17 @@ def test_escaped_special_characters_are_literal():
 
 
 def test_comments_are_ignored_and_metadata_comments_are_read():
-    q = only("// một chú thích\n// @id: dh-1\n// @source: Nguồn A\n// @difficulty: khó\n// @points: 2\n"
-             "// @tags: a, b\nCâu?{T}")
-    assert (q.uid, q.source, q.difficulty, q.points, q.tags) == ("dh-1", "Nguồn A", "hard", 2, ["a", "b"])
+    q = only(
+        "// một chú thích\n// @id: dh-1\n// @source: Nguồn A\n// @difficulty: khó\n// @points: 2\n"
+        "// @tags: a, b\nCâu?{T}"
+    )
+    assert (q.uid, q.source, q.difficulty, q.points, q.tags) == (
+        "dh-1",
+        "Nguồn A",
+        "hard",
+        2,
+        ["a", "b"],
+    )
 
 
 def test_multiline_question_and_answers():
@@ -106,7 +119,9 @@ def test_several_equals_in_a_choice_block_is_an_error():
 
 
 def test_export_reimports_with_special_characters():
-    parsed = load("// @id: x-1\n// @source: S\n::Tiêu đề\\: a::Câu \\{có\\} ngoặc ~ = #?{=%100%%50% là -> b ~c#phản hồi}")
+    parsed = load(
+        "// @id: x-1\n// @source: S\n::Tiêu đề\\: a::Câu \\{có\\} ngoặc ~ = #?{=%100%%50% là -> b ~c#phản hồi}"
+    )
     assert parsed.errors == [] and parsed.questions[0].options[0] == "%50% là -> b"
     again = load(write_gift(parsed).decode("utf-8"))
     assert again.errors == [] and again.content() == parsed.content()
@@ -142,7 +157,8 @@ def test_a_description_or_a_missing_brace_is_one_error_not_two():
     parsed = load("// @source: S\nChỉ là mô tả\n\n// @source: S\nCâu {=a\n")
     assert [e.message for e in parsed.errors] == [
         "Câu hỏi không có phần đáp án {…}; câu chỉ có mô tả (description) không được hỗ trợ.",
-        "Thiếu dấu «}» đóng phần đáp án (mở ở dòng này)."]
+        "Thiếu dấu «}» đóng phần đáp án (mở ở dòng này).",
+    ]
 
 
 def test_no_correct_answer_in_gift_gives_gift_advice_not_spreadsheet_advice():

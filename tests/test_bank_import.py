@@ -1,4 +1,5 @@
 """Importing banks as immutable versions; export, diff and search on stored versions."""
+
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -29,7 +30,14 @@ def test_first_import_creates_version_one_with_every_question(app):
     result = import_bank(example(), now=NOW)
     assert result.created and result.version.number == 1
     assert result.version.bank.slug == "vi-du-dinh-dang"
-    assert [q.uid for q in result.version.questions] == ["vd-001", "vd-002", "vd-003", "vd-004", "vd-005", "vd-006"]
+    assert [q.uid for q in result.version.questions] == [
+        "vd-001",
+        "vd-002",
+        "vd-003",
+        "vd-004",
+        "vd-005",
+        "vd-006",
+    ]
     assert result.version.question_count == 6 and len(result.version.checksum) == 64
 
 
@@ -52,7 +60,9 @@ def test_changed_content_creates_the_next_version_and_keeps_the_old_one(app):
     first = import_bank(example(), now=NOW)
     db.session.commit()
     old_stem = first.version.questions[0].stem
-    second = import_bank(example(lambda t: t.replace("diễn ra vào năm nào?", "họp năm nào?")), now=LATER)
+    second = import_bank(
+        example(lambda t: t.replace("diễn ra vào năm nào?", "họp năm nào?")), now=LATER
+    )
     db.session.commit()
     assert second.created and second.version.number == 2
     db.session.expire_all()
@@ -90,8 +100,11 @@ def test_export_reimports_to_an_equal_bank(app, fmt):
     assert again.errors == []
     expected = example()
     if fmt == "csv":  # CSV has no bank information sheet
-        again.title, again.description, again.multiple_scoring = (expected.title, expected.description,
-                                                                   expected.multiple_scoring)
+        again.title, again.description, again.multiple_scoring = (
+            expected.title,
+            expected.description,
+            expected.multiple_scoring,
+        )
     assert again.content() == expected.content()
 
 
@@ -99,7 +112,7 @@ def test_diff_lists_added_changed_and_removed_by_uid(app):
     first = import_bank(example(), now=NOW).version
 
     def edit(text):
-        text = text.replace('answer: B\n', 'answer: C\n', 1)  # vd-001's key changes
+        text = text.replace("answer: B\n", "answer: C\n", 1)  # vd-001's key changes
         start = text.index("      - id: vd-005")
         end = text.index("      - id: vd-006")
         text = text[:start] + text[end:]  # vd-005 removed
@@ -109,7 +122,9 @@ def test_diff_lists_added_changed_and_removed_by_uid(app):
     diff = diff_versions(first, second)
     assert [q.uid for q in diff.added] == ["vd-007"]
     assert [q.uid for q in diff.removed] == ["vd-005", "vd-006"]
-    assert [(c.uid, c.fields, c.key_changed) for c in diff.changed] == [("vd-001", ["answer"], True)]
+    assert [(c.uid, c.fields, c.key_changed) for c in diff.changed] == [
+        ("vd-001", ["answer"], True)
+    ]
     assert diff.unchanged == 3
 
 

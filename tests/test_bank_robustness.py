@@ -1,4 +1,5 @@
 """Malformed input of every kind: parsers raise only BankFileError, loading never raises, nothing is written."""
+
 import datetime
 import io
 from pathlib import Path
@@ -43,11 +44,11 @@ def mutated(draw, fmt):
         action = draw(st.sampled_from(["cut", "insert", "replace"]))
         piece = draw(st.text(SYMBOLS, max_size=8))
         if action == "cut":
-            text = text[:at] + text[at + draw(st.integers(1, 40)):]
+            text = text[:at] + text[at + draw(st.integers(1, 40)) :]
         elif action == "insert":
             text = text[:at] + piece + text[at:]
         else:
-            text = text[:at] + piece + text[at + len(piece):]
+            text = text[:at] + piece + text[at + len(piece) :]
     return text
 
 
@@ -73,18 +74,41 @@ def test_random_text_raises_only_the_validation_error(fmt, text):
 
 
 @FUZZ
-@given(data=st.binary(max_size=400), name=st.sampled_from(["a.yaml", "a.gift", "a.txt", "a.csv", "a.xlsx",
-                                                           "a.aiken", "a", "a.xls"]))
+@given(
+    data=st.binary(max_size=400),
+    name=st.sampled_from(["a.yaml", "a.gift", "a.txt", "a.csv", "a.xlsx", "a.aiken", "a", "a.xls"]),
+)
 def test_loading_random_bytes_never_raises(data, name):
     parsed = load_bank_file(name, data)
     assert parsed.errors or parsed.questions
 
 
 cells = st.one_of(
-    st.none(), st.text(SYMBOLS, max_size=20), st.integers(-5, 30), st.floats(allow_nan=False, width=32),
-    st.booleans(), st.sampled_from(["=1+1", "=A1", "một đáp án", "nhiều đáp án", "số", "đúng sai", "A, C", "B",
-                                    "Câu hỏi", "Đáp án", "Chủ đề", "Loại", "1..2", "5±1"]),
-    st.just(datetime.datetime(2022, 12, 14)))
+    st.none(),
+    st.text(SYMBOLS, max_size=20),
+    st.integers(-5, 30),
+    st.floats(allow_nan=False, width=32),
+    st.booleans(),
+    st.sampled_from(
+        [
+            "=1+1",
+            "=A1",
+            "một đáp án",
+            "nhiều đáp án",
+            "số",
+            "đúng sai",
+            "A, C",
+            "B",
+            "Câu hỏi",
+            "Đáp án",
+            "Chủ đề",
+            "Loại",
+            "1..2",
+            "5±1",
+        ]
+    ),
+    st.just(datetime.datetime(2022, 12, 14)),
+)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -105,7 +129,11 @@ XLSX = write_xlsx(VALID)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(flips=st.lists(st.tuples(st.integers(0, len(XLSX) - 1), st.integers(0, 255)), min_size=1, max_size=5))
+@given(
+    flips=st.lists(
+        st.tuples(st.integers(0, len(XLSX) - 1), st.integers(0, 255)), min_size=1, max_size=5
+    )
+)
 def test_corrupted_workbooks_raise_only_the_validation_error(flips):
     data = bytearray(XLSX)
     for at, value in flips:
@@ -116,8 +144,11 @@ def test_corrupted_workbooks_raise_only_the_validation_error(flips):
         pass
 
 
-@settings(max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(data=st.data())
 def test_malformed_files_never_write(app, data):
     fmt = data.draw(st.sampled_from(sorted(PARSERS)))

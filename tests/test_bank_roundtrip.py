@@ -1,4 +1,5 @@
 """Round trips over generated banks with Vietnamese text and GIFT's special characters."""
+
 import string
 
 from hypothesis import HealthCheck, given, settings
@@ -26,12 +27,19 @@ ALPHABET = VIETNAMESE + SPECIAL + string.digits + "  "
 
 def text(min_size=1, max_size=40, *, lines=False, alphabet=ALPHABET):
     chars = alphabet + ("\n" if lines else "")
-    return st.text(chars, min_size=min_size, max_size=max_size).map(clean).filter(
-        lambda s: len(s) >= min_size and "\n\n" not in s and "\n " not in s and " \n" not in s)
+    return (
+        st.text(chars, min_size=min_size, max_size=max_size)
+        .map(clean)
+        .filter(
+            lambda s: len(s) >= min_size and "\n\n" not in s and "\n " not in s and " \n" not in s
+        )
+    )
 
 
-numbers = st.one_of(st.integers(-10_000, 10_000),
-                    st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False).map(lambda x: round(x, 3)))
+numbers = st.one_of(
+    st.integers(-10_000, 10_000),
+    st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False).map(lambda x: round(x, 3)),
+)
 tags = st.lists(text(1, 12, alphabet=VIETNAMESE + string.digits + "-_ "), max_size=3, unique=True)
 
 
@@ -53,7 +61,9 @@ def questions(draw, uid):
         else:
             q.answer = {"correct": sorted(draw(st.sets(st.integers(0, n - 1), min_size=1)))}
         if draw(st.booleans()):
-            q.option_feedback = draw(st.lists(st.one_of(st.just(""), text()), min_size=n, max_size=n))
+            q.option_feedback = draw(
+                st.lists(st.one_of(st.just(""), text()), min_size=n, max_size=n)
+            )
     elif qtype == "true_false":
         q.options = list(TRUE_FALSE_OPTIONS)
         q.answer = {"correct": [draw(st.integers(0, 1))]}
@@ -67,22 +77,30 @@ def questions(draw, uid):
             low, high = sorted([draw(numbers), draw(numbers)])
             q.answer = {"min": low, "max": high}
         else:
-            q.answer = {"value": draw(numbers), "tolerance": draw(st.sampled_from([0, 1, 0.5, 2.25]))}
+            q.answer = {
+                "value": draw(numbers),
+                "tolerance": draw(st.sampled_from([0, 1, 0.5, 2.25])),
+            }
     return q
 
 
 @st.composite
 def banks(draw):
-    bank = ParsedBank(slug=draw(st.sampled_from(["ngan-hang", "dh-xii", "b1"])),
-                      title=draw(text(max_size=30)), description=draw(st.one_of(st.just(""), text(lines=True))),
-                      multiple_scoring=draw(st.sampled_from(["all_or_nothing", "partial"])))
+    bank = ParsedBank(
+        slug=draw(st.sampled_from(["ngan-hang", "dh-xii", "b1"])),
+        title=draw(text(max_size=30)),
+        description=draw(st.one_of(st.just(""), text(lines=True))),
+        multiple_scoring=draw(st.sampled_from(["all_or_nothing", "partial"])),
+    )
     titles = draw(st.lists(text(max_size=25), min_size=1, max_size=3, unique=True))
     n = 0
     for title in titles:
         topic = ParsedTopic(title)
         for _ in range(draw(st.integers(1, 3))):
             n += 1
-            topic.questions.append(draw(questions(f"q{n}-{draw(st.sampled_from(['a', 'b', 'x_y', '1.2']))}")))
+            topic.questions.append(
+                draw(questions(f"q{n}-{draw(st.sampled_from(['a', 'b', 'x_y', '1.2']))}"))
+            )
         bank.topics.append(topic)
     problems = Problems()
     validate_bank(bank, problems)
@@ -124,4 +142,6 @@ def test_xlsx_round_trip_is_equal(bank):
 def test_csv_round_trip_keeps_every_question(bank):
     again = load_bank_file("b.csv", write_csv(bank))
     assert again.errors == [], [str(e) for e in again.errors]
-    assert [t["questions"] for t in again.content()["topics"]] == [t["questions"] for t in bank.content()["topics"]]
+    assert [t["questions"] for t in again.content()["topics"]] == [
+        t["questions"] for t in bank.content()["topics"]
+    ]

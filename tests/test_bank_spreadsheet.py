@@ -1,4 +1,5 @@
 """The Excel/CSV template: headers in Vietnamese or English, safe opening, errors by sheet/row/column."""
+
 import dataclasses
 import io
 import zipfile
@@ -10,8 +11,23 @@ from quizapp.services import xlsx_reader
 from quizapp.services.banks import load_bank_file
 from quizapp.services.banks.xlsx_format import write_xlsx
 
-TEMPLATE = Path(__file__).parent.parent / "question_banks" / "template" / "mau-ngan-hang-cau-hoi.xlsx"
-HEADERS = ["Chủ đề", "Loại", "Câu hỏi", "A", "B", "C", "D", "Đáp án", "Giải thích", "Nguồn", "Độ khó", "Điểm"]
+TEMPLATE = (
+    Path(__file__).parent.parent / "question_banks" / "template" / "mau-ngan-hang-cau-hoi.xlsx"
+)
+HEADERS = [
+    "Chủ đề",
+    "Loại",
+    "Câu hỏi",
+    "A",
+    "B",
+    "C",
+    "D",
+    "Đáp án",
+    "Giải thích",
+    "Nguồn",
+    "Độ khó",
+    "Điểm",
+]
 
 
 def workbook_bytes(rows, sheet="Câu hỏi", extra=None) -> bytes:
@@ -28,14 +44,68 @@ def workbook_bytes(rows, sheet="Câu hỏi", extra=None) -> bytes:
 
 
 def test_vietnamese_headers_and_type_names():
-    data = workbook_bytes([
-        HEADERS,
-        ["Đại hội", "một đáp án", "Năm nào?", "2017", "2022", None, None, "B", "Vì…", "Nguồn 1", "dễ", 1],
-        [None, "nhiều đáp án", "Chọn hai", "a", "b", "c", None, "A, C", None, "Nguồn 2", "khó", 2],
-        ["Khác", "đúng sai", "Đúng không?", None, None, None, None, "Sai", None, "Nguồn 3", None, None],
-        ["Khác", "trả lời ngắn", "Viết tắt?", None, None, None, None, "TNCS | Thanh niên Cộng sản", None, "N", None, None],
-        ["Khác", "số", "Bao nhiêu?", None, None, None, None, "144±2", None, "N", None, None],
-    ])
+    data = workbook_bytes(
+        [
+            HEADERS,
+            [
+                "Đại hội",
+                "một đáp án",
+                "Năm nào?",
+                "2017",
+                "2022",
+                None,
+                None,
+                "B",
+                "Vì…",
+                "Nguồn 1",
+                "dễ",
+                1,
+            ],
+            [
+                None,
+                "nhiều đáp án",
+                "Chọn hai",
+                "a",
+                "b",
+                "c",
+                None,
+                "A, C",
+                None,
+                "Nguồn 2",
+                "khó",
+                2,
+            ],
+            [
+                "Khác",
+                "đúng sai",
+                "Đúng không?",
+                None,
+                None,
+                None,
+                None,
+                "Sai",
+                None,
+                "Nguồn 3",
+                None,
+                None,
+            ],
+            [
+                "Khác",
+                "trả lời ngắn",
+                "Viết tắt?",
+                None,
+                None,
+                None,
+                None,
+                "TNCS | Thanh niên Cộng sản",
+                None,
+                "N",
+                None,
+                None,
+            ],
+            ["Khác", "số", "Bao nhiêu?", None, None, None, None, "144±2", None, "N", None, None],
+        ]
+    )
     parsed = load_bank_file("bank.xlsx", data)
     assert parsed.errors == [], [str(e) for e in parsed.errors]
     single, multiple, tf, short, numeric = parsed.questions
@@ -48,46 +118,90 @@ def test_vietnamese_headers_and_type_names():
 
 
 def test_english_header_aliases():
-    data = workbook_bytes([
-        ["Topic", "Type", "Question", "Option A", "Option B", "Answer", "Explanation", "Source", "Difficulty",
-         "Points", "ID", "Title", "Tags"],
-        ["T", "single", "Q?", "x", "y", "A", "E", "S", "medium", 3, "q-1", "Tt", "a, b"],
-    ])
+    data = workbook_bytes(
+        [
+            [
+                "Topic",
+                "Type",
+                "Question",
+                "Option A",
+                "Option B",
+                "Answer",
+                "Explanation",
+                "Source",
+                "Difficulty",
+                "Points",
+                "ID",
+                "Title",
+                "Tags",
+            ],
+            ["T", "single", "Q?", "x", "y", "A", "E", "S", "medium", 3, "q-1", "Tt", "a, b"],
+        ]
+    )
     parsed = load_bank_file("bank.xlsx", data)
     assert parsed.errors == []
     q = parsed.questions[0]
-    assert (q.uid, q.title, q.tags, q.points, q.difficulty) == ("q-1", "Tt", ["a", "b"], 3, "medium")
+    assert (q.uid, q.title, q.tags, q.points, q.difficulty) == (
+        "q-1",
+        "Tt",
+        ["a", "b"],
+        3,
+        "medium",
+    )
 
 
 def test_more_than_four_option_columns():
-    data = workbook_bytes([["Câu hỏi", "A", "B", "C", "D", "E", "F", "Đáp án", "Nguồn"],
-                           ["Q?", 1, 2, 3, 4, 5, 6, "F", "S"]])
+    data = workbook_bytes(
+        [
+            ["Câu hỏi", "A", "B", "C", "D", "E", "F", "Đáp án", "Nguồn"],
+            ["Q?", 1, 2, 3, 4, 5, 6, "F", "S"],
+        ]
+    )
     q = load_bank_file("bank.xlsx", data).questions[0]
-    assert q.options == ["1", "2", "3", "4", "5", "6"] and q.answer == {"correct": [5]} and q.qtype == "single"
+    assert (
+        q.options == ["1", "2", "3", "4", "5", "6"]
+        and q.answer == {"correct": [5]}
+        and q.qtype == "single"
+    )
 
 
 def test_several_errors_each_with_sheet_row_and_column():
-    data = workbook_bytes([
-        HEADERS,
-        ["T", "một đáp án", "Q1", "a", "b", None, None, "E", None, "S", None, None],
-        ["T", "loại lạ", "Q2", "a", "b", None, None, "A", None, "S", None, None],
-        ["T", "một đáp án", "Q3", "a", "b", None, None, "A", None, "S", "rất khó", "x"],
-    ])
+    data = workbook_bytes(
+        [
+            HEADERS,
+            ["T", "một đáp án", "Q1", "a", "b", None, None, "E", None, "S", None, None],
+            ["T", "loại lạ", "Q2", "a", "b", None, None, "A", None, "S", None, None],
+            ["T", "một đáp án", "Q3", "a", "b", None, None, "A", None, "S", "rất khó", "x"],
+        ]
+    )
     parsed = load_bank_file("bank.xlsx", data)
     places = {(e.location.sheet, e.location.row, e.location.column) for e in parsed.errors}
-    assert places == {("Câu hỏi", 2, "H"), ("Câu hỏi", 3, "B"), ("Câu hỏi", 4, "K"), ("Câu hỏi", 4, "L")}
+    assert places == {
+        ("Câu hỏi", 2, "H"),
+        ("Câu hỏi", 3, "B"),
+        ("Câu hỏi", 4, "K"),
+        ("Câu hỏi", 4, "L"),
+    }
     assert all("trang tính «Câu hỏi», hàng" in str(e.location) for e in parsed.errors)
 
 
 def test_formula_cells_are_refused_with_their_place():
-    data = workbook_bytes([HEADERS, ["T", "một đáp án", "Q", "a", "b", None, None, '=CHAR(65)', None, "S"]])
+    data = workbook_bytes(
+        [HEADERS, ["T", "một đáp án", "Q", "a", "b", None, None, "=CHAR(65)", None, "S"]]
+    )
     parsed = load_bank_file("bank.xlsx", data)
-    assert [(e.location.row, e.location.column) for e in parsed.errors if "công thức" in e.message] == [(2, "H")]
+    assert [
+        (e.location.row, e.location.column) for e in parsed.errors if "công thức" in e.message
+    ] == [(2, "H")]
 
 
 def test_text_starting_with_equals_is_exported_as_text_not_formula():
-    parsed = load_bank_file("bank.xlsx", workbook_bytes([HEADERS, ["T", "đúng sai", "Q", None, None, None, None,
-                                                                   "Đúng", None, "S"]]))
+    parsed = load_bank_file(
+        "bank.xlsx",
+        workbook_bytes(
+            [HEADERS, ["T", "đúng sai", "Q", None, None, None, None, "Đúng", None, "S"]]
+        ),
+    )
     parsed.questions[0].stem = "=1+1 là bao nhiêu?"
     again = load_bank_file("again.xlsx", write_xlsx(parsed))
     assert again.errors == [] and again.questions[0].stem == "=1+1 là bao nhiêu?"
@@ -103,7 +217,9 @@ def test_zip_bomb_is_refused_before_opening():
 
 
 def test_uncompressed_size_limit(monkeypatch):
-    monkeypatch.setattr(xlsx_reader, "LIMITS", dataclasses.replace(xlsx_reader.LIMITS, max_unpacked=1000))
+    monkeypatch.setattr(
+        xlsx_reader, "LIMITS", dataclasses.replace(xlsx_reader.LIMITS, max_unpacked=1000)
+    )
     parsed = load_bank_file("big.xlsx", workbook_bytes([HEADERS]))
     assert "giải nén" in parsed.errors[0].message
 
@@ -130,9 +246,17 @@ def test_bank_information_sheet_is_read():
         ws.append(["Tên ngân hàng", "Ngân hàng thử"])
         ws.append(["Chấm câu nhiều đáp án", "từng phần"])
 
-    parsed = load_bank_file("bank.xlsx", workbook_bytes([HEADERS, ["T", "đúng sai", "Q", None, None, None, None,
-                                                                   "Đúng", None, "S"]], extra=info))
-    assert (parsed.slug, parsed.title, parsed.multiple_scoring) == ("ngan-hang-thu", "Ngân hàng thử", "partial")
+    parsed = load_bank_file(
+        "bank.xlsx",
+        workbook_bytes(
+            [HEADERS, ["T", "đúng sai", "Q", None, None, None, None, "Đúng", None, "S"]], extra=info
+        ),
+    )
+    assert (parsed.slug, parsed.title, parsed.multiple_scoring) == (
+        "ngan-hang-thu",
+        "Ngân hàng thử",
+        "partial",
+    )
 
 
 def test_shipped_template_has_vietnamese_headers_dropdowns_and_instructions():

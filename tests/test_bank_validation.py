@@ -1,4 +1,5 @@
 """Validation shared by every format: all problems at once, with places; warnings do not block."""
+
 import pytest
 from sqlalchemy import func, select
 
@@ -76,7 +77,11 @@ topics:
 
 @pytest.mark.parametrize("encoding", ["cp1258", "latin-1"])
 def test_legacy_encodings_are_refused_saying_so(encoding):
-    data = "Câu hỏi,A,B,Đáp án\nĐại hội?,x,y,A\n".encode().decode("utf-8").encode(encoding, errors="replace")
+    data = (
+        "Câu hỏi,A,B,Đáp án\nĐại hội?,x,y,A\n".encode()
+        .decode("utf-8")
+        .encode(encoding, errors="replace")
+    )
     parsed = load_bank_file("bank.csv", data)
     assert len(parsed.errors) == 1 and "UTF-8" in parsed.errors[0].message
 
@@ -100,7 +105,9 @@ def test_oversized_text_file_is_refused(monkeypatch):
 
 
 def test_overlong_question_is_an_error():
-    parsed = load_bank_file("long.gift", ("// @source: S\n" + "x" * (limits.MAX_STEM_CHARS + 1) + "{T}").encode())
+    parsed = load_bank_file(
+        "long.gift", ("// @source: S\n" + "x" * (limits.MAX_STEM_CHARS + 1) + "{T}").encode()
+    )
     assert any("quá dài" in e.message for e in parsed.errors)
 
 

@@ -1,4 +1,5 @@
 """Server-rendered SVG: accessible, safe under the CSP, readable in black and white."""
+
 import re
 import xml.etree.ElementTree as ET
 from datetime import date, timedelta
@@ -11,10 +12,20 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 def _trend(**overrides) -> Trend:
     days = [date(2025, 3, 3) + timedelta(days=i) for i in range(10)]
-    values = {"days": days, "cumulative": [i * 5 for i in range(10)], "members": 100, "took_part": 45,
-              "target_rate": 80.0, "target_date": date(2025, 3, 24), "today": days[-1],
-              "closes_on": date(2025, 3, 31), "window_days": 7, "window_new": 35, "status": TrendStatus.ON_TRACK,
-              "projected_date": date(2025, 3, 19)}
+    values = {
+        "days": days,
+        "cumulative": [i * 5 for i in range(10)],
+        "members": 100,
+        "took_part": 45,
+        "target_rate": 80.0,
+        "target_date": date(2025, 3, 24),
+        "today": days[-1],
+        "closes_on": date(2025, 3, 31),
+        "window_days": 7,
+        "window_new": 35,
+        "status": TrendStatus.ON_TRACK,
+        "projected_date": date(2025, 3, 19),
+    }
     values.update(overrides)
     return Trend(**values)
 
@@ -70,7 +81,9 @@ def test_names_are_escaped_and_nothing_breaks_the_csp():
 def test_sparkline_scales_rates_to_its_box_and_shows_the_latest_in_its_title():
     svg = _parse(sparkline([0.0, 50.0, 100.0], "Chi đoàn bản Nà Sản", 80.0))
     assert "100,0%" in svg.find(f"{SVG}title").text
-    points = [tuple(map(float, p.split(","))) for p in svg.find(f"{SVG}polyline").get("points").split()]
+    points = [
+        tuple(map(float, p.split(","))) for p in svg.find(f"{SVG}polyline").get("points").split()
+    ]
     assert points[0][1] > points[1][1] > points[2][1]  # higher rate, higher on screen
     assert all(0 <= x <= 100 and 0 <= y <= 24 for x, y in points)
 

@@ -1,4 +1,5 @@
 """`quizapp create-admin`, `grant` and `activation-codes`: same services as the web, Vietnamese output."""
+
 import csv
 import io
 
@@ -26,7 +27,9 @@ def test_create_admin_refuses_a_short_password_in_vietnamese(runner, app):
 
 
 def test_create_admin_refuses_a_taken_login(runner, roles):
-    result = runner.invoke(args=["create-admin", "admin"], env={"QUIZAPP_ADMIN_PASSWORD": "mat-khau-dai"})
+    result = runner.invoke(
+        args=["create-admin", "admin"], env={"QUIZAPP_ADMIN_PASSWORD": "mat-khau-dai"}
+    )
     assert "Tên đăng nhập này đã có người dùng." in result.output
 
 
@@ -43,8 +46,14 @@ def test_grant_gives_a_role_on_a_unit(runner, roles):
 
 
 def test_grant_explains_unknown_login_or_unit(runner, roles):
-    assert "Không có tài khoản 'ai.do'" in runner.invoke(args=["grant", "organiser", "ai.do", "SL"]).output
-    assert "Không có đơn vị mã 'XX'" in runner.invoke(args=["grant", "organiser", "admin", "XX"]).output
+    assert (
+        "Không có tài khoản 'ai.do'"
+        in runner.invoke(args=["grant", "organiser", "ai.do", "SL"]).output
+    )
+    assert (
+        "Không có đơn vị mã 'XX'"
+        in runner.invoke(args=["grant", "organiser", "admin", "XX"]).output
+    )
     assert "cần mã đơn vị" in runner.invoke(args=["grant", "organiser", "admin"]).output
 
 

@@ -1,4 +1,5 @@
 """The CLI's unit of work: a command's writes are kept when it succeeds, all undone when it fails."""
+
 import click
 from sqlalchemy import select
 
@@ -32,6 +33,7 @@ def test_a_command_that_fails_leaves_nothing_behind(app, runner):
     def fails():
         _add("B1")
         raise click.ClickException("hỏng")
+
     _register(app, "add-fail", fails)
     result = runner.invoke(args=["add-fail"])
     assert result.exit_code == 1 and "hỏng" in result.output
@@ -44,6 +46,7 @@ def test_a_non_zero_exit_rolls_back_and_a_checkpoint_keeps_the_work_before_it(ap
         checkpoint()
         _add("C2")
         raise SystemExit(1)
+
     _register(app, "add-partly", partly)
     assert runner.invoke(args=["add-partly"]).exit_code == 1
     assert _codes() == ["C1"]
@@ -53,6 +56,7 @@ def test_a_discarded_run_writes_nothing_even_when_it_succeeds(app, runner):
     def dry():
         _add("D1")
         discard()
+
     _register(app, "add-dry", dry)
     assert runner.invoke(args=["add-dry"]).exit_code == 0
     assert _codes() == []

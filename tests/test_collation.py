@@ -1,5 +1,6 @@
 """Lists of names read in Vietnamese alphabetical order: ă, â after a; đ after d; ê after e;
 ô, ơ after o; ư after u; tones only break ties (ngang, huyền, hỏi, ngã, sắc, nặng)."""
+
 import re
 
 from hypothesis import given
@@ -14,8 +15,9 @@ def _sorted(words):
 
 
 def test_letters_with_marks_follow_their_base_letter():
-    assert _sorted(["Chá", "Cà", "Cân", "Căn", "Đa", "Dz", "Ơn", "Ôn", "On", "Ưu", "Uy", "Êm", "Em", "Eo"]) == [
-        "Cà", "Căn", "Cân", "Chá", "Dz", "Đa", "Em", "Eo", "Êm", "On", "Ôn", "Ơn", "Uy", "Ưu"]
+    assert _sorted(
+        ["Chá", "Cà", "Cân", "Căn", "Đa", "Dz", "Ơn", "Ôn", "On", "Ưu", "Uy", "Êm", "Em", "Eo"]
+    ) == ["Cà", "Căn", "Cân", "Chá", "Dz", "Đa", "Em", "Eo", "Êm", "On", "Ôn", "Ơn", "Uy", "Ưu"]
 
 
 def test_tones_only_break_ties_in_their_usual_order():
@@ -26,7 +28,12 @@ def test_tones_only_break_ties_in_their_usual_order():
 def test_people_are_listed_by_given_name():
     names = ["Lò Văn Chá", "Vì Thị Cà", "Quàng Văn Sơn", "Bạc Thị Ánh", "Đinh Văn An"]
     assert sorted(names, key=person_sort_key) == [
-        "Đinh Văn An", "Bạc Thị Ánh", "Vì Thị Cà", "Lò Văn Chá", "Quàng Văn Sơn"]
+        "Đinh Văn An",
+        "Bạc Thị Ánh",
+        "Vì Thị Cà",
+        "Lò Văn Chá",
+        "Quàng Văn Sơn",
+    ]
 
 
 @given(st.lists(st.text(alphabet="abcdeghiklmnopqrstuvxy", min_size=1, max_size=8), max_size=12))
@@ -41,7 +48,9 @@ def test_a_marked_letter_sorts_after_every_word_with_its_base_letter_there(word)
         assert vietnamese_sort_key(folded) < vietnamese_sort_key(word)
 
 
-def test_console_unit_picker_lists_units_in_tree_order_with_siblings_collated(roles, make, client, login):
+def test_console_unit_picker_lists_units_in_tree_order_with_siblings_collated(
+    roles, make, client, login
+):
     tree = roles["tree"]
     make.unit("Chi đoàn bản Chá Lả", "chapter", tree["chieng_dong"], code="SL-MS-CD-CL")
     make.unit("Chi đoàn bản Cà Nòi", "chapter", tree["chieng_dong"], code="SL-MS-CD-CN")
@@ -50,6 +59,12 @@ def test_console_unit_picker_lists_units_in_tree_order_with_siblings_collated(ro
     page = client.get("/org/members").get_data(as_text=True)
     options = re.findall(r"<option value=\"\d+\"[^>]*>([^<]+)</option>", page)
     names = [o.strip("· ").rsplit(" (", 1)[0] for o in options]
-    assert names.index("Huyện đoàn Mai Sơn") < names.index("Đoàn xã Chiềng Dong") < names.index(
-        "Chi đoàn bản Cà Nòi") < names.index("Chi đoàn bản Chá Lả") < names.index("Chi đoàn bản Co Muồng") < \
-        names.index("Chi đoàn bản Nà Sản") < names.index("Huyện đoàn Mộc Châu")
+    assert (
+        names.index("Huyện đoàn Mai Sơn")
+        < names.index("Đoàn xã Chiềng Dong")
+        < names.index("Chi đoàn bản Cà Nòi")
+        < names.index("Chi đoàn bản Chá Lả")
+        < names.index("Chi đoàn bản Co Muồng")
+        < names.index("Chi đoàn bản Nà Sản")
+        < names.index("Huyện đoàn Mộc Châu")
+    )

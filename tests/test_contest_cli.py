@@ -1,4 +1,5 @@
 """`quizapp contest create|add-round|list` and `quizapp quiz ranking` from the command line."""
+
 import csv
 import io
 from datetime import timedelta
@@ -14,14 +15,29 @@ from tests.timeline import DURING
 
 def _round_with_results(make):
     tree = make.province()
-    quiz = make.quiz(tree["province"], title="Tuần 1: Nghị quyết",
-                     prediction_question="Bao nhiêu người đúng hết?", prediction_answer=40)
+    quiz = make.quiz(
+        tree["province"],
+        title="Tuần 1: Nghị quyết",
+        prediction_question="Bao nhiêu người đúng hết?",
+        prediction_answer=40,
+    )
     chapter = tree["na_san"]
     sit(quiz, make.member(chapter, "Lò Văn Ánh", code="DV000001"), 90.0, guess=42, seconds=300)
-    sit(quiz, make.member(chapter, "=HYPERLINK(\"x\")", code="DV000002"), 90.0, guess=None,
-        seconds=100, at=DURING + timedelta(minutes=5))
-    sit(quiz, make.member(tree["moc_ly"], "Cầm Thị Bình", code="DV000003"), 95.0, guess=1,
-        seconds=900)
+    sit(
+        quiz,
+        make.member(chapter, '=HYPERLINK("x")', code="DV000002"),
+        90.0,
+        guess=None,
+        seconds=100,
+        at=DURING + timedelta(minutes=5),
+    )
+    sit(
+        quiz,
+        make.member(tree["moc_ly"], "Cầm Thị Bình", code="DV000003"),
+        95.0,
+        guess=1,
+        seconds=900,
+    )
     db.session.commit()
     return tree, quiz
 
@@ -30,12 +46,27 @@ def test_create_a_contest_add_rounds_and_list_them(runner, make):
     tree, quiz = _round_with_results(make)
     other = make.quiz(tree["na_san"], title="Đợt của chi đoàn")
     db.session.commit()
-    result = runner.invoke(args=["contest", "create", "--title", "Tìm hiểu Nghị quyết Đại hội",
-                                 "--audience", "SL"])
+    result = runner.invoke(
+        args=["contest", "create", "--title", "Tìm hiểu Nghị quyết Đại hội", "--audience", "SL"]
+    )
     assert result.exit_code == 0, result.output
     contest = db.session.scalar(select(Contest))
-    result = runner.invoke(args=["contest", "add-round", str(contest.id), str(quiz.id), "--label",
-                                 "Tuần 1", "--first", "1", "--second", "2", "--consolation", "5"])
+    result = runner.invoke(
+        args=[
+            "contest",
+            "add-round",
+            str(contest.id),
+            str(quiz.id),
+            "--label",
+            "Tuần 1",
+            "--first",
+            "1",
+            "--second",
+            "2",
+            "--consolation",
+            "5",
+        ]
+    )
     assert result.exit_code == 0, result.output
     refused = runner.invoke(args=["contest", "add-round", str(contest.id), str(other.id)])
     assert refused.exit_code != 0
@@ -75,12 +106,18 @@ def test_ranking_written_as_csv_and_xlsx_is_formula_safe(runner, make, tmp_path)
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows[0][0] == "Hạng" and len(rows) == 4
-    assert rows[3][2] == "'=HYPERLINK(\"x\")"
+    assert rows[3][2] == '\'=HYPERLINK("x")'
     out = tmp_path / "xep-hang.xlsx"
     assert runner.invoke(args=["quiz", "ranking", str(quiz.id), "--out", str(out)]).exit_code == 0
     sheet = load_workbook(out).active
-    assert [c.value for c in sheet[2]][:5] == [1, "DV000003", "Cầm Thị Bình", "Chi đoàn cơ sở Trường THPT Mộc Lỵ", 95.0]
-    assert sheet.cell(row=4, column=3).value == "'=HYPERLINK(\"x\")"
+    assert [c.value for c in sheet[2]][:5] == [
+        1,
+        "DV000003",
+        "Cầm Thị Bình",
+        "Chi đoàn cơ sở Trường THPT Mộc Lỵ",
+        95.0,
+    ]
+    assert sheet.cell(row=4, column=3).value == '\'=HYPERLINK("x")'
     assert sheet.cell(row=4, column=3).data_type == "s"
 
 

@@ -1,5 +1,6 @@
 """An organiser builds a contest in the browser: creates it, attaches quizzes as rounds, removes
 a round; every refusal is said in Vietnamese next to the field, with nothing typed lost."""
+
 from __future__ import annotations
 
 import re
@@ -12,7 +13,11 @@ from quizapp.services.contests import rounds
 from tests.organiser_kit import audit_actions, errors_of, text_of
 from tests.timeline import BEFORE, CONSOLE_NOW
 
-NEW_CONTEST = {"title": "Tìm hiểu Nghị quyết Đại hội Đoàn XII", "use_prediction": "y", "use_time": "y"}
+NEW_CONTEST = {
+    "title": "Tìm hiểu Nghị quyết Đại hội Đoàn XII",
+    "use_prediction": "y",
+    "use_time": "y",
+}
 
 
 def _value(reply, name: str) -> str | None:
@@ -37,11 +42,19 @@ def test_organiser_creates_a_contest_from_the_contest_list(roles, login, console
     audience = roles["tree"]["mai_son"]
     reply = client.post("/org/contests/new", data={**NEW_CONTEST, "audience": audience.id})
     contest = db.session.scalar(select(Contest))
-    assert reply.status_code == 302 and reply.headers["Location"].endswith(f"/org/contests/{contest.id}")
+    assert reply.status_code == 302 and reply.headers["Location"].endswith(
+        f"/org/contests/{contest.id}"
+    )
     assert (contest.title, contest.audience_unit_id) == (NEW_CONTEST["title"], audience.id)
-    assert (contest.use_prediction, contest.use_time, contest.one_prize_per_contest) == (True, True, False)
+    assert (contest.use_prediction, contest.use_time, contest.one_prize_per_contest) == (
+        True,
+        True,
+        False,
+    )
     assert contest.created_at == CONSOLE_NOW
-    assert "Đã tạo cuộc thi «Tìm hiểu Nghị quyết Đại hội Đoàn XII»" in text_of(client.get(reply.headers["Location"]))
+    assert "Đã tạo cuộc thi «Tìm hiểu Nghị quyết Đại hội Đoàn XII»" in text_of(
+        client.get(reply.headers["Location"])
+    )
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "contest.create"))
     assert entry.unit_id == audience.id and entry.after["audience"] == "SL-MS"
 
@@ -54,19 +67,30 @@ def test_the_audit_page_names_the_contest_actions(roles, login, console):
 
 def test_a_contest_without_a_title_is_refused_and_the_rules_chosen_stay(roles, login, console):
     client = login(roles["users"]["organiser"])
-    reply = client.post("/org/contests/new", data={"title": "   ", "audience": roles["tree"]["mai_son"].id,
-                                                    "one_prize_per_contest": "y"})
+    reply = client.post(
+        "/org/contests/new",
+        data={
+            "title": "   ",
+            "audience": roles["tree"]["mai_son"].id,
+            "one_prize_per_contest": "y",
+        },
+    )
     assert reply.status_code == 400
     assert errors_of(reply) == ["Hãy nhập tên cuộc thi."]
     text = text_of(reply)
-    assert '<input checked id="one_prize_per_contest"' in text and '<input checked id="use_time"' not in text
+    assert (
+        '<input checked id="one_prize_per_contest"' in text
+        and '<input checked id="use_time"' not in text
+    )
     assert f'<option selected value="{roles["tree"]["mai_son"].id}"' in text
     assert db.session.scalar(select(Contest)) is None and "contest.create" not in audit_actions()
 
 
 def test_a_unit_outside_the_organisers_scope_cannot_be_the_audience(roles, login, console, outside):
     client = login(roles["users"]["organiser"])
-    reply = client.post("/org/contests/new", data={**NEW_CONTEST, "audience": outside["province"].id})
+    reply = client.post(
+        "/org/contests/new", data={**NEW_CONTEST, "audience": outside["province"].id}
+    )
     assert reply.status_code == 400
     assert errors_of(reply) == ["Chỉ chọn được đơn vị thuộc phạm vi của bạn."]
     assert "Tỉnh đoàn Lai Châu" not in text_of(client.get("/org/contests/new"))
@@ -76,11 +100,17 @@ def test_a_unit_outside_the_organisers_scope_cannot_be_the_audience(roles, login
 def test_a_secretary_cannot_create_a_contest(roles, login, console):
     client = login(roles["users"]["secretary"])
     assert client.get("/org/contests/new").status_code == 403
-    assert client.post("/org/contests/new", data={**NEW_CONTEST, "audience": roles["tree"]["mai_son"].id}) \
-        .status_code == 403
+    assert (
+        client.post(
+            "/org/contests/new", data={**NEW_CONTEST, "audience": roles["tree"]["mai_son"].id}
+        ).status_code
+        == 403
+    )
 
 
-def test_the_round_form_offers_only_quizzes_of_the_audience_in_no_contest(make, roles, login, console):
+def test_the_round_form_offers_only_quizzes_of_the_audience_in_no_contest(
+    make, roles, login, console
+):
     tree = roles["tree"]
     contest = _contest(tree)
     free = make.quiz(tree["mai_son"], title="Tuần 1: Lịch sử Đoàn")
@@ -104,15 +134,30 @@ def test_organiser_adds_a_round_with_its_prizes(make, roles, login, console):
     make.quiz(tree["mai_son"], title="Tuần 2: Thanh niên tình nguyện")
     db.session.commit()
     client = login(roles["users"]["organiser"])
-    reply = client.post(f"/org/contests/{contest.id}/rounds",
-                        data={"quiz": quiz.id, "label": "Tuần 1", "first": "1", "second": "2", "third": "3",
-                              "consolation": "5"})
+    reply = client.post(
+        f"/org/contests/{contest.id}/rounds",
+        data={
+            "quiz": quiz.id,
+            "label": "Tuần 1",
+            "first": "1",
+            "second": "2",
+            "third": "3",
+            "consolation": "5",
+        },
+    )
     assert reply.status_code == 302
     row = rounds.round_of(quiz)
     assert (row.contest_id, row.position, row.label) == (contest.id, 1, "Tuần 1")
-    assert (row.first_prizes, row.second_prizes, row.third_prizes, row.consolation_prizes) == (1, 2, 3, 5)
+    assert (row.first_prizes, row.second_prizes, row.third_prizes, row.consolation_prizes) == (
+        1,
+        2,
+        3,
+        5,
+    )
     page = client.get(f"/org/contests/{contest.id}")
-    assert "Đã thêm Tuần 1: «Tuần 1: Lịch sử Đoàn»." in text_of(page) and "1 / 2 / 3 / 5" in text_of(page)
+    assert "Đã thêm Tuần 1: «Tuần 1: Lịch sử Đoàn»." in text_of(
+        page
+    ) and "1 / 2 / 3 / 5" in text_of(page)
     # the next round's name counts on from the last one
     assert _value(page, "label") == "Tuần 2"
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "contest.add_round"))
@@ -127,11 +172,21 @@ def test_an_empty_label_becomes_the_next_round_number(make, roles, login, consol
     db.session.commit()
     login(roles["users"]["organiser"]).post(
         f"/org/contests/{contest.id}/rounds",
-        data={"quiz": quiz.id, "label": " ", "first": "0", "second": "0", "third": "0", "consolation": "0"})
+        data={
+            "quiz": quiz.id,
+            "label": " ",
+            "first": "0",
+            "second": "0",
+            "third": "0",
+            "consolation": "0",
+        },
+    )
     assert rounds.round_of(quiz).label == "Vòng 1"
 
 
-def test_a_quiz_already_in_a_contest_is_refused_by_name_and_the_form_is_kept(make, roles, login, console):
+def test_a_quiz_already_in_a_contest_is_refused_by_name_and_the_form_is_kept(
+    make, roles, login, console
+):
     tree = roles["tree"]
     contest, other = _contest(tree), _contest(tree, "Hội thi Tuổi trẻ")
     quiz = make.quiz(tree["mai_son"], title="Tuần 3: Bác Hồ với thanh niên")
@@ -139,7 +194,15 @@ def test_a_quiz_already_in_a_contest_is_refused_by_name_and_the_form_is_kept(mak
     db.session.commit()
     reply = login(roles["users"]["organiser"]).post(
         f"/org/contests/{contest.id}/rounds",
-        data={"quiz": quiz.id, "label": "Tuần 3", "first": "2", "second": "-1", "third": "", "consolation": "4"})
+        data={
+            "quiz": quiz.id,
+            "label": "Tuần 3",
+            "first": "2",
+            "second": "-1",
+            "third": "",
+            "consolation": "4",
+        },
+    )
     assert reply.status_code == 400
     assert errors_of(reply) == [
         "Đợt kiểm tra «Tuần 3: Bác Hồ với thanh niên» đã là Tuần 1 của cuộc thi «Hội thi Tuổi trẻ»: "
@@ -147,8 +210,15 @@ def test_a_quiz_already_in_a_contest_is_refused_by_name_and_the_form_is_kept(mak
         "Số giải mỗi loại từ 0 đến 1000.",
         "Hãy nhập số giải ba (0 nếu không có).",
     ]
-    assert [_value(reply, n) for n in ("label", "first", "second", "consolation")] == ["Tuần 3", "2", "-1", "4"]
-    assert rounds.round_of(quiz).contest_id == other.id and "contest.add_round" not in audit_actions()
+    assert [_value(reply, n) for n in ("label", "first", "second", "consolation")] == [
+        "Tuần 3",
+        "2",
+        "-1",
+        "4",
+    ]
+    assert (
+        rounds.round_of(quiz).contest_id == other.id and "contest.add_round" not in audit_actions()
+    )
 
 
 def test_a_quiz_for_another_audience_is_refused(make, roles, login, console):
@@ -158,11 +228,20 @@ def test_a_quiz_for_another_audience_is_refused(make, roles, login, console):
     db.session.commit()
     reply = login(roles["users"]["organiser"]).post(
         f"/org/contests/{contest.id}/rounds",
-        data={"quiz": quiz.id, "label": "", "first": "0", "second": "0", "third": "0", "consolation": "0"})
+        data={
+            "quiz": quiz.id,
+            "label": "",
+            "first": "0",
+            "second": "0",
+            "third": "0",
+            "consolation": "0",
+        },
+    )
     assert reply.status_code == 400
     assert errors_of(reply) == [
         "Đợt kiểm tra «Đợt của Đoàn xã Chiềng Dong» dành cho Đoàn xã Chiềng Dong: vòng thi phải có cùng "
-        "đơn vị dự thi với cuộc thi (Huyện đoàn Mai Sơn)."]
+        "đơn vị dự thi với cuộc thi (Huyện đoàn Mai Sơn)."
+    ]
     assert rounds.round_of(quiz) is None
 
 
@@ -173,8 +252,18 @@ def test_no_quiz_chosen_is_refused(roles, make, login, console):
     db.session.commit()
     reply = login(roles["users"]["organiser"]).post(
         f"/org/contests/{contest.id}/rounds",
-        data={"quiz": "", "label": "Tuần 1", "first": "0", "second": "0", "third": "0", "consolation": "0"})
-    assert reply.status_code == 400 and errors_of(reply) == ["Hãy chọn một đợt kiểm tra trong danh sách."]
+        data={
+            "quiz": "",
+            "label": "Tuần 1",
+            "first": "0",
+            "second": "0",
+            "third": "0",
+            "consolation": "0",
+        },
+    )
+    assert reply.status_code == 400 and errors_of(reply) == [
+        "Hãy chọn một đợt kiểm tra trong danh sách."
+    ]
 
 
 def test_without_a_usable_quiz_the_page_says_what_a_round_needs(roles, login, console):
@@ -183,10 +272,15 @@ def test_without_a_usable_quiz_the_page_says_what_a_round_needs(roles, login, co
     assert "Chưa có đợt kiểm tra nào dùng được làm vòng thi" in text and "/org/quizzes/new" in text
 
 
-def test_organiser_removes_an_unpublished_round_and_later_rounds_move_up(make, roles, login, console):
+def test_organiser_removes_an_unpublished_round_and_later_rounds_move_up(
+    make, roles, login, console
+):
     tree = roles["tree"]
     contest = _contest(tree)
-    first, second = make.quiz(tree["mai_son"], title="Đợt một"), make.quiz(tree["mai_son"], title="Đợt hai")
+    first, second = (
+        make.quiz(tree["mai_son"], title="Đợt một"),
+        make.quiz(tree["mai_son"], title="Đợt hai"),
+    )
     row = rounds.add_round(contest, first, "Tuần 1")
     rounds.add_round(contest, second, "Tuần 2")
     db.session.commit()
@@ -195,7 +289,8 @@ def test_organiser_removes_an_unpublished_round_and_later_rounds_move_up(make, r
     assert reply.status_code == 302
     assert rounds.round_of(first) is None and rounds.round_of(second).position == 1
     assert "Đã gỡ Tuần 1 khỏi cuộc thi; đợt kiểm tra «Đợt một» vẫn giữ nguyên." in text_of(
-        client.get(f"/org/contests/{contest.id}"))
+        client.get(f"/org/contests/{contest.id}")
+    )
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "contest.remove_round"))
     assert entry.before["quiz"] == f"{first.id}: Đợt một" and entry.after is None
     assert "Gỡ vòng thi khỏi cuộc thi" in text_of(client.get("/org/audit"))
@@ -213,11 +308,14 @@ def test_a_round_with_published_results_is_not_removed(make, roles, login, conso
     assert f"/rounds/{row.id}/remove" not in page
     client.post(f"/org/contests/{contest.id}/rounds/{row.id}/remove")
     assert "Vòng «Tuần 1» đã công bố kết quả: hãy thôi công bố trước khi gỡ vòng này." in text_of(
-        client.get(f"/org/contests/{contest.id}"))
+        client.get(f"/org/contests/{contest.id}")
+    )
     assert rounds.round_of(quiz) is not None and "contest.remove_round" not in audit_actions()
 
 
-def test_an_organiser_of_another_province_cannot_touch_the_contest(make, roles, login, console, outside):
+def test_an_organiser_of_another_province_cannot_touch_the_contest(
+    make, roles, login, console, outside
+):
     tree = roles["tree"]
     contest = _contest(tree)
     quiz = make.quiz(tree["mai_son"])
@@ -226,20 +324,27 @@ def test_an_organiser_of_another_province_cannot_touch_the_contest(make, roles, 
     db.session.commit()
     client = login(outside["organiser"])
     assert client.get(f"/org/contests/{contest.id}").status_code in (403, 404)
-    assert client.post(f"/org/contests/{contest.id}/rounds",
-                       data={"quiz": spare.id, "first": "0", "second": "0", "third": "0", "consolation": "0"}
-                       ).status_code in (403, 404)
-    assert client.post(f"/org/contests/{contest.id}/rounds/{row.id}/remove").status_code in (403, 404)
+    assert client.post(
+        f"/org/contests/{contest.id}/rounds",
+        data={"quiz": spare.id, "first": "0", "second": "0", "third": "0", "consolation": "0"},
+    ).status_code in (403, 404)
+    assert client.post(f"/org/contests/{contest.id}/rounds/{row.id}/remove").status_code in (
+        403,
+        404,
+    )
     assert rounds.round_of(quiz) is not None and rounds.round_of(spare) is None
 
 
-def test_the_organisers_own_quiz_of_another_contest_cannot_be_removed_through_this_one(make, roles, login,
-                                                                                        console):
+def test_the_organisers_own_quiz_of_another_contest_cannot_be_removed_through_this_one(
+    make, roles, login, console
+):
     tree = roles["tree"]
     contest, other = _contest(tree), _contest(tree, "Cuộc thi khác")
     row = rounds.add_round(other, make.quiz(tree["mai_son"]))
     db.session.commit()
-    reply = login(roles["users"]["organiser"]).post(f"/org/contests/{contest.id}/rounds/{row.id}/remove")
+    reply = login(roles["users"]["organiser"]).post(
+        f"/org/contests/{contest.id}/rounds/{row.id}/remove"
+    )
     assert reply.status_code == 404 and db.session.get(type(row), row.id) is not None
 
 
@@ -249,12 +354,17 @@ def test_a_quiz_outside_the_organisers_scope_is_not_attached(make, roles, login,
     db.session.commit()
     reply = login(roles["users"]["organiser"]).post(
         f"/org/contests/{contest.id}/rounds",
-        data={"quiz": foreign.id, "first": "0", "second": "0", "third": "0", "consolation": "0"})
-    assert reply.status_code == 400 and errors_of(reply) == ["Hãy chọn một đợt kiểm tra trong danh sách."]
+        data={"quiz": foreign.id, "first": "0", "second": "0", "third": "0", "consolation": "0"},
+    )
+    assert reply.status_code == 400 and errors_of(reply) == [
+        "Hãy chọn một đợt kiểm tra trong danh sách."
+    ]
     assert "Đợt của Lai Châu" not in text_of(reply) and rounds.round_of(foreign) is None
 
 
-def test_a_published_later_round_keeps_its_number_when_an_earlier_one_is_removed(make, roles, login, console):
+def test_a_published_later_round_keeps_its_number_when_an_earlier_one_is_removed(
+    make, roles, login, console
+):
     tree = roles["tree"]
     contest = _contest(tree)
     first, second = make.quiz(tree["mai_son"]), make.quiz(tree["mai_son"])

@@ -1,4 +1,5 @@
 """The console's ranking and prize list of a round, and its CSV/XLSX downloads."""
+
 import csv
 import io
 
@@ -23,8 +24,9 @@ def _round(make, roles, **quiz):
     return quiz
 
 
-def test_organiser_sees_the_ranking_with_ties_and_the_prizes_left_to_settle(make, roles, login,
-                                                                             console):
+def test_organiser_sees_the_ranking_with_ties_and_the_prizes_left_to_settle(
+    make, roles, login, console
+):
     quiz = _round(make, roles)
     page = login(roles["users"]["organiser"]).get(f"/org/quizzes/{quiz.id}/ranking")
     assert page.status_code == 200
@@ -37,8 +39,11 @@ def test_organiser_sees_the_ranking_with_ties_and_the_prizes_left_to_settle(make
 
 def test_without_the_prediction_answer_the_page_says_provisional(make, roles, login, console):
     quiz = _round(make, roles, prediction_question="Bao nhiêu người tham gia?")
-    text = login(roles["users"]["organiser"]).get(f"/org/quizzes/{quiz.id}/ranking").get_data(
-        as_text=True)
+    text = (
+        login(roles["users"]["organiser"])
+        .get(f"/org/quizzes/{quiz.id}/ranking")
+        .get_data(as_text=True)
+    )
     assert "Xếp hạng tạm thời: chưa nhập đáp án câu hỏi dự đoán." in text
 
 

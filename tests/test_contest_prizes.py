@@ -1,5 +1,6 @@
 """Prizes drawn from a round's ranking: counts per kind, ties kept for the organiser, one prize
 per member per round (and per contest when chosen)."""
+
 from datetime import timedelta
 
 import pytest
@@ -30,8 +31,12 @@ def test_prizes_go_down_the_ranking_by_kind(make, chapter):
     for i, percent in enumerate([95, 90, 85, 80, 75, 70, 65]):
         sit(row.quiz, make.member(chapter, f"Người {i}"), float(percent))
     assert _won(prize_list(row)) == [
-        ("Người 0", Prize.FIRST, ()), ("Người 1", Prize.SECOND, ()), ("Người 2", Prize.THIRD, ()),
-        ("Người 3", Prize.CONSOLATION, ()), ("Người 4", Prize.CONSOLATION, ())]
+        ("Người 0", Prize.FIRST, ()),
+        ("Người 1", Prize.SECOND, ()),
+        ("Người 2", Prize.THIRD, ()),
+        ("Người 3", Prize.CONSOLATION, ()),
+        ("Người 4", Prize.CONSOLATION, ()),
+    ]
     assert not prize_list(row).has_ties
 
 
@@ -44,8 +49,11 @@ def test_a_tie_inside_one_kind_shares_it(make, chapter):
     sit(row.quiz, make.member(chapter, "Em"), 60.0)
     result = prize_list(row)
     assert [(n, p) for n, p, _ in _won(result)] == [
-        ("An", Prize.FIRST), ("Bình", Prize.CONSOLATION), ("Chi", Prize.CONSOLATION),
-        ("Dũng", Prize.CONSOLATION)]
+        ("An", Prize.FIRST),
+        ("Bình", Prize.CONSOLATION),
+        ("Chi", Prize.CONSOLATION),
+        ("Dũng", Prize.CONSOLATION),
+    ]
     assert not result.has_ties
 
 
@@ -57,8 +65,10 @@ def test_a_tie_across_two_kinds_is_left_to_the_organiser(make, chapter):
     sit(row.quiz, c, 70.0)
     result = prize_list(row)
     assert result.has_ties
-    assert sorted(_won(result)[:2]) == [("An", None, (Prize.FIRST, Prize.SECOND)),
-                                         ("Bình", None, (Prize.FIRST, Prize.SECOND))]
+    assert sorted(_won(result)[:2]) == [
+        ("An", None, (Prize.FIRST, Prize.SECOND)),
+        ("Bình", None, (Prize.FIRST, Prize.SECOND)),
+    ]
     assert _won(result)[2] == ("Chi", Prize.THIRD, ())  # the next prize after the tied pair
 
 
@@ -78,8 +88,10 @@ def test_a_tie_broken_by_time_is_no_tie(make, chapter):
     row = _round(make, chapter, first=1, second=1)
     sit(row.quiz, make.member(chapter, "An"), 90.0, seconds=500)
     sit(row.quiz, make.member(chapter, "Bình"), 90.0, seconds=400)
-    assert [(n, p) for n, p, _ in _won(prize_list(row))] == [("Bình", Prize.FIRST),
-                                                             ("An", Prize.SECOND)]
+    assert [(n, p) for n, p, _ in _won(prize_list(row))] == [
+        ("Bình", Prize.FIRST),
+        ("An", Prize.SECOND),
+    ]
 
 
 def test_one_prize_per_contest_skips_earlier_winners(make, chapter):
@@ -91,11 +103,15 @@ def test_one_prize_per_contest_skips_earlier_winners(make, chapter):
     sit(week1.quiz, b, 50.0)
     for member, percent in ((a, 100.0), (b, 90.0), (c, 80.0)):
         sit(week2.quiz, member, percent, at=DURING + timedelta(hours=1))
-    assert [(n, p) for n, p, _ in _won(prize_list(week2))] == [("Bình", Prize.FIRST),
-                                                              ("Chi", Prize.CONSOLATION)]
+    assert [(n, p) for n, p, _ in _won(prize_list(week2))] == [
+        ("Bình", Prize.FIRST),
+        ("Chi", Prize.CONSOLATION),
+    ]
     contest.one_prize_per_contest = False
-    assert [(n, p) for n, p, _ in _won(prize_list(week2))] == [("An", Prize.FIRST),
-                                                              ("Bình", Prize.CONSOLATION)]
+    assert [(n, p) for n, p, _ in _won(prize_list(week2))] == [
+        ("An", Prize.FIRST),
+        ("Bình", Prize.CONSOLATION),
+    ]
 
 
 def test_changing_prize_counts_changes_the_list(make, chapter):

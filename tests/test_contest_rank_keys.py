@@ -1,6 +1,7 @@
 """The stored ranking keys and the ranking read from them equal a brute-force recomputation from
 attempts, after random finalisations, regrades, roster changes, a prediction answer entered
 late and the rebuild command (both databases)."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -20,43 +21,66 @@ from tests.contestkit import sit
 from tests.timeline import AFTER, BEFORE, DURING
 
 attempt_st = st.tuples(
-    st.sampled_from([40.0, 80.0, 80.0, 100.0, None]),    # percent (None: never graded)
-    st.sampled_from([None, 7, 9, 11, 13]),               # guess
+    st.sampled_from([40.0, 80.0, 80.0, 100.0, None]),  # percent (None: never graded)
+    st.sampled_from([None, 7, 9, 11, 13]),  # guess
     st.sampled_from([60.0, 60.0, 61.5, 600.0005, 59.9994]),  # seconds taken
-    st.sampled_from([0, 0, 5]),                          # minutes after DURING it started
-    st.booleans(),                                       # finished (else still in progress)
+    st.sampled_from([0, 0, 5]),  # minutes after DURING it started
+    st.booleans(),  # finished (else still in progress)
 )
-scenario = st.fixed_dictionaries({
-    "policy": st.sampled_from(["highest", "first", "last"]),
-    "question": st.booleans(),
-    "answer": st.sampled_from([None, 10, 11]),
-    "late_answer": st.sampled_from([None, 9, 12]),       # entered through the settings afterwards
-    "contest": st.sampled_from([None, (True, True), (False, True), (True, False), (False, False)]),
-    "members": st.lists(st.tuples(st.lists(attempt_st, max_size=3), st.booleans()),
-                        min_size=1, max_size=12),
-    "regrade": st.lists(st.tuples(st.integers(0, 40), st.sampled_from([0.0, 80.0, 100.0])), max_size=4),
-    "page": st.tuples(st.integers(1, 5), st.integers(0, 8)),
-})
+scenario = st.fixed_dictionaries(
+    {
+        "policy": st.sampled_from(["highest", "first", "last"]),
+        "question": st.booleans(),
+        "answer": st.sampled_from([None, 10, 11]),
+        "late_answer": st.sampled_from([None, 9, 12]),  # entered through the settings afterwards
+        "contest": st.sampled_from(
+            [None, (True, True), (False, True), (True, False), (False, False)]
+        ),
+        "members": st.lists(
+            st.tuples(st.lists(attempt_st, max_size=3), st.booleans()), min_size=1, max_size=12
+        ),
+        "regrade": st.lists(
+            st.tuples(st.integers(0, 40), st.sampled_from([0.0, 80.0, 100.0])), max_size=4
+        ),
+        "page": st.tuples(st.integers(1, 5), st.integers(0, 8)),
+    }
+)
 
 
 def _build(make, data):
     chapter = make.province()["na_san"]
     question = "Bao nhiêu người trả lời đúng hết?" if data["question"] else None
-    quiz = make.quiz(chapter, attempts_allowed=None, grading_policy=data["policy"],
-                     prediction_question=question, prediction_answer=data["answer"] if question else None)
+    quiz = make.quiz(
+        chapter,
+        attempts_allowed=None,
+        grading_policy=data["policy"],
+        prediction_question=question,
+        prediction_answer=data["answer"] if question else None,
+    )
     contest = None
     if data["contest"]:
-        contest = rounds.create_contest("Cuộc thi", chapter, BEFORE, use_prediction=data["contest"][0],
-                                        use_time=data["contest"][1])
+        contest = rounds.create_contest(
+            "Cuộc thi",
+            chapter,
+            BEFORE,
+            use_prediction=data["contest"][0],
+            use_time=data["contest"][1],
+        )
     members = []
     for i, (attempts, active) in enumerate(data["members"]):
         member = make.member(chapter, f"Đoàn viên {i}")
         members.append((member, active))
         for number, (percent, guess, seconds, minutes, finished) in enumerate(attempts, start=1):
             start = DURING + timedelta(minutes=minutes + number)
-            attempt = Attempt(quiz=quiz, member=member, number=number, started_at=start,
-                              deadline=start + timedelta(minutes=30), state=AttemptState.IN_PROGRESS,
-                              prediction_guess=guess)
+            attempt = Attempt(
+                quiz=quiz,
+                member=member,
+                number=number,
+                started_at=start,
+                deadline=start + timedelta(minutes=30),
+                state=AttemptState.IN_PROGRESS,
+                prediction_guess=guess,
+            )
             db.session.add(attempt)
             db.session.flush()
             participation.record_start(attempt, start)
@@ -79,8 +103,13 @@ def _build(make, data):
 
 def _regrade(quiz, changes) -> None:
     """What a regrade does: new percents on finished attempts, then the quiz's read models rebuilt."""
-    finished = list(db.session.scalars(select(Attempt).where(
-        Attempt.quiz_id == quiz.id, Attempt.state != AttemptState.IN_PROGRESS).order_by(Attempt.id)))
+    finished = list(
+        db.session.scalars(
+            select(Attempt)
+            .where(Attempt.quiz_id == quiz.id, Attempt.state != AttemptState.IN_PROGRESS)
+            .order_by(Attempt.id)
+        )
+    )
     if not finished:
         return
     for index, percent in changes:
@@ -96,8 +125,13 @@ def _brute_keys(quiz, contest) -> dict[int, tuple]:
     answer = quiz.prediction_answer
     out = {}
     for member in db.session.scalars(select(Member).where(Member.active.is_(True))):
-        done = [a for a in db.session.scalars(select(Attempt).where(
-            Attempt.quiz_id == quiz.id, Attempt.member_id == member.id)) if a.finished_at is not None]
+        done = [
+            a
+            for a in db.session.scalars(
+                select(Attempt).where(Attempt.quiz_id == quiz.id, Attempt.member_id == member.id)
+            )
+            if a.finished_at is not None
+        ]
         if not done:
             continue
 
@@ -106,12 +140,19 @@ def _brute_keys(quiz, contest) -> dict[int, tuple]:
             return (micro + 500) // 1000
 
         def far(a):
-            return None if a.prediction_guess is None or answer is None else abs(a.prediction_guess - answer)
+            return (
+                None
+                if a.prediction_guess is None or answer is None
+                else abs(a.prediction_guess - answer)
+            )
 
         def better(a):
             rules = [-(a.percent or 0)]
             if prediction:
-                rules += [a.prediction_guess is None, far(a) if far(a) is not None else float("inf")]
+                rules += [
+                    a.prediction_guess is None,
+                    far(a) if far(a) is not None else float("inf"),
+                ]
             if timed:
                 rules.append(millis(a))
             return [*rules, a.finished_at, a.number]
@@ -127,10 +168,15 @@ def _brute_keys(quiz, contest) -> dict[int, tuple]:
 
 
 def _stored_keys(quiz) -> dict[int, tuple]:
-    rows = db.session.scalars(select(Participation).where(Participation.quiz_id == quiz.id,
-                                                          Participation.rank_percent.is_not(None)))
-    return {p.member_id: (p.rank_percent, p.rank_guess, p.rank_distance, p.rank_ms, p.rank_finished_at)
-            for p in rows}
+    rows = db.session.scalars(
+        select(Participation).where(
+            Participation.quiz_id == quiz.id, Participation.rank_percent.is_not(None)
+        )
+    )
+    return {
+        p.member_id: (p.rank_percent, p.rank_guess, p.rank_distance, p.rank_ms, p.rank_finished_at)
+        for p in rows
+    }
 
 
 def _brute_ranking(quiz, contest, keys) -> list[tuple]:
@@ -148,8 +194,14 @@ def _brute_ranking(quiz, contest, keys) -> list[tuple]:
         return (*out, finished_at)
 
     ordered = sorted(keys, key=lambda m: (rule(keys[m]), m))
-    return [(m, 1 + sum(rule(keys[o]) < rule(keys[m]) for o in keys),
-             sum(rule(keys[o]) == rule(keys[m]) for o in keys) > 1) for m in ordered]
+    return [
+        (
+            m,
+            1 + sum(rule(keys[o]) < rule(keys[m]) for o in keys),
+            sum(rule(keys[o]) == rule(keys[m]) for o in keys) > 1,
+        )
+        for m in ordered
+    ]
 
 
 def _check(quiz, contest, page) -> None:
@@ -163,12 +215,18 @@ def _check(quiz, contest, page) -> None:
         assert whole.total == len(expected)
         size, number = page
         part = ranking(quiz, ruled_by, limit=size, offset=number * size)
-        assert [(r.member_id, r.rank, r.tied) for r in part.rows] == expected[number * size:(number + 1) * size]
+        assert [(r.member_id, r.rank, r.tied) for r in part.rows] == expected[
+            number * size : (number + 1) * size
+        ]
         assert part.total == len(expected)
 
 
-PROPERTIES = settings(max_examples=30, deadline=None, derandomize=True,
-                      suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+PROPERTIES = settings(
+    max_examples=30,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 
 @PROPERTIES
@@ -188,8 +246,12 @@ def test_stored_keys_and_ranking_equal_a_brute_force_recomputation(app, data):
             quiz_settings.update_quiz(quiz, new, DURING)
             _check(quiz, contest, data["page"])
         if contest is not None:  # the console's other ways to change what ranks a round
-            rounds.set_rules(contest, use_prediction=not contest.use_prediction, use_time=not contest.use_time,
-                             one_prize_per_contest=False)
+            rounds.set_rules(
+                contest,
+                use_prediction=not contest.use_prediction,
+                use_time=not contest.use_time,
+                one_prize_per_contest=False,
+            )
             _check(quiz, contest, data["page"])
             if quiz.prediction_question:
                 results.set_prediction_answer(quiz, results.Source.PARTICIPANTS, AFTER)

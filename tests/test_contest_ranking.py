@@ -1,5 +1,6 @@
 """A round's ranking: score, then prediction distance (no guess last), then time taken, then
 submission; the grading policy picks the counted attempt; equal rows are ties, on both databases."""
+
 from datetime import timedelta
 
 import pytest
@@ -34,12 +35,13 @@ def test_score_ranks_first_and_time_breaks_equal_scores(make, chapter):
 
 
 def test_prediction_distance_then_no_guess_last(make, chapter):
-    quiz = make.quiz(chapter, prediction_question="Bao nhiêu người trả lời đúng hết?",
-                     prediction_answer=1000)
+    quiz = make.quiz(
+        chapter, prediction_question="Bao nhiêu người trả lời đúng hết?", prediction_answer=1000
+    )
     a, b, c, d = (make.member(chapter, n) for n in ("An", "Bình", "Chi", "Dũng"))
-    sit(quiz, a, 80.0, guess=None, seconds=10)      # fastest, but no guess
-    sit(quiz, b, 80.0, guess=1200, seconds=500)     # distance 200
-    sit(quiz, c, 80.0, guess=950, seconds=900)      # distance 50: closest
+    sit(quiz, a, 80.0, guess=None, seconds=10)  # fastest, but no guess
+    sit(quiz, b, 80.0, guess=1200, seconds=500)  # distance 200
+    sit(quiz, c, 80.0, guess=950, seconds=900)  # distance 50: closest
     sit(quiz, d, 80.0, guess=5_000_000, seconds=20)  # far, but still a guess
     result = ranking(quiz)
     assert _names(result) == [(1, "Chi"), (2, "Bình"), (3, "Dũng"), (4, "An")]
@@ -82,8 +84,9 @@ def test_rows_equal_under_every_rule_are_reported_as_ties(make, chapter):
 
 def test_the_contest_may_drop_the_prediction_and_time_rules(make, chapter):
     quiz = make.quiz(chapter, prediction_question="Bao nhiêu?", prediction_answer=10)
-    contest = rounds.create_contest("Tìm hiểu Nghị quyết", chapter, BEFORE, use_prediction=False,
-                                    use_time=False)
+    contest = rounds.create_contest(
+        "Tìm hiểu Nghị quyết", chapter, BEFORE, use_prediction=False, use_time=False
+    )
     rounds.add_round(contest, quiz, "Tuần 1")
     a, b = make.member(chapter, "An"), make.member(chapter, "Bình")
     sit(quiz, a, 70.0, guess=10, seconds=900, at=DURING + timedelta(minutes=1))
@@ -96,7 +99,9 @@ def test_the_contest_may_drop_the_prediction_and_time_rules(make, chapter):
     assert _names(ranking(quiz, contest))[0] == (1, "Chi")
 
 
-@pytest.mark.parametrize(("policy", "expected"), [("highest", 90.0), ("first", 40.0), ("last", 70.0)])
+@pytest.mark.parametrize(
+    ("policy", "expected"), [("highest", 90.0), ("first", 40.0), ("last", 70.0)]
+)
 def test_the_counted_attempt_follows_the_grading_policy(make, chapter, policy, expected):
     quiz = make.quiz(chapter, attempts_allowed=None, grading_policy=policy)
     a = make.member(chapter, "An")
@@ -124,8 +129,14 @@ def test_unfinished_and_inactive_members_are_not_ranked(make, chapter):
     a, gone = make.member(chapter, "An"), make.member(chapter, "Bình", active=False)
     sit(quiz, a, 50.0)
     sit(quiz, gone, 100.0)
-    late = Attempt(quiz=quiz, member=make.member(chapter, "Chi"), number=1, started_at=DURING,
-                   deadline=DURING + timedelta(minutes=30), state=AttemptState.IN_PROGRESS)
+    late = Attempt(
+        quiz=quiz,
+        member=make.member(chapter, "Chi"),
+        number=1,
+        started_at=DURING,
+        deadline=DURING + timedelta(minutes=30),
+        state=AttemptState.IN_PROGRESS,
+    )
     db.session.add(late)
     db.session.flush()
     assert _names(ranking(quiz)) == [(1, "An")]

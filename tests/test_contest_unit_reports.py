@@ -1,5 +1,6 @@
 """Unit rankings of a contest in the reports, as a secretary sees and downloads them: per round
 and for the whole contest, at each level of their own subtree, never beyond it."""
+
 import csv
 import io
 import re
@@ -36,8 +37,10 @@ def _contest(make, roles):
 
 def _table(text):
     body = text.split("<tbody>")[1].split("</tbody>")[0]
-    return [[re.sub(r"<[^>]*>", "", "<td" + cell).strip() for cell in row.split("<td")[1:]]
-            for row in body.split("</tr>")[:-1]]
+    return [
+        [re.sub(r"<[^>]*>", "", "<td" + cell).strip() for cell in row.split("<td")[1:]]
+        for row in body.split("</tr>")[:-1]
+    ]
 
 
 def test_the_secretary_sees_units_ranked_over_the_whole_contest(make, roles, login):
@@ -50,7 +53,10 @@ def test_the_secretary_sees_units_ranked_over_the_whole_contest(make, roles, log
     page = client.get(url)
     assert page.status_code == 200
     text = page.get_data(as_text=True)
-    assert 'aria-current="page">Cả cuộc thi' in text and 'aria-current="page">Huyện đoàn và tương đương' in text
+    assert (
+        'aria-current="page">Cả cuộc thi' in text
+        and 'aria-current="page">Huyện đoàn và tương đương' in text
+    )
     rows = _table(text)
     # Mai Sơn: 6 members × 2 rounds, 5 participations; Mộc Châu: 1 member, none
     assert [r[3] for r in rows] == ["Huyện đoàn Mai Sơn", "Huyện đoàn Mộc Châu"]
@@ -63,13 +69,21 @@ def test_one_round_at_the_chapter_level_ranks_by_rate_and_by_participants(make, 
     tree = roles["tree"]
     client = login(roles["users"]["secretary"])
     depth = tree["na_san"].depth
-    text = client.get(f"/reports/units/{tree['province'].id}/contests/{contest.id}?round=1&level={depth}"
-                      ).get_data(as_text=True)
+    text = client.get(
+        f"/reports/units/{tree['province'].id}/contests/{contest.id}?round=1&level={depth}"
+    ).get_data(as_text=True)
     assert 'aria-current="page" lang="vi">Tuần 1' in text
     rows = {r[3]: r for r in _table(text)}
-    assert rows["Chi đoàn bản Nà Sản"][:2] == ["1", "1"] and rows["Chi đoàn bản Nà Sản"][6] == "100,0%"
-    assert rows["Chi đoàn bản Co Muồng"][:2] == ["2", "2"] and rows["Chi đoàn bản Co Muồng"][6] == "25,0%"
-    assert "Chi đoàn cơ sở Trường THPT Mộc Lỵ" not in rows  # a chapter right under a district: a level up
+    assert (
+        rows["Chi đoàn bản Nà Sản"][:2] == ["1", "1"] and rows["Chi đoàn bản Nà Sản"][6] == "100,0%"
+    )
+    assert (
+        rows["Chi đoàn bản Co Muồng"][:2] == ["2", "2"]
+        and rows["Chi đoàn bản Co Muồng"][6] == "25,0%"
+    )
+    assert (
+        "Chi đoàn cơ sở Trường THPT Mộc Lỵ" not in rows
+    )  # a chapter right under a district: a level up
     # that level mixes kinds, and says so
     assert ">Đoàn cơ sở, Chi đoàn</a>" in text
 
@@ -78,10 +92,16 @@ def test_a_district_secretary_ranks_only_their_own_subtree(make, roles, login):
     contest = _contest(make, roles)
     tree = roles["tree"]
     client = login(roles["users"]["district_secretary"])
-    text = client.get(f"/reports/units/{tree['mai_son'].id}/contests/{contest.id}").get_data(as_text=True)
+    text = client.get(f"/reports/units/{tree['mai_son'].id}/contests/{contest.id}").get_data(
+        as_text=True
+    )
     assert "Đoàn xã Chiềng Dong" in text and "Mộc Châu" not in text and "Mộc Lỵ" not in text
-    assert client.get(f"/reports/units/{tree['province'].id}/contests/{contest.id}").status_code == 403
-    assert client.get(f"/reports/units/{tree['moc_chau'].id}/contests/{contest.id}").status_code == 403
+    assert (
+        client.get(f"/reports/units/{tree['province'].id}/contests/{contest.id}").status_code == 403
+    )
+    assert (
+        client.get(f"/reports/units/{tree['moc_chau'].id}/contests/{contest.id}").status_code == 403
+    )
 
 
 def test_unknown_rounds_and_levels_are_not_found(make, roles, login):
@@ -104,8 +124,15 @@ def test_unit_rankings_download_as_csv_and_xlsx_formula_safe(make, roles, login)
     reply = client.get(f"{url}.csv{query}")
     assert reply.status_code == 200 and reply.data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(reply.data.decode("utf-8-sig"))))
-    assert rows[0] == ["Hạng theo tỉ lệ", "Hạng theo số người tham gia", "Mã đơn vị", "Đơn vị", "Số đoàn viên",
-                       "Số người tham gia", "Tỉ lệ tham gia (%)"]
+    assert rows[0] == [
+        "Hạng theo tỉ lệ",
+        "Hạng theo số người tham gia",
+        "Mã đơn vị",
+        "Đơn vị",
+        "Số đoàn viên",
+        "Số người tham gia",
+        "Tỉ lệ tham gia (%)",
+    ]
     assert rows[1][3] == "'=cmd|' /C calc'!A0" and rows[1][5:] == ["2", "100"]
     sheet = load_workbook(io.BytesIO(client.get(f"{url}.xlsx{query}").data)).active
     assert sheet.cell(row=2, column=4).value == "'=cmd|' /C calc'!A0"

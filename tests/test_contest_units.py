@@ -1,4 +1,5 @@
 """Unit rankings per round and per contest at each level, against a brute-force count."""
+
 import random
 from datetime import timedelta
 
@@ -14,8 +15,11 @@ from tests.timeline import BEFORE, DURING
 def _brute(quiz_ids, scope, depth):
     """Rate and participants of each unit at `depth`, counted from members and attempts."""
     members = [m for m in db.session.query(Member).all() if m.active]
-    finished = {(a.quiz_id, a.member_id) for a in db.session.query(Attempt).all()
-                if a.state != AttemptState.IN_PROGRESS and a.quiz_id in quiz_ids}
+    finished = {
+        (a.quiz_id, a.member_id)
+        for a in db.session.query(Attempt).all()
+        if a.state != AttemptState.IN_PROGRESS and a.quiz_id in quiz_ids
+    }
     out = {}
     for unit in db.session.query(Unit).all():
         if unit.depth != depth or not unit.path.startswith(scope.path):
@@ -28,10 +32,17 @@ def _brute(quiz_ids, scope, depth):
 
 
 def _rank(values, key):
-    return {u: 1 + sum(1 for w in values.values() if key(w) is not None and key(v) is not None
-                       and key(w) > key(v)) if key(v) is not None
-            else 1 + sum(1 for w in values.values() if key(w) is not None)
-            for u, v in values.items()}
+    return {
+        u: 1
+        + sum(
+            1
+            for w in values.values()
+            if key(w) is not None and key(v) is not None and key(w) > key(v)
+        )
+        if key(v) is not None
+        else 1 + sum(1 for w in values.values() if key(w) is not None)
+        for u, v in values.items()
+    }
 
 
 def test_unit_rankings_match_a_brute_force_count(make):
@@ -43,8 +54,10 @@ def test_unit_rankings_match_a_brute_force_count(make):
     rounds.add_round(contest, week2)
     make.unit("Chi đoàn chưa có ai", "chapter", tree["chieng_dong"])
     chapters = [tree["na_san"], tree["co_muong"], tree["moc_ly"]]
-    people = [make.member(rng.choice(chapters), f"Người {i}", active=rng.random() > 0.1)
-              for i in range(40)]
+    people = [
+        make.member(rng.choice(chapters), f"Người {i}", active=rng.random() > 0.1)
+        for i in range(40)
+    ]
     refresh()
     for quiz, hour in ((week1, 0), (week2, 5)):
         for member in people:
@@ -58,7 +71,8 @@ def test_unit_rankings_match_a_brute_force_count(make):
                 assert {s.unit_id: (s.members, s.participants, s.rate) for s in got} == expected
                 assert {s.unit_id: s.rank_by_rate for s in got} == _rank(expected, lambda v: v[2])
                 assert {s.unit_id: s.rank_by_participants for s in got} == _rank(
-                    expected, lambda v: v[1])
+                    expected, lambda v: v[1]
+                )
                 assert [s.rank_by_rate for s in got] == sorted(s.rank_by_rate for s in got)
 
 
@@ -73,4 +87,6 @@ def test_levels_and_scope(make):
     assert {s.name for s in got} == {"Chi đoàn bản Nà Sản", "Chi đoàn bản Co Muồng"}  # not Mộc Lỵ
     districts = unit_ranking([quiz.id], tree["province"], 1)
     assert [(s.name, s.participants, s.rate, s.rank_by_rate) for s in districts] == [
-        ("Huyện đoàn Mộc Châu", 1, 100.0, 1), ("Huyện đoàn Mai Sơn", 0, None, 2)]
+        ("Huyện đoàn Mộc Châu", 1, 100.0, 1),
+        ("Huyện đoàn Mai Sơn", 0, None, 2),
+    ]

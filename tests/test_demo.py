@@ -1,4 +1,5 @@
 """The demo province: Sơn La from the source article, realistic members, one account per role."""
+
 import unicodedata
 from datetime import UTC, datetime
 
@@ -23,12 +24,29 @@ def built(app):
 
 def test_demo_builds_son_la_with_its_districts_communes_and_chapters(built):
     names = set(db.session.scalars(select(Unit.name)))
-    assert {"Tỉnh đoàn Sơn La", "Huyện đoàn Mai Sơn", "Đoàn xã Chiềng Dong", "Huyện đoàn Mộc Châu",
-            "Huyện đoàn Thuận Châu", "Huyện đoàn Sông Mã", "Huyện đoàn Quỳnh Nhai", "Huyện đoàn Mường La",
-            "Huyện đoàn Yên Châu", "Huyện đoàn Sốp Cộp", "Huyện đoàn Vân Hồ", "Huyện đoàn Bắc Yên",
-            "Huyện đoàn Phù Yên", "Thành đoàn Sơn La"} <= names
+    assert {
+        "Tỉnh đoàn Sơn La",
+        "Huyện đoàn Mai Sơn",
+        "Đoàn xã Chiềng Dong",
+        "Huyện đoàn Mộc Châu",
+        "Huyện đoàn Thuận Châu",
+        "Huyện đoàn Sông Mã",
+        "Huyện đoàn Quỳnh Nhai",
+        "Huyện đoàn Mường La",
+        "Huyện đoàn Yên Châu",
+        "Huyện đoàn Sốp Cộp",
+        "Huyện đoàn Vân Hồ",
+        "Huyện đoàn Bắc Yên",
+        "Huyện đoàn Phù Yên",
+        "Thành đoàn Sơn La",
+    } <= names
     province = built["units"]["province"]
-    assert db.session.scalar(select(func.count()).where(Unit.parent_id == province.id, Unit.kind == "district")) >= 12
+    assert (
+        db.session.scalar(
+            select(func.count()).where(Unit.parent_id == province.id, Unit.kind == "district")
+        )
+        >= 12
+    )
 
 
 def test_demo_has_a_chapter_directly_under_a_district(built):
@@ -64,6 +82,7 @@ def test_the_demo_is_the_same_for_the_same_seed(built, database_url, tmp_path):
     other = make_app(database_url, tmp_path / "again") if database_url is None else None
     if other is None:  # PostgreSQL: one database per session, so empty it and build again
         from sqlalchemy import text
+
         names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
         db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
         db.session.commit()
@@ -101,6 +120,7 @@ def test_demo_command_loads_once_and_prints_the_logins(runner, app):
 @pytest.fixture
 def with_activity(built):
     from quizapp.services.demo.quiz import add_demo_quiz
+
     quiz, counts = add_demo_quiz(built, NOW)
     db.session.commit()
     return quiz, counts
@@ -109,6 +129,7 @@ def with_activity(built):
 def test_demo_activity_scores_are_what_grading_the_stored_answers_gives(with_activity):
     from quizapp.models import Attempt
     from quizapp.services.attempts import lifecycle as attempts
+
     quiz, counts = with_activity
     stored = db.session.scalars(select(Attempt).where(Attempt.quiz_id == quiz.id)).all()
     assert len(stored) == counts["finished"] > 50
@@ -123,22 +144,31 @@ def test_demo_activity_scores_are_what_grading_the_stored_answers_gives(with_act
 def test_demo_reports_match_a_brute_force_count_of_the_attempts(with_activity):
     from quizapp.models import Attempt
     from quizapp.services.reports import units
+
     quiz, _counts = with_activity
     province = db.session.scalar(select(Unit).where(Unit.code == "SL"))
     totals = units.unit_totals(quiz, province)
-    finished = db.session.scalar(select(func.count(func.distinct(Attempt.member_id)))
-                                 .where(Attempt.quiz_id == quiz.id, Attempt.finished_at.is_not(None)))
+    finished = db.session.scalar(
+        select(func.count(func.distinct(Attempt.member_id))).where(
+            Attempt.quiz_id == quiz.id, Attempt.finished_at.is_not(None)
+        )
+    )
     assert totals.took_part == finished
     assert totals.members == 400
 
 
 def test_every_demo_member_who_took_part_can_sign_in(with_activity):
     from quizapp.models import Attempt, User
+
     quiz, _counts = with_activity
     took_part = set(db.session.scalars(select(Attempt.member_id).where(Attempt.quiz_id == quiz.id)))
-    without_password = set(db.session.scalars(
-        select(Member.id).outerjoin(User, User.member_id == Member.id)
-        .where(Member.id.in_(took_part), User.password_hash.is_(None) | User.id.is_(None))))
+    without_password = set(
+        db.session.scalars(
+            select(Member.id)
+            .outerjoin(User, User.member_id == Member.id)
+            .where(Member.id.in_(took_part), User.password_hash.is_(None) | User.id.is_(None))
+        )
+    )
     assert took_part and not without_password
     code = db.session.scalar(select(Member.code).where(Member.id == min(took_part)))
     assert accounts.authenticate(code, demo.DEMO_PASSWORD, NOW) is not None
@@ -148,6 +178,7 @@ def test_demo_logins_are_repeated_once_under_the_server_banner(built, app):
     import logging
 
     from quizapp.cli.demo import show_logins_when_serving
+
     seen = []
 
     class Keep(logging.Handler):
@@ -171,16 +202,18 @@ def test_demo_logins_are_repeated_once_under_the_server_banner(built, app):
     assert seen[2] == "Press CTRL+C to quit"
 
 
-
 def test_the_demo_contest_has_a_published_round_and_an_open_one(built, with_activity, client):
     from quizapp.models import QuizStatus
     from quizapp.services.contests import ranking
     from quizapp.services.demo.contest import add_demo_contest
+
     quiz, _counts = with_activity
     contest = add_demo_contest(built, quiz.bank_version, NOW)
     db.session.commit()
     closed, running = contest.rounds
-    assert closed.quiz.status(NOW) == QuizStatus.CLOSED and running.quiz.status(NOW) == QuizStatus.OPEN
+    assert (
+        closed.quiz.status(NOW) == QuizStatus.CLOSED and running.quiz.status(NOW) == QuizStatus.OPEN
+    )
     ranked = ranking.ranking(closed.quiz, contest)
     assert closed.quiz.prediction_answer == ranked.total > 50 and not ranked.provisional
     assert closed.results_published_at == NOW and running.results_published_at is None

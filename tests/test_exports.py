@@ -1,4 +1,5 @@
 """CSV and XLSX exports open correctly in Excel and never run a cell as a formula."""
+
 import csv
 import io
 from datetime import UTC, datetime
@@ -25,7 +26,9 @@ def test_csv_starts_with_a_byte_order_mark_and_keeps_vietnamese_text():
     assert _read_csv(data) == [HEADERS, ["Nguyễn Thị Hồng Nhung", "0912345678", "87.5"]]
 
 
-@pytest.mark.parametrize("dangerous", ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd"])
+@pytest.mark.parametrize(
+    "dangerous", ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd"]
+)
 def test_csv_cells_that_look_like_formulas_are_prefixed_with_an_apostrophe(dangerous):
     rows = _read_csv(to_csv(["a"], [[dangerous]]))
     assert rows[1][0] == "'" + dangerous
@@ -92,4 +95,4 @@ def test_download_response_names_the_file_and_sets_the_type(app):
         assert "tham-gia-S" in response.headers["Content-Disposition"]
         response = as_download("xlsx", ["a"], [[1]], "bao-cao")
         assert response.mimetype.endswith("spreadsheetml.sheet")
-        assert 'bao-cao.xlsx' in response.headers["Content-Disposition"]
+        assert "bao-cao.xlsx" in response.headers["Content-Disposition"]

@@ -5,6 +5,7 @@ test client for database faults (PostgreSQL: the app's own backend is terminated
 pg_terminate_backend; SQLite: the driver's OperationalError, and a real write lock held
 by another connection).
 """
+
 from __future__ import annotations
 
 import http.client
@@ -45,7 +46,11 @@ def _ready(sit):
     transaction takes the write lock) while the app or the lock holder works."""
     attempt = sit.start()
     item = attempt.items[0]
-    ready = SimpleNamespace(id=attempt.id), item.question_id, right_answers(attempt)[item.question_id]
+    ready = (
+        SimpleNamespace(id=attempt.id),
+        item.question_id,
+        right_answers(attempt)[item.question_id],
+    )
     db.session.commit()
     return ready
 
@@ -57,6 +62,7 @@ def _stored(attempt_id: int, question_id: int):
 
 
 # --- a write lock held by someone else ---------------------------------------------------
+
 
 class LockHolder:
     """Another connection holding the database's write lock (SQLite) / the response table (PostgreSQL)."""
@@ -100,7 +106,9 @@ def impatient_app(database_url, tmp_path):
     """The app with short lock waits: 300 ms busy timeout (SQLite) / lock_timeout (PostgreSQL)."""
     overrides = {"SQLITE_BUSY_TIMEOUT_MS": 300}
     if database_url:
-        overrides["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"options": "-c lock_timeout=300"}}
+        overrides["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            "connect_args": {"options": "-c lock_timeout=300"}
+        }
     app = make_app(database_url, tmp_path, **overrides)
     with app.app_context():
         yield app
@@ -132,14 +140,20 @@ def test_save_waits_for_a_briefly_held_write_lock_and_succeeds(app, make, login)
     assert _stored(attempt.id, qid)[0] == 1
 
 
-def test_lock_held_past_the_timeout_gives_a_retryable_503_json_not_a_500(impatient_app, impatient_sitting):
+def test_lock_held_past_the_timeout_gives_a_retryable_503_json_not_a_500(
+    impatient_app, impatient_sitting
+):
     sit = impatient_sitting
     attempt, qid, answer = _ready(sit)
     with LockHolder(impatient_app.config["SQLALCHEMY_DATABASE_URI"]):
         reply = sit.save(attempt, qid, answer, 1)
     assert reply.status_code == 503
     assert reply.headers["Retry-After"].isdigit()
-    assert reply.json["ok"] is False and reply.json["error"] == "unavailable" and reply.json["retry"] is True
+    assert (
+        reply.json["ok"] is False
+        and reply.json["error"] == "unavailable"
+        and reply.json["retry"] is True
+    )
     assert UNAVAILABLE in reply.json["message"]
     assert _stored(attempt.id, qid) is None
 
@@ -158,14 +172,17 @@ def test_a_page_during_a_lock_gets_a_vietnamese_503_page(impatient_app, impatien
     sit = impatient_sitting
     attempt, qid, answer = _ready(sit)
     with LockHolder(impatient_app.config["SQLALCHEMY_DATABASE_URI"]):
-        reply = sit.client.post(f"/m/attempts/{attempt.id}",
-                                data={"q": [str(qid)], f"a{qid}": str(answer), "action": "save"})
+        reply = sit.client.post(
+            f"/m/attempts/{attempt.id}",
+            data={"q": [str(qid)], f"a{qid}": str(answer), "action": "save"},
+        )
     assert reply.status_code == 503
     page = reply.get_data(as_text=True)
     assert UNAVAILABLE in page and 'lang="vi"' in page
 
 
 # --- a connection cut in the middle of a request ------------------------------------------
+
 
 class CutNextWrite:
     """Break the app's connection at its next write to `table`: PostgreSQL terminates the
@@ -177,7 +194,9 @@ class CutNextWrite:
         self.admin = create_engine(app.config["SQLALCHEMY_DATABASE_URI"]) if _is_pg(app) else None
 
     def _hook(self, conn, cursor, statement, params, context, executemany):
-        if self.fired or not statement.replace('"', "").lstrip().upper().startswith("INSERT INTO " + self.table.upper()):
+        if self.fired or not statement.replace('"', "").lstrip().upper().startswith(
+            "INSERT INTO " + self.table.upper()
+        ):
             return
         self.fired += 1
         if self.admin is None:
@@ -203,8 +222,12 @@ def _terminate_every_app_connection(app) -> None:
         return
     admin = create_engine(app.config["SQLALCHEMY_DATABASE_URI"], isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                          "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+        conn.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        )
     admin.dispose()
 
 
@@ -229,8 +252,12 @@ def test_app_recovers_without_restart_and_the_retried_save_is_stored_once(app, m
     assert first.status_code == 200 and first.json["kept"]
     assert again.status_code == 200 and again.json["seq"] == 1
     assert _stored(attempt.id, qid) == (1, answer)
-    assert db.session.scalar(select(func.count()).select_from(Response)
-                             .where(Response.attempt_id == attempt.id)) == 1
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(Response).where(Response.attempt_id == attempt.id)
+        )
+        == 1
+    )
 
 
 def test_submit_cut_midway_is_retried_and_counted_once(app, make, login):
@@ -241,7 +268,9 @@ def test_submit_cut_midway_is_retried_and_counted_once(app, make, login):
         failed = sit.client.post(f"/m/attempts/{attempt.id}/submit")
     assert cut.fired == 1 and failed.status_code == 503
     db.session.expire_all()
-    assert db.session.get(Attempt, attempt.id).state == AttemptState.IN_PROGRESS  # rolled back whole
+    assert (
+        db.session.get(Attempt, attempt.id).state == AttemptState.IN_PROGRESS
+    )  # rolled back whole
     assert sit.client.post(f"/m/attempts/{attempt.id}/submit").status_code == 302
     assert sit.client.post(f"/m/attempts/{attempt.id}/submit").status_code == 302
     db.session.expire_all()
@@ -251,13 +280,15 @@ def test_submit_cut_midway_is_retried_and_counted_once(app, make, login):
 
 # --- kill -9 of gunicorn workers during saves and submits ------------------------------------
 
+
 class HttpMember:
     """A member's browser over real HTTP: cookies, and retries like the quiz page's script."""
 
     def __init__(self, base: str, login: str):
         self.base, self.login = base, login
         self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect())
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect()
+        )
         self.failures: Counter = Counter()
 
     def send(self, method: str, path: str, body: bytes | None = None, ctype: str | None = None):
@@ -269,8 +300,13 @@ class HttpMember:
                 return reply.status, reply.read(), reply.headers
         except urllib.error.HTTPError as err:
             return err.code, err.read(), err.headers
-        except (urllib.error.URLError, ConnectionError, TimeoutError, OSError,
-                http.client.HTTPException) as err:  # IncompleteRead: killed while sending the body
+        except (
+            urllib.error.URLError,
+            ConnectionError,
+            TimeoutError,
+            OSError,
+            http.client.HTTPException,
+        ) as err:  # IncompleteRead: killed while sending the body
             self.failures[type(err).__name__] += 1
             return -1, b"", {}
 
@@ -286,7 +322,9 @@ class HttpMember:
 
     def sign_in(self):
         body = urllib.parse.urlencode({"login": self.login, "password": TEST_PASSWORD}).encode()
-        status, _, _ = self.until_done("POST", "/auth/login", body, "application/x-www-form-urlencoded")
+        status, _, _ = self.until_done(
+            "POST", "/auth/login", body, "application/x-www-form-urlencoded"
+        )
         assert status == 302
 
     def start(self, quiz_id: int) -> int:
@@ -295,8 +333,15 @@ class HttpMember:
         return int(headers["Location"].rstrip("/").split("/")[-1])
 
     def save(self, attempt_id, question_id, answer, seq):
-        body = json.dumps({"attempt": attempt_id, "question": question_id, "answer": answer,
-                           "seq": seq, "flagged": False}).encode()
+        body = json.dumps(
+            {
+                "attempt": attempt_id,
+                "question": question_id,
+                "answer": answer,
+                "seq": seq,
+                "flagged": False,
+            }
+        ).encode()
         status, payload, _ = self.until_done("POST", "/m/api/answers", body, "application/json")
         return status, (json.loads(payload) if payload else {})
 
@@ -308,8 +353,13 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 def _two_answers(qtype: str, key):
     """Two different valid answers for a question type (to see which one was kept)."""
-    return {"single": (0, 1), "true_false": (0, 1), "multiple": ([0], [1]), "short": ("một", "hai"),
-            "numeric": ("1", "2")}[qtype]
+    return {
+        "single": (0, 1),
+        "true_false": (0, 1),
+        "multiple": ([0], [1]),
+        "short": ("một", "hai"),
+        "numeric": ("1", "2"),
+    }[qtype]
 
 
 @pytest.mark.slow
@@ -323,8 +373,13 @@ def test_acknowledged_answers_survive_kill_9_of_workers_and_attempts_finalise_on
     quiz_id, province_id = quiz.id, tree["province"].id
     db.session.commit()
 
-    server = Gunicorn(app.config["SQLALCHEMY_DATABASE_URI"], workers=2, threads=4,
-                      WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=False)
+    server = Gunicorn(
+        app.config["SQLALCHEMY_DATABASE_URI"],
+        workers=2,
+        threads=4,
+        WTF_CSRF_ENABLED=False,
+        RATELIMIT_ENABLED=False,
+    )
     acked: dict[tuple[int, int], tuple[int, object]] = {}
     acked_lock = threading.Lock()
     members = [HttpMember(server.url, login) for login in logins]
@@ -334,8 +389,10 @@ def test_acknowledged_answers_survive_kill_9_of_workers_and_attempts_finalise_on
         for m in members:
             m.sign_in()
             attempt_ids.append(m.start(quiz_id))
-        questions = [(item.question_id, item.question.qtype)
-                     for item in db.session.get(Attempt, attempt_ids[0]).items]
+        questions = [
+            (item.question_id, item.question.qtype)
+            for item in db.session.get(Attempt, attempt_ids[0]).items
+        ]
         db.session.commit()  # SQLite: hold no lock while the servers write
 
         def answer_all(member: HttpMember, attempt_id: int):
@@ -359,13 +416,17 @@ def test_acknowledged_answers_survive_kill_9_of_workers_and_attempts_finalise_on
         stop = threading.Event()
         kill_thread = threading.Thread(target=killer, args=(stop, 1.0, 3))
         kill_thread.start()
-        savers = [threading.Thread(target=answer_all, args=(m, a)) for m, a in zip(members, attempt_ids)]
+        savers = [
+            threading.Thread(target=answer_all, args=(m, a)) for m, a in zip(members, attempt_ids)
+        ]
         for t in savers:
             t.start()
         for t in savers:
             t.join(120)
-        submits = [threading.Thread(target=m.until_done, args=("POST", f"/m/attempts/{a}/submit"))
-                   for m, a in zip(members, attempt_ids)]
+        submits = [
+            threading.Thread(target=m.until_done, args=("POST", f"/m/attempts/{a}/submit"))
+            for m, a in zip(members, attempt_ids)
+        ]
         for t in submits:
             t.start()
         pids = server.worker_pids()
@@ -391,8 +452,9 @@ def test_acknowledged_answers_survive_kill_9_of_workers_and_attempts_finalise_on
     attempts_rows = db.session.scalars(select(Attempt).where(Attempt.quiz_id == quiz_id)).all()
     assert len(attempts_rows) == len(members)
     assert all(a.state == AttemptState.FINISHED for a in attempts_rows)
-    finished = db.session.scalars(select(Participation.attempts_finished)
-                                  .where(Participation.quiz_id == quiz_id)).all()
+    finished = db.session.scalars(
+        select(Participation.attempts_finished).where(Participation.quiz_id == quiz_id)
+    ).all()
     assert finished == [1] * len(members)
     counter = db.session.get(UnitQuizCounter, (quiz_id, province_id))
     assert counter.took_part == len(members)

@@ -3,6 +3,7 @@
 The fixtures in tests/fixtures/files were made by those tools (make_fixtures.py, README.md there).
 Where a file imports, it is exported again and read back: what a member must type is what the
 organiser saw in the cell, before and after the round trip."""
+
 from pathlib import Path
 
 import pytest
@@ -23,8 +24,9 @@ def by_stem(parsed) -> dict:
 
 def assert_round_trip(parsed) -> None:
     again = load_bank_file("again.xlsx", write_xlsx(parsed))
-    assert [(q.stem, q.options, q.answer) for q in again.questions] == \
-        [(q.stem, q.options, q.answer) for q in parsed.questions]
+    assert [(q.stem, q.options, q.answer) for q in again.questions] == [
+        (q.stem, q.options, q.answer) for q in parsed.questions
+    ]
 
 
 def test_libreoffice_typed_cells_import_as_the_cells_show_them(app):
@@ -37,12 +39,24 @@ def test_libreoffice_typed_cells_import_as_the_cells_show_them(app):
     key = questions["Ghi ngày thành lập Đoàn (ngày/tháng/năm)."].answer["accepted"]
     assert key[0] == "26/03/1931" and {"26/3/1931", "26-3-1931", "26/03/1931"} <= set(key)
     # Percentages and decimal commas as shown, not 0.5.
-    assert questions["Tỉ lệ đoàn viên tham gia là bao nhiêu?"].options == ["50,00%", "25,00%", "12,50%", "100,00%"]
-    assert questions["Một nửa viết dưới dạng số thập phân là?"].options == ["0,25", "0,5", "1,5", "2,5"]
+    assert questions["Tỉ lệ đoàn viên tham gia là bao nhiêu?"].options == [
+        "50,00%",
+        "25,00%",
+        "12,50%",
+        "100,00%",
+    ]
+    assert questions["Một nửa viết dưới dạng số thập phân là?"].options == [
+        "0,25",
+        "0,5",
+        "1,5",
+        "2,5",
+    ]
 
 
 def test_libreoffice_title_row_and_header_notes_are_accepted(app):
-    parsed = load("lo-typed.xlsx")  # row 1 is a title; «Đáp án (A/B/C/D)», «Độ khó (dễ/trung bình/khó)»
+    parsed = load(
+        "lo-typed.xlsx"
+    )  # row 1 is a title; «Đáp án (A/B/C/D)», «Độ khó (dễ/trung bình/khó)»
     questions = by_stem(parsed)
     assert questions["Đoàn TNCS Hồ Chí Minh được thành lập ngày nào?"].answer == {"correct": [0]}
     assert questions["Đoàn TNCS Hồ Chí Minh được thành lập ngày nào?"].difficulty == "easy"
@@ -53,7 +67,9 @@ def test_a_duration_typed_in_a_numeric_key_is_quoted_as_shown_with_the_form_to_u
     parsed = load("lo-typed.xlsx")
     [error] = parsed.errors
     assert error.location.row == 8 and error.location.column == "H"
-    assert "«366:02:00»" in error.message and "1900" not in error.message and "144±2" in error.message
+    assert (
+        "«366:02:00»" in error.message and "1900" not in error.message and "144±2" in error.message
+    )
 
 
 def test_libreoffice_typed_bank_round_trips(app):
@@ -66,11 +82,15 @@ def test_libreoffice_typed_bank_round_trips(app):
 def test_the_visible_questions_sheet_is_read_never_a_hidden_one(app):
     parsed = load("lo-sheets.xlsx")
     assert parsed.errors == []
-    assert [q.stem for q in parsed.questions] == ["Bí thư thứ nhất đầu tiên của Đoàn là ai?",
-                                                   "Đoàn mang tên Bác từ năm 1970."]
+    assert [q.stem for q in parsed.questions] == [
+        "Bí thư thứ nhất đầu tiên của Đoàn là ai?",
+        "Đoàn mang tên Bác từ năm 1970.",
+    ]
     warnings = [str(w) for w in parsed.warnings]
     assert any("được đọc từ trang tính «Câu hỏi»" in w and "«Cũ»" in w for w in warnings)
-    assert any("1 hàng đang bị ẩn" in w for w in warnings)  # the row a filter hid is said, not silent
+    assert any(
+        "1 hàng đang bị ẩn" in w for w in warnings
+    )  # the row a filter hid is said, not silent
     assert_round_trip(parsed)
 
 
@@ -99,7 +119,9 @@ def test_other_writers_dates_and_percentages(app, name):
 
 
 def test_a_date_without_a_year_stays_without_one(app):
-    key = by_stem(load("xlsxwriter-1904.xlsx"))["Ngày thành lập Đoàn (ngày/tháng)?"].answer["accepted"]
+    key = by_stem(load("xlsxwriter-1904.xlsx"))["Ngày thành lập Đoàn (ngày/tháng)?"].answer[
+        "accepted"
+    ]
     assert key[0] == "26/3" and "26/03" in key and not any("2026" in k for k in key)
 
 
@@ -119,7 +141,15 @@ def test_our_export_saved_again_by_libreoffice_imports_as_it_was(app):
     assert resaved.errors == []
 
     def content(parsed):
-        return [(t.title, [(q.uid, q.qtype, q.stem, q.options, q.answer, q.explanation, q.source, q.points)
-                           for q in t.questions]) for t in parsed.topics]
+        return [
+            (
+                t.title,
+                [
+                    (q.uid, q.qtype, q.stem, q.options, q.answer, q.explanation, q.source, q.points)
+                    for q in t.questions
+                ],
+            )
+            for t in parsed.topics
+        ]
 
     assert content(resaved) == content(original)

@@ -1,4 +1,5 @@
 """The one formatter: Babel's output for each language, dates per language, one time parser, sources."""
+
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
@@ -10,8 +11,10 @@ from hypothesis import strategies as st
 
 from quizapp.formatting import date_text, num, parse_local_time, pct, sources, time_text
 
-values = st.one_of(st.integers(min_value=-10**12, max_value=10**12),
-                   st.floats(min_value=-1e9, max_value=1e9, allow_nan=False))
+values = st.one_of(
+    st.integers(min_value=-(10**12), max_value=10**12),
+    st.floats(min_value=-1e9, max_value=1e9, allow_nan=False),
+)
 
 
 @settings(deadline=None)
@@ -24,8 +27,11 @@ def test_numbers_are_what_babel_writes_for_the_language(value, digits, locale):
 
 
 @settings(deadline=None)
-@given(st.floats(min_value=0, max_value=100, allow_nan=False), st.integers(min_value=0, max_value=2),
-       st.sampled_from(["vi", "en"]))
+@given(
+    st.floats(min_value=0, max_value=100, allow_nan=False),
+    st.integers(min_value=0, max_value=2),
+    st.sampled_from(["vi", "en"]),
+)
 def test_percentages_are_babel_decimals_with_the_percent_sign(value, digits, locale):
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
     assert pct(value, digits, locale) == format_decimal(value, pattern, locale=locale) + "%"
@@ -39,7 +45,7 @@ def test_each_language_has_its_own_decimal_mark():
 
 
 def test_dates_are_day_first_in_vietnamese_and_spelled_in_english():
-    moment = datetime(2026, 3, 4, 23, 30, tzinfo=UTC)   # 06:30 on 5 March in Vietnam
+    moment = datetime(2026, 3, 4, 23, 30, tzinfo=UTC)  # 06:30 on 5 March in Vietnam
     assert time_text(moment, "vi") == "05/03/2026 06:30"
     assert time_text(moment, "en") == "5 Mar 2026, 06:30"
     assert date_text(moment, "vi") == "05/03/2026"
@@ -47,8 +53,16 @@ def test_dates_are_day_first_in_vietnamese_and_spelled_in_english():
     assert time_text(None) == "" and date_text(None) == ""
 
 
-@pytest.mark.parametrize("typed", ["2025-03-03 08:00", "2025-03-03T08:00", "03/03/2025 08:00",
-                                   "2025-03-03T08:00:00", " 2025-03-03   08:00 "])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "2025-03-03 08:00",
+        "2025-03-03T08:00",
+        "03/03/2025 08:00",
+        "2025-03-03T08:00:00",
+        " 2025-03-03   08:00 ",
+    ],
+)
 def test_every_accepted_time_form_reads_as_vietnam_time(typed):
     assert parse_local_time(typed) == datetime(2025, 3, 3, 1, 0, tzinfo=UTC)
 
@@ -59,13 +73,17 @@ def test_a_day_alone_means_its_midnight_and_nonsense_is_refused():
 
 
 def test_sources_show_titles_and_links_never_the_authors_file_names():
-    text = ("Bảng dữ kiện, mục 1 «Thông tin chung về Đại hội» — https://www.vietnamplus.vn/a.vnp ; "
-            "https://baodantoc.vn/b.htm | Bài báo nguồn (000_c20b067efb3ef73d.txt) «Chủ động xây dựng sớm"
-            " các nội dung trọng tâm của năm 2024», 29/11/2023 (bài không kèm địa chỉ URL)")
+    text = (
+        "Bảng dữ kiện, mục 1 «Thông tin chung về Đại hội» — https://www.vietnamplus.vn/a.vnp ; "
+        "https://baodantoc.vn/b.htm | Bài báo nguồn (000_c20b067efb3ef73d.txt) «Chủ động xây dựng sớm"
+        " các nội dung trọng tâm của năm 2024», 29/11/2023 (bài không kèm địa chỉ URL)"
+    )
     first, second = sources(text)
     assert first.title == "«Thông tin chung về Đại hội»"
-    assert first.links == (("vietnamplus.vn", "https://www.vietnamplus.vn/a.vnp"),
-                           ("baodantoc.vn", "https://baodantoc.vn/b.htm"))
+    assert first.links == (
+        ("vietnamplus.vn", "https://www.vietnamplus.vn/a.vnp"),
+        ("baodantoc.vn", "https://baodantoc.vn/b.htm"),
+    )
     assert second.title == "«Chủ động xây dựng sớm các nội dung trọng tâm của năm 2024», 29/11/2023"
     assert second.links == ()
     assert ".txt" not in repr(sources(text))
@@ -73,6 +91,8 @@ def test_sources_show_titles_and_links_never_the_authors_file_names():
 
 def test_a_source_without_a_title_shows_its_address():
     (only,) = sources("https://example.org/nghi-quyet")
-    assert only.title == "" and only.links == (("https://example.org/nghi-quyet", "https://example.org/nghi-quyet"),)
+    assert only.title == "" and only.links == (
+        ("https://example.org/nghi-quyet", "https://example.org/nghi-quyet"),
+    )
     (plain,) = sources("Ví dụ — https://example.org/vi-du")
     assert plain.title == "Ví dụ" and plain.links == (("example.org", "https://example.org/vi-du"),)

@@ -1,4 +1,5 @@
 """A page of each area, in both languages: one decimal mark per language and English plurals right."""
+
 from __future__ import annotations
 
 import html as htmllib
@@ -13,9 +14,14 @@ from quizapp.services.reports import roster_counts
 from tests.quizkit import open_quiz, right_answers
 
 # A dot (Vietnamese) or comma (English) inside a number groups thousands: exactly three digits follow.
-WRONG_MARK = {"vi": re.compile(r"\d\.(?:\d{1,2}|\d{4,})(?!\d)"), "en": re.compile(r"\d,(?:\d{1,2}|\d{4,})(?!\d)")}
+WRONG_MARK = {
+    "vi": re.compile(r"\d\.(?:\d{1,2}|\d{4,})(?!\d)"),
+    "en": re.compile(r"\d,(?:\d{1,2}|\d{4,})(?!\d)"),
+}
 DECIMAL_PERCENT = {"vi": re.compile(r"\d,\d%"), "en": re.compile(r"\d\.\d%")}
-WRONG_PLURAL = re.compile(r"(?<![\d.,])1 (members|cadres|questions|minutes|seconds|slips|attempts|topics|errors|codes)\b")
+WRONG_PLURAL = re.compile(
+    r"(?<![\d.,])1 (members|cadres|questions|minutes|seconds|slips|attempts|topics|errors|codes)\b"
+)
 
 
 def visible_text(page: str) -> str:
@@ -30,12 +36,14 @@ def province(make, roles):
     tree, member = roles["tree"], roles["member"]
     member.is_cadre = True
     roster_counts.refresh_roster_counts()
-    quiz = open_quiz(make, tree["province"], pass_mark=50, review_policy="explanations", attempts_allowed=1)
+    quiz = open_quiz(
+        make, tree["province"], pass_mark=50, review_policy="explanations", attempts_allowed=1
+    )
     now = now_utc()
     attempt = attempts.start_attempt(quiz, member, now)
     right = right_answers(attempt)
     for n, item in enumerate(attempt.items):
-        if n < 7:   # 7 of 10 right: a percentage with a decimal place would show its mark
+        if n < 7:  # 7 of 10 right: a percentage with a decimal place would show its mark
             attempts.save_answer(attempt, item.question_id, right[item.question_id], 1, False, now)
     attempts.submit_attempt(attempt, now)
     db.session.commit()
@@ -48,12 +56,14 @@ def pages(province):
     users = province["users"]
     member, secretary, organiser = users["member"], users["secretary"], users["organiser"]
     return [
-        ("member", member, "/m/"), ("member", member, "/m/history"),
+        ("member", member, "/m/"),
+        ("member", member, "/m/history"),
         ("result", member, f"/m/attempts/{a.id}/result"),
         ("certificate", member, f"/m/attempts/{a.id}/certificate"),
         ("reports", secretary, f"/reports/quizzes/{quiz.id}/units/{tree['na_san'].id}"),
         ("reports", secretary, f"/reports/units/{tree['province'].id}"),
-        ("console", secretary, "/"), ("console", organiser, "/org/"),
+        ("console", secretary, "/"),
+        ("console", organiser, "/org/"),
         ("console", organiser, f"/org/quizzes/{quiz.id}"),
     ]
 

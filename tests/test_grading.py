@@ -1,4 +1,5 @@
 """Grading is a pure function of the questions (with their keys) and the stored answers."""
+
 from types import SimpleNamespace
 
 import pytest
@@ -83,19 +84,44 @@ def test_numeric_range_is_inclusive():
     assert question_fraction(RANGE, "20.5", AON) == 0.0
 
 
-@pytest.mark.parametrize("text,value", [
-    ("3,5", 3.5), ("3.5", 3.5), ("1.000.000", 1_000_000.0), ("1,000,000", 1_000_000.0),
-    ("1.234,5", 1234.5), ("1,234.5", 1234.5), (" -2 ", -2.0), ("abc", None), ("", None), ("1e9", None),
-    # Vietnamese first: a dot before groups of exactly three digits groups thousands.
-    ("700.000", 700_000.0), ("1.500", 1500.0), ("700 000", 700_000.0), ("1.234.567,89", 1_234_567.89),
-    # ... and a single comma is the decimal mark, even before three digits.
-    ("700,000", 700.0), ("0,5", 0.5), (",5", 0.5),
-    # English only where nothing else is meant.
-    ("0.500", 0.5), ("1234.567", 1234.567), ("3.14", 3.14), (".5", 0.5),
-    # Not numbers: broken groups, two decimal marks, unfinished.
-    ("1.2.3", None), ("1,2,3", None), ("1.23.456", None), ("3,", None), ("1,234,5", None), ("1.234.5", None),
-    ("\u2212" + "7", -7.0), ("\uff17\uff10\uff10\uff0e\uff10\uff10\uff10", 700_000.0),
-])
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("3,5", 3.5),
+        ("3.5", 3.5),
+        ("1.000.000", 1_000_000.0),
+        ("1,000,000", 1_000_000.0),
+        ("1.234,5", 1234.5),
+        ("1,234.5", 1234.5),
+        (" -2 ", -2.0),
+        ("abc", None),
+        ("", None),
+        ("1e9", None),
+        # Vietnamese first: a dot before groups of exactly three digits groups thousands.
+        ("700.000", 700_000.0),
+        ("1.500", 1500.0),
+        ("700 000", 700_000.0),
+        ("1.234.567,89", 1_234_567.89),
+        # ... and a single comma is the decimal mark, even before three digits.
+        ("700,000", 700.0),
+        ("0,5", 0.5),
+        (",5", 0.5),
+        # English only where nothing else is meant.
+        ("0.500", 0.5),
+        ("1234.567", 1234.567),
+        ("3.14", 3.14),
+        (".5", 0.5),
+        # Not numbers: broken groups, two decimal marks, unfinished.
+        ("1.2.3", None),
+        ("1,2,3", None),
+        ("1.23.456", None),
+        ("3,", None),
+        ("1,234,5", None),
+        ("1.234.5", None),
+        ("\u2212" + "7", -7.0),
+        ("\uff17\uff10\uff10\uff0e\uff10\uff10\uff10", 700_000.0),
+    ],
+)
 def test_numbers_are_read_as_people_type_them(text, value):
     assert parse_number(text) == value
 
@@ -120,17 +146,28 @@ def test_clean_answer_normalises_shapes():
     assert clean_answer(SINGLE, "") is None
 
 
-@pytest.mark.parametrize("question,raw", [
-    (SINGLE, 4), (SINGLE, -1), (SINGLE, True), (SINGLE, "x"), (MULTI, [0, 9]), (TF, 2),
-    (SHORT, {"a": 1}), (SHORT, "x" * 501),
-])
+@pytest.mark.parametrize(
+    "question,raw",
+    [
+        (SINGLE, 4),
+        (SINGLE, -1),
+        (SINGLE, True),
+        (SINGLE, "x"),
+        (MULTI, [0, 9]),
+        (TF, 2),
+        (SHORT, {"a": 1}),
+        (SHORT, "x" * 501),
+    ],
+)
 def test_clean_answer_refuses_what_does_not_fit(question, raw):
     with pytest.raises(AnswerError):
         clean_answer(question, raw)
 
 
-@given(st.lists(st.integers(min_value=0, max_value=5), max_size=8),
-       st.sets(st.integers(min_value=0, max_value=5), min_size=1))
+@given(
+    st.lists(st.integers(min_value=0, max_value=5), max_size=8),
+    st.sets(st.integers(min_value=0, max_value=5), min_size=1),
+)
 def test_partial_credit_stays_between_zero_and_one_and_full_only_for_the_key(picked, correct):
     question = q("multiple", {"correct": sorted(correct)}, ["o"] * 6)
     answer = clean_answer(question, picked)
@@ -139,8 +176,12 @@ def test_partial_credit_stays_between_zero_and_one_and_full_only_for_the_key(pic
     assert (fraction == 1.0) == (set(picked) == correct)
 
 
-@given(st.lists(st.tuples(st.integers(min_value=0, max_value=3), st.integers(min_value=1, max_value=4)),
-                max_size=20))
+@given(
+    st.lists(
+        st.tuples(st.integers(min_value=0, max_value=3), st.integers(min_value=1, max_value=4)),
+        max_size=20,
+    )
+)
 def test_grade_is_deterministic_and_bounded(rows):
     questions = [q("single", {"correct": [0]}, ["a", "b", "c", "d"], points=p) for _, p in rows]
     answers = [a for a, _ in rows]
@@ -150,10 +191,20 @@ def test_grade_is_deterministic_and_bounded(rows):
     assert 0.0 <= first.percent <= 100.0
 
 
-@pytest.mark.parametrize("text,value", [
-    ("12.500", 12500), ("12,500", 12500), ("1.000.000", 1_000_000), ("42", 42), ("-7", -7),
-    ("12,5", None), ("1.000,000", None), ("1.5", None), ("x", None),
-])
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("12.500", 12500),
+        ("12,500", 12500),
+        ("1.000.000", 1_000_000),
+        ("42", 42),
+        ("-7", -7),
+        ("12,5", None),
+        ("1.000,000", None),
+        ("1.5", None),
+        ("x", None),
+    ],
+)
 def test_whole_numbers_accept_thousands_groups_only(text, value):
     assert parse_integer(text) == value
 

@@ -1,6 +1,7 @@
 """The home page and the console show only links the person may open (one rule: policy.may_open),
 a secretary's home page shows their units' participation in the quizzes open now, and an
 attempt is someone's own: anyone else gets 404, on the page and in the JSON."""
+
 from __future__ import annotations
 
 import re
@@ -73,18 +74,33 @@ def test_the_console_promises_item_analysis_only_to_those_who_may_open_it(demo_s
     assert "phân tích câu hỏi" in client.get("/org/").get_data(as_text=True)
 
 
-def test_a_secretarys_home_shows_rate_gap_and_not_yet_taken_part_linked_to_the_report(roles, make, client):
+def test_a_secretarys_home_shows_rate_gap_and_not_yet_taken_part_linked_to_the_report(
+    roles, make, client
+):
     tree = roles["tree"]
     mai_son, na_san, co_muong = tree["mai_son"], tree["na_san"], tree["co_muong"]
-    others = [roles["member"], *(make.member(na_san, f"Quàng Văn {i}") for i in range(2)),
-              make.member(co_muong, "Lường Thị Hoa")]
+    others = [
+        roles["member"],
+        *(make.member(na_san, f"Quàng Văn {i}") for i in range(2)),
+        make.member(co_muong, "Lường Thị Hoa"),
+    ]
     reportkit.refresh()
     now = now_utc()
-    quiz = reportkit.make_quiz(tree["province"], title="Đợt đang mở", opens=now.replace(year=now.year - 1),
-                               closes=now.replace(year=now.year + 1), target_rate=80.0,
-                               target_date=now.date())
-    reportkit.make_quiz(tree["province"], title="Đợt đã đóng", opens=now.replace(year=now.year - 2),
-                        closes=now.replace(year=now.year - 1), target_date=now.replace(year=now.year - 1).date())
+    quiz = reportkit.make_quiz(
+        tree["province"],
+        title="Đợt đang mở",
+        opens=now.replace(year=now.year - 1),
+        closes=now.replace(year=now.year + 1),
+        target_rate=80.0,
+        target_date=now.date(),
+    )
+    reportkit.make_quiz(
+        tree["province"],
+        title="Đợt đã đóng",
+        opens=now.replace(year=now.year - 2),
+        closes=now.replace(year=now.year - 1),
+        target_date=now.replace(year=now.year - 1).date(),
+    )
     reportkit.take(quiz, others[1], now)
     db.session.commit()
     # Mai Sơn has the four members above: 1 took part, 25 %, target 80 % = 4, so 3 short, 3 not yet.
@@ -93,10 +109,14 @@ def test_a_secretarys_home_shows_rate_gap_and_not_yet_taken_part_linked_to_the_r
 
     _act_as(client, roles["users"]["district_secretary"])
     page = client.get("/").get_data(as_text=True)
-    section = page[page.index("home-participation"):]
-    section = section[:section.index("</section>")]
+    section = page[page.index("home-participation") :]
+    section = section[: section.index("</section>")]
     assert "Đợt đang mở" in section and "Đợt đã đóng" not in section
-    assert "25,0%" in section and "còn thiếu 3 người" in section and "3 đoàn viên chưa tham gia" in section
+    assert (
+        "25,0%" in section
+        and "còn thiếu 3 người" in section
+        and "3 đoàn viên chưa tham gia" in section
+    )
     report = f"/reports/quizzes/{quiz.id}/units/{mai_son.id}"
     assert f'href="{report}"' in section and f'href="{report}?filter=not_taken"' in section
     assert client.get(report + "?filter=not_taken").status_code == 200
@@ -114,7 +134,9 @@ def test_someone_elses_attempt_is_not_found_on_the_page_and_in_the_json(make, lo
         assert client.get(f"/m/attempts/{attempt_id}/result").status_code == 404
         reply = client.get(f"/m/api/attempts/{attempt_id}")
         assert reply.status_code == 404 and reply.json["error"] == "not_found"
-        reply = client.post("/m/api/answers", json={"attempt": attempt_id, "question": 1, "answer": "x", "seq": 1})
+        reply = client.post(
+            "/m/api/answers", json={"attempt": attempt_id, "question": 1, "answer": "x", "seq": 1}
+        )
         assert reply.status_code == 404
     client = login(sitting.user)
     assert client.get(f"/m/attempts/{attempt_id}").status_code == 200

@@ -1,4 +1,5 @@
 """Vietnamese is the source language; the English catalogue translates every string."""
+
 import re
 from pathlib import Path
 
@@ -6,8 +7,14 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None,
-            "lazy_ngettext": (1, 2)}
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "lazy_gettext": None,
+    "_l": None,
+    "lazy_ngettext": (1, 2),
+}
 METHODS = [("quizapp/**.py", "python"), ("quizapp/templates/**.html", "jinja2")]
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdf]|%[sdf]")
 
@@ -15,7 +22,9 @@ PLACEHOLDER = re.compile(r"%\(\w+\)[sdf]|%[sdf]")
 def _source_messages() -> set:
     found = set()
     for _file, _line, message, _comments, _ctx in extract_from_dir(
-        str(ROOT), method_map=METHODS, keywords=KEYWORDS,
+        str(ROOT),
+        method_map=METHODS,
+        keywords=KEYWORDS,
         options_map={"quizapp/templates/**.html": {"extensions": "jinja2.ext.i18n"}},
     ):
         found.add(message if isinstance(message, str) else tuple(message))
@@ -29,8 +38,11 @@ def _english() -> dict:
 
 def test_every_string_in_the_code_has_an_english_translation():
     english = _english()
-    missing = sorted(str(m) for m in _source_messages()
-                     if not english.get(m) or (isinstance(english.get(m), tuple) and not all(english[m])))
+    missing = sorted(
+        str(m)
+        for m in _source_messages()
+        if not english.get(m) or (isinstance(english.get(m), tuple) and not all(english[m]))
+    )
     assert missing == [], f"{len(missing)} strings lack English: {missing[:10]}"
 
 
@@ -40,7 +52,10 @@ def test_english_translations_keep_every_placeholder():
         strs = msgstr if isinstance(msgstr, tuple) else (msgstr,)
         for source, target in zip(ids, strs):
             if target:
-                assert set(PLACEHOLDER.findall(source)) == set(PLACEHOLDER.findall(target)), (source, target)
+                assert set(PLACEHOLDER.findall(source)) == set(PLACEHOLDER.findall(target)), (
+                    source,
+                    target,
+                )
 
 
 def test_interface_strings_are_vietnamese_with_diacritics():

@@ -1,4 +1,5 @@
 """Question text: a small Markdown subset, and never HTML from the file."""
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -6,7 +7,9 @@ from quizapp.markup import plain_text, render_markdown
 
 
 def test_emphasis_lists_and_line_breaks():
-    html = render_markdown("Đại hội **XII** diễn ra *tại Hà Nội*\ndòng hai\n\n- một\n- hai\n\n1. ba")
+    html = render_markdown(
+        "Đại hội **XII** diễn ra *tại Hà Nội*\ndòng hai\n\n- một\n- hai\n\n1. ba"
+    )
     assert "<strong>XII</strong>" in html
     assert "<em>tại Hà Nội</em>" in html
     assert "<br>dòng hai" in html

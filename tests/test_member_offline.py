@@ -1,4 +1,5 @@
 """Offline support on the server side: resume position, the worker and manifest, compression."""
+
 import json
 import os
 
@@ -18,8 +19,10 @@ def test_resume_is_the_first_unanswered_question_until_the_member_moves(make, lo
     attempt = sit.start()
     first = attempt.items[0].question_id
     assert resume_of(sit.client, attempt.id) == 1
-    reply = sit.client.post("/m/api/answers", json={"attempt": attempt.id, "question": first, "answer": 0,
-                                                    "seq": 1, "flagged": False})
+    reply = sit.client.post(
+        "/m/api/answers",
+        json={"attempt": attempt.id, "question": first, "answer": 0, "seq": 1, "flagged": False},
+    )
     assert reply.json["ok"]
     assert resume_of(sit.client, attempt.id) == 2
     reply = sit.client.post(f"/m/api/attempts/{attempt.id}/position", json={"position": 7})
@@ -78,14 +81,19 @@ def test_pages_and_scripts_are_compressed(make, login):
     sit = Sitting(make, login)
     attempt = sit.start()
     for path in (f"/m/attempts/{attempt.id}", "/static/js/quiz.js", "/static/css/app.css"):
-        reply = sit.client.get(path, headers={"Accept-Encoding": "gzip, deflate, br, zstd"})  # chromium's
+        reply = sit.client.get(
+            path, headers={"Accept-Encoding": "gzip, deflate, br, zstd"}
+        )  # chromium's
         assert reply.headers.get("Content-Encoding") in {"zstd", "br", "gzip"}, path
 
 
 def test_a_static_file_named_with_its_version_is_kept_by_the_browser(client):
     versioned = client.get("/static/favicon.svg?v=" + offline.file_version("favicon.svg"))
     assert versioned.cache_control.max_age == 365 * 24 * 3600 and versioned.cache_control.immutable
-    for stale in ("/static/favicon.svg?v=0000000000", "/static/favicon.svg"):  # another release's, or none
+    for stale in (
+        "/static/favicon.svg?v=0000000000",
+        "/static/favicon.svg",
+    ):  # another release's, or none
         assert not client.get(stale).cache_control.immutable
 
 
@@ -93,8 +101,14 @@ def test_the_attempt_state_tells_a_signed_out_phone_from_another_account(make, l
     sit = Sitting(make, login)
     attempt = sit.start()
     reply = sit.client.get(f"/m/api/attempts/{attempt.id}")
-    assert reply.json["state"] == "in_progress" and "answers" in reply.json and "deadline_ms" in reply.json
-    reply = sit.client.application.test_client().get(f"/m/api/attempts/{attempt.id}")  # nobody signed in
+    assert (
+        reply.json["state"] == "in_progress"
+        and "answers" in reply.json
+        and "deadline_ms" in reply.json
+    )
+    reply = sit.client.application.test_client().get(
+        f"/m/api/attempts/{attempt.id}"
+    )  # nobody signed in
     assert reply.status_code == 401 and reply.json["error"] == "login"
     other = login(make.user(member=make.member(sit.tree["na_san"], "Hà Văn Tùng")))
     reply = other.get(f"/m/api/attempts/{attempt.id}")

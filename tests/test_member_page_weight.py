@@ -1,4 +1,5 @@
 """The quiz page with its CSS and JavaScript stays light for cheap phones and thin connections."""
+
 import gzip
 
 from tests.quizkit import Sitting
@@ -32,5 +33,8 @@ def test_quiz_page_loads_nothing_but_its_own_css_and_js(make, login):
     scripts = re.findall(r'<script[^>]*src="([^"]+)"', html)
     # The quiz script and the small number-hint script, both served by the app; nothing else.
     assert html.count("<script") == len(scripts) == 2
-    assert sorted(s.split("?")[0] for s in scripts) == ["/static/js/number-hint.js", "/static/js/quiz.js"]
+    assert sorted(s.split("?")[0] for s in scripts) == [
+        "/static/js/number-hint.js",
+        "/static/js/quiz.js",
+    ]
     assert html.count('rel="stylesheet"') == 1

@@ -1,4 +1,5 @@
 """A member takes a quiz through the pages and the autosave JSON (Flask test client)."""
+
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -15,8 +16,14 @@ def page(reply):
 
 
 def stored(attempt_id):
-    return {r.question_id: (r.answer, r.seq, r.flagged) for r in db.session.scalars(
-        select(Response).where(Response.attempt_id == attempt_id).execution_options(populate_existing=True))}
+    return {
+        r.question_id: (r.answer, r.seq, r.flagged)
+        for r in db.session.scalars(
+            select(Response)
+            .where(Response.attempt_id == attempt_id)
+            .execution_options(populate_existing=True)
+        )
+    }
 
 
 def test_home_lists_the_open_quiz_with_a_start_button(sit):
@@ -52,6 +59,7 @@ def test_quiz_outside_my_audience_cannot_be_started(make, login):
     sit = Sitting(make, login)
     other = make.unit("Tỉnh đoàn Lai Châu", "province", code="LC")
     from tests.quizkit import open_quiz
+
     foreign = open_quiz(make, other)
     db.session.commit()
     assert sit.client.post(f"/m/quizzes/{foreign.id}/start").status_code == 404
@@ -62,11 +70,23 @@ def test_another_members_attempt_is_not_found_in_pages_or_json(sit, make, login)
     attempt = sit.start()
     intruder = make.user(member=make.member(sit.tree["na_san"], "Cầm Văn Bình"))
     client = login(intruder)
-    for url in (f"/m/attempts/{attempt.id}", f"/m/attempts/{attempt.id}/result", f"/m/attempts/{attempt.id}/submit",
-                f"/m/attempts/{attempt.id}/certificate", f"/m/api/attempts/{attempt.id}"):
+    for url in (
+        f"/m/attempts/{attempt.id}",
+        f"/m/attempts/{attempt.id}/result",
+        f"/m/attempts/{attempt.id}/submit",
+        f"/m/attempts/{attempt.id}/certificate",
+        f"/m/api/attempts/{attempt.id}",
+    ):
         assert client.get(url).status_code == 404, url
-    reply = client.post("/m/api/answers", json={"attempt": attempt.id, "question": attempt.items[0].question_id,
-                                                "answer": 0, "seq": 1})
+    reply = client.post(
+        "/m/api/answers",
+        json={
+            "attempt": attempt.id,
+            "question": attempt.items[0].question_id,
+            "answer": 0,
+            "seq": 1,
+        },
+    )
     assert reply.status_code == 404 and reply.json["error"] == "not_found"
     assert client.post(f"/m/attempts/{attempt.id}/submit").status_code == 404
     assert stored(attempt.id) == {}
@@ -112,7 +132,9 @@ def test_autosave_after_deadline_and_grace_is_refused_and_finalises(sit):
     assert reply.json["error"] == "too_late" and "Đã hết giờ" in reply.json["message"]
     db.session.expire_all()
     attempt = db.session.get(Attempt, attempt.id)
-    assert attempt.state == AttemptState.FINISHED_OVERDUE and attempt.finished_at == attempt.deadline
+    assert (
+        attempt.state == AttemptState.FINISHED_OVERDUE and attempt.finished_at == attempt.deadline
+    )
     assert stored(attempt.id)[qid][:2] == (0, 1)
 
 
@@ -156,9 +178,16 @@ def test_reloading_the_page_shows_saved_answers(sit):
 def test_plain_form_saves_changed_answers_without_javascript(sit):
     attempt = sit.start()
     single, multi = attempt.items[0], attempt.items[1]
-    reply = sit.client.post(f"/m/attempts/{attempt.id}", data={
-        "q": [str(single.question_id), str(multi.question_id)], f"a{single.question_id}": "2",
-        f"a{multi.question_id}": ["0", "2"], f"f{multi.question_id}": "1", "action": "save"})
+    reply = sit.client.post(
+        f"/m/attempts/{attempt.id}",
+        data={
+            "q": [str(single.question_id), str(multi.question_id)],
+            f"a{single.question_id}": "2",
+            f"a{multi.question_id}": ["0", "2"],
+            f"f{multi.question_id}": "1",
+            "action": "save",
+        },
+    )
     assert reply.status_code == 302
     saved = stored(attempt.id)
     assert saved[single.question_id] == (2, 1, False)
@@ -168,8 +197,10 @@ def test_plain_form_saves_changed_answers_without_javascript(sit):
 def test_plain_form_submit_goes_to_a_confirmation_listing_unanswered(sit):
     attempt = sit.start()
     first = attempt.items[0]
-    reply = sit.client.post(f"/m/attempts/{attempt.id}", data={
-        "q": [str(first.question_id)], f"a{first.question_id}": "0", "action": "submit"})
+    reply = sit.client.post(
+        f"/m/attempts/{attempt.id}",
+        data={"q": [str(first.question_id)], f"a{first.question_id}": "0", "action": "submit"},
+    )
     assert reply.headers["Location"].endswith(f"/m/attempts/{attempt.id}/submit")
     html = page(sit.client.get(reply.headers["Location"]))
     assert "Bạn còn 9 câu chưa trả lời" in html
@@ -193,7 +224,10 @@ def test_submitting_twice_is_harmless(sit):
     sit.client.post(f"/m/attempts/{attempt.id}/submit")
     reply = sit.client.post(f"/m/attempts/{attempt.id}/submit")
     assert reply.status_code == 302
-    assert db.session.scalar(select(Attempt.state).where(Attempt.id == attempt.id)) == AttemptState.FINISHED
+    assert (
+        db.session.scalar(select(Attempt.state).where(Attempt.id == attempt.id))
+        == AttemptState.FINISHED
+    )
 
 
 def test_opening_an_overdue_attempt_finalises_it_and_shows_the_result(sit):
@@ -214,7 +248,9 @@ def test_attempts_allowed_are_enforced_on_the_server(make, login):
 
 
 def test_closed_quiz_cannot_be_started(make, login):
-    sit = Sitting(make, login, opens_at=now_utc() - timedelta(days=3), closes_at=now_utc() - timedelta(days=1))
+    sit = Sitting(
+        make, login, opens_at=now_utc() - timedelta(days=3), closes_at=now_utc() - timedelta(days=1)
+    )
     reply = sit.client.post(f"/m/quizzes/{sit.quiz.id}/start", follow_redirects=True)
     assert "Đợt kiểm tra đã đóng." in page(reply)
 

@@ -1,4 +1,5 @@
 """After the attempt: review by policy, certificates and their public verification."""
+
 from datetime import timedelta
 
 import pytest
@@ -24,9 +25,14 @@ def finished(sit, right=True):
     return attempt
 
 
-@pytest.mark.parametrize("policy,shows_key,shows_explanation", [
-    ("score_only", False, False), ("correct_answers", True, False), ("explanations", True, True),
-])
+@pytest.mark.parametrize(
+    "policy,shows_key,shows_explanation",
+    [
+        ("score_only", False, False),
+        ("correct_answers", True, False),
+        ("explanations", True, True),
+    ],
+)
 def test_review_shows_what_the_policy_allows(make, login, policy, shows_key, shows_explanation):
     sit = Sitting(make, login, review_policy=policy, attempts_allowed=1)
     attempt = finished(sit, right=False)
@@ -63,7 +69,9 @@ def test_review_marks_each_question_right_or_wrong(make, login):
     attempt = sit.start()
     single = attempt.items[0]
     sit.save(attempt, single.question_id, 0, 1)  # right
-    sit.save(attempt, attempt.items[1].question_id, [0], 1)  # half of a multiple (all-or-nothing: wrong)
+    sit.save(
+        attempt, attempt.items[1].question_id, [0], 1
+    )  # half of a multiple (all-or-nothing: wrong)
     sit.client.post(f"/m/attempts/{attempt.id}/submit")
     html = page(sit.client.get(f"/m/attempts/{attempt.id}/result"))
     assert html.count("review-right") == 1 and html.count("review-wrong") == 9
@@ -135,19 +143,34 @@ def test_retake_button_when_attempts_remain(make, login):
 
 
 def test_review_shows_readable_sources_with_links_and_how_a_number_was_read(make, login):
-    source = ("Bài báo nguồn (000_c20b067efb3ef73d.txt) «Chủ động xây dựng sớm», 29/11/2023 | "
-              "Bảng dữ kiện, mục 1 «Thông tin chung về Đại hội» — https://baodantoc.vn/khai-mac.htm")
-    uids = [f"{t}-{kind}" for t in (0, 1) for kind in ("single", "multiple", "true_false", "short", "numeric")]
+    source = (
+        "Bài báo nguồn (000_c20b067efb3ef73d.txt) «Chủ động xây dựng sớm», 29/11/2023 | "
+        "Bảng dữ kiện, mục 1 «Thông tin chung về Đại hội» — https://baodantoc.vn/khai-mac.htm"
+    )
+    uids = [
+        f"{t}-{kind}"
+        for t in (0, 1)
+        for kind in ("single", "multiple", "true_false", "short", "numeric")
+    ]
     edits = {uid: {"source": source} for uid in uids}
     for uid in ("0-numeric", "1-numeric"):
         edits[uid]["answer"] = {"value": 700000, "tolerance": 0}
-    sit = Sitting(make, login, review_policy="explanations", attempts_allowed=1, version=make.bank(edits=edits))
+    sit = Sitting(
+        make,
+        login,
+        review_policy="explanations",
+        attempts_allowed=1,
+        version=make.bank(edits=edits),
+    )
     attempt = sit.start()
     numeric = next(i for i in attempt.items if i.question.qtype == "numeric")
     sit.save(attempt, numeric.question_id, "700.000", 1)
     sit.client.post(f"/m/attempts/{attempt.id}/submit")
     html = page(sit.client.get(f"/m/attempts/{attempt.id}/result"))
     assert "000_c20b067efb3ef73d.txt" not in html
-    assert '<a href="https://baodantoc.vn/khai-mac.htm" rel="noopener noreferrer">«Thông tin chung về Đại hội»</a>' in html
+    assert (
+        '<a href="https://baodantoc.vn/khai-mac.htm" rel="noopener noreferrer">«Thông tin chung về Đại hội»</a>'
+        in html
+    )
     assert "«Chủ động xây dựng sớm», 29/11/2023" in html
-    assert "700.000</strong> <span class=\"number-reading\">= 700\u00a0000</span>" in html
+    assert '700.000</strong> <span class="number-reading">= 700\u00a0000</span>' in html

@@ -1,4 +1,5 @@
 """The key never leaves the server early; autosave keeps CSRF protection; pages follow the CSP."""
+
 from __future__ import annotations
 
 import re
@@ -10,12 +11,26 @@ from tests.conftest import Factory, make_app, sign_in
 from tests.quizkit import Sitting, open_quiz, right_answers
 
 # Text that only the key, explanations, sources or option feedback contain (see Factory.bank).
-SECRETS = ("BÍ MẬT", "Đoàn Thanh niên Cộng sản Hồ Chí Minh", '"correct"', '"accepted"', "Phản hồi", "tolerance")
+SECRETS = (
+    "BÍ MẬT",
+    "Đoàn Thanh niên Cộng sản Hồ Chí Minh",
+    '"correct"',
+    '"accepted"',
+    "Phản hồi",
+    "tolerance",
+)
 
 
 def test_no_response_of_a_whole_attempt_leaks_the_key(make, login):
-    sit = Sitting(make, login, shuffle_questions=True, shuffle_options=True, review_policy="explanations", attempts_allowed=1,
-                  prediction_question="Bao nhiêu?")
+    sit = Sitting(
+        make,
+        login,
+        shuffle_questions=True,
+        shuffle_options=True,
+        review_policy="explanations",
+        attempts_allowed=1,
+        prediction_question="Bao nhiêu?",
+    )
     bodies = []
 
     def keep(reply):
@@ -37,8 +52,13 @@ def test_no_response_of_a_whole_attempt_leaks_the_key(make, login):
     keep(sit.save(attempt, attempt.items[0].question_id, 99, 50))  # refused answer
     keep(sit.client.get(f"/m/api/attempts/{attempt.id}"))
     first = attempt.items[0].question_id
-    keep(sit.client.post(f"/m/attempts/{attempt.id}", data={"q": [str(first)], f"a{first}": "0", "action": "save"},
-                         follow_redirects=True))
+    keep(
+        sit.client.post(
+            f"/m/attempts/{attempt.id}",
+            data={"q": [str(first)], f"a{first}": "0", "action": "save"},
+            follow_redirects=True,
+        )
+    )
     keep(sit.client.get(f"/m/attempts/{attempt.id}/submit"))
     keep(sit.client.get(f"/m/attempts/{attempt.id}/result", follow_redirects=True))
     keep(sit.client.get("/static/js/quiz.js"))
@@ -95,13 +115,19 @@ def test_autosave_needs_the_csrf_token_from_the_page(csrf_app):
     quiz = open_quiz(make, tree["province"])
     from quizapp.clock import now_utc
     from quizapp.services.attempts import lifecycle as attempts
+
     attempt = attempts.start_attempt(quiz, member, now_utc())
     db.session.commit()
     client = csrf_app.test_client()
     sign_in(client, user)
     html = client.get(f"/m/attempts/{attempt.id}").get_data(as_text=True)
     token = re.search(r'<meta name="csrf-token" content="([^"]+)"', html).group(1)
-    payload = {"attempt": attempt.id, "question": attempt.items[0].question_id, "answer": 0, "seq": 1}
+    payload = {
+        "attempt": attempt.id,
+        "question": attempt.items[0].question_id,
+        "answer": 0,
+        "seq": 1,
+    }
     refused = client.post("/m/api/answers", json=payload)
     assert refused.status_code == 400 and refused.json["error"] == "csrf"
     assert "tải lại trang" in refused.json["message"]

@@ -41,7 +41,9 @@ def _differences(app) -> list:
 
 @pytest.fixture
 def migrated_app(empty_database):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database, "SECRET_KEY": "x", "TESTING": True})
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": empty_database, "SECRET_KEY": "x", "TESTING": True}
+    )
     with app.app_context():
         upgrade()
         yield app
@@ -67,10 +69,18 @@ def test_the_ranking_key_migration_backfills_the_keys_from_attempts(migrated_app
 
     make = Factory()
     chapter = make.province()["na_san"]
-    quiz = make.quiz(chapter, attempts_allowed=None, prediction_question="Bao nhiêu?", prediction_answer=10)
-    a, b, gone = make.member(chapter, "An"), make.member(chapter, "Bình"), make.member(chapter, "Chi", active=False)
+    quiz = make.quiz(
+        chapter, attempts_allowed=None, prediction_question="Bao nhiêu?", prediction_answer=10
+    )
+    a, b, gone = (
+        make.member(chapter, "An"),
+        make.member(chapter, "Bình"),
+        make.member(chapter, "Chi", active=False),
+    )
     sit(quiz, a, 80.0, guess=12, seconds=61.5)
-    sit(quiz, a, 80.0, guess=9, seconds=900, number=2, at=DURING + timedelta(hours=1))  # closer: counted
+    sit(
+        quiz, a, 80.0, guess=9, seconds=900, number=2, at=DURING + timedelta(hours=1)
+    )  # closer: counted
     sit(quiz, b, 90.0, guess=None, seconds=60)
     sit(quiz, gone, 100.0, guess=10)
     db.session.commit()
@@ -83,6 +93,13 @@ def test_the_ranking_key_migration_backfills_the_keys_from_attempts(migrated_app
 
 
 def _rank_keys(quiz_id: int) -> dict:
-    return {m: tuple(rest) for m, *rest in db.session.execute(text(
-        "SELECT member_id, rank_percent, rank_guess, rank_distance, rank_ms FROM participation "
-        "WHERE quiz_id = :q"), {"q": quiz_id})}
+    return {
+        m: tuple(rest)
+        for m, *rest in db.session.execute(
+            text(
+                "SELECT member_id, rank_percent, rank_guess, rank_distance, rank_ms FROM participation "
+                "WHERE quiz_id = :q"
+            ),
+            {"q": quiz_id},
+        )
+    }

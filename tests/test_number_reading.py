@@ -1,4 +1,5 @@
 """Property tests for how typed numbers are read (the grading's one parser) and shown back."""
+
 from __future__ import annotations
 
 import math
@@ -62,7 +63,9 @@ def test_a_decimal_point_that_cannot_group_thousands_is_a_decimal_point(whole, f
 
 
 @settings(deadline=None)
-@given(st.integers(min_value=1, max_value=999), st.lists(st.integers(0, 999), min_size=1, max_size=4))
+@given(
+    st.integers(min_value=1, max_value=999), st.lists(st.integers(0, 999), min_size=1, max_size=4)
+)
 def test_dot_before_groups_of_exactly_three_digits_groups_thousands(head, groups):
     text = str(head) + "".join(f".{g:03d}" for g in groups)
     assert as_decimal(text) == int(text.replace(".", ""))

@@ -1,4 +1,5 @@
 """The organisation tree service: units with their paths, and subtrees shown with member counts."""
+
 import pytest
 from sqlalchemy import select
 
@@ -43,4 +44,8 @@ def test_children_are_in_vietnamese_alphabetical_order(make):
     for name in ("Chi đoàn bản Ổ", "Chi đoàn bản Đán", "Chi đoàn bản Co Muồng", "Chi đoàn bản Ản"):
         make.unit(name, "chapter", root)
     assert [n.name for n in org.child_units(root)] == [
-        "Chi đoàn bản Ản", "Chi đoàn bản Co Muồng", "Chi đoàn bản Đán", "Chi đoàn bản Ổ"]
+        "Chi đoàn bản Ản",
+        "Chi đoàn bản Co Muồng",
+        "Chi đoàn bản Đán",
+        "Chi đoàn bản Ổ",
+    ]

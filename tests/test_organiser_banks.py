@@ -1,4 +1,5 @@
 """Banks in the console: upload → preview → confirm, browse, search, compare, export — all scoped."""
+
 import hashlib
 import io
 from datetime import timedelta
@@ -40,7 +41,9 @@ def test_upload_shows_a_preview_and_writes_nothing(roles, login, console):
     page = text_of(client.get(reply.headers["Location"]))
     assert "Tệp hợp lệ" in page
     assert "1. Đại hội Đoàn toàn quốc" in page and "Nhiều đáp án" in page
-    assert "<strong>ví dụ</strong>" in page  # rendered through the safe Markdown filter, as members see it
+    assert (
+        "<strong>ví dụ</strong>" in page
+    )  # rendered through the safe Markdown filter, as members see it
     assert db.session.scalar(db.select(Bank)) is None
 
 
@@ -50,7 +53,11 @@ def test_confirm_imports_the_previewed_file_for_the_chosen_unit(roles, login, co
     reply = client.post(preview, data={"confirm": "1"})
     assert reply.status_code == 302
     bank = db.session.scalar(db.select(Bank))
-    assert (bank.slug, bank.owner_unit_id, bank.latest.question_count) == ("vi-du-dinh-dang", client.owner, 6)
+    assert (bank.slug, bank.owner_unit_id, bank.latest.question_count) == (
+        "vi-du-dinh-dang",
+        client.owner,
+        6,
+    )
     entry = db.session.scalar(db.select(AuditEntry))
     assert entry.action == "bank.import" and entry.after["questions"] == 6
 
@@ -119,11 +126,15 @@ def test_new_version_of_an_existing_bank_and_identical_file_is_a_no_op(roles, lo
     version = _version_for(roles["tree"]["province"])
     client = _organiser_client(roles, login)
     changed = EXAMPLE.replace(b"2012", b"2019")
-    preview = _upload(client, changed, target=str(version.bank_id), owner=client.owner).headers["Location"]
+    preview = _upload(client, changed, target=str(version.bank_id), owner=client.owner).headers[
+        "Location"
+    ]
     assert "Phiên bản mới của" in text_of(client.get(preview))
     client.post(preview, data={"confirm": "1"})
     assert [v.number for v in db.session.get(Bank, version.bank_id).versions] == [1, 2]
-    again = _upload(client, changed, target=str(version.bank_id), owner=client.owner).headers["Location"]
+    again = _upload(client, changed, target=str(version.bank_id), owner=client.owner).headers[
+        "Location"
+    ]
     reply = client.post(again, data={"confirm": "1"}, follow_redirects=True)
     assert "giống hệt phiên bản 2" in text_of(reply)
 
@@ -142,8 +153,12 @@ def test_bank_of_another_province_is_invisible_and_refused(roles, outside, login
     version = _version_for(outside["province"], slug="lai-chau")
     client = _organiser_client(roles, login)
     assert "lai-chau" not in text_of(client.get("/org/banks"))
-    for url in (f"/org/banks/{version.bank_id}", f"/org/banks/versions/{version.id}",
-                f"/org/banks/versions/{version.id}/export/yaml", f"/org/questions/{version.questions[0].id}"):
+    for url in (
+        f"/org/banks/{version.bank_id}",
+        f"/org/banks/versions/{version.id}",
+        f"/org/banks/versions/{version.id}/export/yaml",
+        f"/org/questions/{version.questions[0].id}",
+    ):
         reply = client.get(url)
         assert reply.status_code == 403, url
         assert "Ví dụ định dạng" not in text_of(reply) and "vd-00" not in text_of(reply)
@@ -157,7 +172,9 @@ def test_updating_a_bank_of_another_province_is_refused(roles, outside, login, c
     assert len(db.session.get(Bank, version.bank_id).versions) == 1
 
 
-def test_a_district_organiser_sees_the_province_bank_but_cannot_update_it(roles, make, login, console):
+def test_a_district_organiser_sees_the_province_bank_but_cannot_update_it(
+    roles, make, login, console
+):
     version = _version_for(roles["tree"]["province"])
     district = make.user("bantuyengiao.maison", grants=[("organiser", roles["tree"]["mai_son"])])
     client = login(district)
@@ -167,8 +184,11 @@ def test_a_district_organiser_sees_the_province_bank_but_cannot_update_it(roles,
 
 def test_search_ignores_diacritics_and_case(roles, login, console):
     version = _version_for(roles["tree"]["province"])
-    page = text_of(_organiser_client(roles, login).get(f"/org/banks/versions/{version.id}",
-                                                      query_string={"q": "DAI HOI XII"}))
+    page = text_of(
+        _organiser_client(roles, login).get(
+            f"/org/banks/versions/{version.id}", query_string={"q": "DAI HOI XII"}
+        )
+    )
     assert "Tìm thấy 2 câu." in page
     assert "Câu đúng sai" not in page
 
@@ -184,7 +204,7 @@ def test_question_page_shows_the_key_explanation_and_source(roles, login, consol
 
 def test_compare_lists_added_changed_and_removed_questions(roles, login, console):
     first = _version_for(roles["tree"]["province"])
-    second_file = (EXAMPLE.replace(b"answer: B", b"answer: C").replace(b"id: vd-006", b"id: vd-007"))
+    second_file = EXAMPLE.replace(b"answer: B", b"answer: C").replace(b"id: vd-006", b"id: vd-007")
     second = _version_for(roles["tree"]["province"], second_file)
     page = text_of(_organiser_client(roles, login).get(f"/org/banks/{first.bank_id}/compare"))
     assert "vd-001" in page and "đổi cách chấm" in page

@@ -1,4 +1,5 @@
 """The console's entry, who may open it, and the audit log on screen and as files."""
+
 import csv
 import io
 
@@ -23,7 +24,13 @@ def test_anonymous_visitor_is_sent_to_sign_in(client, console):
 
 def test_organiser_sees_every_area_in_vietnamese(roles, login, console):
     page = text_of(login(roles["users"]["organiser"]).get("/org/"))
-    for words in ("Ngân hàng câu hỏi", "Đợt kiểm tra", "Đoàn viên và tài khoản", "Phân quyền", "Nhật ký thao tác"):
+    for words in (
+        "Ngân hàng câu hỏi",
+        "Đợt kiểm tra",
+        "Đoàn viên và tài khoản",
+        "Phân quyền",
+        "Nhật ký thao tác",
+    ):
         assert words in page
 
 
@@ -34,8 +41,18 @@ def test_secretary_sees_only_accounts(roles, login, console):
     assert "Quản lý phân quyền" not in page
 
 
-@pytest.mark.parametrize("url", ["/org/banks", "/org/quizzes", "/org/quizzes/new", "/org/people",
-                                 "/org/audit", "/org/roster/upload", "/org/banks/upload"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/org/banks",
+        "/org/quizzes",
+        "/org/quizzes/new",
+        "/org/people",
+        "/org/audit",
+        "/org/roster/upload",
+        "/org/banks/upload",
+    ],
+)
 def test_secretary_cannot_open_organiser_pages(roles, login, console, url):
     assert login(roles["users"]["district_secretary"]).get(url).status_code == 403
 
@@ -50,9 +67,18 @@ def test_home_page_has_no_console_link_for_members(roles, login, console):
 
 def _entries(roles, outside):
     tree, users = roles["tree"], roles["users"]
-    audit.record(users["organiser"], "member.move", tree["na_san"], NOW, target="DV-NA-SAN",
-                 before={"chapter": "SL-MS-CD-NS"}, after={"chapter": "SL-MS-CD-CM"})
-    audit.record(outside["organiser"], "quiz.create", outside["chapter"], NOW, target="quiz bí mật Lai Châu")
+    audit.record(
+        users["organiser"],
+        "member.move",
+        tree["na_san"],
+        NOW,
+        target="DV-NA-SAN",
+        before={"chapter": "SL-MS-CD-NS"},
+        after={"chapter": "SL-MS-CD-CM"},
+    )
+    audit.record(
+        outside["organiser"], "quiz.create", outside["chapter"], NOW, target="quiz bí mật Lai Châu"
+    )
     db.session.commit()
 
 
@@ -89,17 +115,29 @@ def test_audit_export_as_xlsx_opens_in_a_spreadsheet(roles, outside, login, cons
 
 def test_audit_export_outside_scope_is_refused(roles, outside, login, console):
     _entries(roles, outside)
-    reply = login(roles["users"]["organiser"]).get(f"/org/audit/export.csv?unit={outside['province'].id}")
+    reply = login(roles["users"]["organiser"]).get(
+        f"/org/audit/export.csv?unit={outside['province'].id}"
+    )
     assert reply.status_code == 403
     assert b"quiz.create" not in reply.get_data()
 
 
-@pytest.mark.parametrize("url", ["/org/quizzes/new", "/org/banks/upload", "/org/roster/upload", "/org/people",
-                                 "/org/members/1/active"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/org/quizzes/new",
+        "/org/banks/upload",
+        "/org/roster/upload",
+        "/org/people",
+        "/org/members/1/active",
+    ],
+)
 def test_posts_without_the_csrf_token_are_refused(roles, login, console, app, url):
     app.config["WTF_CSRF_ENABLED"] = True
     reply = login(roles["users"]["organiser"]).post(url, data={"confirm": "1", "title": "x"})
     assert reply.status_code == 400
-    assert "Phiên làm việc của trang này đã hết hạn" in text_of(reply)  # CSRFProtect, before the view
+    assert "Phiên làm việc của trang này đã hết hạn" in text_of(
+        reply
+    )  # CSRFProtect, before the view
     assert audit_actions() == []
     assert roles["member"].active

@@ -1,4 +1,5 @@
 """Members of a unit in the console: search, edit, move, deactivate — scoped and audited."""
+
 from datetime import date
 
 from quizapp.extensions import db
@@ -19,7 +20,11 @@ def _fresh(member):
 
 
 def test_members_of_a_unit_are_listed_with_child_units(roles, login, console):
-    page = text_of(login(roles["users"]["organiser"]).get(f"/org/members?unit={roles['tree']['chieng_dong'].id}"))
+    page = text_of(
+        login(roles["users"]["organiser"]).get(
+            f"/org/members?unit={roles['tree']['chieng_dong'].id}"
+        )
+    )
     assert "Lò Thị Mai" in page
     assert "Chi đoàn bản Co Muồng" in page
 
@@ -34,7 +39,9 @@ def test_search_ignores_diacritics_and_case(roles, make, login, console):
 
 def test_search_finds_by_phone_digits(roles, make, login, console):
     make.member(roles["tree"]["moc_ly"], "Hà Văn Tú", code="DV-TU", phone="0912 345 678")
-    page = text_of(login(roles["users"]["organiser"]).get("/org/members", query_string={"q": "345678"}))
+    page = text_of(
+        login(roles["users"]["organiser"]).get("/org/members", query_string={"q": "345678"})
+    )
     assert "Hà Văn Tú" in page
 
 
@@ -45,7 +52,9 @@ def test_members_of_another_province_are_refused(roles, outside, login, console)
 
 
 def test_search_never_reaches_outside_the_subtree(roles, outside, login, console):
-    page = text_of(login(roles["users"]["organiser"]).get("/org/members", query_string={"q": "giang thi sua"}))
+    page = text_of(
+        login(roles["users"]["organiser"]).get("/org/members", query_string={"q": "giang thi sua"})
+    )
     assert "Giàng Thị Súa" not in page
 
 
@@ -65,12 +74,25 @@ def test_district_secretary_sees_members_but_cannot_edit(roles, login, console):
 def test_edit_saves_and_is_audited_with_before_and_after(roles, login, console):
     member = roles["member"]
     client = login(roles["users"]["organiser"])
-    reply = client.post(f"/org/members/{member.id}/edit", data={
-        "full_name": "Lò Thị Mai", "birth_date": "2001-05-02", "gender": "nu", "ethnicity": "Thái",
-        "phone": "0912000333", "email": "", "is_cadre": "y"})
+    reply = client.post(
+        f"/org/members/{member.id}/edit",
+        data={
+            "full_name": "Lò Thị Mai",
+            "birth_date": "2001-05-02",
+            "gender": "nu",
+            "ethnicity": "Thái",
+            "phone": "0912000333",
+            "email": "",
+            "is_cadre": "y",
+        },
+    )
     assert reply.status_code == 302
     member = _fresh(member)
-    assert (member.phone, member.birth_date, member.is_cadre) == ("0912000333", date(2001, 5, 2), True)
+    assert (member.phone, member.birth_date, member.is_cadre) == (
+        "0912000333",
+        date(2001, 5, 2),
+        True,
+    )
     entry = db.session.scalar(db.select(AuditEntry))
     assert entry.action == "member.edit"
     assert entry.before["phone"] is None and entry.after["phone"] == "0912000333"
@@ -78,8 +100,16 @@ def test_edit_saves_and_is_audited_with_before_and_after(roles, login, console):
 
 def test_edit_errors_are_vietnamese_next_to_the_field(roles, login, console):
     member = roles["member"]
-    reply = login(roles["users"]["organiser"]).post(f"/org/members/{member.id}/edit", data={
-        "full_name": "", "birth_date": "ngày mai", "gender": "nu", "phone": "abc", "email": "khong-phai-email"})
+    reply = login(roles["users"]["organiser"]).post(
+        f"/org/members/{member.id}/edit",
+        data={
+            "full_name": "",
+            "birth_date": "ngày mai",
+            "gender": "nu",
+            "phone": "abc",
+            "email": "khong-phai-email",
+        },
+    )
     assert reply.status_code == 200
     errors = errors_of(reply)
     assert "Hãy nhập họ và tên." in errors
@@ -93,8 +123,10 @@ def test_becoming_a_cadre_updates_the_report_denominators(roles, login, console)
     refresh_roster_counts()
     db.session.commit()
     member = roles["member"]
-    login(roles["users"]["organiser"]).post(f"/org/members/{member.id}/edit", data={
-        "full_name": member.full_name, "gender": "nu", "is_cadre": "y"})
+    login(roles["users"]["organiser"]).post(
+        f"/org/members/{member.id}/edit",
+        data={"full_name": member.full_name, "gender": "nu", "is_cadre": "y"},
+    )
     db.session.expire_all()
     assert _roster(roles["tree"]["na_san"]) == (1, 1)
 
@@ -112,10 +144,13 @@ def test_move_puts_the_member_in_another_chapter_and_counts_follow(roles, login,
     assert audit_actions() == ["member.move", "member.move"]  # one entry on each chapter's tree
 
 
-def test_move_to_a_chapter_of_another_province_is_refused_next_to_the_field(roles, outside, login, console):
+def test_move_to_a_chapter_of_another_province_is_refused_next_to_the_field(
+    roles, outside, login, console
+):
     member = roles["member"]
-    reply = login(roles["users"]["organiser"]).post(f"/org/members/{member.id}/move",
-                                                    data={"chapter": outside["chapter"].id})
+    reply = login(roles["users"]["organiser"]).post(
+        f"/org/members/{member.id}/move", data={"chapter": outside["chapter"].id}
+    )
     assert "Hãy chọn một chi đoàn thuộc phạm vi của bạn." in errors_of(reply)
     assert _fresh(member).chapter_id == roles["tree"]["na_san"].id
 
@@ -134,7 +169,8 @@ def test_deactivate_asks_first_then_takes_the_member_out_of_the_counts(roles, lo
 
 
 def test_deactivating_a_member_of_another_province_is_refused(roles, outside, login, console):
-    reply = login(roles["users"]["organiser"]).post(f"/org/members/{outside['member'].id}/active",
-                                                    data={"confirm": "1"})
+    reply = login(roles["users"]["organiser"]).post(
+        f"/org/members/{outside['member'].id}/active", data={"confirm": "1"}
+    )
     assert reply.status_code == 403
     assert _fresh(outside["member"]).active is True

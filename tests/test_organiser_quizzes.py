@@ -1,5 +1,6 @@
 """Quizzes in the console: one form that checks everything, edit, duplicate, preview, close early,
 extra time or attempts, reopening — all scoped to the organiser's subtree and audited."""
+
 from datetime import timedelta
 
 from quizapp.extensions import db
@@ -10,11 +11,24 @@ from tests.quizkit import make_quiz
 
 
 def _form(version, audience, **overrides):
-    data = {"title": "Tìm hiểu Nghị quyết XII — đợt 1", "description": "", "bank_version": version.id,
-            "audience": audience.id, "opens_at": "2025-03-03T08:00", "closes_at": "2025-03-10T22:00",
-            "time_limit_minutes": "30", "draw_mode": "all", "shuffle_questions": "y", "shuffle_options": "y",
-            "attempts_allowed": "2", "grading_policy": "highest", "pass_mark": "50", "review_policy": "explanations",
-            "target_rate": "90", "target_date": "2025-03-10"}
+    data = {
+        "title": "Tìm hiểu Nghị quyết XII — đợt 1",
+        "description": "",
+        "bank_version": version.id,
+        "audience": audience.id,
+        "opens_at": "2025-03-03T08:00",
+        "closes_at": "2025-03-10T22:00",
+        "time_limit_minutes": "30",
+        "draw_mode": "all",
+        "shuffle_questions": "y",
+        "shuffle_options": "y",
+        "attempts_allowed": "2",
+        "grading_policy": "highest",
+        "pass_mark": "50",
+        "review_policy": "explanations",
+        "target_rate": "90",
+        "target_date": "2025-03-10",
+    }
     data.update(overrides)
     return data
 
@@ -30,7 +44,11 @@ def test_organiser_creates_a_quiz_for_a_district(roles, make, login, console):
     reply = client.post("/org/quizzes/new", data=_form(version, roles["tree"]["mai_son"]))
     assert reply.status_code == 302
     [quiz] = _quizzes()
-    assert (quiz.audience_unit_id, quiz.time_limit_seconds, quiz.attempts_allowed) == (roles["tree"]["mai_son"].id, 1800, 2)
+    assert (quiz.audience_unit_id, quiz.time_limit_seconds, quiz.attempts_allowed) == (
+        roles["tree"]["mai_son"].id,
+        1800,
+        2,
+    )
     assert quiz.opens_at.isoformat() == "2025-03-03T01:00:00+00:00"  # 08:00 in Hà Nội
     assert audit_actions() == ["quiz.create"]
 
@@ -38,9 +56,18 @@ def test_organiser_creates_a_quiz_for_a_district(roles, make, login, console):
 def test_every_mistake_is_shown_next_to_its_field_in_vietnamese(roles, make, login, console):
     version = make.bank()
     client = login(roles["users"]["organiser"])
-    reply = client.post("/org/quizzes/new", data=_form(
-        version, roles["tree"]["mai_son"], closes_at="2025-03-02T08:00", pass_mark="150",
-        draw_mode="total", draw_total="99", target_rate="0"))
+    reply = client.post(
+        "/org/quizzes/new",
+        data=_form(
+            version,
+            roles["tree"]["mai_son"],
+            closes_at="2025-03-02T08:00",
+            pass_mark="150",
+            draw_mode="total",
+            draw_total="99",
+            target_rate="0",
+        ),
+    )
     assert reply.status_code == 400
     errors = errors_of(reply)
     assert "Thời điểm đóng phải sau thời điểm mở." in errors
@@ -52,29 +79,49 @@ def test_every_mistake_is_shown_next_to_its_field_in_vietnamese(roles, make, log
 
 def test_per_topic_rules_the_version_cannot_satisfy_are_refused(roles, make, login, console):
     version = make.bank()
-    reply = login(roles["users"]["organiser"]).post("/org/quizzes/new", data=_form(
-        version, roles["tree"]["mai_son"], draw_mode="custom", draw_custom="Chủ đề A = 9\nChủ đề Z = 1"))
+    reply = login(roles["users"]["organiser"]).post(
+        "/org/quizzes/new",
+        data=_form(
+            version,
+            roles["tree"]["mai_son"],
+            draw_mode="custom",
+            draw_custom="Chủ đề A = 9\nChủ đề Z = 1",
+        ),
+    )
     [error] = errors_of(reply)
     assert "chủ đề 'Chủ đề A' chỉ có 5 câu" in error and "không có chủ đề 'Chủ đề Z'" in error
 
 
 def test_a_malformed_per_topic_line_names_the_line(roles, make, login, console):
     version = make.bank()
-    reply = login(roles["users"]["organiser"]).post("/org/quizzes/new", data=_form(
-        version, roles["tree"]["mai_son"], draw_mode="custom", draw_custom="Chủ đề A = 2\nChủ đề B: ba"))
+    reply = login(roles["users"]["organiser"]).post(
+        "/org/quizzes/new",
+        data=_form(
+            version,
+            roles["tree"]["mai_son"],
+            draw_mode="custom",
+            draw_custom="Chủ đề A = 2\nChủ đề B: ba",
+        ),
+    )
     assert errors_of(reply) == ["Dòng 2 chưa đúng dạng «tên chủ đề = số câu»: Chủ đề B: ba"]
 
 
 def test_words_where_numbers_belong_are_refused_in_vietnamese(roles, make, login, console):
     version = make.bank()
-    reply = login(roles["users"]["organiser"]).post("/org/quizzes/new", data=_form(
-        version, roles["tree"]["mai_son"], time_limit_minutes="ba mươi", opens_at="thứ hai"))
+    reply = login(roles["users"]["organiser"]).post(
+        "/org/quizzes/new",
+        data=_form(
+            version, roles["tree"]["mai_son"], time_limit_minutes="ba mươi", opens_at="thứ hai"
+        ),
+    )
     errors = errors_of(reply)
     assert "Hãy nhập một số nguyên, ví dụ 30." in errors
     assert "Hãy nhập ngày và giờ, ví dụ 2024-03-26 07:30." in errors
 
 
-def test_audience_outside_the_subtree_is_refused_and_not_offered(roles, make, outside, login, console):
+def test_audience_outside_the_subtree_is_refused_and_not_offered(
+    roles, make, outside, login, console
+):
     version = make.bank()
     client = login(roles["users"]["organiser"])
     assert "Tỉnh đoàn Lai Châu" not in text_of(client.get("/org/quizzes/new"))
@@ -87,11 +134,20 @@ def test_edit_changes_settings_and_keeps_before_and_after(roles, make, login, co
     quiz = make_quiz(make, roles["tree"]["mai_son"])
     db.session.commit()
     client = login(roles["users"]["organiser"])
-    assert "Tìm hiểu Nghị quyết Đại hội Đoàn XII" in text_of(client.get(f"/org/quizzes/{quiz.id}/edit"))
-    client.post(f"/org/quizzes/{quiz.id}/edit", data=_form(quiz.bank_version, quiz.audience_unit, pass_mark="70"))
+    assert "Tìm hiểu Nghị quyết Đại hội Đoàn XII" in text_of(
+        client.get(f"/org/quizzes/{quiz.id}/edit")
+    )
+    client.post(
+        f"/org/quizzes/{quiz.id}/edit",
+        data=_form(quiz.bank_version, quiz.audience_unit, pass_mark="70"),
+    )
     assert _quizzes()[0].pass_mark == 70
     entry = db.session.scalar(db.select(AuditEntry))
-    assert (entry.action, entry.before["pass_mark"], entry.after["pass_mark"]) == ("quiz.update", 50.0, 70.0)
+    assert (entry.action, entry.before["pass_mark"], entry.after["pass_mark"]) == (
+        "quiz.update",
+        50.0,
+        70.0,
+    )
 
 
 def test_quiz_of_another_province_cannot_be_seen_or_changed(roles, make, outside, login, console):
@@ -99,7 +155,11 @@ def test_quiz_of_another_province_cannot_be_seen_or_changed(roles, make, outside
     db.session.commit()
     client = login(roles["users"]["organiser"])
     assert "Đợt riêng của Lai Châu" not in text_of(client.get("/org/quizzes"))
-    for url in (f"/org/quizzes/{quiz.id}", f"/org/quizzes/{quiz.id}/edit", f"/org/quizzes/{quiz.id}/preview"):
+    for url in (
+        f"/org/quizzes/{quiz.id}",
+        f"/org/quizzes/{quiz.id}/edit",
+        f"/org/quizzes/{quiz.id}/preview",
+    ):
         reply = client.get(url)
         assert reply.status_code == 403 and "Lai Châu" not in text_of(reply)
     assert client.post(f"/org/quizzes/{quiz.id}/close", data={"confirm": "1"}).status_code == 403
@@ -109,19 +169,29 @@ def test_quiz_of_another_province_cannot_be_seen_or_changed(roles, make, outside
 def test_duplicate_copies_the_settings_and_opens_the_copy_for_editing(roles, make, login, console):
     quiz = make_quiz(make, roles["tree"]["mai_son"])
     db.session.commit()
-    reply = login(roles["users"]["organiser"]).post(f"/org/quizzes/{quiz.id}/duplicate", data={"title": "Đợt 2"})
+    reply = login(roles["users"]["organiser"]).post(
+        f"/org/quizzes/{quiz.id}/duplicate", data={"title": "Đợt 2"}
+    )
     original, copy = _quizzes()
     assert reply.headers["Location"].endswith(f"/org/quizzes/{copy.id}/edit")
-    assert (copy.title, copy.bank_version_id, copy.audience_unit_id) == ("Đợt 2", original.bank_version_id,
-                                                                       original.audience_unit_id)
+    assert (copy.title, copy.bank_version_id, copy.audience_unit_id) == (
+        "Đợt 2",
+        original.bank_version_id,
+        original.audience_unit_id,
+    )
 
 
-def test_preview_shows_the_questions_as_members_see_them_without_the_key(roles, make, login, console):
+def test_preview_shows_the_questions_as_members_see_them_without_the_key(
+    roles, make, login, console
+):
     quiz = make_quiz(make, roles["tree"]["mai_son"])
     db.session.commit()
     client = login(roles["users"]["organiser"])
     page = text_of(client.get(f"/org/quizzes/{quiz.id}/preview"))
-    assert "Thủ đô của Việt Nam là thành phố nào?" in page and "Chọn <strong>các</strong> số chẵn." in page
+    assert (
+        "Thủ đô của Việt Nam là thành phố nào?" in page
+        and "Chọn <strong>các</strong> số chẵn." in page
+    )
     assert "BÍ MẬT" not in page and "is-key" not in page
     assert "BÍ MẬT" in text_of(client.get(f"/org/quizzes/{quiz.id}/preview?key=1"))
 
@@ -151,8 +221,10 @@ def test_extra_time_and_attempts_for_one_member(roles, make, login, console):
     client = login(roles["users"]["organiser"])
     reply = client.get(f"/org/quizzes/{quiz.id}/lookup", query_string={"code": member.code})
     assert reply.headers["Location"].endswith(f"/org/quizzes/{quiz.id}/members/{member.id}")
-    client.post(f"/org/quizzes/{quiz.id}/members/{member.id}/allowance",
-                data={"extra_minutes": "15", "extra_attempts": "1"})
+    client.post(
+        f"/org/quizzes/{quiz.id}/members/{member.id}/allowance",
+        data={"extra_minutes": "15", "extra_attempts": "1"},
+    )
     allowance = db.session.scalar(db.select(QuizAllowance))
     assert (allowance.extra_seconds, allowance.extra_attempts) == (900, 1)
     assert audit_actions() == ["allowance.set"]
@@ -162,8 +234,10 @@ def test_negative_extra_time_is_refused_next_to_the_field(roles, make, login, co
     quiz = make_quiz(make, roles["tree"]["mai_son"])
     db.session.commit()
     member = roles["member"]
-    reply = login(roles["users"]["organiser"]).post(f"/org/quizzes/{quiz.id}/members/{member.id}/allowance",
-                                                    data={"extra_minutes": "-5", "extra_attempts": "0"})
+    reply = login(roles["users"]["organiser"]).post(
+        f"/org/quizzes/{quiz.id}/members/{member.id}/allowance",
+        data={"extra_minutes": "-5", "extra_attempts": "0"},
+    )
     assert reply.status_code == 400
     assert "Số phút cộng thêm từ 0 đến 720." in errors_of(reply)
     assert db.session.scalar(db.select(QuizAllowance)) is None
@@ -172,8 +246,9 @@ def test_negative_extra_time_is_refused_next_to_the_field(roles, make, login, co
 def test_lookup_of_a_member_outside_the_audience_says_so(roles, make, login, console):
     quiz = make_quiz(make, roles["tree"]["moc_chau"])
     db.session.commit()
-    reply = login(roles["users"]["organiser"]).get(f"/org/quizzes/{quiz.id}/lookup",
-                                                   query_string={"code": roles["member"].code})
+    reply = login(roles["users"]["organiser"]).get(
+        f"/org/quizzes/{quiz.id}/lookup", query_string={"code": roles["member"].code}
+    )
     assert f"Không có đoàn viên mã {roles['member'].code} trong đơn vị dự thi." in errors_of(reply)
 
 
@@ -195,7 +270,12 @@ def test_a_district_organiser_cannot_adjust_a_province_quiz(roles, make, login, 
     attempt = _finished_attempt(quiz, roles["member"])
     district = make.user("bantuyengiao.maison", grants=[("organiser", roles["tree"]["mai_son"])])
     client = switch_user(login, district)
-    assert client.post(f"/org/quizzes/{quiz.id}/attempts/{attempt.id}/reopen", data={"minutes": "10"}).status_code == 403
+    assert (
+        client.post(
+            f"/org/quizzes/{quiz.id}/attempts/{attempt.id}/reopen", data={"minutes": "10"}
+        ).status_code
+        == 403
+    )
     db.session.expire_all()
     assert db.session.get(type(attempt), attempt.id).state == "finished"
 
@@ -208,7 +288,9 @@ def test_after_the_first_attempt_the_audience_and_bank_cannot_change(roles, make
     client = login(roles["users"]["organiser"])
     page = text_of(client.get(f"/org/quizzes/{quiz.id}/edit"))
     assert "Bộ câu hỏi khac" not in page and "Huyện đoàn Mộc Châu" not in page
-    reply = client.post(f"/org/quizzes/{quiz.id}/edit", data=_form(other_bank, roles["tree"]["moc_chau"]))
+    reply = client.post(
+        f"/org/quizzes/{quiz.id}/edit", data=_form(other_bank, roles["tree"]["moc_chau"])
+    )
     errors = errors_of(reply)
     assert "Đã có người làm bài: không được đổi đơn vị dự thi." in errors
     assert "Đã có người làm bài: chỉ được chuyển sang phiên bản khác của cùng ngân hàng." in errors
@@ -248,8 +330,9 @@ def test_regrade_is_refused_when_the_outcome_changed_since_the_preview(roles, ma
     attempt = _attempt_answering_option_1_of_the_first_single(quiz, roles["member"])
     make.bank(keys={"0-single": {"correct": [1]}})
     db.session.commit()
-    reply = login(roles["users"]["organiser"]).post(f"/org/quizzes/{quiz.id}/regrade",
-                                                    data={"version": "2", "changes": "0"})
+    reply = login(roles["users"]["organiser"]).post(
+        f"/org/quizzes/{quiz.id}/regrade", data={"version": "2", "changes": "0"}
+    )
     assert "/regrade" in reply.headers["Location"]
     db.session.expire_all()
     assert db.session.get(type(attempt), attempt.id).previous_score is None

@@ -1,4 +1,5 @@
 """Pending uploads: only the uploader, only before expiry, only with the bytes that were previewed."""
+
 from datetime import timedelta
 
 from sqlalchemy import select, update
@@ -15,7 +16,11 @@ def test_the_uploader_gets_the_same_bytes_back(app, make):
     db.session.commit()
     db.session.expire_all()
     stored = uploads.load(token, "bank", owner.id, NOW)
-    assert (stored.data, stored.filename, stored.extra) == (b"noi dung", "a.yaml", {"target": "new"})
+    assert (stored.data, stored.filename, stored.extra) == (
+        b"noi dung",
+        "a.yaml",
+        {"target": "new"},
+    )
 
 
 def test_someone_else_or_another_kind_gets_nothing(app, make):

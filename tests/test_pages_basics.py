@@ -1,4 +1,5 @@
 """Every page names itself in the browser tab and carries the site's icon."""
+
 import re
 from pathlib import Path
 

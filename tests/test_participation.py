@@ -1,4 +1,5 @@
 """The report read models follow finalisations and roster changes, and rebuild to the same numbers."""
+
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
@@ -21,17 +22,32 @@ T0 = datetime(2024, 1, 10, 3, 0, tzinfo=UTC)
 def _quiz(unit):
     bank = Bank(slug="b", title="B")
     version = BankVersion(bank=bank, number=1, checksum="x", source_format="yaml")
-    quiz = Quiz(title="Q", bank_version=version, audience_unit=unit, opens_at=T0,
-                closes_at=T0 + timedelta(days=30), pass_mark=50)
+    quiz = Quiz(
+        title="Q",
+        bank_version=version,
+        audience_unit=unit,
+        opens_at=T0,
+        closes_at=T0 + timedelta(days=30),
+        pass_mark=50,
+    )
     db.session.add(quiz)
     db.session.flush()
     return quiz
 
 
 def _finish(quiz, member, number, percent, at):
-    attempt = Attempt(quiz=quiz, member=member, number=number, started_at=at, deadline=at + timedelta(minutes=30),
-                      finished_at=at + timedelta(minutes=5), state=AttemptState.FINISHED, percent=percent,
-                      score=percent, max_score=100)
+    attempt = Attempt(
+        quiz=quiz,
+        member=member,
+        number=number,
+        started_at=at,
+        deadline=at + timedelta(minutes=30),
+        finished_at=at + timedelta(minutes=5),
+        state=AttemptState.FINISHED,
+        percent=percent,
+        score=percent,
+        max_score=100,
+    )
     db.session.add(attempt)
     db.session.flush()
     participation.record_start(attempt, at)
@@ -41,7 +57,11 @@ def _finish(quiz, member, number, percent, at):
 
 def _counters(quiz):
     rows = db.session.scalars(select(UnitQuizCounter).where(UnitQuizCounter.quiz_id == quiz.id))
-    return {r.unit_id: (r.took_part, r.took_part_cadres, r.passed, round(r.sum_best_percent, 6)) for r in rows if r.took_part}
+    return {
+        r.unit_id: (r.took_part, r.took_part_cadres, r.passed, round(r.sum_best_percent, 6))
+        for r in rows
+        if r.took_part
+    }
 
 
 def _daily(quiz):

@@ -1,4 +1,5 @@
 """Who sees and who manages a question bank: owner unit's subtree manages, units below use, others see nothing."""
+
 from datetime import UTC, datetime
 
 import pytest
@@ -16,14 +17,25 @@ def banks(roles, make):
     """A national bank, one of the province, one of each district and one of another province."""
     tree = roles["tree"]
     other = make.unit("Tỉnh đoàn Lai Châu", "province", code="LC")
-    owners = {"national": None, "province": tree["province"], "mai_son": tree["mai_son"],
-              "moc_chau": tree["moc_chau"], "other_province": other}
+    owners = {
+        "national": None,
+        "province": tree["province"],
+        "mai_son": tree["mai_son"],
+        "moc_chau": tree["moc_chau"],
+        "other_province": other,
+    }
     found = {}
     for key, owner in owners.items():
-        found[key] = Bank(slug=key, title=key, owner_unit_id=owner.id if owner else None, created_at=AT)
+        found[key] = Bank(
+            slug=key, title=key, owner_unit_id=owner.id if owner else None, created_at=AT
+        )
         db.session.add(found[key])
-    users = {**roles["users"],
-             "mai_son_organiser": make.user("bantuyengiao.maison", grants=[(Role.ORGANISER, tree["mai_son"])])}
+    users = {
+        **roles["users"],
+        "mai_son_organiser": make.user(
+            "bantuyengiao.maison", grants=[(Role.ORGANISER, tree["mai_son"])]
+        ),
+    }
     db.session.commit()
     return found, users
 

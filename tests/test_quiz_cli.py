@@ -1,4 +1,5 @@
 """`quizapp quiz create|list|allow|reopen`, `quizapp sweep` and `quizapp regrade` from the command line."""
+
 from datetime import timedelta
 
 import pytest
@@ -20,15 +21,49 @@ def tree(make):
     return tree
 
 
-CREATE = ["quiz", "create", "--bank", "nq12", "--title", "Tìm hiểu Nghị quyết", "--audience", "SL",
-          "--opens", "2025-03-03 08:00", "--closes", "2025-03-10 17:00"]
+CREATE = [
+    "quiz",
+    "create",
+    "--bank",
+    "nq12",
+    "--title",
+    "Tìm hiểu Nghị quyết",
+    "--audience",
+    "SL",
+    "--opens",
+    "2025-03-03 08:00",
+    "--closes",
+    "2025-03-10 17:00",
+]
 
 
 def test_create_quiz_from_a_bank_slug_with_every_setting(runner, tree):
-    result = runner.invoke(args=CREATE + [
-        "--time-limit", "20", "--per-topic", "Chủ đề A=2", "--per-topic", "Chủ đề B=3", "--no-shuffle-options",
-        "--attempts", "unlimited", "--grading", "last", "--pass-mark", "80", "--review", "after_close",
-        "--target-rate", "95", "--target-date", "2025-03-09", "--prediction-question", "Bao nhiêu bài?"])
+    result = runner.invoke(
+        args=CREATE
+        + [
+            "--time-limit",
+            "20",
+            "--per-topic",
+            "Chủ đề A=2",
+            "--per-topic",
+            "Chủ đề B=3",
+            "--no-shuffle-options",
+            "--attempts",
+            "unlimited",
+            "--grading",
+            "last",
+            "--pass-mark",
+            "80",
+            "--review",
+            "after_close",
+            "--target-rate",
+            "95",
+            "--target-date",
+            "2025-03-09",
+            "--prediction-question",
+            "Bao nhiêu bài?",
+        ]
+    )
     assert result.exit_code == 0, result.output
     assert "5 câu/lượt" in result.output
     quiz = db.session.scalar(select(Quiz))
@@ -40,9 +75,26 @@ def test_create_quiz_from_a_bank_slug_with_every_setting(runner, tree):
 
 
 def test_create_reports_every_invalid_setting_by_option(runner, tree):
-    result = runner.invoke(args=["quiz", "create", "--bank", "nq12", "--title", "X", "--audience", "SL",
-                                 "--opens", "2025-03-10 08:00", "--closes", "2025-03-03 08:00",
-                                 "--pass-mark", "120", "--draw", "total:50"])
+    result = runner.invoke(
+        args=[
+            "quiz",
+            "create",
+            "--bank",
+            "nq12",
+            "--title",
+            "X",
+            "--audience",
+            "SL",
+            "--opens",
+            "2025-03-10 08:00",
+            "--closes",
+            "2025-03-03 08:00",
+            "--pass-mark",
+            "120",
+            "--draw",
+            "total:50",
+        ]
+    )
     assert result.exit_code != 0
     assert "--closes: Thời điểm đóng phải sau thời điểm mở." in result.output
     assert "--pass-mark" in result.output and "--draw/--per-topic" in result.output
@@ -50,8 +102,22 @@ def test_create_reports_every_invalid_setting_by_option(runner, tree):
 
 
 def test_create_with_unknown_bank_says_so(runner, tree):
-    result = runner.invoke(args=["quiz", "create", "--bank", "khong-co", "--title", "X", "--audience", "SL",
-                                 "--opens", "2025-03-03 08:00", "--closes", "2025-03-04 08:00"])
+    result = runner.invoke(
+        args=[
+            "quiz",
+            "create",
+            "--bank",
+            "khong-co",
+            "--title",
+            "X",
+            "--audience",
+            "SL",
+            "--opens",
+            "2025-03-03 08:00",
+            "--closes",
+            "2025-03-04 08:00",
+        ]
+    )
     assert result.exit_code != 0 and "Không có ngân hàng 'khong-co'" in result.output
 
 
@@ -69,8 +135,13 @@ def test_list_shows_quizzes(runner, tree):
 
 
 def _running_attempt(make, tree, started):
-    quiz = make_quiz(make, tree["province"], quizzes.find_bank_version("nq12"), opens_at=started - timedelta(days=1),
-                     closes_at=started + timedelta(days=2))
+    quiz = make_quiz(
+        make,
+        tree["province"],
+        quizzes.find_bank_version("nq12"),
+        opens_at=started - timedelta(days=1),
+        closes_at=started + timedelta(days=2),
+    )
     member = make.member(tree["na_san"], "Lò Thị Mai", code="DV-MAI")
     attempt = attempts.start_attempt(quiz, member, started)
     db.session.commit()
@@ -82,7 +153,9 @@ def test_sweep_finalises_overdue_attempts(runner, make, tree):
     result = runner.invoke(args=["sweep"])
     assert "Đã kết thúc 1 bài làm quá giờ." in result.output
     db.session.expire_all()
-    assert attempt.state == AttemptState.FINISHED_OVERDUE and attempt.finished_at == attempt.deadline
+    assert (
+        attempt.state == AttemptState.FINISHED_OVERDUE and attempt.finished_at == attempt.deadline
+    )
 
 
 def test_allow_gives_extra_time(runner, make, tree):
@@ -108,7 +181,9 @@ def test_reopen_a_finished_attempt(runner, make, tree):
 def test_regrade_uses_the_corrected_key_and_keeps_the_first_score(runner, make, tree):
     quiz, member, attempt = _running_attempt(make, tree, now_utc() - timedelta(minutes=5))
     single = next(i for i in attempt.items if i.question.uid == "0-single")
-    attempts.save_answer(attempt, single.question_id, 1, 1, False, now_utc())  # wrong by the old key
+    attempts.save_answer(
+        attempt, single.question_id, 1, 1, False, now_utc()
+    )  # wrong by the old key
     attempts.submit_attempt(attempt, now_utc())
     make.bank("nq12", keys={"0-single": {"correct": [1]}})  # version 2 fixes the key
     db.session.commit()

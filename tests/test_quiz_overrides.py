@@ -1,4 +1,5 @@
 """Extra time, extra attempts and reopened attempts are audited the same way from the console and the CLI."""
+
 from datetime import timedelta
 
 import pytest
@@ -39,7 +40,10 @@ def test_allowance_is_audited_with_before_and_after(sitting, make):
     quiz_overrides.grant_allowance(quiz, member, actor, DURING, extra_seconds=600, extra_attempts=1)
     entries = _entries()
     assert [e.action for e in entries] == ["allowance.set", "allowance.set"]
-    assert entries[0].before is None and entries[0].after == {"extra_seconds": 600, "extra_attempts": 0}
+    assert entries[0].before is None and entries[0].after == {
+        "extra_seconds": 600,
+        "extra_attempts": 0,
+    }
     assert entries[1].before == {"extra_seconds": 600, "extra_attempts": 0}
     assert (entries[1].actor_id, entries[1].unit_id) == (actor.id, member.chapter_id)
 
@@ -50,7 +54,10 @@ def test_reopen_is_audited_with_the_state_before(sitting):
     quiz_overrides.reopen_attempt(attempt, None, DURING + timedelta(minutes=2), 300)
     entry = _entries()[-1]
     assert entry.action == "attempt.reopen"
-    assert entry.before["state"] == AttemptState.FINISHED and entry.after["state"] == AttemptState.IN_PROGRESS
+    assert (
+        entry.before["state"] == AttemptState.FINISHED
+        and entry.after["state"] == AttemptState.IN_PROGRESS
+    )
 
 
 def test_a_refused_reopen_leaves_no_audit_entry(sitting):
@@ -66,7 +73,11 @@ def test_cli_allow_writes_the_same_audit_entry_without_an_actor(runner, sitting,
     assert result.exit_code == 0, result.output
     db.session.expire_all()
     entry = _entries()[-1]
-    assert (entry.action, entry.actor_id, entry.unit_id) == ("allowance.set", None, member.chapter_id)
+    assert (entry.action, entry.actor_id, entry.unit_id) == (
+        "allowance.set",
+        None,
+        member.chapter_id,
+    )
     assert entry.after == {"extra_seconds": 900, "extra_attempts": 0}
 
 

@@ -1,4 +1,5 @@
 """Regrade re-scores finished attempts with a corrected version's keys and keeps the first score."""
+
 from datetime import timedelta
 
 import pytest
@@ -23,7 +24,9 @@ def finished_with(make, quiz, tree, answers: dict, name="Lò Thị Mai"):
     attempt = attempts.start_attempt(quiz, make.member(tree["na_san"], name), DURING)
     for item in attempt.items:
         if item.question.uid in answers:
-            attempts.save_answer(attempt, item.question_id, answers[item.question.uid], 1, False, DURING)
+            attempts.save_answer(
+                attempt, item.question_id, answers[item.question.uid], 1, False, DURING
+            )
     attempts.submit_attempt(attempt, DURING + timedelta(minutes=5))
     return attempt
 
@@ -42,15 +45,23 @@ def test_a_second_regrade_keeps_the_original_score(make, tree):
     quiz = make_quiz(make, tree["province"])
     attempt = finished_with(make, quiz, tree, {"0-single": 1})
     regrade.regrade_quiz(quiz, make.bank(keys=FIXED), DURING + timedelta(days=1))
-    regrade.regrade_quiz(quiz, make.bank(keys={"0-single": {"correct": [2]}}), DURING + timedelta(days=2))
+    regrade.regrade_quiz(
+        quiz, make.bank(keys={"0-single": {"correct": [2]}}), DURING + timedelta(days=2)
+    )
     assert (attempt.previous_score, attempt.score) == (0.0, 0.0)
 
 
 def test_question_whose_options_changed_keeps_its_old_key(make, tree):
     quiz = make_quiz(make, tree["province"])
     attempt = finished_with(make, quiz, tree, {"0-single": 0})
-    corrected = make.bank(edits={"0-single": {"options": ["Hà Nội", "Huế", "Đà Nẵng", "Cần Thơ", "Vinh"],
-                                              "answer": {"correct": [4]}}})
+    corrected = make.bank(
+        edits={
+            "0-single": {
+                "options": ["Hà Nội", "Huế", "Đà Nẵng", "Cần Thơ", "Vinh"],
+                "answer": {"correct": [4]},
+            }
+        }
+    )
     report = regrade.regrade_quiz(quiz, corrected, DURING + timedelta(days=1))
     assert "0-single" in report.unmatched
     assert attempt.score == 1.0 and report.changes == []
@@ -89,9 +100,9 @@ def test_regrade_command_rescores_answers_whose_number_now_reads_differently(mak
     version = make.bank(keys={"0-numeric": {"value": 1500, "tolerance": 0}})
     quiz = make_quiz(make, tree["province"], version=version, pass_mark=0)
     attempt = finished_with(make, quiz, tree, {"0-numeric": "1.500"})
-    assert attempt.score == 1.0                     # graded today as one thousand five hundred
+    assert attempt.score == 1.0  # graded today as one thousand five hundred
     item = next(i for i in attempt.items if i.question.uid == "0-numeric")
-    item.score, attempt.score = 0.0, 0.0            # as the old reading (1.5) had stored it
+    item.score, attempt.score = 0.0, 0.0  # as the old reading (1.5) had stored it
     db.session.commit()
     result = runner.invoke(args=["regrade", str(quiz.id), "--version", str(version.number)])
     assert result.exit_code == 0, result.output

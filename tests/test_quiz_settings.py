@@ -1,4 +1,5 @@
 """Quiz settings are validated field by field with Vietnamese messages, then created, updated, copied."""
+
 from datetime import date, timedelta
 
 import pytest
@@ -60,7 +61,9 @@ def test_draw_total_larger_than_the_bank_is_refused(version):
 
 
 def test_draw_rules_that_draw_nothing_are_refused(version):
-    assert "ít nhất 1" in errors_for(version, draw_rules={"per_topic": {"Chủ đề A": 0}})["draw_rules"]
+    assert (
+        "ít nhất 1" in errors_for(version, draw_rules={"per_topic": {"Chủ đề A": 0}})["draw_rules"]
+    )
 
 
 def test_several_problems_are_reported_together(version):
@@ -82,14 +85,24 @@ def test_questions_per_attempt_follows_the_rules(version):
 def test_create_refuses_invalid_settings_with_every_error(make, version):
     tree = make.province()
     with pytest.raises(quizzes.QuizSettingsError) as caught:
-        quizzes.create_quiz(version, tree["province"], settings(pass_mark=-5, target_rate=0), None, OPENS)
+        quizzes.create_quiz(
+            version, tree["province"], settings(pass_mark=-5, target_rate=0), None, OPENS
+        )
     assert set(caught.value.errors) == {"pass_mark", "target_rate"}
 
 
 def test_create_keeps_every_setting(make, version):
     tree = make.province()
-    quiz = make_quiz(make, tree["mai_son"], version, draw_rules={"total": 4}, attempts_allowed=None,
-                     review_policy="after_close", target_date=date(2025, 3, 9), prediction_question=" Bao nhiêu? ")
+    quiz = make_quiz(
+        make,
+        tree["mai_son"],
+        version,
+        draw_rules={"total": 4},
+        attempts_allowed=None,
+        review_policy="after_close",
+        target_date=date(2025, 3, 9),
+        prediction_question=" Bao nhiêu? ",
+    )
     assert quiz.audience_unit == tree["mai_son"] and quiz.bank_version == version
     assert quiz.draw_rules == {"total": 4} and quiz.attempts_allowed is None
     assert quiz.prediction_question == "Bao nhiêu?"
@@ -148,10 +161,17 @@ def test_quizzes_for_unit_lists_those_whose_audience_covers_it(make, version):
     assert [q.id for q in attempts.quizzes_for_unit(tree["na_san"])] == [province_quiz.id]
 
 
-@pytest.mark.parametrize("at,expected", [
-    (OPENS - timedelta(seconds=1), "scheduled"), (OPENS, "open"), (DURING, "open"),
-    (CLOSES - timedelta(seconds=1), "open"), (CLOSES, "closed"), (CLOSES + timedelta(days=1), "closed"),
-])
+@pytest.mark.parametrize(
+    "at,expected",
+    [
+        (OPENS - timedelta(seconds=1), "scheduled"),
+        (OPENS, "open"),
+        (DURING, "open"),
+        (CLOSES - timedelta(seconds=1), "open"),
+        (CLOSES, "closed"),
+        (CLOSES + timedelta(days=1), "closed"),
+    ],
+)
 def test_status_follows_the_window_in_python_and_in_sql(make, version, at, expected):
     quiz = make_quiz(make, make.province()["province"], version)
     assert quiz.status(at) == expected and quiz.is_open(at) == (expected == "open")
@@ -163,7 +183,11 @@ def test_a_quiz_closed_early_says_so_from_that_moment(make, version):
     quiz = make_quiz(make, make.province()["province"], version)
     early = DURING + timedelta(minutes=5)
     quizzes.close_early(quiz, early)
-    for at, expected in [(DURING, "open"), (early, "closed_early"), (CLOSES + timedelta(days=1), "closed_early")]:
+    for at, expected in [
+        (DURING, "open"),
+        (early, "closed_early"),
+        (CLOSES + timedelta(days=1), "closed_early"),
+    ]:
         assert quiz.status(at) == expected
         assert db.session.scalar(select(Quiz.status(at)).where(Quiz.id == quiz.id)) == expected
     assert not quiz.is_open(early)

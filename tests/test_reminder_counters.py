@@ -5,6 +5,7 @@ moves and (de)activations. The read model (`UnitQuizReminder`, kept in the same 
 each change) is compared with a count over units, members, reminders and attempts, and with
 what `rebuild_quiz` (the `quizapp reports rebuild` path) recomputes from scratch.
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -30,17 +31,21 @@ from tests.factory import Factory
 from tests.reportkit import OPENS, make_quiz
 
 event_st = st.tuples(
-    st.integers(0, 30),                             # member index, modulo their number
+    st.integers(0, 30),  # member index, modulo their number
     st.sampled_from(["remind", "remind", "finish", "start"]),
-    st.integers(0, 200),                            # hours after the quiz opens
+    st.integers(0, 200),  # hours after the quiz opens
 )
 
-scenario = st.fixed_dictionaries({
-    "parents": st.lists(st.integers(0, 100), min_size=1, max_size=8),
-    "members": st.lists(st.tuples(st.integers(0, 50), st.booleans()), min_size=1, max_size=15),
-    "events": st.lists(event_st, max_size=40),
-    "moves": st.lists(st.tuples(st.integers(0, 30), st.integers(0, 50), st.booleans()), max_size=5),
-})
+scenario = st.fixed_dictionaries(
+    {
+        "parents": st.lists(st.integers(0, 100), min_size=1, max_size=8),
+        "members": st.lists(st.tuples(st.integers(0, 50), st.booleans()), min_size=1, max_size=15),
+        "events": st.lists(event_st, max_size=40),
+        "moves": st.lists(
+            st.tuples(st.integers(0, 30), st.integers(0, 50), st.booleans()), max_size=5
+        ),
+    }
+)
 
 
 def _build(make, data):
@@ -48,8 +53,10 @@ def _build(make, data):
     tree = [root]
     for i, parent in enumerate(data["parents"]):
         tree.append(make.unit(f"Đơn vị {i + 1}", "grassroots", tree[parent % len(tree)]))
-    members = [make.member(tree[chapter % len(tree)], f"Đoàn viên {i}", active=active)
-               for i, (chapter, active) in enumerate(data["members"])]
+    members = [
+        make.member(tree[chapter % len(tree)], f"Đoàn viên {i}", active=active)
+        for i, (chapter, active) in enumerate(data["members"])
+    ]
     secretary = make.user(login="bithu")
     refresh_roster_counts()
     quiz = make_quiz(root, slug="remind-prop")
@@ -64,8 +71,14 @@ def _build(make, data):
         attempt = open_attempt.pop(member.id, None)
         if attempt is None:
             numbers[member.id] = numbers.get(member.id, 0) + 1
-            attempt = Attempt(quiz=quiz, member=member, number=numbers[member.id], started_at=at,
-                              deadline=at + timedelta(minutes=30), state=AttemptState.IN_PROGRESS)
+            attempt = Attempt(
+                quiz=quiz,
+                member=member,
+                number=numbers[member.id],
+                started_at=at,
+                deadline=at + timedelta(minutes=30),
+                state=AttemptState.IN_PROGRESS,
+            )
             db.session.add(attempt)
             db.session.flush()
             participation.record_start(attempt, at)
@@ -93,15 +106,26 @@ def _brute(quiz, tree) -> dict[int, tuple[int, int]]:
     paths = dict(db.session.execute(select(Unit.id, Unit.path)).all())
     first_reminder, first_finish = {}, {}
     for r in db.session.scalars(select(Reminder).where(Reminder.quiz_id == quiz.id)):
-        first_reminder[r.member_id] = min(first_reminder.get(r.member_id, r.reminded_at), r.reminded_at)
+        first_reminder[r.member_id] = min(
+            first_reminder.get(r.member_id, r.reminded_at), r.reminded_at
+        )
     for a in db.session.scalars(select(Attempt).where(Attempt.quiz_id == quiz.id)):
         if a.finished_at is not None:
-            first_finish[a.member_id] = min(first_finish.get(a.member_id, a.finished_at), a.finished_at)
+            first_finish[a.member_id] = min(
+                first_finish.get(a.member_id, a.finished_at), a.finished_at
+            )
     out = {}
     for unit in tree:
-        reminded = [m for m in db.session.scalars(select(Member))
-                    if m.active and m.id in first_reminder and paths[m.chapter_id].startswith(unit.path)]
-        took = [m for m in reminded if m.id in first_finish and first_finish[m.id] >= first_reminder[m.id]]
+        reminded = [
+            m
+            for m in db.session.scalars(select(Member))
+            if m.active and m.id in first_reminder and paths[m.chapter_id].startswith(unit.path)
+        ]
+        took = [
+            m
+            for m in reminded
+            if m.id in first_finish and first_finish[m.id] >= first_reminder[m.id]
+        ]
         out[unit.id] = (len(reminded), len(took))
     return out
 
@@ -111,8 +135,12 @@ def _counters(quiz, tree) -> dict[int, tuple[int, int]]:
     return {u: (c.reminded, c.reminded_took_part) for u, c in got.items()}
 
 
-PROPERTY_SETTINGS = settings(max_examples=40, deadline=None, derandomize=True,
-                             suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+PROPERTY_SETTINGS = settings(
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 
 @PROPERTY_SETTINGS
@@ -123,14 +151,18 @@ def test_reminder_counters_equal_a_brute_force_count_and_the_rebuild(app, data):
         expected = _brute(quiz, tree)
         assert _counters(quiz, tree) == expected
         # no negative or empty-but-stored rows creep in
-        assert all(r.reminded >= r.reminded_took_part >= 0
-                   for r in db.session.scalars(select(UnitQuizReminder)))
+        assert all(
+            r.reminded >= r.reminded_took_part >= 0
+            for r in db.session.scalars(select(UnitQuizReminder))
+        )
         participation.rebuild_quiz(quiz)
         db.session.expire_all()
         assert _counters(quiz, tree) == expected
         # the member's own line: how many times, when last, by whom
         for state_member in {r.member_id for r in db.session.scalars(select(Reminder))}:
-            rows = list(db.session.scalars(select(Reminder).where(Reminder.member_id == state_member)))
+            rows = list(
+                db.session.scalars(select(Reminder).where(Reminder.member_id == state_member))
+            )
             state = db.session.get(ReminderState, (quiz.id, state_member))
             assert state.count == len(rows)
             assert state.last_reminded_at == max(r.reminded_at for r in rows)

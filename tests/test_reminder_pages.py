@@ -1,5 +1,6 @@
 """The reminder pages as a secretary and an organiser use them: messages, links, codes, marks,
 counters on the unit pages above, the A4 sheet and the organiser's template."""
+
 from __future__ import annotations
 
 import re
@@ -27,17 +28,28 @@ def _setup(make):
     quiz = make_quiz(tree["province"], title="Học tập Nghị quyết XII")
     take(quiz, done, OPENS + timedelta(days=1))
     db.session.commit()
-    return tree, quiz, secretary, organiser, {"pw": with_password, "new": without, "done": done, "other": other}
+    return (
+        tree,
+        quiz,
+        secretary,
+        organiser,
+        {"pw": with_password, "new": without, "done": done, "other": other},
+    )
 
 
 def _messages(html: str) -> dict[str, str]:
-    return {m: unescape(t) for m, t in re.findall(r'<textarea id="msg-(\d+)"[^>]*>(.*?)</textarea>', html, re.S)}
+    return {
+        m: unescape(t)
+        for m, t in re.findall(r'<textarea id="msg-(\d+)"[^>]*>(.*?)</textarea>', html, re.S)
+    }
 
 
 def test_chapter_list_gives_each_member_a_ready_message_with_their_link(make, login, frozen_clock):
     tree, quiz, secretary, _, m = _setup(make)
     client = login(secretary)
-    html = client.get(f"/reports/quizzes/{quiz.id}/units/{tree['na_san'].id}/reminders").get_data(as_text=True)
+    html = client.get(f"/reports/quizzes/{quiz.id}/units/{tree['na_san'].id}/reminders").get_data(
+        as_text=True
+    )
     messages = _messages(html)
     # only those who have not taken part, from this chapter
     assert set(messages) == {str(m["pw"].id), str(m["new"].id)}
@@ -48,19 +60,30 @@ def test_chapter_list_gives_each_member_a_ready_message_with_their_link(make, lo
     assert "Cấp mã kích hoạt" in html and "Chép tất cả" in html and "Chia sẻ" in html
 
 
-def test_a_grassroots_union_lists_its_chapters_members_and_copy_all_has_one_message_each(make, login,
-                                                                                          frozen_clock):
+def test_a_grassroots_union_lists_its_chapters_members_and_copy_all_has_one_message_each(
+    make, login, frozen_clock
+):
     tree, quiz, secretary, _, m = _setup(make)
-    html = login(secretary).get(
-        f"/reports/quizzes/{quiz.id}/units/{tree['chieng_dong'].id}/reminders").get_data(as_text=True)
+    html = (
+        login(secretary)
+        .get(f"/reports/quizzes/{quiz.id}/units/{tree['chieng_dong'].id}/reminders")
+        .get_data(as_text=True)
+    )
     assert set(_messages(html)) == {str(m[k].id) for k in ("pw", "new", "other")}
-    everything = unescape(re.search(r'<textarea id="remind-all"[^>]*>(.*?)</textarea>', html, re.S).group(1))
+    everything = unescape(
+        re.search(r'<textarea id="remind-all"[^>]*>(.*?)</textarea>', html, re.S).group(1)
+    )
     # chapter by chapter (Co Muồng before Nà Sản), then by given name
     assert [line.split(",")[0] for line in everything.split("\n") if line.startswith("Chào")] == [
-        "Chào Tòng Thị Ánh", "Chào Lò Văn Bình", "Chào Quàng Thị Én"]
+        "Chào Tòng Thị Ánh",
+        "Chào Lò Văn Bình",
+        "Chào Quàng Thị Én",
+    ]
 
 
-def test_issuing_a_members_code_fills_the_activation_link_once_and_is_audited(make, login, frozen_clock):
+def test_issuing_a_members_code_fills_the_activation_link_once_and_is_audited(
+    make, login, frozen_clock
+):
     tree, quiz, secretary, _, m = _setup(make)
     client = login(secretary)
     base = f"/reports/quizzes/{quiz.id}/units/{tree['na_san'].id}/reminders"
@@ -68,17 +91,24 @@ def test_issuing_a_members_code_fills_the_activation_link_once_and_is_audited(ma
     new = _messages(html)[str(m["new"].id)]
     code = re.search(r"code=([A-Z0-9]+)", new).group(1)
     # the code in the link is the one that activates the account
-    user = accounts.redeem_activation_code(m["new"].code, code, "Mật khẩu rất riêng 2024", frozen_clock.now)
+    user = accounts.redeem_activation_code(
+        m["new"].code, code, "Mật khẩu rất riêng 2024", frozen_clock.now
+    )
     assert user.member_id == m["new"].id
-    assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "activation_code",
-                                                      AuditEntry.target == m["new"].code))
+    assert db.session.scalar(
+        select(AuditEntry).where(
+            AuditEntry.action == "activation_code", AuditEntry.target == m["new"].code
+        )
+    )
     # shown once: the next visit no longer holds it
     assert "code=" not in _messages(client.get(base).get_data(as_text=True))[str(m["new"].id)]
 
 
 def test_a_member_with_a_password_gets_no_code(make, login, frozen_clock):
     tree, quiz, secretary, _, m = _setup(make)
-    reply = login(secretary).post(f"/reports/quizzes/{quiz.id}/units/{tree['na_san'].id}/reminders/{m['pw'].id}/code")
+    reply = login(secretary).post(
+        f"/reports/quizzes/{quiz.id}/units/{tree['na_san'].id}/reminders/{m['pw'].id}/code"
+    )
     assert "đã có mật khẩu" in reply.get_data(as_text=True)
     assert m["pw"].user.password_hash is not None
 
@@ -101,23 +131,34 @@ def test_marking_reminded_counts_on_the_chapter_and_every_unit_above(make, login
     db.session.commit()
     organiser_view = login(organiser)  # the province's reports
     for unit in ("na_san", "chieng_dong", "mai_son", "province"):
-        html = organiser_view.get(f"/reports/quizzes/{quiz.id}/units/{tree[unit].id}").get_data(as_text=True)
-        stats = re.findall(r'<div class="value">([^<]*)</div><div class="label">([^<]*)</div>', html)
+        html = organiser_view.get(f"/reports/quizzes/{quiz.id}/units/{tree[unit].id}").get_data(
+            as_text=True
+        )
+        stats = re.findall(
+            r'<div class="value">([^<]*)</div><div class="label">([^<]*)</div>', html
+        )
         assert ("1", "Đã được nhắc") in stats, unit
         assert ("1", "Được nhắc rồi đã tham gia") in stats, unit
-    html = client.get(f"/reports/quizzes/{quiz.id}/units/{tree['moc_chau'].id}").get_data(as_text=True)
-    assert ("0", "Đã được nhắc") in re.findall(r'<div class="value">([^<]*)</div><div class="label">([^<]*)</div>', html)
+    html = client.get(f"/reports/quizzes/{quiz.id}/units/{tree['moc_chau'].id}").get_data(
+        as_text=True
+    )
+    assert ("0", "Đã được nhắc") in re.findall(
+        r'<div class="value">([^<]*)</div><div class="label">([^<]*)</div>', html
+    )
 
 
 def test_a_member_outside_the_unit_cannot_be_marked(make, login, frozen_clock):
     tree, quiz, secretary, _, m = _setup(make)
     reply = login(secretary).post(
-        f"/reports/quizzes/{quiz.id}/units/{tree['na_san'].id}/reminders/{m['other'].id}/done")
+        f"/reports/quizzes/{quiz.id}/units/{tree['na_san'].id}/reminders/{m['other'].id}/done"
+    )
     assert reply.status_code == 404
     assert db.session.scalar(select(Reminder)) is None
 
 
-def test_the_a4_sheet_lists_members_in_vietnamese_order_with_a_qr_code_each(make, login, frozen_clock):
+def test_the_a4_sheet_lists_members_in_vietnamese_order_with_a_qr_code_each(
+    make, login, frozen_clock
+):
     tree, quiz, secretary, _, m = _setup(make)
     make.member(tree["na_san"], "Vì Văn Ân")  # given name Ân sorts before Bình, Én
     refresh()
@@ -133,7 +174,9 @@ def test_the_a4_sheet_lists_members_in_vietnamese_order_with_a_qr_code_each(make
     assert len(re.findall(r"code=[A-Z0-9]+", html)) == 2
 
 
-def test_the_organiser_edits_the_template_and_bad_placeholders_are_refused(make, login, frozen_clock):
+def test_the_organiser_edits_the_template_and_bad_placeholders_are_refused(
+    make, login, frozen_clock
+):
     tree, quiz, secretary, organiser, m = _setup(make)
     client = login(organiser)
     url = f"/org/quizzes/{quiz.id}/reminder"
@@ -141,11 +184,18 @@ def test_the_organiser_edits_the_template_and_bad_placeholders_are_refused(make,
     assert reply.status_code == 400
     assert "Không có chỗ điền «{lienket}»" in reply.get_data(as_text=True)
     assert "Bạn {ten} ơi" in reply.get_data(as_text=True)  # what was typed is kept
-    reply = client.post(url, data={"template": "Bạn {ten} ơi, làm bài {dot} trước {han}: {lien_ket}"})
+    reply = client.post(
+        url, data={"template": "Bạn {ten} ơi, làm bài {dot} trước {han}: {lien_ket}"}
+    )
     assert reply.status_code == 302
-    html = login(secretary).get(
-        f"/reports/quizzes/{quiz.id}/units/{tree['na_san'].id}/reminders").get_data(as_text=True)
-    assert _messages(html)[str(m["pw"].id)].startswith("Bạn Lò Văn Bình ơi, làm bài Học tập Nghị quyết XII trước ")
+    html = (
+        login(secretary)
+        .get(f"/reports/quizzes/{quiz.id}/units/{tree['na_san'].id}/reminders")
+        .get_data(as_text=True)
+    )
+    assert _messages(html)[str(m["pw"].id)].startswith(
+        "Bạn Lò Văn Bình ơi, làm bài Học tập Nghị quyết XII trước "
+    )
     assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "reminder_template"))
 
 
@@ -153,5 +203,7 @@ def test_pages_in_english(make, login, frozen_clock, client):
     tree, quiz, secretary, _, m = _setup(make)
     login(secretary)
     client.post("/lang/en")
-    html = client.get(f"/reports/quizzes/{quiz.id}/units/{tree['na_san'].id}/reminders").get_data(as_text=True)
+    html = client.get(f"/reports/quizzes/{quiz.id}/units/{tree['na_san'].id}/reminders").get_data(
+        as_text=True
+    )
     assert "Copy all" in html and "Share" in html and "Reminded" in html

@@ -1,4 +1,5 @@
 """`quizapp reports rebuild`: recomputes the read models from raw attempts to the same numbers."""
+
 from datetime import timedelta
 
 from sqlalchemy import delete, select
@@ -17,12 +18,18 @@ from tests.reportkit import OPENS, make_quiz, refresh, start, take
 
 
 def _state(quiz):
-    counters = {(c.unit_id, c.took_part, c.took_part_cadres, c.passed, round(c.sum_best_percent, 6))
-                for c in db.session.scalars(select(UnitQuizCounter).where(UnitQuizCounter.quiz_id == quiz.id))
-                if c.took_part}
-    daily = {(d.unit_id, d.day, d.new_participants)
-             for d in db.session.scalars(select(UnitQuizDaily).where(UnitQuizDaily.quiz_id == quiz.id))
-             if d.new_participants}
+    counters = {
+        (c.unit_id, c.took_part, c.took_part_cadres, c.passed, round(c.sum_best_percent, 6))
+        for c in db.session.scalars(
+            select(UnitQuizCounter).where(UnitQuizCounter.quiz_id == quiz.id)
+        )
+        if c.took_part
+    }
+    daily = {
+        (d.unit_id, d.day, d.new_participants)
+        for d in db.session.scalars(select(UnitQuizDaily).where(UnitQuizDaily.quiz_id == quiz.id))
+        if d.new_participants
+    }
     return counters, daily
 
 
@@ -60,7 +67,12 @@ def test_rebuild_restores_lost_read_models(make, runner):
     assert result.exit_code == 0, result.output
     db.session.expire_all()
     totals = units.unit_totals(quiz, tree["province"])
-    assert (totals.members, totals.took_part, totals.cadres_took_part, totals.passed) == (3, 2, 1, 2)
+    assert (totals.members, totals.took_part, totals.cadres_took_part, totals.passed) == (
+        3,
+        2,
+        1,
+        2,
+    )
     assert [r.status for r in units.member_rows(quiz, tree["co_muong"])] == ["in_progress"]
 
 
@@ -72,6 +84,7 @@ def test_rebuild_of_an_unknown_quiz_says_so(app, runner):
 
 def test_demo_activity_gives_the_reports_a_story(make, runner, monkeypatch):
     from tests.quizkit import make_quiz as make_real_quiz
+
     tree = make.province()
     for chapter in ("na_san", "co_muong", "moc_ly"):
         for i in range(12):
@@ -106,5 +119,12 @@ def test_rebuild_restores_the_reminder_counters(make, runner):
     result = runner.invoke(args=["reports", "rebuild", str(quiz.id)])
     assert result.exit_code == 0, result.output
     db.session.expire_all()
-    got = reminders.counts_for(quiz.id, [tree[k].id for k in ("province", "chieng_dong", "na_san", "co_muong")])
-    assert [(c.reminded, c.reminded_took_part) for c in got.values()] == [(2, 1), (2, 1), (1, 1), (1, 0)]
+    got = reminders.counts_for(
+        quiz.id, [tree[k].id for k in ("province", "chieng_dong", "na_san", "co_muong")]
+    )
+    assert [(c.reminded, c.reminded_took_part) for c in got.values()] == [
+        (2, 1),
+        (2, 1),
+        (1, 1),
+        (1, 0),
+    ]

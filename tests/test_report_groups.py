@@ -1,4 +1,5 @@
 """Breakdown groups (gender, ethnicity, custom attributes) follow finishes, roster edits and rebuilds."""
+
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
@@ -20,17 +21,33 @@ T0 = datetime(2024, 1, 10, 3, 0, tzinfo=UTC)
 
 
 def _quiz(unit):
-    version = BankVersion(bank=Bank(slug="b", title="B"), number=1, checksum="x", source_format="yaml")
-    quiz = Quiz(title="Q", bank_version=version, audience_unit=unit, opens_at=T0,
-                closes_at=T0 + timedelta(days=30), pass_mark=50)
+    version = BankVersion(
+        bank=Bank(slug="b", title="B"), number=1, checksum="x", source_format="yaml"
+    )
+    quiz = Quiz(
+        title="Q",
+        bank_version=version,
+        audience_unit=unit,
+        opens_at=T0,
+        closes_at=T0 + timedelta(days=30),
+        pass_mark=50,
+    )
     db.session.add(quiz)
     db.session.flush()
     return quiz
 
 
 def _finish(quiz, member, percent=80.0, number=1, at=T0):
-    attempt = Attempt(quiz=quiz, member=member, number=number, started_at=at, deadline=at + timedelta(minutes=30),
-                      finished_at=at + timedelta(minutes=5), state=AttemptState.FINISHED, percent=percent)
+    attempt = Attempt(
+        quiz=quiz,
+        member=member,
+        number=number,
+        started_at=at,
+        deadline=at + timedelta(minutes=30),
+        finished_at=at + timedelta(minutes=5),
+        state=AttemptState.FINISHED,
+        percent=percent,
+    )
     db.session.add(attempt)
     db.session.flush()
     participation.record_start(attempt, at)
@@ -38,8 +55,11 @@ def _finish(quiz, member, percent=80.0, number=1, at=T0):
 
 
 def _groups(quiz, unit):
-    rows = db.session.scalars(select(UnitQuizGroup).where(UnitQuizGroup.quiz_id == quiz.id,
-                                                          UnitQuizGroup.unit_id == unit.id))
+    rows = db.session.scalars(
+        select(UnitQuizGroup).where(
+            UnitQuizGroup.quiz_id == quiz.id, UnitQuizGroup.unit_id == unit.id
+        )
+    )
     return {(r.dimension, r.value): r.took_part for r in rows if r.took_part}
 
 
@@ -50,13 +70,29 @@ def _roster_groups(unit):
 
 def test_participants_are_counted_by_gender_ethnicity_and_attribute(make):
     tree = make.province()
-    a = make.member(tree["na_san"], "Lò Thị Mai", gender="nu", ethnicity="Thái", attributes={"Đối tượng": "Nông dân"})
-    make.member(tree["na_san"], "Cầm Văn Hùng", gender="nam", ethnicity="Kinh", attributes={"Đối tượng": "Học sinh"})
+    a = make.member(
+        tree["na_san"],
+        "Lò Thị Mai",
+        gender="nu",
+        ethnicity="Thái",
+        attributes={"Đối tượng": "Nông dân"},
+    )
+    make.member(
+        tree["na_san"],
+        "Cầm Văn Hùng",
+        gender="nam",
+        ethnicity="Kinh",
+        attributes={"Đối tượng": "Học sinh"},
+    )
     refresh_roster_counts()
     quiz = _quiz(tree["province"])
     _finish(quiz, a)
     groups = _groups(quiz, tree["province"])
-    assert groups == {("gender", "nu"): 1, ("ethnicity", "Thái"): 1, ("attr:Đối tượng", "Nông dân"): 1}
+    assert groups == {
+        ("gender", "nu"): 1,
+        ("ethnicity", "Thái"): 1,
+        ("attr:Đối tượng", "Nông dân"): 1,
+    }
     assert _roster_groups(tree["province"])[("attr:Đối tượng", "Học sinh")] == 1
 
 
@@ -107,9 +143,16 @@ def test_a_new_attribute_column_recounts_earlier_participants(make):
 
 def test_rebuild_gives_the_same_groups_as_incremental_upkeep(make):
     tree = make.province()
-    members = [make.member(tree[c], f"Người {i}", gender=g, ethnicity=e, attributes={"Tổ": t})
-               for i, (c, g, e, t) in enumerate([("na_san", "nu", "Thái", "1"), ("co_muong", "nam", "Kinh", "2"),
-                                                 ("moc_ly", None, "Mông", "1")])]
+    members = [
+        make.member(tree[c], f"Người {i}", gender=g, ethnicity=e, attributes={"Tổ": t})
+        for i, (c, g, e, t) in enumerate(
+            [
+                ("na_san", "nu", "Thái", "1"),
+                ("co_muong", "nam", "Kinh", "2"),
+                ("moc_ly", None, "Mông", "1"),
+            ]
+        )
+    ]
     refresh_roster_counts()
     quiz = _quiz(tree["province"])
     for m in members:

@@ -1,4 +1,5 @@
 """Item analysis: facility and discrimination on first attempts, per question and per topic."""
+
 from datetime import timedelta
 
 import pytest
@@ -23,13 +24,33 @@ from tests.reportkit import CLOSES, NOW, OPENS
 def analysed(make):
     """Four members' first attempts on two topics; Q2's key looks wrong (only the weakest get it)."""
     tree = make.province()
-    version = BankVersion(bank=Bank(slug="nq", title="Nghị quyết"), number=1, checksum="x", source_format="yaml")
+    version = BankVersion(
+        bank=Bank(slug="nq", title="Nghị quyết"), number=1, checksum="x", source_format="yaml"
+    )
     t1 = Topic(version=version, position=1, title="Mục tiêu tổng quát")
     t2 = Topic(version=version, position=2, title="Nhiệm vụ trọng tâm")
-    q1 = Question(version=version, topic=t1, position=1, uid="q1", qtype="single", stem="Câu **một**", points=1)
-    q2 = Question(version=version, topic=t1, position=2, uid="q2", qtype="single", stem="Câu hai", points=1)
-    q3 = Question(version=version, topic=t2, position=3, uid="q3", qtype="multiple", stem="Câu ba", points=2)
-    quiz = Quiz(title="Q", bank_version=version, audience_unit=tree["province"], opens_at=OPENS, closes_at=CLOSES)
+    q1 = Question(
+        version=version,
+        topic=t1,
+        position=1,
+        uid="q1",
+        qtype="single",
+        stem="Câu **một**",
+        points=1,
+    )
+    q2 = Question(
+        version=version, topic=t1, position=2, uid="q2", qtype="single", stem="Câu hai", points=1
+    )
+    q3 = Question(
+        version=version, topic=t2, position=3, uid="q3", qtype="multiple", stem="Câu ba", points=2
+    )
+    quiz = Quiz(
+        title="Q",
+        bank_version=version,
+        audience_unit=tree["province"],
+        opens_at=OPENS,
+        closes_at=CLOSES,
+    )
     db.session.add_all([version, t1, t2, q1, q2, q3, quiz])
     db.session.flush()
     # (percent, q1 score, q2 score, q3 score) for each member's first attempt, strongest first
@@ -41,15 +62,24 @@ def analysed(make):
         # a later attempt, all correct, must not count
         _attempt(quiz, member, 2, 100.0, zip((q1, q2, q3), (1, 1, 2)))
     unfinished = make.member(tree["na_san"], "Đang làm dở")
-    _attempt(quiz, unfinished, 1, None, zip((q1, q2, q3), (1, 1, 2)), state=AttemptState.IN_PROGRESS)
+    _attempt(
+        quiz, unfinished, 1, None, zip((q1, q2, q3), (1, 1, 2)), state=AttemptState.IN_PROGRESS
+    )
     return {"tree": tree, "quiz": quiz, "q": (q1, q2, q3)}
 
 
 def _attempt(quiz, member, number, percent, scores, state=AttemptState.FINISHED):
     at = OPENS + timedelta(days=number)
-    attempt = Attempt(quiz=quiz, member=member, number=number, started_at=at, deadline=at + timedelta(minutes=30),
-                      finished_at=at + timedelta(minutes=10) if state != AttemptState.IN_PROGRESS else None,
-                      state=state, percent=percent)
+    attempt = Attempt(
+        quiz=quiz,
+        member=member,
+        number=number,
+        started_at=at,
+        deadline=at + timedelta(minutes=30),
+        finished_at=at + timedelta(minutes=10) if state != AttemptState.IN_PROGRESS else None,
+        state=state,
+        percent=percent,
+    )
     for position, (question, score) in enumerate(scores):
         attempt.items.append(AttemptItem(position=position, question_id=question.id, score=score))
     db.session.add(attempt)
@@ -84,7 +114,9 @@ def test_a_likely_wrong_key_is_flagged_and_links_to_the_question(analysed):
 def test_topics_pool_their_questions(analysed):
     a = item_analysis(analysed["quiz"], analysed["tree"]["province"])
     assert [(t.title, t.questions, t.responses, t.facility, t.flagged) for t in a.topics] == [
-        ("Mục tiêu tổng quát", 2, 8, 50.0, 1), ("Nhiệm vụ trọng tâm", 1, 4, 50.0, 0)]
+        ("Mục tiêu tổng quát", 2, 8, 50.0, 1),
+        ("Nhiệm vụ trọng tâm", 1, 4, 50.0, 0),
+    ]
 
 
 def test_analysis_of_a_unit_counts_only_its_subtree(analysed):
@@ -99,6 +131,7 @@ def test_question_text_is_plain_text_without_markdown(analysed):
 
 def test_organiser_page_flags_the_question_and_exports(analysed, make, login, monkeypatch):
     from quizapp.web.reports import views
+
     monkeypatch.setattr(views, "now_utc", lambda: NOW)
     organiser = make.user("bantuyengiao", grants=[(Role.ORGANISER, analysed["tree"]["province"])])
     client = login(organiser)

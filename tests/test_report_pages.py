@@ -1,4 +1,5 @@
 """The report pages through HTTP: what a secretary sees, sorts, filters, copies, prints and downloads."""
+
 import csv
 import io
 import re
@@ -27,10 +28,18 @@ def sonla(make, roles, frozen):
     """The roles' province with a few more members, and a quiz with some participation."""
     tree, member = roles["tree"], roles["member"]
     people = {
-        "hung": make.member(tree["na_san"], "Cầm Văn Hùng", phone="0912000002", gender="nam", ethnicity="Thái"),
-        "lan": make.member(tree["co_muong"], "Quàng Thị Lan", phone="0912000003", gender="nu", ethnicity="Kinh",
-                           attributes={"Đối tượng": "Nông dân"}),
-        "binh": make.member(tree["moc_ly"], "Hà Văn Bình", phone="=HYPERLINK(\"x\")", is_cadre=True),
+        "hung": make.member(
+            tree["na_san"], "Cầm Văn Hùng", phone="0912000002", gender="nam", ethnicity="Thái"
+        ),
+        "lan": make.member(
+            tree["co_muong"],
+            "Quàng Thị Lan",
+            phone="0912000003",
+            gender="nu",
+            ethnicity="Kinh",
+            attributes={"Đối tượng": "Nông dân"},
+        ),
+        "binh": make.member(tree["moc_ly"], "Hà Văn Bình", phone='=HYPERLINK("x")', is_cadre=True),
         "mai": member,
     }
     refresh()
@@ -56,7 +65,9 @@ def test_province_secretary_sees_districts_worst_rate_first(sonla, login):
 
 def test_sorting_by_a_column_header_reverses_the_order(sonla, login):
     client = login(sonla["users"]["secretary"])
-    html = client.get(_url(sonla["quiz"], sonla["tree"]["province"], sort="rate", dir="desc")).get_data(as_text=True)
+    html = client.get(
+        _url(sonla["quiz"], sonla["tree"]["province"], sort="rate", dir="desc")
+    ).get_data(as_text=True)
     assert html.index("Huyện đoàn Mộc Châu") < html.index("Huyện đoàn Mai Sơn")
     assert 'aria-sort="descending"' in html
 
@@ -75,8 +86,10 @@ def test_drilling_down_reaches_a_chapter_and_its_members(sonla, login):
 
 def test_not_yet_taken_part_filter_shows_whom_to_remind(sonla, login):
     client = login(sonla["users"]["secretary"])
-    html = client.get(_url(sonla["quiz"], sonla["tree"]["na_san"], filter="not_taken")).get_data(as_text=True)
-    table = html[html.index("<tbody>"):html.index("</tbody>")]
+    html = client.get(_url(sonla["quiz"], sonla["tree"]["na_san"], filter="not_taken")).get_data(
+        as_text=True
+    )
+    table = html[html.index("<tbody>") : html.index("</tbody>")]
     assert "Cầm Văn Hùng" in table and "Lò Thị Mai" not in table
     textarea = re.search(r"<textarea[^>]*readonly[^>]*>(.*?)</textarea>", html, re.DOTALL).group(1)
     assert textarea.strip() == "Cầm Văn Hùng - 0912000002"
@@ -86,22 +99,35 @@ def test_not_yet_taken_part_filter_shows_whom_to_remind(sonla, login):
 def test_breadcrumbs_stop_at_the_secretarys_own_unit(sonla, login):
     client = login(sonla["users"]["district_secretary"])
     html = client.get(_url(sonla["quiz"], sonla["tree"]["na_san"])).get_data(as_text=True)
-    crumbs = html[html.index('class="crumbs"'):html.index("</nav>", html.index('class="crumbs"'))]
+    crumbs = html[html.index('class="crumbs"') : html.index("</nav>", html.index('class="crumbs"'))]
     assert "Huyện đoàn Mai Sơn" in crumbs and "Tỉnh đoàn Sơn La" not in crumbs
 
 
 def test_breakdowns_by_cadre_gender_ethnicity_and_attribute_are_on_the_page(sonla, login):
     client = login(sonla["users"]["secretary"])
     html = client.get(_url(sonla["quiz"], sonla["tree"]["province"])).get_data(as_text=True)
-    for text in ("Cán bộ đoàn", "Giới tính", "Dân tộc thiểu số", "Dân tộc Kinh", "Thái", "Đối tượng", "Nông dân"):
+    for text in (
+        "Cán bộ đoàn",
+        "Giới tính",
+        "Dân tộc thiểu số",
+        "Dân tộc Kinh",
+        "Thái",
+        "Đối tượng",
+        "Nông dân",
+    ):
         assert text in html
 
 
 def test_print_view_hides_the_controls(sonla, login):
     client = login(sonla["users"]["secretary"])
-    html = client.get(_url(sonla["quiz"], sonla["tree"]["province"], print=1)).get_data(as_text=True)
+    html = client.get(_url(sonla["quiz"], sonla["tree"]["province"], print=1)).get_data(
+        as_text=True
+    )
     assert 'class="report print-view"' in html
-    assert 'aria-sort' not in html or "<a href" not in html[html.index("<thead>"):html.index("</thead>")]
+    assert (
+        "aria-sort" not in html
+        or "<a href" not in html[html.index("<thead>") : html.index("</thead>")]
+    )
 
 
 def test_csv_export_of_members_is_vietnamese_with_bom_and_neutralised(sonla, login):
@@ -135,7 +161,9 @@ def test_overview_lists_every_quiz_with_rate_and_gap(sonla, login, make):
     make_quiz(sonla["tree"]["moc_chau"], title="Cuộc thi tìm hiểu lịch sử Đoàn", slug="ls")
     client = login(sonla["users"]["secretary"])
     html = client.get(f"/reports/units/{sonla['tree']['province'].id}").get_data(as_text=True)
-    assert "Tìm hiểu Nghị quyết Đại hội Đoàn XII" in html and "Cuộc thi tìm hiểu lịch sử Đoàn" in html
+    assert (
+        "Tìm hiểu Nghị quyết Đại hội Đoàn XII" in html and "Cuộc thi tìm hiểu lịch sử Đoàn" in html
+    )
     response = client.get(f"/reports/units/{sonla['tree']['province'].id}/export.xlsx")
     ws = load_workbook(io.BytesIO(response.data)).active
     assert ws.max_row == 3
@@ -172,7 +200,10 @@ def test_signed_out_visitor_is_sent_to_sign_in(sonla, client):
 
 def test_pages_have_no_inline_scripts_or_styles(sonla, login):
     client = login(sonla["users"]["secretary"])
-    for url in (_url(sonla["quiz"], sonla["tree"]["province"]), _url(sonla["quiz"], sonla["tree"]["na_san"])):
+    for url in (
+        _url(sonla["quiz"], sonla["tree"]["province"]),
+        _url(sonla["quiz"], sonla["tree"]["na_san"]),
+    ):
         html = client.get(url).get_data(as_text=True)
         assert "style=" not in html
         assert not re.search(r"<script(?![^>]*\ssrc=)", html)
@@ -180,13 +211,19 @@ def test_pages_have_no_inline_scripts_or_styles(sonla, login):
 
 def test_organiser_sees_the_item_analysis_link(sonla, login):
     organiser = login(sonla["users"]["organiser"])
-    assert "Phân tích câu hỏi" in organiser.get(_url(sonla["quiz"], sonla["tree"]["province"])).get_data(as_text=True)
+    assert "Phân tích câu hỏi" in organiser.get(
+        _url(sonla["quiz"], sonla["tree"]["province"])
+    ).get_data(as_text=True)
 
 
 def test_secretary_has_no_item_analysis(sonla, login):
     secretary = login(sonla["users"]["secretary"])
-    assert "Phân tích câu hỏi" not in secretary.get(_url(sonla["quiz"], sonla["tree"]["province"])).get_data(as_text=True)
-    assert secretary.get(_url(sonla["quiz"], sonla["tree"]["province"], "/items")).status_code == 403
+    assert "Phân tích câu hỏi" not in secretary.get(
+        _url(sonla["quiz"], sonla["tree"]["province"])
+    ).get_data(as_text=True)
+    assert (
+        secretary.get(_url(sonla["quiz"], sonla["tree"]["province"], "/items")).status_code == 403
+    )
 
 
 def test_grant_on_a_chapter_sees_only_that_chapter(sonla, login, make):
@@ -196,12 +233,16 @@ def test_grant_on_a_chapter_sees_only_that_chapter(sonla, login, make):
     assert client.get(_url(sonla["quiz"], sonla["tree"]["chieng_dong"])).status_code == 403
 
 
-def test_an_attempt_left_past_its_deadline_is_finalised_when_the_report_is_read(sonla, login, frozen):
+def test_an_attempt_left_past_its_deadline_is_finalised_when_the_report_is_read(
+    sonla, login, frozen
+):
     frozen["now"] = NOW + timedelta(hours=2)
     client = login(sonla["users"]["secretary"])
     html = client.get(_url(sonla["quiz"], sonla["tree"]["na_san"])).get_data(as_text=True)
-    assert "Đang làm" not in html[html.index("<tbody>"):]
-    attempt = db.session.scalar(select(Attempt).where(Attempt.member_id == sonla["people"]["hung"].id))
+    assert "Đang làm" not in html[html.index("<tbody>") :]
+    attempt = db.session.scalar(
+        select(Attempt).where(Attempt.member_id == sonla["people"]["hung"].id)
+    )
     db.session.refresh(attempt)
     assert attempt.state == AttemptState.FINISHED_OVERDUE
 
@@ -213,4 +254,4 @@ def test_numbers_are_written_the_vietnamese_way(sonla, login, make):
     client = login(sonla["users"]["secretary"])
     html = client.get(_url(sonla["quiz"], sonla["tree"]["province"])).get_data(as_text=True)
     assert "1.204" in html  # members, with a dot between thousands
-    assert "0,2%" in html   # 2 of 1,204 took part, with a decimal comma
+    assert "0,2%" in html  # 2 of 1,204 took part, with a decimal comma

@@ -4,6 +4,7 @@ Random trees, rosters and attempts are built; the report services (which read on
 read models) are compared with a count in Python over units, members and attempts.
 Nothing is committed, so each example rolls back to an empty database.
 """
+
 from __future__ import annotations
 
 import math
@@ -28,25 +29,33 @@ GENDERS = ["nam", "nu", None]
 ETHNICITIES = ["Kinh", "Thái", "Mông", "kinh", None]
 GROUPS = [None, "Học sinh", "Công nhân"]
 
-member_st = st.fixed_dictionaries({
-    "chapter": st.integers(0, 50),            # index into the units, taken modulo their number
-    "active": st.sampled_from([True, True, True, False]),
-    "cadre": st.booleans(),
-    "gender": st.sampled_from(GENDERS),
-    "ethnicity": st.sampled_from(ETHNICITIES),
-    "group": st.sampled_from(GROUPS),
-    "attempts": st.lists(st.tuples(st.integers(0, 9), st.integers(0, 200), st.booleans()), max_size=3),
-    "move_to": st.one_of(st.none(), st.integers(0, 50)),
-})
+member_st = st.fixed_dictionaries(
+    {
+        "chapter": st.integers(0, 50),  # index into the units, taken modulo their number
+        "active": st.sampled_from([True, True, True, False]),
+        "cadre": st.booleans(),
+        "gender": st.sampled_from(GENDERS),
+        "ethnicity": st.sampled_from(ETHNICITIES),
+        "group": st.sampled_from(GROUPS),
+        "attempts": st.lists(
+            st.tuples(st.integers(0, 9), st.integers(0, 200), st.booleans()), max_size=3
+        ),
+        "move_to": st.one_of(st.none(), st.integers(0, 50)),
+    }
+)
 
 
-scenario = st.fixed_dictionaries({
-    "parents": st.lists(st.integers(0, 100), min_size=1, max_size=10),  # parent of unit i+1 among 0..i
-    "audience": st.integers(0, 100),
-    "members": st.lists(member_st, max_size=25),
-    "target": st.sampled_from([50.0, 70.0, 80.0, 90.0, 100.0, 33.3]),
-    "moves": st.booleans(),
-})
+scenario = st.fixed_dictionaries(
+    {
+        "parents": st.lists(
+            st.integers(0, 100), min_size=1, max_size=10
+        ),  # parent of unit i+1 among 0..i
+        "audience": st.integers(0, 100),
+        "members": st.lists(member_st, max_size=25),
+        "target": st.sampled_from([50.0, 70.0, 80.0, 90.0, 100.0, 33.3]),
+        "moves": st.booleans(),
+    }
+)
 
 
 def _build(make, data):
@@ -57,17 +66,32 @@ def _build(make, data):
     members = []
     for i, spec in enumerate(data["members"]):
         attributes = {"Đối tượng": spec["group"]} if spec["group"] else {}
-        members.append(make.member(tree[spec["chapter"] % len(tree)], f"Đoàn viên {i}", phone=f"09{i:08d}",
-                                   active=spec["active"], is_cadre=spec["cadre"], gender=spec["gender"],
-                                   ethnicity=spec["ethnicity"], attributes=attributes))
+        members.append(
+            make.member(
+                tree[spec["chapter"] % len(tree)],
+                f"Đoàn viên {i}",
+                phone=f"09{i:08d}",
+                active=spec["active"],
+                is_cadre=spec["cadre"],
+                gender=spec["gender"],
+                ethnicity=spec["ethnicity"],
+                attributes=attributes,
+            )
+        )
     refresh_roster_counts()
     quiz = make_quiz(tree[data["audience"] % len(tree)], target_rate=data["target"], slug="prop")
     for member, spec in zip(members, data["members"]):
         at = OPENS
         for number, (day, half_percent, finished) in enumerate(spec["attempts"], start=1):
             at = max(at, OPENS + timedelta(days=day, hours=number))
-            attempt = Attempt(quiz=quiz, member=member, number=number, started_at=at,
-                              deadline=at + timedelta(minutes=30), state=AttemptState.IN_PROGRESS)
+            attempt = Attempt(
+                quiz=quiz,
+                member=member,
+                number=number,
+                started_at=at,
+                deadline=at + timedelta(minutes=30),
+                state=AttemptState.IN_PROGRESS,
+            )
             db.session.add(attempt)
             db.session.flush()
             participation.record_start(attempt, at)
@@ -122,20 +146,34 @@ class Brute:
     def numbers(self, people: list[Member]) -> dict:
         took = [m for m in people if self.took(m)]
         return {
-            "members": len(people), "cadres": sum(m.is_cadre for m in people), "took_part": len(took),
+            "members": len(people),
+            "cadres": sum(m.is_cadre for m in people),
+            "took_part": len(took),
             "cadres_took_part": sum(m.is_cadre for m in took),
             "passed": sum(self.best(m) >= self.quiz.pass_mark for m in took),
             "sum_best_percent": sum(self.best(m) for m in took),
         }
 
     def first_days(self, people) -> Counter:
-        return Counter(to_local(min(a.finished_at for a in self.finished(m))).date()
-                       for m in people if self.took(m))
+        return Counter(
+            to_local(min(a.finished_at for a in self.finished(m))).date()
+            for m in people
+            if self.took(m)
+        )
 
 
 def _numbers(row) -> dict:
-    return {k: getattr(row, k) for k in ("members", "cadres", "took_part", "cadres_took_part", "passed",
-                                         "sum_best_percent")}
+    return {
+        k: getattr(row, k)
+        for k in (
+            "members",
+            "cadres",
+            "took_part",
+            "cadres_took_part",
+            "passed",
+            "sum_best_percent",
+        )
+    }
 
 
 def _same(row, expected: dict) -> None:
@@ -172,9 +210,14 @@ def _check_unit(brute: Brute, quiz, unit: Unit) -> None:
         attempts = brute.attempts[m.id]
         status = "finished" if brute.took(m) else ("in_progress" if attempts else "not_started")
         assert (row.status, row.attempts_started, row.attempts_finished) == (
-            status, len(attempts), len(brute.finished(m)))
+            status,
+            len(attempts),
+            len(brute.finished(m)),
+        )
         assert row.best_percent == (brute.best(m) if brute.took(m) else None)
-    assert sorted(report.not_taken) == sorted((m.full_name, m.phone) for m in direct.values() if not brute.took(m))
+    assert sorted(report.not_taken) == sorted(
+        (m.full_name, m.phone) for m in direct.values() if not brute.took(m)
+    )
     # breakdowns: every group equals the brute count of its members
     for b in report.breakdowns:
         got = {g.label: (g.members, g.took_part) for g in b.rows}
@@ -193,7 +236,11 @@ def _check_unit(brute: Brute, quiz, unit: Unit) -> None:
 def _brute_groups(brute: Brute, people, key: str) -> dict:
     def label(m):
         if key == "cadre":
-            return str(bd._l("Cán bộ đoàn")) if m.is_cadre else str(bd._l("Đoàn viên (không là cán bộ)"))
+            return (
+                str(bd._l("Cán bộ đoàn"))
+                if m.is_cadre
+                else str(bd._l("Đoàn viên (không là cán bộ)"))
+            )
         if key == "gender":
             v = clean(m.gender)
             return str(bd.GENDER_LABELS.get(v, v)) if v else str(bd.UNKNOWN)
@@ -216,8 +263,12 @@ def _brute_groups(brute: Brute, people, key: str) -> dict:
     return {k: tuple(v) for k, v in out.items()}
 
 
-PROPERTY_SETTINGS = settings(max_examples=40, deadline=None, derandomize=True,
-                             suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+PROPERTY_SETTINGS = settings(
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 
 @PROPERTY_SETTINGS
@@ -241,18 +292,36 @@ def _snapshot(quiz, tree) -> list:
         if not units.concerns(quiz, unit):
             continue
         r = page.unit_report(quiz, unit, NOW)
-        out.append((unit.id, _numbers(r.totals), [(c.unit_id, c.direct, _numbers(c)) for c in r.children],
-                    [(m.member_id, m.status, m.attempts_started, m.best_percent, m.passed) for m in r.members],
-                    [(b.key, [(g.label, g.members, g.took_part) for g in b.rows]) for b in r.breakdowns],
-                    r.trend.cumulative))
+        out.append(
+            (
+                unit.id,
+                _numbers(r.totals),
+                [(c.unit_id, c.direct, _numbers(c)) for c in r.children],
+                [
+                    (m.member_id, m.status, m.attempts_started, m.best_percent, m.passed)
+                    for m in r.members
+                ],
+                [
+                    (b.key, [(g.label, g.members, g.took_part) for g in b.rows])
+                    for b in r.breakdowns
+                ],
+                r.trend.cumulative,
+            )
+        )
     return out
 
 
 def _rounded(snapshot):
     """Sums of floats may differ in the last bit between orders of addition."""
-    return [(u, {**t, "sum_best_percent": round(t["sum_best_percent"], 6)},
-             [(c, d, {**n, "sum_best_percent": round(n["sum_best_percent"], 6)}) for c, d, n in ch], *rest)
-            for u, t, ch, *rest in snapshot]
+    return [
+        (
+            u,
+            {**t, "sum_best_percent": round(t["sum_best_percent"], 6)},
+            [(c, d, {**n, "sum_best_percent": round(n["sum_best_percent"], 6)}) for c, d, n in ch],
+            *rest,
+        )
+        for u, t, ch, *rest in snapshot
+    ]
 
 
 @PROPERTY_SETTINGS
@@ -271,7 +340,8 @@ def test_rebuilt_numbers_equal_the_incremental_ones(app, data):
         db.session.rollback()
 
 
-@pytest.mark.parametrize("target,members,needed", [(80.0, 5, 4), (33.3, 3, 1), (100.0, 7, 7), (70.0, 10, 7)])
+@pytest.mark.parametrize(
+    "target,members,needed", [(80.0, 5, 4), (33.3, 3, 1), (100.0, 7, 7), (70.0, 10, 7)]
+)
 def test_target_count_rounds_up_exactly(target, members, needed):
     assert units.target_count(target, members) == needed
-

@@ -1,4 +1,5 @@
 """The trend: cumulative rate per day, the pace of the last 7 days and the projection to the target."""
+
 from datetime import date, timedelta
 
 import pytest
@@ -39,7 +40,9 @@ def test_cumulative_rate_per_day_starts_on_the_opening_day(chapter):
 def test_days_are_vietnam_days(chapter):
     tree, people = chapter
     quiz = make_quiz(tree["province"])
-    take(quiz, people[0], OPENS + timedelta(hours=16, minutes=50))  # 00:50 on 4 March in Hà Nội (finish +10 min)
+    take(
+        quiz, people[0], OPENS + timedelta(hours=16, minutes=50)
+    )  # 00:50 on 4 March in Hà Nội (finish +10 min)
     t = trend(quiz, tree["na_san"], NOW)
     assert t.cumulative[:2] == [0, 1]
 

@@ -1,4 +1,5 @@
 """The unit report: totals, children worst first, members with status, the gap and the reminder list."""
+
 from datetime import timedelta
 
 from quizapp.services.reports import page, units
@@ -70,7 +71,9 @@ def test_chapter_lists_members_with_their_status_not_started_first(make):
     take(quiz, m["mai"], OPENS + timedelta(days=1), 75.0)
     rows = units.member_rows(quiz, tree["na_san"])
     assert [(r.full_name, r.status) for r in rows] == [
-        ("Cầm Văn Hùng", Status.NOT_STARTED), ("Lò Thị Mai", Status.FINISHED)]
+        ("Cầm Văn Hùng", Status.NOT_STARTED),
+        ("Lò Thị Mai", Status.FINISHED),
+    ]
     start(quiz, m["hung"], OPENS + timedelta(days=2))
     rows = units.member_rows(quiz, tree["na_san"])
     assert rows[0].status == Status.IN_PROGRESS and rows[0].attempts_started == 1
@@ -95,7 +98,12 @@ def test_members_sort_by_given_name_as_vietnamese_lists_do(make):
     refresh()
     quiz = make_quiz(tree["province"])
     rows = units.member_rows(quiz, tree["na_san"], sort="name")
-    assert [r.full_name for r in rows] == ["Trần Thị An", "Nguyễn Văn Bình", "Phạm Thị Dung", "Lê Văn Đức"]
+    assert [r.full_name for r in rows] == [
+        "Trần Thị An",
+        "Nguyễn Văn Bình",
+        "Phạm Thị Dung",
+        "Lê Văn Đức",
+    ]
 
 
 def test_quiz_for_one_district_counts_only_that_district_at_the_province(make):

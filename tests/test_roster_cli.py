@@ -1,4 +1,5 @@
 """`quizapp import-roster`: the roster import from a terminal, with its report in Vietnamese."""
+
 import json
 
 from sqlalchemy import func, select
@@ -6,9 +7,13 @@ from sqlalchemy import func, select
 from quizapp.extensions import db
 from quizapp.models import Member, Unit
 
-HEADER = "Mã đoàn viên,Họ và tên,Ngày sinh,Số điện thoại,Huyện đoàn,Đoàn cơ sở,Chi đoàn,Cán bộ đoàn\n"
-ROWS = ("DV001,Lò Văn Ánh,05/09/2001,0912345678,Huyện đoàn Mai Sơn,Đoàn xã Chiềng Dong,Chi đoàn bản Nà Sản,x\n"
-        "DV002,Giàng A Dế,02/01/2000,,Huyện đoàn Mai Sơn,Đoàn xã Chiềng Dong,Chi đoàn bản Co Muồng,\n")
+HEADER = (
+    "Mã đoàn viên,Họ và tên,Ngày sinh,Số điện thoại,Huyện đoàn,Đoàn cơ sở,Chi đoàn,Cán bộ đoàn\n"
+)
+ROWS = (
+    "DV001,Lò Văn Ánh,05/09/2001,0912345678,Huyện đoàn Mai Sơn,Đoàn xã Chiềng Dong,Chi đoàn bản Nà Sản,x\n"
+    "DV002,Giàng A Dế,02/01/2000,,Huyện đoàn Mai Sơn,Đoàn xã Chiềng Dong,Chi đoàn bản Co Muồng,\n"
+)
 
 
 def write(tmp_path, text, name="ds.csv"):
@@ -35,12 +40,18 @@ def test_import_prints_what_it_did(runner, make, tmp_path):
 def test_three_bad_rows_write_nothing_and_are_all_named(runner, make, tmp_path):
     make.province()
     db.session.commit()
-    bad = ("DV003,Hà Thị Lan,31/02/2001,,,,Chi đoàn bản Nà Sản,\n"
-           "DV004,,01/01/2001,,,,Chi đoàn bản Nà Sản,\n"
-           "DV005,Sùng A Páo,01/01/2001,12ab,,,Chi đoàn bản Nà Sản,\n")
+    bad = (
+        "DV003,Hà Thị Lan,31/02/2001,,,,Chi đoàn bản Nà Sản,\n"
+        "DV004,,01/01/2001,,,,Chi đoàn bản Nà Sản,\n"
+        "DV005,Sùng A Páo,01/01/2001,12ab,,,Chi đoàn bản Nà Sản,\n"
+    )
     result = runner.invoke(args=["import-roster", write(tmp_path, HEADER + ROWS + bad)])
     assert result.exit_code == 1
-    for where in ("Dòng 4, cột 'Ngày sinh'", "Dòng 5, cột 'Họ và tên'", "Dòng 6, cột 'Số điện thoại'"):
+    for where in (
+        "Dòng 4, cột 'Ngày sinh'",
+        "Dòng 5, cột 'Họ và tên'",
+        "Dòng 6, cột 'Số điện thoại'",
+    ):
         assert where in result.output
     assert "Không ghi gì vào cơ sở dữ liệu." in result.output
     assert count_members() == 0
@@ -85,7 +96,9 @@ def test_import_limited_to_a_unit(runner, make, tmp_path):
     make.province()
     db.session.commit()
     rows = "DV010,Hà Thị Lan,,,,,SL-MC-ML,\n"
-    result = runner.invoke(args=["import-roster", "--unit", "SL-MS", write(tmp_path, HEADER + rows)])
+    result = runner.invoke(
+        args=["import-roster", "--unit", "SL-MS", write(tmp_path, HEADER + rows)]
+    )
     assert result.exit_code == 1 and "không thuộc đơn vị bạn được quyền nhập" in result.output
     unknown = runner.invoke(args=["import-roster", "--unit", "XX", write(tmp_path, HEADER + rows)])
     assert "Không có đơn vị mã 'XX'" in unknown.output

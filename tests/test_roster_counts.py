@@ -1,4 +1,5 @@
 """Report denominators count active members of each subtree."""
+
 from sqlalchemy import select
 
 from quizapp.extensions import db

@@ -1,4 +1,5 @@
 """Importing a roster: all or nothing, idempotent, with a report of what changes and where errors are."""
+
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
@@ -27,8 +28,16 @@ from quizapp.services.roster import (
 
 NOW = datetime(2024, 3, 1, 2, 0, tzinfo=UTC)
 TODAY = date(2024, 3, 1)
-HEADER = ["Mã đoàn viên", "Họ và tên", "Ngày sinh", "Giới tính", "Dân tộc", "Số điện thoại", "Chi đoàn",
-          "Cán bộ đoàn"]
+HEADER = [
+    "Mã đoàn viên",
+    "Họ và tên",
+    "Ngày sinh",
+    "Giới tính",
+    "Dân tộc",
+    "Số điện thoại",
+    "Chi đoàn",
+    "Cán bộ đoàn",
+]
 
 
 def csv(rows, header=HEADER) -> bytes:
@@ -74,7 +83,11 @@ def test_a_file_with_three_bad_rows_imports_nothing_and_names_all_three(make):
     assert not report.ok
     assert members() == {}
     assert [(e.row, e.column) for e in report.errors] == [
-        (5, "Ngày sinh"), (6, "Họ và tên"), (7, "Số điện thoại"), (7, "Chi đoàn")]
+        (5, "Ngày sinh"),
+        (6, "Họ và tên"),
+        (7, "Số điện thoại"),
+        (7, "Chi đoàn"),
+    ]
     assert "Không có chi đoàn 'Chi đoàn không có'" in report.errors[3].message
 
 
@@ -83,8 +96,15 @@ def test_import_adds_members_with_their_fields(make):
     report = run(csv(GOOD))
     assert (report.added, report.updated, report.moved) == (3, 0, 0)
     a = members()["DV001"]
-    assert (a.full_name, a.birth_date, a.gender, a.ethnicity, a.phone, a.is_cadre, a.chapter_id) == (
-        "Lò Văn Ánh", date(2001, 9, 5), "nam", "Thái", "0912345678", True, tree["na_san"].id)
+    assert (
+        a.full_name,
+        a.birth_date,
+        a.gender,
+        a.ethnicity,
+        a.phone,
+        a.is_cadre,
+        a.chapter_id,
+    ) == ("Lò Văn Ánh", date(2001, 9, 5), "nam", "Thái", "0912345678", True, tree["na_san"].id)
     assert members()["DV003"].gender == "nu"
 
 
@@ -102,8 +122,17 @@ def test_reimport_reports_updated_moved_and_absent_members(make):
     tree = make.province()
     run(csv(GOOD))
     changed = [
-        ["DV001", "Lò Văn Ánh", "05/09/2001", "Nam", "Thái", "0911111111", NA_SAN, "x"],      # new phone
-        ["DV002", "Giàng A Dế", "2000-01-02", "Nam", "Mông", "", CO_MUONG, ""],              # moved
+        [
+            "DV001",
+            "Lò Văn Ánh",
+            "05/09/2001",
+            "Nam",
+            "Thái",
+            "0911111111",
+            NA_SAN,
+            "x",
+        ],  # new phone
+        ["DV002", "Giàng A Dế", "2000-01-02", "Nam", "Mông", "", CO_MUONG, ""],  # moved
     ]
     report = run(csv(changed))
     assert (report.updated, report.moved, report.absent, report.deactivated) == (1, 1, 1, 0)
@@ -138,20 +167,35 @@ def test_missing_column_keeps_the_value_and_blank_cell_clears_it(make):
     run(csv(GOOD))
     run(csv([["DV001", "Lò Văn Ánh", NA_SAN]], header=["Mã đoàn viên", "Họ và tên", "Chi đoàn"]))
     assert members()["DV001"].phone == "0912345678"
-    run(csv([["DV001", "Lò Văn Ánh", "", NA_SAN]], header=["Mã đoàn viên", "Họ và tên", "Số điện thoại", "Chi đoàn"]))
+    run(
+        csv(
+            [["DV001", "Lò Văn Ánh", "", NA_SAN]],
+            header=["Mã đoàn viên", "Họ và tên", "Số điện thoại", "Chi đoàn"],
+        )
+    )
     assert members()["DV001"].phone is None
 
 
 def test_names_are_stored_exactly_as_written_in_nfc(make):
     make.province()
     decomposed = "Lò Văn Ánh".replace("ò", "o\u0300").replace("Á", "A\u0301")
-    run(csv([["DV001", f"  {decomposed} ", NA_SAN]], header=["Mã đoàn viên", "Họ và tên", "Chi đoàn"]))
+    run(
+        csv(
+            [["DV001", f"  {decomposed} ", NA_SAN]],
+            header=["Mã đoàn viên", "Họ và tên", "Chi đoàn"],
+        )
+    )
     assert members()["DV001"].full_name == "Lò Văn Ánh"
 
 
 def test_split_family_and_given_name_columns_are_joined(make):
     make.province()
-    run(csv([["DV001", "Lò Văn", "Ánh", NA_SAN]], header=["Mã đoàn viên", "Họ và tên đệm", "Tên", "Chi đoàn"]))
+    run(
+        csv(
+            [["DV001", "Lò Văn", "Ánh", NA_SAN]],
+            header=["Mã đoàn viên", "Họ và tên đệm", "Tên", "Chi đoàn"],
+        )
+    )
     assert members()["DV001"].full_name == "Lò Văn Ánh"
 
 
@@ -169,17 +213,37 @@ def test_excel_cells_keep_their_types(make):
     from tests.test_roster_parse import xlsx
 
     tree = make.province()
-    data = xlsx({"Nà Sản": [["Mã đoàn viên", "Họ và tên", "Ngày sinh", "Số điện thoại", "Chi đoàn", "Cán bộ đoàn"],
-                            ["DV001", "Lò Văn Ánh", datetime(2001, 9, 5), 912345678, NA_SAN, "x"]]})
+    data = xlsx(
+        {
+            "Nà Sản": [
+                [
+                    "Mã đoàn viên",
+                    "Họ và tên",
+                    "Ngày sinh",
+                    "Số điện thoại",
+                    "Chi đoàn",
+                    "Cán bộ đoàn",
+                ],
+                ["DV001", "Lò Văn Ánh", datetime(2001, 9, 5), 912345678, NA_SAN, "x"],
+            ]
+        }
+    )
     p = plan_roster_import(parse_roster("ds.xlsx", data), RosterOptions(), today=TODAY)
     apply_roster_plan(p, None, NOW)
     a = members()["DV001"]
-    assert (a.birth_date, a.phone, a.is_cadre, a.chapter_id) == (date(2001, 9, 5), "0912345678", True, tree["na_san"].id)
+    assert (a.birth_date, a.phone, a.is_cadre, a.chapter_id) == (
+        date(2001, 9, 5),
+        "0912345678",
+        True,
+        tree["na_san"].id,
+    )
 
 
 def test_chapter_can_be_named_by_code(make):
     tree = make.province()
-    run(csv([["DV001", "Lò Văn Ánh", "SL-MC-ML"]], header=["Mã đoàn viên", "Họ và tên", "Chi đoàn"]))
+    run(
+        csv([["DV001", "Lò Văn Ánh", "SL-MC-ML"]], header=["Mã đoàn viên", "Họ và tên", "Chi đoàn"])
+    )
     assert members()["DV001"].chapter_id == tree["moc_ly"].id
 
 
@@ -201,7 +265,9 @@ def test_parent_columns_tell_apart_chapters_with_the_same_name(make):
 def test_duplicate_member_code_in_the_file_is_an_error_on_the_later_row(make):
     make.province()
     report = run(csv([GOOD[0], GOOD[1], GOOD[0]]))
-    assert [(e.row, e.message) for e in report.errors] == [(4, "Mã đoàn viên 'DV001' trùng với dòng 2.")]
+    assert [(e.row, e.message) for e in report.errors] == [
+        (4, "Mã đoàn viên 'DV001' trùng với dòng 2.")
+    ]
 
 
 def test_shared_phone_number_is_a_warning_not_an_error(make):
@@ -215,16 +281,28 @@ def test_shared_phone_number_is_a_warning_not_an_error(make):
 def test_unknown_chapter_is_created_under_the_parent_columns_when_asked(make):
     tree = make.province()
     header = ["Mã đoàn viên", "Họ và tên", "Huyện đoàn", "Đoàn cơ sở", "Chi đoàn"]
-    rows = [["DV001", "Lò Văn Ánh", "Huyện đoàn Mai Sơn", "Đoàn xã Chiềng Mung", "Chi đoàn bản Củ"],
-            ["DV002", "Cầm Thị Hoa", "Huyện đoàn Mai Sơn", "Đoàn xã Chiềng Mung", "Chi đoàn bản Củ"],
-            ["DV003", "Hà Văn Nam", "Huyện đoàn Mai Sơn", "", "Chi đoàn cơ sở Trường THPT Chu Văn Thịnh"]]
+    rows = [
+        ["DV001", "Lò Văn Ánh", "Huyện đoàn Mai Sơn", "Đoàn xã Chiềng Mung", "Chi đoàn bản Củ"],
+        ["DV002", "Cầm Thị Hoa", "Huyện đoàn Mai Sơn", "Đoàn xã Chiềng Mung", "Chi đoàn bản Củ"],
+        [
+            "DV003",
+            "Hà Văn Nam",
+            "Huyện đoàn Mai Sơn",
+            "",
+            "Chi đoàn cơ sở Trường THPT Chu Văn Thịnh",
+        ],
+    ]
     assert "Không có chi đoàn 'Chi đoàn bản Củ'" in run(csv(rows, header)).errors[0].message
     report = run(csv(rows, header), create_units=True)
     assert [(code, name) for code, name, _parent in report.units_created] == [
-        ("SL-MS-01", "Đoàn xã Chiềng Mung"), ("SL-MS-01-01", "Chi đoàn bản Củ"),
-        ("SL-MS-02", "Chi đoàn cơ sở Trường THPT Chu Văn Thịnh")]
+        ("SL-MS-01", "Đoàn xã Chiềng Mung"),
+        ("SL-MS-01-01", "Chi đoàn bản Củ"),
+        ("SL-MS-02", "Chi đoàn cơ sở Trường THPT Chu Văn Thịnh"),
+    ]
     in_mai_son = db.session.scalars(
-        select(Member.code).join(Unit, Member.chapter_id == Unit.id).where(tree["mai_son"].subtree_filter())
+        select(Member.code)
+        .join(Unit, Member.chapter_id == Unit.id)
+        .where(tree["mai_son"].subtree_filter())
     ).all()
     assert sorted(in_mai_son) == ["DV001", "DV002", "DV003"]
     direct = db.session.scalar(select(Unit).where(Unit.code == "SL-MS-02"))
@@ -232,13 +310,43 @@ def test_unknown_chapter_is_created_under_the_parent_columns_when_asked(make):
 
 
 def test_a_whole_tree_is_created_from_an_empty_database(app):
-    header = ["Mã đoàn viên", "Họ và tên", "Tỉnh đoàn", "Huyện đoàn", "Đoàn cơ sở", "Mã chi đoàn", "Chi đoàn"]
-    rows = [["DV001", "Lò Văn Ánh", "Tỉnh đoàn Sơn La", "Huyện đoàn Mai Sơn", "Đoàn xã Chiềng Dong", "CD-NS", NA_SAN],
-            ["DV002", "Cầm Thị Hoa", "Tỉnh đoàn Sơn La", "Huyện đoàn Mai Sơn", "Đoàn xã Chiềng Dong", "CD-NS", NA_SAN]]
+    header = [
+        "Mã đoàn viên",
+        "Họ và tên",
+        "Tỉnh đoàn",
+        "Huyện đoàn",
+        "Đoàn cơ sở",
+        "Mã chi đoàn",
+        "Chi đoàn",
+    ]
+    rows = [
+        [
+            "DV001",
+            "Lò Văn Ánh",
+            "Tỉnh đoàn Sơn La",
+            "Huyện đoàn Mai Sơn",
+            "Đoàn xã Chiềng Dong",
+            "CD-NS",
+            NA_SAN,
+        ],
+        [
+            "DV002",
+            "Cầm Thị Hoa",
+            "Tỉnh đoàn Sơn La",
+            "Huyện đoàn Mai Sơn",
+            "Đoàn xã Chiềng Dong",
+            "CD-NS",
+            NA_SAN,
+        ],
+    ]
     report = run(csv(rows, header), create_units=True)
     assert report.ok and report.added == 2
     chapter = db.session.scalar(select(Unit).where(Unit.code == "CD-NS"))
-    assert [u.name for u in chapter.ancestors()] == ["Tỉnh đoàn Sơn La", "Huyện đoàn Mai Sơn", "Đoàn xã Chiềng Dong"]
+    assert [u.name for u in chapter.ancestors()] == [
+        "Tỉnh đoàn Sơn La",
+        "Huyện đoàn Mai Sơn",
+        "Đoàn xã Chiềng Dong",
+    ]
     assert chapter.path == "/" + "/".join(str(i) for i in chapter.ancestor_ids()) + "/"
 
 
@@ -253,8 +361,10 @@ def test_scoped_import_refuses_chapters_outside_the_unit(make):
 def test_scoped_import_cannot_take_a_member_from_another_district(make):
     tree = make.province()
     make.member(tree["moc_ly"], "Hà Thị Lan", code="DV002")
-    report = run(csv([["DV002", "Hà Thị Lan", NA_SAN]], ["Mã đoàn viên", "Họ và tên", "Chi đoàn"]),
-                 scope_unit=tree["mai_son"])
+    report = run(
+        csv([["DV002", "Hà Thị Lan", NA_SAN]], ["Mã đoàn viên", "Họ và tên", "Chi đoàn"]),
+        scope_unit=tree["mai_son"],
+    )
     assert "ngoài phạm vi của bạn" in report.errors[0].message
     assert members()["DV002"].chapter_id == tree["moc_ly"].id
 
@@ -305,12 +415,29 @@ def test_renamed_member_renames_their_account(make):
 def _took_part(member, unit) -> Quiz:
     """A quiz of `unit` that `member` has finished once."""
     start = NOW - timedelta(days=2)
-    version = BankVersion(bank=Bank(slug="b", title="B"), number=1, checksum="x", source_format="yaml")
-    quiz = Quiz(title="Q", bank_version=version, audience_unit=unit, opens_at=start,
-                closes_at=start + timedelta(days=30), pass_mark=50)
-    attempt = Attempt(quiz=quiz, member=member, number=1, started_at=start, deadline=start + timedelta(minutes=30),
-                      finished_at=start + timedelta(minutes=5), state=AttemptState.FINISHED, percent=90.0,
-                      score=90.0, max_score=100)
+    version = BankVersion(
+        bank=Bank(slug="b", title="B"), number=1, checksum="x", source_format="yaml"
+    )
+    quiz = Quiz(
+        title="Q",
+        bank_version=version,
+        audience_unit=unit,
+        opens_at=start,
+        closes_at=start + timedelta(days=30),
+        pass_mark=50,
+    )
+    attempt = Attempt(
+        quiz=quiz,
+        member=member,
+        number=1,
+        started_at=start,
+        deadline=start + timedelta(minutes=30),
+        finished_at=start + timedelta(minutes=5),
+        state=AttemptState.FINISHED,
+        percent=90.0,
+        score=90.0,
+        max_score=100,
+    )
     db.session.add(attempt)
     db.session.flush()
     participation.record_start(attempt, start)
@@ -324,8 +451,12 @@ def test_moving_a_member_who_took_part_moves_their_report_counts(make):
     run(csv(GOOD))
     quiz = _took_part(members()["DV002"], tree["province"])
     run(csv([GOOD[0], [*GOOD[1][:6], "SL-MC-ML", ""], GOOD[2]]))
-    counters = {r.unit_id: r.took_part for r in db.session.scalars(
-        select(UnitQuizCounter).where(UnitQuizCounter.quiz_id == quiz.id))}
+    counters = {
+        r.unit_id: r.took_part
+        for r in db.session.scalars(
+            select(UnitQuizCounter).where(UnitQuizCounter.quiz_id == quiz.id)
+        )
+    }
     assert counters[tree["moc_chau"].id] == 1
     assert counters.get(tree["mai_son"].id, 0) == 0
 
@@ -339,7 +470,10 @@ def test_import_is_written_to_the_audit_log(make):
 
 def test_member_count_matches_rows_after_a_large_import(make):
     make.province()
-    rows = [[f"DV{i:05d}", f"Đoàn viên {i}", "", "", "", "", NA_SAN if i % 2 else CO_MUONG, ""] for i in range(2500)]
+    rows = [
+        [f"DV{i:05d}", f"Đoàn viên {i}", "", "", "", "", NA_SAN if i % 2 else CO_MUONG, ""]
+        for i in range(2500)
+    ]
     report = run(csv(rows))
     assert report.added == 2500
     assert db.session.scalar(select(func.count(Member.id))) == 2500
@@ -356,6 +490,9 @@ def test_csv_phones_that_lost_their_leading_zero_are_mended_and_counted(make):
     assert report.ok and report.added == 3
     phones = {m.code: m.phone for m in db.session.scalars(select(Member))}
     assert phones == {"DV-LO1": "0912345678", "DV-LO2": "0388123456", "DV-LO3": "0977000111"}
-    assert [w.message for w in report.warnings] == [(
-        "2 số điện thoại chỉ có 9 chữ số (bảng tính đã bỏ số 0 ở đầu vì lưu số điện thoại dạng số) nên đã được "
-        "thêm lại số 0.")]
+    assert [w.message for w in report.warnings] == [
+        (
+            "2 số điện thoại chỉ có 9 chữ số (bảng tính đã bỏ số 0 ở đầu vì lưu số điện thoại dạng số) nên đã được "
+            "thêm lại số 0."
+        )
+    ]

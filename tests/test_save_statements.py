@@ -3,6 +3,7 @@
 A save that writes, a stale save, a retry: the member of the session and one statement that
 checks and writes (transaction control aside), and no ORM object loaded. Counted, never timed.
 """
+
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -52,20 +53,30 @@ def started(sit):
 
 def _stored(attempt_id):
     db.session.expire_all()
-    return {r.question_id: (r.seq, r.answer) for r in db.session.scalars(
-        select(Response).where(Response.attempt_id == attempt_id))}
+    return {
+        r.question_id: (r.seq, r.answer)
+        for r in db.session.scalars(select(Response).where(Response.attempt_id == attempt_id))
+    }
 
 
 def _post(sit, attempt_id, question_id, answer, seq):
-    return sit.client.post("/m/api/answers", json={"attempt": attempt_id, "question": question_id,
-                                                   "answer": answer, "seq": seq, "flagged": False})
+    return sit.client.post(
+        "/m/api/answers",
+        json={
+            "attempt": attempt_id,
+            "question": question_id,
+            "answer": answer,
+            "seq": seq,
+            "flagged": False,
+        },
+    )
 
 
 def test_a_save_is_two_statements_and_builds_no_orm_object(started):
     sit, attempt_id, questions = started
     with counting() as seen:
         reply = _post(sit, attempt_id, questions[1], 1, 1)
-        again = _post(sit, attempt_id, questions[1], 1, 2)   # a newer seq overwrites
+        again = _post(sit, attempt_id, questions[1], 1, 2)  # a newer seq overwrites
     assert reply.status_code == again.status_code == 200
     assert reply.json["kept"] and again.json["kept"] and again.json["seq"] == 2
     assert len(seen["sql"]) == 4, "\n---\n".join(seen["sql"])
@@ -77,8 +88,8 @@ def test_a_stale_save_and_a_retry_answer_in_two_statements_too(started):
     sit, attempt_id, questions = started
     assert _post(sit, attempt_id, questions[2], 1, 5).json["kept"]
     with counting() as seen:
-        retry = _post(sit, attempt_id, questions[2], 1, 5)     # the same save again: acknowledged
-        stale = _post(sit, attempt_id, questions[2], 0, 4)     # older than what is stored: not kept
+        retry = _post(sit, attempt_id, questions[2], 1, 5)  # the same save again: acknowledged
+        stale = _post(sit, attempt_id, questions[2], 0, 4)  # older than what is stored: not kept
     assert retry.json["kept"] and retry.json["seq"] == 5
     assert stale.status_code == 200 and not stale.json["kept"] and stale.json["seq"] == 5
     assert len(seen["sql"]) == 4, "\n---\n".join(seen["sql"])
@@ -98,7 +109,7 @@ def test_the_reply_of_the_short_path_carries_the_server_clock(started, frozen_cl
 
 def test_each_attempt_gets_its_own_deadline_back(started, make, login, frozen_clock):
     sit, first_id, _ = started
-    frozen_clock.advance(minutes=7)          # a later start: a later deadline
+    frozen_clock.advance(minutes=7)  # a later start: a later deadline
     other = make.user(member=make.member(sit.tree["na_san"], "Cầm Văn Bình"))
     db.session.commit()
     client = login(other)
@@ -106,11 +117,15 @@ def test_each_attempt_gets_its_own_deadline_back(started, make, login, frozen_cl
     second_id = int(reply.headers["Location"].rstrip("/").split("/")[-1])
     second = db.session.get(Attempt, second_id)
     qid = second.items[0].question_id
-    saved = client.post("/m/api/answers", json={"attempt": second_id, "question": qid, "answer": None,
-                                                "seq": 1, "flagged": False})
+    saved = client.post(
+        "/m/api/answers",
+        json={"attempt": second_id, "question": qid, "answer": None, "seq": 1, "flagged": False},
+    )
     assert saved.status_code == 200 and saved.json["kept"]
     assert saved.json["deadline_ms"] == int(second.deadline.timestamp() * 1000)
-    assert saved.json["deadline_ms"] != int(db.session.get(Attempt, first_id).deadline.timestamp() * 1000)
+    assert saved.json["deadline_ms"] != int(
+        db.session.get(Attempt, first_id).deadline.timestamp() * 1000
+    )
 
 
 def test_a_copied_session_cookie_cannot_save_after_sign_out(started):

@@ -1,4 +1,5 @@
 """Sign-in storms degrade politely, and the sign-in rate limit holds across app servers."""
+
 from __future__ import annotations
 
 import os
@@ -95,7 +96,9 @@ def test_busy_sign_in_does_not_sign_in_nor_check_the_password(app, client, roles
 
 def test_busy_page_keeps_only_a_local_next(app, client, roles):
     _fill_gate(app)
-    page = client.post("/auth/login?next=https://evil.example/", data={"login": "x", "password": "y"})
+    page = client.post(
+        "/auth/login?next=https://evil.example/", data={"login": "x", "password": "y"}
+    )
     assert 'content="' in page.get_data(as_text=True)
     assert ';url=/auth/login"' in page.get_data(as_text=True)
     page = client.post("/auth/login?next=/m/", data={"login": "x", "password": "y"})
@@ -109,8 +112,15 @@ def test_sign_in_form_is_shown_even_when_the_gate_is_full(app, client):
 
 def test_activation_is_gated_too(app, client):
     _fill_gate(app)
-    reply = client.post("/auth/activate", data={"login": "x", "code": "ABCDEFGH",
-                                                "password": "matkhau-moi-1", "confirm": "matkhau-moi-1"})
+    reply = client.post(
+        "/auth/activate",
+        data={
+            "login": "x",
+            "code": "ABCDEFGH",
+            "password": "matkhau-moi-1",
+            "confirm": "matkhau-moi-1",
+        },
+    )
     assert reply.status_code == 503
 
 
@@ -126,9 +136,15 @@ def limited_app(database_url, tmp_path):
     """The app with the sign-in limits on (3 tries per account), in memory."""
     from tests.conftest import make_app
 
-    app = make_app(database_url, tmp_path, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://",
-                   RATELIMIT_KEY_PREFIX=f"t-{uuid.uuid4().hex[:8]}",
-                   RATELIMIT_LOGIN_PER_ACCOUNT="3 per 5 minutes", RATELIMIT_LOGIN_PER_ADDRESS="100 per 5 minutes")
+    app = make_app(
+        database_url,
+        tmp_path,
+        RATELIMIT_ENABLED=True,
+        RATELIMIT_STORAGE_URI="memory://",
+        RATELIMIT_KEY_PREFIX=f"t-{uuid.uuid4().hex[:8]}",
+        RATELIMIT_LOGIN_PER_ACCOUNT="3 per 5 minutes",
+        RATELIMIT_LOGIN_PER_ADDRESS="100 per 5 minutes",
+    )
     with app.app_context():
         yield app
         db.session.remove()
@@ -145,7 +161,10 @@ def test_being_told_the_system_is_busy_does_not_use_up_the_members_tries(limited
     client = limited_app.test_client()
     gate = _fill_gate(limited_app)
     for _ in range(5):
-        assert client.post("/auth/login", data={"login": login, "password": TEST_PASSWORD}).status_code == 503
+        assert (
+            client.post("/auth/login", data={"login": login, "password": TEST_PASSWORD}).status_code
+            == 503
+        )
     gate._free = threading.BoundedSemaphore(gate.slots)  # the storm is over: every slot free
     reply = client.post("/auth/login", data={"login": login, "password": TEST_PASSWORD})
     assert reply.status_code == 302
@@ -159,11 +178,15 @@ def test_wrong_passwords_still_use_up_the_tries(limited_app):
     login = make.user(member=make.member(tree["na_san"])).login
     db.session.commit()
     client = limited_app.test_client()
-    codes = [client.post("/auth/login", data={"login": login, "password": "sai"}).status_code for _ in range(4)]
+    codes = [
+        client.post("/auth/login", data={"login": login, "password": "sai"}).status_code
+        for _ in range(4)
+    ]
     assert codes[-1] == 429
 
 
 # --- the rate limit across app servers -------------------------------------------------
+
 
 def _post_login(base_url: str, login: str, password: str) -> int:
     body = urllib.parse.urlencode({"login": login, "password": password}).encode()
@@ -189,11 +212,14 @@ def _require_redis() -> None:
 
 def _two_servers(app, storage_uri: str):
     url = app.config["SQLALCHEMY_DATABASE_URI"]
-    config = {"WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": True,
-              "RATELIMIT_STORAGE_URI": storage_uri,
-              "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex[:8]}",
-              "RATELIMIT_LOGIN_PER_ACCOUNT": "4 per 5 minutes",
-              "RATELIMIT_LOGIN_PER_ADDRESS": "1000 per 5 minutes"}
+    config = {
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": True,
+        "RATELIMIT_STORAGE_URI": storage_uri,
+        "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex[:8]}",
+        "RATELIMIT_LOGIN_PER_ACCOUNT": "4 per 5 minutes",
+        "RATELIMIT_LOGIN_PER_ADDRESS": "1000 per 5 minutes",
+    }
     first = Gunicorn(url, workers=2, **config)
     try:
         second = Gunicorn(url, workers=2, **config)

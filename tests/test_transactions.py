@@ -4,6 +4,7 @@ nothing of them (rows, flashed message, sign-in) survives when it or the commit 
 The probe routes below are added to the test app only; they do what a view could do wrong.
 Durability is checked from a separate connection, which sees only what was committed.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -104,7 +105,9 @@ def test_a_view_that_aborts_after_writing_leaves_nothing(probe, client):
     assert db.session.scalar(select(Unit).where(Unit.code == "ABORT")) is None
 
 
-def test_a_failed_commit_answers_409_and_keeps_neither_rows_nor_sign_in_nor_message(probe, client, make):
+def test_a_failed_commit_answers_409_and_keeps_neither_rows_nor_sign_in_nor_message(
+    probe, client, make
+):
     user = make.user("thu.ky")
     db.session.commit()
     reply = client.post(f"/_probe/duplicate/{user.id}")
@@ -132,12 +135,16 @@ def test_views_and_app_setup_never_commit():
     from pathlib import Path
 
     root = Path(__file__).resolve().parent.parent / "quizapp"
-    commits = [str(p.relative_to(root)) for p in [root / "__init__.py", *(root / "web").rglob("*.py")]
-               if ".commit(" in p.read_text() or ".rollback(" in p.read_text()]
+    commits = [
+        str(p.relative_to(root))
+        for p in [root / "__init__.py", *(root / "web").rglob("*.py")]
+        if ".commit(" in p.read_text() or ".rollback(" in p.read_text()
+    ]
     assert commits == ["web/transaction.py"]
 
 
 # --- SQLite's write lock: only requests that may write take it --------------------------------
+
 
 @pytest.fixture
 def sqlite_app(tmp_path):
@@ -165,6 +172,10 @@ def test_on_sqlite_reads_go_on_while_a_writer_holds_the_lock_and_writers_wait(sq
         assert client.get("/healthz").status_code == 200
         # ...a POST, and a GET that may finalise attempts (@writes), wait for the lock, then 503.
         assert client.get("/m/").status_code == 503
-        assert client.post("/auth/password", data={"current": "x", "password": "y", "confirm": "y"}
-                           ).status_code == 503
+        assert (
+            client.post(
+                "/auth/password", data={"current": "x", "password": "y", "confirm": "y"}
+            ).status_code
+            == 503
+        )
     assert client.get("/m/").status_code == 200

@@ -1,6 +1,7 @@
 """The built wheel, installed in a fresh virtual environment outside the clone, migrates a new
 database and serves every page: templates, migrations, static files and compiled catalogues
 travel inside the package."""
+
 from __future__ import annotations
 
 import os
@@ -18,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "mat-khau-cua-banh-xe"
 
 # Run by the installed package's python, from a folder outside the clone.
-VISIT = textwrap.dedent('''
+VISIT = textwrap.dedent("""
     import re, sys
     from datetime import UTC, datetime
 
@@ -60,7 +61,8 @@ VISIT = textwrap.dedent('''
     assert "Đăng xuất" in home.text                    # Vietnamese by default
     assert "Sign out" in admin.get("/?lang=en").text   # English from the compiled catalogue
     print("pages:", len(pages))
-''')
+""")
+
 
 def _run(args, **kwargs):
     result = subprocess.run(args, capture_output=True, text=True, timeout=480, **kwargs)
@@ -73,20 +75,45 @@ def test_the_wheel_installed_outside_the_clone_migrates_and_serves_every_page(tm
     assert ROOT not in outside.parents
     dist, venv, source = outside / "dist", outside / "venv", outside / "source"
     # Built from a copy: setuptools' build/ folder in the clone could carry deleted files along.
-    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
-        ".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", "artifacts", "*.mo", "instance"))
-    _run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(dist), str(source)])
+    shutil.copytree(
+        ROOT,
+        source,
+        ignore=shutil.ignore_patterns(
+            ".git",
+            ".venv",
+            "build",
+            "dist",
+            "*.egg-info",
+            "__pycache__",
+            "artifacts",
+            "*.mo",
+            "instance",
+        ),
+    )
+    _run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(dist), str(source)]
+    )
     wheel = next(dist.glob("quizapp-*.whl"))
     _run([sys.executable, "-m", "venv", str(venv)])
     _run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", str(wheel)])
     env = {k: v for k, v in os.environ.items() if not k.startswith(("QUIZAPP_", "FLASK_"))}
-    env.update(QUIZAPP_DATABASE_URL=f"sqlite:///{outside / 'quizapp.sqlite'}",
-               QUIZAPP_SECRET_KEY="wheel-test", PYTHONDONTWRITEBYTECODE="1")
+    env.update(
+        QUIZAPP_DATABASE_URL=f"sqlite:///{outside / 'quizapp.sqlite'}",
+        QUIZAPP_SECRET_KEY="wheel-test",
+        PYTHONDONTWRITEBYTECODE="1",
+    )
     quizapp = str(venv / "bin" / "quizapp")
     _run([quizapp, "db", "upgrade"], cwd=outside, env=env)
-    _run([quizapp, "create-admin", "admin"], cwd=outside, env={**env, "QUIZAPP_ADMIN_PASSWORD": PASSWORD})
-    _run([quizapp, "bank", "import", str(ROOT / "question_banks" / "examples" / "vi-du.yaml")],
-         cwd=outside, env=env)
+    _run(
+        [quizapp, "create-admin", "admin"],
+        cwd=outside,
+        env={**env, "QUIZAPP_ADMIN_PASSWORD": PASSWORD},
+    )
+    _run(
+        [quizapp, "bank", "import", str(ROOT / "question_banks" / "examples" / "vi-du.yaml")],
+        cwd=outside,
+        env=env,
+    )
     visited = _run([str(venv / "bin" / "python"), "-c", VISIT, PASSWORD], cwd=outside, env=env)
     lines = visited.splitlines()
     assert "200 /" in lines and "200 /m/" in lines and "200 /org/" in lines, visited

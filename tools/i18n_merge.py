@@ -4,6 +4,7 @@ Usage: python tools/i18n_merge.py translations.json [more.json ...]
 Plural entries use the key "singular\\0plural" and a [singular, plural] value.
 Run `make i18n` first so the catalogue has every msgid.
 """
+
 from __future__ import annotations
 
 import json
@@ -12,7 +13,9 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po, write_po
 
-CATALOGUE = Path(__file__).resolve().parent.parent / "quizapp/translations/en/LC_MESSAGES/messages.po"
+CATALOGUE = (
+    Path(__file__).resolve().parent.parent / "quizapp/translations/en/LC_MESSAGES/messages.po"
+)
 
 
 def main(paths: list[str]) -> int:

@@ -3,6 +3,7 @@
 Run `python tools/make_icons.py`; the files are committed under quizapp/static/icons/.
 The design: the brand blue (--brand in app.css), a white disc and a blue tick, all inside the maskable safe zone.
 """
+
 from __future__ import annotations
 
 import struct
@@ -40,16 +41,24 @@ def png(size: int) -> bytes:
     for j in range(size):
         row = bytearray(b"\x00")
         for i in range(size):
-            samples = [_colour_at((i + ox) / size, (j + oy) / size) for ox in offsets for oy in offsets]
+            samples = [
+                _colour_at((i + ox) / size, (j + oy) / size) for ox in offsets for oy in offsets
+            ]
             row += bytes(sum(s[k] for s in samples) // len(samples) for k in range(3))
         rows.append(bytes(row))
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
 
     header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-            + chunk(b"IDAT", zlib.compress(b"".join(rows), 9)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"".join(rows), 9))
+        + chunk(b"IEND", b"")
+    )
 
 
 def svg() -> str:
@@ -57,11 +66,13 @@ def svg() -> str:
     cx, cy, r = (v * 100 for v in DISC)
     points = " ".join(f"{x * 100:g},{y * 100:g}" for x, y in TICK)
     blue = "#{:02x}{:02x}{:02x}".format(*BLUE)
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100">'
-            f'<rect width="100" height="100" fill="{blue}"/>'
-            f'<circle cx="{cx:g}" cy="{cy:g}" r="{r:g}" fill="#fff"/>'
-            f'<polyline points="{points}" fill="none" stroke="{blue}" stroke-width="{TICK_WIDTH * 100:g}" '
-            f'stroke-linecap="butt" stroke-linejoin="round"/></svg>\n')
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100">'
+        f'<rect width="100" height="100" fill="{blue}"/>'
+        f'<circle cx="{cx:g}" cy="{cy:g}" r="{r:g}" fill="#fff"/>'
+        f'<polyline points="{points}" fill="none" stroke="{blue}" stroke-width="{TICK_WIDTH * 100:g}" '
+        f'stroke-linecap="butt" stroke-linejoin="round"/></svg>\n'
+    )
 
 
 def main() -> None:

@@ -14,6 +14,7 @@ sequence number. At the end everyone submits; then the answers in the database a
 with those acknowledged, and every attempt must be finalised exactly once.
 Writes bench/results/faults-<fault>-<db>.json.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -45,8 +46,13 @@ def terminate_connections(url: str) -> int:
     u = make_url(url)
     engine = create_engine(u.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
-        cut = conn.execute(text("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                                "WHERE datname = :d AND pid <> pg_backend_pid()"), {"d": u.database}).scalar()
+        cut = conn.execute(
+            text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = :d AND pid <> pg_backend_pid()"
+            ),
+            {"d": u.database},
+        ).scalar()
     engine.dispose()
     return int(cut or 0)
 
@@ -55,8 +61,11 @@ def restart_postgresql() -> float:
     """Restart the local PostgreSQL cluster; returns how long it took."""
     version = sorted(os.listdir("/etc/postgresql"))[0]
     started = time.monotonic()
-    subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart"], check=True,
-                   timeout=120)
+    subprocess.run(
+        ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart"],
+        check=True,
+        timeout=120,
+    )
     return time.monotonic() - started
 
 
@@ -90,12 +99,18 @@ async def faulty_period(args, server: Server, takers, quiz_id: int, url: str) ->
                     os.kill(victim, signal.SIGKILL)
                     events.append({"t": at, "killed": victim})
             elif args.fault == "terminate":
-                events.append({"t": at, "terminated": await asyncio.to_thread(terminate_connections, url)})
+                events.append(
+                    {"t": at, "terminated": await asyncio.to_thread(terminate_connections, url)}
+                )
             else:
-                events.append({"t": at, "restart_s": round(await asyncio.to_thread(restart_postgresql), 1)})
+                events.append(
+                    {"t": at, "restart_s": round(await asyncio.to_thread(restart_postgresql), 1)}
+                )
 
-    await asyncio.gather(striker(), *(member(t, random.Random(i)) for i, (t, good) in
-                                      enumerate(zip(takers, ok)) if good))
+    await asyncio.gather(
+        striker(),
+        *(member(t, random.Random(i)) for i, (t, good) in enumerate(zip(takers, ok)) if good),
+    )
     for t, good in zip(takers, ok):
         if good:
             await t.submit(retries=12)
@@ -105,9 +120,13 @@ async def faulty_period(args, server: Server, takers, quiz_id: int, url: str) ->
 
 async def main_async(args, server: Server, seeded) -> dict:
     conn = scenarios.connector()
-    takers, _ = await scenarios.sign_in_all(server.url, seeded.logins[:args.members], seeding.PASSWORD, conn, 8)
+    takers, _ = await scenarios.sign_in_all(
+        server.url, seeded.logins[: args.members], seeding.PASSWORD, conn, 8
+    )
     before = (server.cpu_seconds(), 0.0)
-    run, events = await faulty_period(args, server, list(takers.values()), seeded.quiz_ids["fault"], seeded.database_url)
+    run, events = await faulty_period(
+        args, server, list(takers.values()), seeded.quiz_ids["fault"], seeded.database_url
+    )
     result = summarise(run, server, before, None)
     result["events"] = events
     result["check"] = verify.check(seeded.database_url, run, seeded.quiz_ids["fault"], True)
@@ -132,27 +151,53 @@ def main() -> None:
     if args.fault in ("terminate", "restart") and args.db != "postgresql":
         parser.error("this fault needs --db postgresql")
     if args.fault == "restart" and not args.restart_ok:
-        parser.error("restarting PostgreSQL disturbs everyone using it: add --i-know-this-restarts-postgresql")
+        parser.error(
+            "restarting PostgreSQL disturbs everyone using it: add --i-know-this-restarts-postgresql"
+        )
 
-    url = seeding.fresh_database(args.db, f"quizapp_bench_faults_{args.db}", Path("/tmp/quizapp-bench"))
+    url = seeding.fresh_database(
+        args.db, f"quizapp_bench_faults_{args.db}", Path("/tmp/quizapp-bench")
+    )
     info = machine()
     try:
         seeded = seeding.seed(url, args.members, quizzes=("fault",), hash_method=seeding.CHEAP_HASH)
-        config = {"SECRET_KEY": "bench-secret", "RATELIMIT_ENABLED": False, "LOG_REQUESTS": False,
-                  "PASSWORD_HASH_METHOD": seeding.CHEAP_HASH}
-        with Server(url, config, workers=args.workers, threads=args.threads,
-                    log_path=Path(f"/tmp/quizapp-bench/faults-{args.fault}-gunicorn.log")) as server:
+        config = {
+            "SECRET_KEY": "bench-secret",
+            "RATELIMIT_ENABLED": False,
+            "LOG_REQUESTS": False,
+            "PASSWORD_HASH_METHOD": seeding.CHEAP_HASH,
+        }
+        with Server(
+            url,
+            config,
+            workers=args.workers,
+            threads=args.threads,
+            log_path=Path(f"/tmp/quizapp-bench/faults-{args.fault}-gunicorn.log"),
+        ) as server:
             result = asyncio.run(main_async(args, server, seeded))
     finally:
         seeding.drop_database(url)
-    report = {"bench": "faults", "fault": args.fault, "db": args.db, "members": args.members,
-              "seconds": args.seconds, "every_s": args.every, "machine": info, **result,
-              "command": f"python -m bench.faults.run --fault {args.fault} --db {args.db} "
-                         f"--members {args.members} --seconds {args.seconds:g} --every {args.every:g}"}
+    report = {
+        "bench": "faults",
+        "fault": args.fault,
+        "db": args.db,
+        "members": args.members,
+        "seconds": args.seconds,
+        "every_s": args.every,
+        "machine": info,
+        **result,
+        "command": f"python -m bench.faults.run --fault {args.fault} --db {args.db} "
+        f"--members {args.members} --seconds {args.seconds:g} --every {args.every:g}",
+    }
     out = RESULTS / f"faults-{args.fault}-{args.db}.json"
     write_result(out, report)
-    print(json.dumps({k: report[k] for k in ("fault", "db", "check", "errors_first_try", "retries")},
-                     ensure_ascii=False, indent=1))
+    print(
+        json.dumps(
+            {k: report[k] for k in ("fault", "db", "check", "errors_first_try", "retries")},
+            ensure_ascii=False,
+            indent=1,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 It reads a JSON body and answers JSON, like an answer save, but touches no database:
 its throughput is what this stack (gunicorn + Flask + the HTTP client) can do on this machine.
 """
+
 from flask import Flask, jsonify, request
 
 app = Flask(__name__)

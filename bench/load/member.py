@@ -1,4 +1,5 @@
 """One simulated member over real HTTP (aiohttp): sign in, and the quiz flows of bench/load/flows.py."""
+
 from __future__ import annotations
 
 import asyncio
@@ -17,7 +18,7 @@ class Outcome:
     """One request's result as the client saw it."""
 
     kind: str
-    status: int           # HTTP status; 0 = timeout, -1 = connection error
+    status: int  # HTTP status; 0 = timeout, -1 = connection error
     seconds: float
     started: float
 
@@ -38,14 +39,23 @@ class Recorder:
 class Member:
     """A member's browser: its own cookie jar over a shared connection pool."""
 
-    def __init__(self, base_url: str, login: str, password: str, connector: aiohttp.BaseConnector,
-                 recorder: Recorder, timeout: float = 30.0):
+    def __init__(
+        self,
+        base_url: str,
+        login: str,
+        password: str,
+        connector: aiohttp.BaseConnector,
+        recorder: Recorder,
+        timeout: float = 30.0,
+    ):
         self.base = base_url
         self.login, self.password = login, password
         self.rec = recorder
         self.csrf: str | None = None
         self.http = aiohttp.ClientSession(
-            connector=connector, connector_owner=False, cookie_jar=aiohttp.CookieJar(unsafe=True),
+            connector=connector,
+            connector_owner=False,
+            cookie_jar=aiohttp.CookieJar(unsafe=True),
             timeout=aiohttp.ClientTimeout(total=timeout),
         )
 
@@ -56,7 +66,9 @@ class Member:
         """Send one request; return (status, body, headers). Timeouts and resets are statuses too."""
         started = time.monotonic()
         try:
-            async with self.http.request(method, self.base + path, allow_redirects=False, **kwargs) as reply:
+            async with self.http.request(
+                method, self.base + path, allow_redirects=False, **kwargs
+            ) as reply:
                 body = await reply.text()
                 self.rec.add(kind, reply.status, started)
                 return reply.status, body, dict(reply.headers)
@@ -80,14 +92,18 @@ class Member:
             return status, {}
         self.remember_csrf(page)
         status, _, headers = await self.request(
-            "login", "POST", "/auth/login",
+            "login",
+            "POST",
+            "/auth/login",
             data={"login": self.login, "password": self.password, "csrf_token": self.csrf or ""},
         )
         if status == 302:
             self.csrf = None  # signing in starts a new session: the form's token is spent
         return status, headers
 
-    async def sign_in(self, retry_scale: float = 1.0, give_up_after: float = 600) -> tuple[bool, int]:
+    async def sign_in(
+        self, retry_scale: float = 1.0, give_up_after: float = 600
+    ) -> tuple[bool, int]:
         """Sign in like a patient person: on 503/429 wait Retry-After and try again.
 
         Returns (signed in, tries)."""
@@ -125,7 +141,7 @@ class QuizTaker(Member):
 
     def __init__(self, *args, acks: dict, **kwargs):
         super().__init__(*args, **kwargs)
-        self.acks = acks            # shared: (attempt, question) -> Ack
+        self.acks = acks  # shared: (attempt, question) -> Ack
         self.attempt_id: int | None = None
         self.questions: list[tuple[int, str]] = []
         self.seq: dict[int, int] = {}
@@ -135,8 +151,9 @@ class QuizTaker(Member):
         if self.csrf is None:
             _, page, _ = await self.request("home", "GET", "/m/")
             self.remember_csrf(page)
-        status, _, headers = await self.request(kind, "POST", f"/m/quizzes/{quiz_id}/start",
-                                                data={"csrf_token": self.csrf or ""})
+        status, _, headers = await self.request(
+            kind, "POST", f"/m/quizzes/{quiz_id}/start", data={"csrf_token": self.csrf or ""}
+        )
         location = headers.get("Location", "")
         if status != 302 or "/m/attempts/" not in location:
             return False
@@ -152,32 +169,44 @@ class QuizTaker(Member):
         """Autosave one answer with the next seq; retry 5xx and lost replies like the page does."""
         seq = self.seq.get(question_id, 0) + 1
         self.seq[question_id] = seq
-        body = {"attempt": self.attempt_id, "question": question_id, "answer": answer, "seq": seq,
-                "flagged": False}
+        body = {
+            "attempt": self.attempt_id,
+            "question": question_id,
+            "answer": answer,
+            "seq": seq,
+            "flagged": False,
+        }
         status = 0
         for attempt in range(retries + 1):
             status, text, headers = await self.request(
-                kind if attempt == 0 else "save_retry", "POST", "/m/api/answers", json=body,
-                headers={"X-CSRFToken": self.csrf or "", "Accept": "application/json"})
+                kind if attempt == 0 else "save_retry",
+                "POST",
+                "/m/api/answers",
+                json=body,
+                headers={"X-CSRFToken": self.csrf or "", "Accept": "application/json"},
+            )
             if status == 200:
                 if '"kept":true' in text.replace(" ", ""):
                     self.acks[(self.attempt_id, question_id)] = Ack(seq, answer)
                 return status
             if status in (400, 401, 403, 404, 409):
                 return status
-            await asyncio.sleep(min(8, 0.5 * 2 ** attempt))
+            await asyncio.sleep(min(8, 0.5 * 2**attempt))
         return status
 
     async def submit(self, retries: int = 5) -> int:
         """POST the submit form; retried on 5xx and lost replies (finalisation is once-only)."""
         status = 0
         for attempt in range(retries + 1):
-            status, _, _ = await self.request("submit" if attempt == 0 else "submit_retry", "POST",
-                                              f"/m/attempts/{self.attempt_id}/submit",
-                                              data={"csrf_token": self.csrf or ""})
+            status, _, _ = await self.request(
+                "submit" if attempt == 0 else "submit_retry",
+                "POST",
+                f"/m/attempts/{self.attempt_id}/submit",
+                data={"csrf_token": self.csrf or ""},
+            )
             if status == 302 or 400 <= status < 500:
                 return status
-            await asyncio.sleep(min(8, 0.5 * 2 ** attempt))
+            await asyncio.sleep(min(8, 0.5 * 2**attempt))
         return status
 
 

@@ -10,6 +10,7 @@ ceiling), steady, synchronised start, close storm. After each scenario the answe
 the database are checked against the answers acknowledged to the clients. Writes
 bench/results/load-<db>.json and prints the table rows for docs/benchmarks.md.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,8 +32,19 @@ from bench.load.stats import machine, summary_ms, write_result
 from quizapp.clock import now_utc
 
 RESULTS = Path(__file__).resolve().parents[1] / "results"
-EXPECTED = {"save": 200, "save_retry": 200, "start": 302, "page": 200, "submit": 302, "submit_retry": 302,
-            "setup": 302, "setup_save": 200, "home": 200, "login_form": 200, "login": 302}
+EXPECTED = {
+    "save": 200,
+    "save_retry": 200,
+    "start": 302,
+    "page": 200,
+    "submit": 302,
+    "submit_retry": 302,
+    "setup": 302,
+    "setup_save": 200,
+    "home": 200,
+    "login_form": 200,
+    "login": 302,
+}
 
 
 def pg_backend_cpu(url: str) -> float:
@@ -42,7 +54,13 @@ def pg_backend_cpu(url: str) -> float:
         return 0.0
     engine = create_engine(u.set(database="postgres"))
     with engine.connect() as conn:
-        pids = conn.execute(text("SELECT pid FROM pg_stat_activity WHERE datname = :d"), {"d": u.database}).scalars().all()
+        pids = (
+            conn.execute(
+                text("SELECT pid FROM pg_stat_activity WHERE datname = :d"), {"d": u.database}
+            )
+            .scalars()
+            .all()
+        )
     engine.dispose()
     import os
 
@@ -66,11 +84,16 @@ def summarise(run, server: Server | None, cpu_before: tuple[float, float], url: 
         outcomes = run.recorder.of(kind)
         errors = sum(o.status != EXPECTED.get(kind, 200) for o in outcomes)
         total += len(outcomes)
-        out["kinds"][kind] = {**summary_ms([o.seconds for o in outcomes]), "errors": errors,
-                              "statuses": _statuses(outcomes),
-                              "per_s": round(len(outcomes) / run.seconds, 1) if run.seconds > 0 else None}
+        out["kinds"][kind] = {
+            **summary_ms([o.seconds for o in outcomes]),
+            "errors": errors,
+            "statuses": _statuses(outcomes),
+            "per_s": round(len(outcomes) / run.seconds, 1) if run.seconds > 0 else None,
+        }
     out["requests"] = total
-    out["errors_first_try"] = sum(v["errors"] for k, v in out["kinds"].items() if not k.endswith("_retry"))
+    out["errors_first_try"] = sum(
+        v["errors"] for k, v in out["kinds"].items() if not k.endswith("_retry")
+    )
     out["retries"] = sum(v["count"] for k, v in out["kinds"].items() if k.endswith("_retry"))
     if server is not None:
         app_cpu = server.cpu_seconds() - cpu_before[0]
@@ -98,10 +121,17 @@ async def quizapp_runs(args, server: Server, seeded: seeding.Seeded, results: di
     """Sign in, then the scenarios, each followed by the lost-answer check."""
     url = seeded.database_url
     conn = scenarios.connector()
-    needed = max(args.saturation_concurrency, args.steady_members, args.sync_members, args.storm_members)
+    needed = max(
+        args.saturation_concurrency, args.steady_members, args.sync_members, args.storm_members
+    )
     before = cpu_now(server, url)
-    takers, signin_run = await scenarios.sign_in_all(server.url, seeded.logins[:needed], seeding.PASSWORD,
-                                                     conn, concurrency=args.signin_concurrency)
+    takers, signin_run = await scenarios.sign_in_all(
+        server.url,
+        seeded.logins[:needed],
+        seeding.PASSWORD,
+        conn,
+        concurrency=args.signin_concurrency,
+    )
     results["sign_in"] = summarise(signin_run, server, before, url)
     results["sign_in"]["signed_in"] = len(takers)
     print(f"signed in {len(takers)} in {signin_run.seconds:.0f} s", flush=True)
@@ -110,44 +140,73 @@ async def quizapp_runs(args, server: Server, seeded: seeding.Seeded, results: di
 
     if "saturation" in plan:
         before = cpu_now(server, url)
-        run = await scenarios.saturation(ordered[:args.saturation_concurrency], seeded.quiz_ids["saturation"],
-                                         args.saturation_seconds)
-        results["saturation"] = {**summarise(run, server, before, url),
-                                 "check": verify.check(url, run, seeded.quiz_ids["saturation"], False)}
+        run = await scenarios.saturation(
+            ordered[: args.saturation_concurrency],
+            seeded.quiz_ids["saturation"],
+            args.saturation_seconds,
+        )
+        results["saturation"] = {
+            **summarise(run, server, before, url),
+            "check": verify.check(url, run, seeded.quiz_ids["saturation"], False),
+        }
         print(json.dumps(results["saturation"]["kinds"].get("save")), flush=True)
     if "steady" in plan:
         before = cpu_now(server, url)
-        run = await scenarios.steady(ordered[:args.steady_members], seeded.quiz_ids["steady"],
-                                     args.steady_arrival, (args.think_min, args.think_max))
-        results["steady"] = {**summarise(run, server, before, url),
-                             "check": verify.check(url, run, seeded.quiz_ids["steady"], True)}
+        run = await scenarios.steady(
+            ordered[: args.steady_members],
+            seeded.quiz_ids["steady"],
+            args.steady_arrival,
+            (args.think_min, args.think_max),
+        )
+        results["steady"] = {
+            **summarise(run, server, before, url),
+            "check": verify.check(url, run, seeded.quiz_ids["steady"], True),
+        }
         print(json.dumps(results["steady"]["kinds"].get("save")), flush=True)
     if "sync_start" in plan:
         opens_in = 8.0
         now = now_utc()
-        seeding.set_window(url, seeded.quiz_ids["sync_start"], now + timedelta(seconds=opens_in),
-                           now + timedelta(hours=2))
+        seeding.set_window(
+            url,
+            seeded.quiz_ids["sync_start"],
+            now + timedelta(seconds=opens_in),
+            now + timedelta(hours=2),
+        )
         before = cpu_now(server, url)
-        run = await scenarios.synchronised_start(ordered[:args.sync_members], seeded.quiz_ids["sync_start"],
-                                                 opens_in - (now_utc() - now).total_seconds(), args.sync_spread,
-                                                 (args.think_min, args.think_max), args.sync_questions)
-        results["sync_start"] = {**summarise(run, server, before, url),
-                                 "check": verify.check(url, run, seeded.quiz_ids["sync_start"], True)}
+        run = await scenarios.synchronised_start(
+            ordered[: args.sync_members],
+            seeded.quiz_ids["sync_start"],
+            opens_in - (now_utc() - now).total_seconds(),
+            args.sync_spread,
+            (args.think_min, args.think_max),
+            args.sync_questions,
+        )
+        results["sync_start"] = {
+            **summarise(run, server, before, url),
+            "check": verify.check(url, run, seeded.quiz_ids["sync_start"], True),
+        }
         print(json.dumps(results["sync_start"]["kinds"].get("start")), flush=True)
     if "close_storm" in plan:
-        storm_takers = ordered[:args.storm_members]
-        setup = await scenarios.storm_setup(storm_takers, seeded.quiz_ids["close_storm"], 3,
-                                            args.signin_concurrency * 4)
+        storm_takers = ordered[: args.storm_members]
+        setup = await scenarios.storm_setup(
+            storm_takers, seeded.quiz_ids["close_storm"], 3, args.signin_concurrency * 4
+        )
         closes_in = args.storm_window + 5.0
         now = now_utc()
-        seeding.set_window(url, seeded.quiz_ids["close_storm"], now - timedelta(hours=1),
-                           now + timedelta(seconds=closes_in))
+        seeding.set_window(
+            url,
+            seeded.quiz_ids["close_storm"],
+            now - timedelta(hours=1),
+            now + timedelta(seconds=closes_in),
+        )
         closes_in -= (now_utc() - now).total_seconds()
         before = cpu_now(server, url)
         run = await scenarios.close_storm(storm_takers, closes_in, args.storm_window, setup)
-        results["close_storm"] = {**summarise(run, server, before, url),
-                                  "setup_seconds": round(setup.seconds, 1),
-                                  "check": verify.check(url, run, seeded.quiz_ids["close_storm"], True)}
+        results["close_storm"] = {
+            **summarise(run, server, before, url),
+            "setup_seconds": round(setup.seconds, 1),
+            "check": verify.check(url, run, seeded.quiz_ids["close_storm"], True),
+        }
         print(json.dumps(results["close_storm"]["kinds"].get("submit")), flush=True)
     for t in takers.values():
         await t.close()
@@ -175,7 +234,9 @@ def main() -> None:
     parser.add_argument("--sync-questions", type=int, default=5)
     parser.add_argument("--storm-members", type=int, default=2000)
     parser.add_argument("--storm-window", type=float, default=60)
-    parser.add_argument("--small", action="store_true", help="a quick look: cheap hashes, 60 members")
+    parser.add_argument(
+        "--small", action="store_true", help="a quick look: cheap hashes, 60 members"
+    )
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     if args.small:
@@ -184,30 +245,61 @@ def main() -> None:
         args.saturation_concurrency, args.saturation_seconds = 16, 8
         args.storm_window, args.steady_arrival = 20, 5
 
-    results: dict = {"bench": "load", "db": args.db, "workers": args.workers, "threads": args.threads,
-                     "hash": args.hash, "client": "aiohttp (asyncio), 200 connections", "machine": machine(),
-                     "args": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()}}
+    results: dict = {
+        "bench": "load",
+        "db": args.db,
+        "workers": args.workers,
+        "threads": args.threads,
+        "hash": args.hash,
+        "client": "aiohttp (asyncio), 200 connections",
+        "machine": machine(),
+        "args": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
+    }
     plan = args.scenarios.split(",")
     if "ceiling" in plan:
-        with Server(app="bench.load.ceiling:app", workers=args.workers, threads=args.threads) as ceiling:
+        with Server(
+            app="bench.load.ceiling:app", workers=args.workers, threads=args.threads
+        ) as ceiling:
             before = ceiling.cpu_seconds()
-            run = asyncio.run(scenarios.closed_loop(ceiling.url, args.saturation_concurrency,
-                                                    args.saturation_seconds))
+            run = asyncio.run(
+                scenarios.closed_loop(
+                    ceiling.url, args.saturation_concurrency, args.saturation_seconds
+                )
+            )
             results["ceiling"] = summarise(run, ceiling, (before, 0.0), None)
         print(json.dumps(results["ceiling"]["kinds"]["save"]), flush=True)
 
-    members = max(args.saturation_concurrency, args.steady_members, args.sync_members, args.storm_members)
+    members = max(
+        args.saturation_concurrency, args.steady_members, args.sync_members, args.storm_members
+    )
     name = f"quizapp_bench_load_{args.db}"
     url = seeding.fresh_database(args.db, name, Path("/tmp/quizapp-bench"))
     started = time.monotonic()
     try:
-        seeded = seeding.seed(url, members, questions=args.questions,
-                              quizzes=("saturation", "steady", "sync_start", "close_storm"),
-                              hash_method=seeding.PRODUCTION_HASH if args.hash == "production" else seeding.CHEAP_HASH)
-        config = {"SECRET_KEY": "bench-secret", "RATELIMIT_ENABLED": False, "LOG_REQUESTS": True,
-                  "PASSWORD_HASH_METHOD": seeding.PRODUCTION_HASH if args.hash == "production" else seeding.CHEAP_HASH}
-        with Server(url, config, workers=args.workers, threads=args.threads,
-                    log_path=Path(f"/tmp/quizapp-bench/load-{args.db}-gunicorn.log")) as server:
+        seeded = seeding.seed(
+            url,
+            members,
+            questions=args.questions,
+            quizzes=("saturation", "steady", "sync_start", "close_storm"),
+            hash_method=seeding.PRODUCTION_HASH
+            if args.hash == "production"
+            else seeding.CHEAP_HASH,
+        )
+        config = {
+            "SECRET_KEY": "bench-secret",
+            "RATELIMIT_ENABLED": False,
+            "LOG_REQUESTS": True,
+            "PASSWORD_HASH_METHOD": seeding.PRODUCTION_HASH
+            if args.hash == "production"
+            else seeding.CHEAP_HASH,
+        }
+        with Server(
+            url,
+            config,
+            workers=args.workers,
+            threads=args.threads,
+            log_path=Path(f"/tmp/quizapp-bench/load-{args.db}-gunicorn.log"),
+        ) as server:
             asyncio.run(quizapp_runs(args, server, seeded, results))
     finally:
         seeding.drop_database(url)

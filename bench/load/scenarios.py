@@ -1,4 +1,5 @@
 """The load scenarios as asyncio coroutines over real HTTP; each returns its Recorder and timing."""
+
 from __future__ import annotations
 
 import asyncio
@@ -45,8 +46,12 @@ async def closed_loop(base: str, concurrency: int, seconds: float, name: str = "
         n = 0
         while time.monotonic() < end:
             n += 1
-            await client.request("save", "POST", "/save", json={"attempt": 1, "question": 1, "answer": n % 4,
-                                                                  "seq": n, "flagged": False})
+            await client.request(
+                "save",
+                "POST",
+                "/save",
+                json={"attempt": 1, "question": 1, "answer": n % 4, "seq": n, "flagged": False},
+            )
 
     await asyncio.gather(*(loop(c) for c in clients))
     run.ended = time.monotonic()
@@ -56,7 +61,9 @@ async def closed_loop(base: str, concurrency: int, seconds: float, name: str = "
     return run
 
 
-async def sign_in_all(base: str, logins: list[str], password: str, conn, concurrency: int) -> tuple[dict, Run]:
+async def sign_in_all(
+    base: str, logins: list[str], password: str, conn, concurrency: int
+) -> tuple[dict, Run]:
     """Sign every member in (a few at a time); returns their cookie-holding takers by login."""
     run = Run("sign_in")
     takers: dict[str, QuizTaker] = {}
@@ -107,8 +114,15 @@ async def saturation(takers: list[QuizTaker], quiz_id: int, seconds: float) -> R
     return run
 
 
-async def _take(t: QuizTaker, quiz_id: int, rng: random.Random, think: tuple[float, float],
-                questions: int | None, submit: bool, run: Run) -> None:
+async def _take(
+    t: QuizTaker,
+    quiz_id: int,
+    rng: random.Random,
+    think: tuple[float, float],
+    questions: int | None,
+    submit: bool,
+    run: Run,
+) -> None:
     if not await t.start(quiz_id):
         run.notes["start_failed"] = run.notes.get("start_failed", 0) + 1
         return
@@ -120,7 +134,9 @@ async def _take(t: QuizTaker, quiz_id: int, rng: random.Random, think: tuple[flo
         await t.submit()
 
 
-async def steady(takers: list[QuizTaker], quiz_id: int, arrival_s: float, think: tuple[float, float]) -> Run:
+async def steady(
+    takers: list[QuizTaker], quiz_id: int, arrival_s: float, think: tuple[float, float]
+) -> Run:
     """Members arrive uniformly over `arrival_s`; each answers every question with think time, submits."""
     run = Run("steady")
     _rebind(takers, run)
@@ -137,8 +153,15 @@ async def steady(takers: list[QuizTaker], quiz_id: int, arrival_s: float, think:
     return run
 
 
-async def synchronised_start(takers: list[QuizTaker], quiz_id: int, opens_in: float, spread: float,
-                             think: tuple[float, float], questions: int, submit: bool = True) -> Run:
+async def synchronised_start(
+    takers: list[QuizTaker],
+    quiz_id: int,
+    opens_in: float,
+    spread: float,
+    think: tuple[float, float],
+    questions: int,
+    submit: bool = True,
+) -> Run:
     """The window opens in `opens_in` s; everyone starts within `spread` s of it, answers, submits
     (or, with submit=False, stays on the quiz page as a member who has just started does)."""
     run = Run("sync_start")

@@ -1,4 +1,5 @@
 """Benchmark data: a fresh database with a province, N members with accounts, a bank and quizzes."""
+
 from __future__ import annotations
 
 import shutil
@@ -74,25 +75,46 @@ def drop_database(url: str) -> None:
 
 def bench_app(database_url: str, hash_method: str = PRODUCTION_HASH):
     """An app bound to the benchmark database, for seeding and counting."""
-    return create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench",
-                       "PASSWORD_HASH_METHOD": hash_method, "LOG_REQUESTS": False})
+    return create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "SECRET_KEY": "bench",
+            "PASSWORD_HASH_METHOD": hash_method,
+            "LOG_REQUESTS": False,
+        }
+    )
 
 
 def _questions(version: BankVersion, count: int) -> None:
     topics = [Topic(version=version, position=i, title=f"Chủ đề {i + 1}") for i in range(4)]
     db.session.add_all(topics)
     for i in range(count):
-        db.session.add(Question(
-            version=version, topic=topics[i % 4], position=i, uid=f"q{i + 1:03d}", qtype=QuestionType.SINGLE,
-            stem=f"Câu hỏi số {i + 1} về Nghị quyết Đại hội Đoàn toàn quốc lần thứ XII?",
-            options=["Phương án A", "Phương án B", "Phương án C", "Phương án D"],
-            answer={"correct": [i % 4]}, explanation="Giải thích.", source="Nghị quyết XII", points=1.0,
-        ))
+        db.session.add(
+            Question(
+                version=version,
+                topic=topics[i % 4],
+                position=i,
+                uid=f"q{i + 1:03d}",
+                qtype=QuestionType.SINGLE,
+                stem=f"Câu hỏi số {i + 1} về Nghị quyết Đại hội Đoàn toàn quốc lần thứ XII?",
+                options=["Phương án A", "Phương án B", "Phương án C", "Phương án D"],
+                answer={"correct": [i % 4]},
+                explanation="Giải thích.",
+                source="Nghị quyết XII",
+                points=1.0,
+            )
+        )
     version.question_count = count
 
 
-def seed(database_url: str, members: int, questions: int = 20, chapters: int = 50,
-         quizzes: tuple[str, ...] = ("steady",), hash_method: str = PRODUCTION_HASH) -> Seeded:
+def seed(
+    database_url: str,
+    members: int,
+    questions: int = 20,
+    chapters: int = 50,
+    quizzes: tuple[str, ...] = ("steady",),
+    hash_method: str = PRODUCTION_HASH,
+) -> Seeded:
     """Create the schema and the data; every member's password is PASSWORD."""
     app = bench_app(database_url, hash_method)
     with app.app_context():
@@ -108,7 +130,9 @@ def seed(database_url: str, members: int, questions: int = 20, chapters: int = 5
         set_unit_path(district)
         chapter_rows = []
         for i in range(chapters):
-            c = Unit(kind="chapter", code=f"BENCH-C{i:03d}", name=f"Chi đoàn {i + 1}", parent=district)
+            c = Unit(
+                kind="chapter", code=f"BENCH-C{i:03d}", name=f"Chi đoàn {i + 1}", parent=district
+            )
             db.session.add(c)
             chapter_rows.append(c)
         db.session.flush()
@@ -119,28 +143,60 @@ def seed(database_url: str, members: int, questions: int = 20, chapters: int = 5
         # One scrypt hash shared by every account: each check still costs a full scrypt.
         shared_hash = hash_password(PASSWORD)
         logins = [f"DV{i:07d}" for i in range(1, members + 1)]
-        db.session.execute(insert(Member), [
-            {"code": login, "full_name": f"Đoàn viên {i}", "chapter_id": chapter_rows[i % chapters].id,
-             "active": True, "is_cadre": False, "attributes": {}}
-            for i, login in enumerate(logins)
-        ])
+        db.session.execute(
+            insert(Member),
+            [
+                {
+                    "code": login,
+                    "full_name": f"Đoàn viên {i}",
+                    "chapter_id": chapter_rows[i % chapters].id,
+                    "active": True,
+                    "is_cadre": False,
+                    "attributes": {},
+                }
+                for i, login in enumerate(logins)
+            ],
+        )
         ids = dict(db.session.execute(select(Member.code, Member.id)).all())
-        db.session.execute(insert(User), [
-            {"login": login, "display_name": f"Đoàn viên {i}", "member_id": ids[login],
-             "password_hash": shared_hash, "is_enabled": True, "session_version": 1, "created_at": now}
-            for i, login in enumerate(logins)
-        ])
+        db.session.execute(
+            insert(User),
+            [
+                {
+                    "login": login,
+                    "display_name": f"Đoàn viên {i}",
+                    "member_id": ids[login],
+                    "password_hash": shared_hash,
+                    "is_enabled": True,
+                    "session_version": 1,
+                    "created_at": now,
+                }
+                for i, login in enumerate(logins)
+            ],
+        )
         bank = Bank(slug="bench", title="Ngân hàng thử tải", created_at=now)
-        version = BankVersion(bank=bank, number=1, checksum="0" * 64, source_format="yaml",
-                              title="Thử tải", imported_at=now)
+        version = BankVersion(
+            bank=bank,
+            number=1,
+            checksum="0" * 64,
+            source_format="yaml",
+            title="Thử tải",
+            imported_at=now,
+        )
         db.session.add_all([bank, version])
         _questions(version, questions)
         quiz_ids = {}
         for name in quizzes:
-            quiz = Quiz(title=f"Đợt thử tải {name}", bank_version=version, audience_unit=province,
-                        opens_at=now - timedelta(minutes=5), closes_at=now + timedelta(hours=6),
-                        time_limit_seconds=3600, attempts_allowed=1, review_policy=ReviewPolicy.SCORE_ONLY,
-                        created_at=now)
+            quiz = Quiz(
+                title=f"Đợt thử tải {name}",
+                bank_version=version,
+                audience_unit=province,
+                opens_at=now - timedelta(minutes=5),
+                closes_at=now + timedelta(hours=6),
+                time_limit_seconds=3600,
+                attempts_allowed=1,
+                review_policy=ReviewPolicy.SCORE_ONLY,
+                created_at=now,
+            )
             db.session.add(quiz)
             db.session.flush()
             quiz_ids[name] = quiz.id
@@ -156,7 +212,9 @@ def set_window(database_url: str, quiz_id: int, opens_at: datetime, closes_at: d
     """Move a quiz's window (the synchronised start and the close storm are timed with it)."""
     app = bench_app(database_url)
     with app.app_context():
-        db.session.execute(update(Quiz).where(Quiz.id == quiz_id).values(opens_at=opens_at, closes_at=closes_at))
+        db.session.execute(
+            update(Quiz).where(Quiz.id == quiz_id).values(opens_at=opens_at, closes_at=closes_at)
+        )
         quiz = db.session.get(Quiz, quiz_id)
         # As the organiser's edit does: attempts in progress get the new close as deadline.
         attempts.refresh_deadlines(quiz, now_utc())

@@ -1,4 +1,5 @@
 """Start and stop gunicorn for the benchmarks, with deploy/gunicorn.conf.py's settings."""
+
 from __future__ import annotations
 
 import json
@@ -43,14 +44,25 @@ def app_env(database_url: str | None, config: dict | None = None) -> dict[str, s
 class Server:
     """One gunicorn master on a free port; `app` None means quizapp (deploy/wsgi.py)."""
 
-    def __init__(self, database_url: str | None = None, config: dict | None = None,
-                 app: str | None = None, workers: int = 3, threads: int = 4,
-                 log_path: Path | None = None, extra_args: list[str] | None = None):
+    def __init__(
+        self,
+        database_url: str | None = None,
+        config: dict | None = None,
+        app: str | None = None,
+        workers: int = 3,
+        threads: int = 4,
+        log_path: Path | None = None,
+        extra_args: list[str] | None = None,
+    ):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = app_env(database_url, config)
-        env.update(QUIZAPP_BIND=f"127.0.0.1:{self.port}", WEB_CONCURRENCY=str(workers),
-                   QUIZAPP_THREADS=str(threads), QUIZAPP_GUNICORN_LOGLEVEL="warning")
+        env.update(
+            QUIZAPP_BIND=f"127.0.0.1:{self.port}",
+            WEB_CONCURRENCY=str(workers),
+            QUIZAPP_THREADS=str(threads),
+            QUIZAPP_GUNICORN_LOGLEVEL="warning",
+        )
         argv = [sys.executable, "-m", "gunicorn", "-c", str(CONF), *(extra_args or [])]
         if app:
             argv.append(app)
@@ -58,8 +70,15 @@ class Server:
             log_path.parent.mkdir(parents=True, exist_ok=True)
         self.log_path = log_path
         self.log = open(log_path, "ab") if log_path else subprocess.DEVNULL
-        self.proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=self.log, stderr=self.log,
-                                     start_new_session=True, preexec_fn=_die_with_parent)
+        self.proc = subprocess.Popen(
+            argv,
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=self.log,
+            start_new_session=True,
+            preexec_fn=_die_with_parent,
+        )
         self.workers = workers
         self.wait_ready()
 
@@ -81,8 +100,9 @@ class Server:
 
     def worker_pids(self) -> list[int]:
         """Pids of this master's workers right now."""
-        out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(self.proc.pid)],
-                             capture_output=True, text=True).stdout
+        out = subprocess.run(
+            ["ps", "-o", "pid=", "--ppid", str(self.proc.pid)], capture_output=True, text=True
+        ).stdout
         return [int(p) for p in out.split()]
 
     def cpu_seconds(self) -> float:

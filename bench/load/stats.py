@@ -1,4 +1,5 @@
 """Small statistics helpers shared by the benchmarks."""
+
 from __future__ import annotations
 
 import json
@@ -25,21 +26,32 @@ def summary_ms(seconds: list[float]) -> dict:
     def r(v):
         return None if v is None else round(v, 1)
 
-    return {"count": len(ms), "p50_ms": r(percentile(ms, 50)), "p95_ms": r(percentile(ms, 95)),
-            "p99_ms": r(percentile(ms, 99)), "max_ms": r(max(ms) if ms else None)}
+    return {
+        "count": len(ms),
+        "p50_ms": r(percentile(ms, 50)),
+        "p95_ms": r(percentile(ms, 95)),
+        "p99_ms": r(percentile(ms, 99)),
+        "max_ms": r(max(ms) if ms else None),
+    }
 
 
 def machine() -> dict:
     """Where the numbers were measured."""
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
-                                text=True, timeout=5).stdout.strip()
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, timeout=5
+        ).stdout.strip()
     except OSError:
         commit = ""
     with open("/proc/loadavg") as f:
         load = f.read().split()[:3]
-    return {"when": datetime.now(UTC).isoformat(timespec="seconds"), "cores": os.cpu_count(),
-            "python": platform.python_version(), "commit": commit, "loadavg_before": load}
+    return {
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "commit": commit,
+        "loadavg_before": load,
+    }
 
 
 def write_result(path, result: dict) -> None:

@@ -3,6 +3,7 @@
 Each module of this package defines its commands at module level with quizapp.cli.unit's
 `command`/`group` (app context + one unit of work) and lists them in COMMANDS.
 """
+
 from __future__ import annotations
 
 from quizapp.cli import banks, contests, demo, ops, people, quizzes, reports, roster

@@ -1,4 +1,5 @@
 """`quizapp bank …`: check, import, export, list and compare question banks."""
+
 from __future__ import annotations
 
 import sys
@@ -20,8 +21,11 @@ from quizapp.services.banks.problems import render
 from quizapp.services.banks.xlsx_format import write_template
 
 TYPE_LABELS = {
-    "single": _l("một đáp án"), "multiple": _l("nhiều đáp án"), "true_false": _l("đúng sai"),
-    "short": _l("trả lời ngắn"), "numeric": _l("số"),
+    "single": _l("một đáp án"),
+    "multiple": _l("nhiều đáp án"),
+    "true_false": _l("đúng sai"),
+    "short": _l("trả lời ngắn"),
+    "numeric": _l("số"),
 }
 
 
@@ -32,7 +36,10 @@ def say(text) -> None:
 
 def _types(counts: dict) -> str:
     # None: a question whose type could not be read (its error is listed above).
-    return ", ".join(f"{render(TYPE_LABELS.get(t, t) if t else _l('chưa rõ loại'))}: {n}" for t, n in counts.items())
+    return ", ".join(
+        f"{render(TYPE_LABELS.get(t, t) if t else _l('chưa rõ loại'))}: {n}"
+        for t, n in counts.items()
+    )
 
 
 def _read(path: str) -> banks.ParsedBank:
@@ -45,15 +52,27 @@ def _read(path: str) -> banks.ParsedBank:
 def _report(parsed: banks.ParsedBank) -> None:
     summary = parsed.summary()
     if summary["questions"]:
-        say(_l("%(count)s câu hỏi trong %(topics)s chủ đề (%(types)s).", count=summary["questions"],
-            topics=len(summary["topics"]), types=_types(summary["by_type"])))
+        say(
+            _l(
+                "%(count)s câu hỏi trong %(topics)s chủ đề (%(types)s).",
+                count=summary["questions"],
+                topics=len(summary["topics"]),
+                types=_types(summary["by_type"]),
+            )
+        )
         for topic in summary["topics"]:
             click.echo(f"  - {topic['title']}: {topic['questions']} ({_types(topic['by_type'])})")
     for problem in parsed.errors:
         click.echo(render(_l("LỖI")) + f" {problem}", err=True)
     for problem in parsed.warnings:
         click.echo(render(_l("Cảnh báo")) + f" {problem}", err=True)
-    say(_l("%(errors)s lỗi, %(warnings)s cảnh báo.", errors=len(parsed.errors), warnings=len(parsed.warnings)))
+    say(
+        _l(
+            "%(errors)s lỗi, %(warnings)s cảnh báo.",
+            errors=len(parsed.errors),
+            warnings=len(parsed.warnings),
+        )
+    )
 
 
 def _version(slug: str, number: int | None) -> BankVersion:
@@ -65,8 +84,9 @@ def _version(slug: str, number: int | None) -> BankVersion:
     for version in bank.versions:
         if version.number == number:
             return version
-    raise click.ClickException(render(_l("Ngân hàng «%(slug)s» không có phiên bản %(number)s.",
-                                         slug=slug, number=number)))
+    raise click.ClickException(
+        render(_l("Ngân hàng «%(slug)s» không có phiên bản %(number)s.", slug=slug, number=number))
+    )
 
 
 @group("bank")
@@ -130,10 +150,18 @@ def list_() -> None:
         latest = bank.latest
         if latest is None:
             continue
-        click.echo(render(_l("%(slug)s — %(title)s: phiên bản %(number)s, %(count)s câu, nhập lúc %(at)s",
-                             slug=bank.slug, title=bank.title, number=latest.number,
-                             count=latest.question_count,
-                             at=formatting.time_text(latest.imported_at) if latest.imported_at else "?")))
+        click.echo(
+            render(
+                _l(
+                    "%(slug)s — %(title)s: phiên bản %(number)s, %(count)s câu, nhập lúc %(at)s",
+                    slug=bank.slug,
+                    title=bank.title,
+                    number=latest.number,
+                    count=latest.question_count,
+                    at=formatting.time_text(latest.imported_at) if latest.imported_at else "?",
+                )
+            )
+        )
 
 
 @bank_group.command("diff")
@@ -149,13 +177,21 @@ def diff(slug: str, old: int, new: int) -> None:
         click.echo(f"~ {change.uid}: {', '.join(change.fields)}")
     for q in result.removed:
         click.echo(f"- {q.uid}: {q.stem[:80]}")
-    say(_l("%(added)s câu thêm, %(changed)s câu sửa, %(removed)s câu bỏ, %(same)s câu giữ nguyên.",
-        added=len(result.added), changed=len(result.changed), removed=len(result.removed),
-        same=result.unchanged))
+    say(
+        _l(
+            "%(added)s câu thêm, %(changed)s câu sửa, %(removed)s câu bỏ, %(same)s câu giữ nguyên.",
+            added=len(result.added),
+            changed=len(result.changed),
+            removed=len(result.removed),
+            same=result.unchanged,
+        )
+    )
 
 
 @bank_group.command("template")
-@click.option("--format", "fmt", type=click.Choice(["xlsx", "csv"]), default="xlsx", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["xlsx", "csv"]), default="xlsx", show_default=True
+)
 @click.option("--out", type=click.Path(dir_okay=False), required=True)
 def template(fmt: str, out: str) -> None:
     """Write the empty spreadsheet template organisers fill in."""

@@ -1,4 +1,5 @@
 """Commands for quizzes: create and list, allowances, reopen, the overdue sweep (cron) and regrade."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -22,11 +23,22 @@ from quizapp.services.quizzes import regrade
 from quizapp.services.quizzes import settings as quizzes
 
 # The option that sets each QuizSettings field, to name it in error messages.
-OPTION_OF = {"title": "--title", "description": "--description", "opens_at": "--opens", "closes_at": "--closes",
-             "time_limit_seconds": "--time-limit", "draw_rules": "--draw/--per-topic",
-             "attempts_allowed": "--attempts", "grading_policy": "--grading", "pass_mark": "--pass-mark",
-             "review_policy": "--review", "target_rate": "--target-rate", "target_date": "--target-date",
-             "prediction_question": "--prediction-question", "prediction_answer": "--prediction-answer"}
+OPTION_OF = {
+    "title": "--title",
+    "description": "--description",
+    "opens_at": "--opens",
+    "closes_at": "--closes",
+    "time_limit_seconds": "--time-limit",
+    "draw_rules": "--draw/--per-topic",
+    "attempts_allowed": "--attempts",
+    "grading_policy": "--grading",
+    "pass_mark": "--pass-mark",
+    "review_policy": "--review",
+    "target_rate": "--target-rate",
+    "target_date": "--target-date",
+    "prediction_question": "--prediction-question",
+    "prediction_answer": "--prediction-answer",
+}
 
 
 def parse_local_time(text: str) -> datetime:
@@ -34,7 +46,9 @@ def parse_local_time(text: str) -> datetime:
     moment = formatting.parse_local_time(text)
     if moment is not None:
         return moment
-    raise click.BadParameter(f"'{text}' không phải thời điểm hợp lệ; ví dụ: 2025-03-03 08:00 (giờ Việt Nam).")
+    raise click.BadParameter(
+        f"'{text}' không phải thời điểm hợp lệ; ví dụ: 2025-03-03 08:00 (giờ Việt Nam)."
+    )
 
 
 def parse_draw(value: str, per_topic: tuple[str, ...]) -> dict | None:
@@ -82,32 +96,74 @@ def quiz_group() -> None:
 @click.option("--audience", "audience_code", required=True, help="Mã đơn vị dự thi (cả cây con).")
 @click.option("--opens", required=True, help="Mở lúc (giờ Việt Nam), ví dụ 2025-03-03 08:00.")
 @click.option("--closes", required=True, help="Đóng lúc (giờ Việt Nam).")
-@click.option("--time-limit", "minutes", type=float, default=30, show_default=True, help="Phút làm bài.")
+@click.option(
+    "--time-limit", "minutes", type=float, default=30, show_default=True, help="Phút làm bài."
+)
 @click.option("--draw", default="all", show_default=True, help="all | total:N | per-topic:N")
 @click.option("--per-topic", multiple=True, help='"Tên chủ đề=N" (lặp lại cho từng chủ đề).')
 @click.option("--shuffle-questions/--no-shuffle-questions", default=True, show_default=True)
 @click.option("--shuffle-options/--no-shuffle-options", default=True, show_default=True)
-@click.option("--attempts", "attempts_allowed", default="1", show_default=True, help="Số lượt làm bài, hoặc 'unlimited'.")
-@click.option("--grading", type=click.Choice([p.value for p in GradingPolicy]), default="highest",
-              show_default=True)
+@click.option(
+    "--attempts",
+    "attempts_allowed",
+    default="1",
+    show_default=True,
+    help="Số lượt làm bài, hoặc 'unlimited'.",
+)
+@click.option(
+    "--grading",
+    type=click.Choice([p.value for p in GradingPolicy]),
+    default="highest",
+    show_default=True,
+)
 @click.option("--pass-mark", type=float, default=50, show_default=True, help="Điểm đạt (%).")
-@click.option("--review", type=click.Choice([p.value for p in ReviewPolicy]), default="explanations",
-              show_default=True)
-@click.option("--target-rate", type=float, default=90, show_default=True, help="Chỉ tiêu tham gia (%).")
-@click.option("--target-date", type=click.DateTime(["%Y-%m-%d", "%d/%m/%Y"]), help="Hạn đạt chỉ tiêu.")
+@click.option(
+    "--review",
+    type=click.Choice([p.value for p in ReviewPolicy]),
+    default="explanations",
+    show_default=True,
+)
+@click.option(
+    "--target-rate", type=float, default=90, show_default=True, help="Chỉ tiêu tham gia (%)."
+)
+@click.option(
+    "--target-date", type=click.DateTime(["%Y-%m-%d", "%d/%m/%Y"]), help="Hạn đạt chỉ tiêu."
+)
 @click.option("--prediction-question", help="Câu hỏi dự đoán (số nguyên) để xếp giải.")
 @click.option("--prediction-answer", type=int, help="Đáp án câu hỏi dự đoán (có thể nhập sau).")
 @click.option("--if-absent", is_flag=True, help="Không tạo nếu đã có đợt cùng tên (cho bản demo).")
-def create(slug, number, title, description, audience_code, opens, closes, minutes, draw, per_topic,
-           shuffle_questions, shuffle_options, attempts_allowed, grading, pass_mark, review, target_rate,
-           target_date, prediction_question, prediction_answer, if_absent) -> None:
+def create(
+    slug,
+    number,
+    title,
+    description,
+    audience_code,
+    opens,
+    closes,
+    minutes,
+    draw,
+    per_topic,
+    shuffle_questions,
+    shuffle_options,
+    attempts_allowed,
+    grading,
+    pass_mark,
+    review,
+    target_rate,
+    target_date,
+    prediction_question,
+    prediction_answer,
+    if_absent,
+) -> None:
     """Create a quiz from a bank version (every setting as an option; times in Vietnam time)."""
     if if_absent and db.session.scalar(select(Quiz).where(Quiz.title == title)) is not None:
         click.echo(f"Đã có đợt kiểm tra '{title}', không tạo thêm.")
         return
     version = quizzes.find_bank_version(slug, number)
     if version is None:
-        raise click.ClickException(f"Không có ngân hàng '{slug}'" + (f" phiên bản {number}." if number else "."))
+        raise click.ClickException(
+            f"Không có ngân hàng '{slug}'" + (f" phiên bản {number}." if number else ".")
+        )
     if attempts_allowed.strip().lower() in ("unlimited", "khong-gioi-han", "0"):
         allowed = None
     elif attempts_allowed.strip().isdigit():
@@ -115,39 +171,61 @@ def create(slug, number, title, description, audience_code, opens, closes, minut
     else:
         raise click.BadParameter("--attempts: một số nguyên dương hoặc 'unlimited'.")
     settings = quizzes.QuizSettings(
-        title=title, description=description, opens_at=parse_local_time(opens),
-        closes_at=parse_local_time(closes), time_limit_seconds=round(minutes * 60),
-        draw_rules=parse_draw(draw, per_topic), shuffle_questions=shuffle_questions,
-        shuffle_options=shuffle_options, attempts_allowed=allowed, grading_policy=grading,
-        pass_mark=pass_mark, review_policy=review, target_rate=target_rate,
+        title=title,
+        description=description,
+        opens_at=parse_local_time(opens),
+        closes_at=parse_local_time(closes),
+        time_limit_seconds=round(minutes * 60),
+        draw_rules=parse_draw(draw, per_topic),
+        shuffle_questions=shuffle_questions,
+        shuffle_options=shuffle_options,
+        attempts_allowed=allowed,
+        grading_policy=grading,
+        pass_mark=pass_mark,
+        review_policy=review,
+        target_rate=target_rate,
         target_date=target_date.date() if target_date else None,
-        prediction_question=prediction_question, prediction_answer=prediction_answer,
+        prediction_question=prediction_question,
+        prediction_answer=prediction_answer,
     )
     try:
         quiz = quizzes.create_quiz(version, _unit(audience_code), settings, None, now_utc())
     except quizzes.QuizSettingsError as err:
-        lines = "\n".join(f"  {OPTION_OF.get(name, name)}: {message}" for name, message in err.errors.items())
+        lines = "\n".join(
+            f"  {OPTION_OF.get(name, name)}: {message}" for name, message in err.errors.items()
+        )
         raise click.ClickException(f"Không tạo được đợt kiểm tra:\n{lines}") from err
-    click.echo(f"Đã tạo đợt kiểm tra số {quiz.id}: {quiz.title} "
-               f"({quizzes.questions_per_attempt(version, quiz.draw_rules)} câu/lượt, "
-               f"mở {formatting.time_text(quiz.opens_at)} – đóng {formatting.time_text(quiz.closes_at)}).")
+    click.echo(
+        f"Đã tạo đợt kiểm tra số {quiz.id}: {quiz.title} "
+        f"({quizzes.questions_per_attempt(version, quiz.draw_rules)} câu/lượt, "
+        f"mở {formatting.time_text(quiz.opens_at)} – đóng {formatting.time_text(quiz.closes_at)})."
+    )
 
 
 @quiz_group.command("list")
 def list_quizzes() -> None:
     """List quizzes with their window and how many attempts they have."""
-    counts = dict(db.session.execute(select(Attempt.quiz_id, func.count(Attempt.id)).group_by(Attempt.quiz_id)).all())
+    counts = dict(
+        db.session.execute(
+            select(Attempt.quiz_id, func.count(Attempt.id)).group_by(Attempt.quiz_id)
+        ).all()
+    )
     for quiz in db.session.scalars(select(Quiz).order_by(Quiz.opens_at.desc(), Quiz.id)):
         bank = quiz.bank_version.bank
-        click.echo(f"{quiz.id:>4}  {quiz.title}  [{bank.slug} v{quiz.bank_version.number}]  "
-                   f"{quiz.audience_unit.code}  {formatting.time_text(quiz.opens_at)} → "
-                   f"{formatting.time_text(quiz.effective_closes_at)}  {counts.get(quiz.id, 0)} lượt")
+        click.echo(
+            f"{quiz.id:>4}  {quiz.title}  [{bank.slug} v{quiz.bank_version.number}]  "
+            f"{quiz.audience_unit.code}  {formatting.time_text(quiz.opens_at)} → "
+            f"{formatting.time_text(quiz.effective_closes_at)}  {counts.get(quiz.id, 0)} lượt"
+        )
 
 
 @quiz_group.command("ranking")
 @click.argument("quiz_id", type=int)
-@click.option("--out", type=click.Path(dir_okay=False),
-              help="Ghi ra tệp .csv hoặc .xlsx (mặc định: in ra màn hình).")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False),
+    help="Ghi ra tệp .csv hoặc .xlsx (mặc định: in ra màn hình).",
+)
 def ranking_command(quiz_id: int, out: str | None) -> None:
     """Print or write one round's ranking, best first (rank, member, score, guess, time)."""
     quiz = _quiz(quiz_id)
@@ -159,8 +237,11 @@ def ranking_command(quiz_id: int, out: str | None) -> None:
     headers, rows, formats = contest_tables.ranking_table(result)
     note = " (tạm thời: chưa có đáp án câu dự đoán)" if result.provisional else ""
     if out:
-        data = (exports.to_xlsx(headers, rows, quiz.title, formats) if fmt == "xlsx"
-                else exports.to_csv(headers, rows))
+        data = (
+            exports.to_xlsx(headers, rows, quiz.title, formats)
+            if fmt == "xlsx"
+            else exports.to_csv(headers, rows)
+        )
         Path(out).write_bytes(data)
         click.echo(f"Đã ghi {out}: {result.total} người được xếp hạng{note}.")
         return
@@ -182,8 +263,14 @@ def allow(quiz_id: int, member_code: str, extra_minutes: int, extra_attempts: in
     if member is None:
         raise click.ClickException(f"Không có đoàn viên mã '{member_code}'.")
     try:
-        quiz_overrides.grant_allowance(_quiz(quiz_id), member, None, now_utc(), extra_seconds=extra_minutes * 60,
-                                       extra_attempts=extra_attempts)
+        quiz_overrides.grant_allowance(
+            _quiz(quiz_id),
+            member,
+            None,
+            now_utc(),
+            extra_seconds=extra_minutes * 60,
+            extra_attempts=extra_attempts,
+        )
     except attempts.AttemptError as err:
         raise click.ClickException(err.message) from err
     click.echo(f"Đã cộng {extra_minutes} phút và {extra_attempts} lượt cho {member.full_name}.")
@@ -222,7 +309,9 @@ def sweep(batch: int) -> None:
 
 @command("regrade")
 @click.argument("quiz_id", type=int)
-@click.option("--version", "number", type=int, help="Phiên bản đã sửa (mặc định: mới nhất của ngân hàng).")
+@click.option(
+    "--version", "number", type=int, help="Phiên bản đã sửa (mặc định: mới nhất của ngân hàng)."
+)
 @click.option("--dry-run", is_flag=True, help="Chỉ báo cáo, không ghi.")
 def regrade_command(quiz_id: int, number: int | None, dry_run: bool) -> None:
     """Re-score QUIZ_ID's finished attempts with a corrected bank version's keys."""
@@ -236,16 +325,23 @@ def regrade_command(quiz_id: int, number: int | None, dry_run: bool) -> None:
         raise click.ClickException(str(err)) from err
     if dry_run:
         discard()
-    click.echo(f"Chấm lại theo phiên bản {report.version_number}: {report.checked} bài đã xét, "
-               f"{len(report.changes)} bài đổi điểm" + (" (chạy thử, chưa ghi)." if dry_run else "."))
+    click.echo(
+        f"Chấm lại theo phiên bản {report.version_number}: {report.checked} bài đã xét, "
+        f"{len(report.changes)} bài đổi điểm" + (" (chạy thử, chưa ghi)." if dry_run else ".")
+    )
     if report.keys_changed:
         click.echo("Câu đổi đáp án/điểm: " + ", ".join(report.keys_changed))
     if report.unmatched:
         click.echo("Giữ đáp án cũ (không khớp được phương án): " + ", ".join(report.unmatched))
     for change in report.changes:
-        click.echo(f"  bài {change.attempt_id} ({change.member_code}): {change.old_score} → {change.new_score}"
-                   + ("" if change.old_passed == change.new_passed else
-                      (" — nay ĐẠT" if change.new_passed else " — nay KHÔNG ĐẠT")))
+        click.echo(
+            f"  bài {change.attempt_id} ({change.member_code}): {change.old_score} → {change.new_score}"
+            + (
+                ""
+                if change.old_passed == change.new_passed
+                else (" — nay ĐẠT" if change.new_passed else " — nay KHÔNG ĐẠT")
+            )
+        )
     if report.quiz_moved:
         click.echo(f"Các lượt làm mới sẽ dùng phiên bản {report.version_number}.")
 

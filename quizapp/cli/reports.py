@@ -1,4 +1,5 @@
 """`quizapp reports rebuild [QUIZ_ID]`: recompute the report read models from raw attempts."""
+
 from __future__ import annotations
 
 import time
@@ -32,9 +33,13 @@ def rebuild(quiz_id: int | None) -> None:
         quizzes = list(db.session.scalars(select(Quiz).order_by(Quiz.id)))
     for quiz in quizzes:
         participation.rebuild_quiz(quiz)
-        click.echo(f"Đợt {quiz.id} «{quiz.title}»: {participation.participant_count(quiz.id)} đoàn viên đã bắt đầu làm bài.")
-    click.echo(f"Đã tính lại số liệu báo cáo cho {len(quizzes)} đợt kiểm tra "
-               f"trong {time.perf_counter() - started:.1f} giây.")
+        click.echo(
+            f"Đợt {quiz.id} «{quiz.title}»: {participation.participant_count(quiz.id)} đoàn viên đã bắt đầu làm bài."
+        )
+    click.echo(
+        f"Đã tính lại số liệu báo cáo cho {len(quizzes)} đợt kiểm tra "
+        f"trong {time.perf_counter() - started:.1f} giây."
+    )
 
 
 @reports_cli.command("demo-activity")
@@ -50,7 +55,9 @@ def demo_activity(quiz_id: int, seed: int, limit: int | None) -> None:
         result = simulate_activity(quiz, now_utc(), seed, limit)
     except DemoActivityError as err:
         raise click.ClickException(str(err)) from err
-    click.echo(f"Dữ liệu mẫu: {result['finished']} / {result['audience']} đoàn viên đã làm bài «{quiz.title}».")
+    click.echo(
+        f"Dữ liệu mẫu: {result['finished']} / {result['audience']} đoàn viên đã làm bài «{quiz.title}»."
+    )
 
 
 COMMANDS = [reports_cli]

@@ -5,6 +5,7 @@ Use `command(...)` / `group(...)` instead of click's: they run the command in th
 and in the unit of work. Long commands call `checkpoint()` to keep the work done so far (the
 sweep's batches, the demo before its minute of activity); dry runs call `discard()`.
 """
+
 from __future__ import annotations
 
 import functools
@@ -42,6 +43,7 @@ def _succeeded(exit_: BaseException) -> bool:
 
 def unit_of_work(f):
     """Run `f` as one unit of work: commit on success, roll back on any error."""
+
     @functools.wraps(f)
     def run(*args, **kwargs):
         try:
@@ -54,6 +56,7 @@ def unit_of_work(f):
             raise
         _end(True)
         return result
+
     return run
 
 
@@ -62,8 +65,10 @@ class UnitGroup(AppGroup):
 
     def command(self, *args, **kwargs):
         """Like AppGroup.command, inside the unit of work."""
+
         def decorator(f):
             return AppGroup.command(self, *args, **kwargs)(unit_of_work(f))
+
         return decorator
 
     def group(self, *args, **kwargs):
@@ -74,8 +79,10 @@ class UnitGroup(AppGroup):
 
 def command(*args, **kwargs):
     """A top-level `quizapp` command (click.command) in the app context and the unit of work."""
+
     def decorator(f):
         return click.command(*args, **kwargs)(with_appcontext(unit_of_work(f)))
+
     return decorator
 
 

@@ -1,4 +1,5 @@
 """Attempts, their snapshotted questions and the member's responses."""
+
 from __future__ import annotations
 
 import enum
@@ -69,7 +70,9 @@ class AttemptItem(db.Model):
 
     __tablename__ = "attempt_item"
 
-    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempt.id", ondelete="CASCADE"), primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(
+        ForeignKey("attempt.id", ondelete="CASCADE"), primary_key=True
+    )
     position: Mapped[int] = mapped_column(primary_key=True)
     question_id: Mapped[int] = mapped_column(ForeignKey("question.id"), index=True)
     option_order: Mapped[list] = mapped_column(JSON, default=list)
@@ -84,7 +87,9 @@ class Response(db.Model):
 
     __tablename__ = "response"
 
-    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempt.id", ondelete="CASCADE"), primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(
+        ForeignKey("attempt.id", ondelete="CASCADE"), primary_key=True
+    )
     question_id: Mapped[int] = mapped_column(ForeignKey("question.id"), primary_key=True)
     answer: Mapped[dict | list | str | float | None] = mapped_column(JSON)
     flagged: Mapped[bool] = mapped_column(default=False)

@@ -1,4 +1,5 @@
 """Audit log of organiser and secretary actions."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,4 +1,5 @@
 """Question banks and their immutable versions."""
+
 from __future__ import annotations
 
 import enum
@@ -12,11 +13,11 @@ from quizapp.models.types import UTCDateTime
 
 
 class QuestionType(enum.StrEnum):
-    SINGLE = "single"        # one correct option
-    MULTIPLE = "multiple"    # several correct options
+    SINGLE = "single"  # one correct option
+    MULTIPLE = "multiple"  # several correct options
     TRUE_FALSE = "true_false"
-    SHORT = "short"          # typed answer compared to accepted answers
-    NUMERIC = "numeric"      # value with tolerance, or a range
+    SHORT = "short"  # typed answer compared to accepted answers
+    NUMERIC = "numeric"  # value with tolerance, or a range
 
 
 class MultipleScoring(enum.StrEnum):
@@ -58,7 +59,9 @@ class BankVersion(db.Model):
     source_name: Mapped[str] = mapped_column(String(255), default="")
     title: Mapped[str] = mapped_column(String(255), default="")
     description: Mapped[str] = mapped_column(Text, default="")
-    multiple_scoring: Mapped[str] = mapped_column(String(20), default=MultipleScoring.ALL_OR_NOTHING)
+    multiple_scoring: Mapped[str] = mapped_column(
+        String(20), default=MultipleScoring.ALL_OR_NOTHING
+    )
     imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     imported_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     question_count: Mapped[int] = mapped_column(default=0)

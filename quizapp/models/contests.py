@@ -1,4 +1,5 @@
 """Contests: quizzes grouped as rounds for one audience, with per-round prize settings."""
+
 from __future__ import annotations
 
 from datetime import datetime

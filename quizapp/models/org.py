@@ -1,4 +1,5 @@
 """The organisation tree: province > district > grassroots > chapter, any depth."""
+
 from __future__ import annotations
 
 import enum

@@ -3,6 +3,7 @@
 Reports read these instead of scanning attempts; `quizapp reports rebuild`
 recomputes them from raw rows.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -35,7 +36,9 @@ class Participation(db.Model):
     groups: Mapped[list | None] = mapped_column(JSON)
     # The counted attempt's ranking key (services/reports/rank_keys.py): a contest round's
     # ranking reads these in the order of ix_participation_rank instead of scanning attempts.
-    rank_percent: Mapped[float | None] = mapped_column(Float)  # NULL: not ranked (inactive, unfinished)
+    rank_percent: Mapped[float | None] = mapped_column(
+        Float
+    )  # NULL: not ranked (inactive, unfinished)
     rank_guessed: Mapped[bool | None] = mapped_column()
     rank_guess: Mapped[int | None] = mapped_column()
     rank_distance: Mapped[int | None] = mapped_column(BigInteger)  # |guess − answer|, once entered
@@ -50,9 +53,16 @@ class Participation(db.Model):
 
 # The ranking's order with every rule on (score ↓, a guess first, distance, time, submission),
 # member id last so pages never overlap.
-Index("ix_participation_rank", Participation.quiz_id, Participation.rank_percent.desc(),
-      Participation.rank_guessed.desc(), Participation.rank_distance, Participation.rank_ms,
-      Participation.rank_finished_at, Participation.member_id)
+Index(
+    "ix_participation_rank",
+    Participation.quiz_id,
+    Participation.rank_percent.desc(),
+    Participation.rank_guessed.desc(),
+    Participation.rank_distance,
+    Participation.rank_ms,
+    Participation.rank_finished_at,
+    Participation.member_id,
+)
 
 
 class UnitQuizCounter(db.Model):

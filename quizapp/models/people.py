@@ -1,4 +1,5 @@
 """Members of the roster, user accounts, role grants and activation codes."""
+
 from __future__ import annotations
 
 import enum
@@ -41,7 +42,9 @@ PHONE_MARK = "\t#"
 
 @lru_cache(maxsize=100_000)
 def _fold_word(word: str) -> str:
-    return fold_vietnamese(word)  # names repeat their words: a province folds a few thousand distinct ones
+    return fold_vietnamese(
+        word
+    )  # names repeat their words: a province folds a few thousand distinct ones
 
 
 def member_search_key(full_name: str | None, code: str | None, phone: str | None) -> str:
@@ -113,7 +116,9 @@ class User(UserMixin, db.Model):
     member: Mapped[Member | None] = relationship(back_populates="user")
     grants: Mapped[list[Grant]] = relationship(
         # Read only where a policy decides (staff pages): a member's request never loads them.
-        back_populates="user", cascade="all, delete-orphan", foreign_keys="Grant.user_id",
+        back_populates="user",
+        cascade="all, delete-orphan",
+        foreign_keys="Grant.user_id",
     )
 
     def get_id(self) -> str:
@@ -158,7 +163,9 @@ class Grant(db.Model):
     __tablename__ = "grant"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
     role: Mapped[str] = mapped_column(String(20))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
     granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
@@ -167,7 +174,9 @@ class Grant(db.Model):
     user: Mapped[User] = relationship(back_populates="grants", foreign_keys=[user_id])
     unit: Mapped[Unit | None] = relationship(lazy="joined")
 
-    __table_args__ = (UniqueConstraint("user_id", "role", "unit_id", name="uq_grant_user_role_unit"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "role", "unit_id", name="uq_grant_user_role_unit"),
+    )
 
 
 class ActivationCode(db.Model):
@@ -176,7 +185,9 @@ class ActivationCode(db.Model):
     __tablename__ = "activation_code"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
     code_hash: Mapped[str] = mapped_column(String(128), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

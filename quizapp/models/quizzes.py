@@ -1,4 +1,5 @@
 """Quizzes (đợt kiểm tra / cuộc thi) and per-member adjustments."""
+
 from __future__ import annotations
 
 import enum
@@ -34,16 +35,16 @@ class GradingPolicy(enum.StrEnum):
 class ReviewPolicy(enum.StrEnum):
     SCORE_ONLY = "score_only"
     CORRECT_ANSWERS = "correct_answers"
-    EXPLANATIONS = "explanations"          # correct answers + explanations and sources
-    AFTER_CLOSE = "after_close"            # everything, but only once the quiz has closed
+    EXPLANATIONS = "explanations"  # correct answers + explanations and sources
+    AFTER_CLOSE = "after_close"  # everything, but only once the quiz has closed
 
 
 class QuizStatus(enum.StrEnum):
     """Where a quiz's window stands at a given instant; `Quiz.status(now)` is the only place it is decided."""
 
-    SCHEDULED = "scheduled"        # not yet open
-    OPEN = "open"                  # members may start and continue attempts
-    CLOSED = "closed"              # past its closing time
+    SCHEDULED = "scheduled"  # not yet open
+    OPEN = "open"  # members may start and continue attempts
+    CLOSED = "closed"  # past its closing time
     CLOSED_EARLY = "closed_early"  # an organiser closed it before its closing time
 
 

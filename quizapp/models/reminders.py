@@ -4,6 +4,7 @@
 for a quiz and remembers where they were counted; `UnitQuizReminder` holds, for every unit on
 the member's path, how many members were reminded and how many of them then took part.
 """
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,4 +1,5 @@
 """Accounts: sign-in, activation codes, passwords."""
+
 from __future__ import annotations
 
 import hashlib
@@ -57,7 +58,10 @@ def find_user(login: str) -> User | None:
     login = normalise_login(login)
     if not login:
         return None
-    found = {u.login: u for u in db.session.scalars(select(User).where(User.login.in_(_login_variants(login))))}
+    found = {
+        u.login: u
+        for u in db.session.scalars(select(User).where(User.login.in_(_login_variants(login))))
+    }
     for variant in _login_variants(login):
         if variant in found:
             return found[variant]
@@ -67,7 +71,8 @@ def find_user(login: str) -> User | None:
     elif login.startswith("0"):
         phones.add("+84" + login[1:])
     users = db.session.scalars(
-        select(User).join(Member, User.member_id == Member.id)
+        select(User)
+        .join(Member, User.member_id == Member.id)
         .where(Member.phone.in_(phones), Member.active.is_(True))
         .limit(2)
     ).all()
@@ -133,8 +138,14 @@ def ensure_member_user(member: Member, now: datetime) -> User:
         return member.user
     if db.session.scalar(select(User.id).where(User.login == member.code)) is not None:
         raise AccountError("login_taken")
-    user = User(login=member.code, display_name=member.full_name, member=member, created_at=now,
-                session_version=1, is_enabled=True)
+    user = User(
+        login=member.code,
+        display_name=member.full_name,
+        member=member,
+        created_at=now,
+        session_version=1,
+        is_enabled=True,
+    )
     db.session.add(user)
     db.session.flush()
     return user
@@ -169,22 +180,34 @@ def _ttl() -> timedelta:
 def _slip(user: User, code: str, expires_at: datetime) -> Slip:
     member = user.member
     chapter = member.chapter if member is not None else None
-    return Slip(login=user.login, full_name=user.display_name, chapter_code=chapter.code if chapter else "",
-                chapter_name=chapter.name if chapter else "", code=code, expires_at=expires_at)
+    return Slip(
+        login=user.login,
+        full_name=user.display_name,
+        chapter_code=chapter.code if chapter else "",
+        chapter_name=chapter.name if chapter else "",
+        code=code,
+        expires_at=expires_at,
+    )
 
 
 def issue_activation_code(user: User, issued_by: User | None, now: datetime) -> Slip:
     """Create a one-time code for `user`; earlier unused codes stop working."""
     db.session.execute(
-        update(ActivationCode).where(ActivationCode.user_id == user.id, ActivationCode.used_at.is_(None))
+        update(ActivationCode)
+        .where(ActivationCode.user_id == user.id, ActivationCode.used_at.is_(None))
         .values(used_at=now)
     )
     code = _new_code()
     expires_at = now + _ttl()
-    db.session.add(ActivationCode(
-        user=user, code_hash=_code_hash(code), created_by_id=issued_by.id if issued_by else None,
-        created_at=now, expires_at=expires_at,
-    ))
+    db.session.add(
+        ActivationCode(
+            user=user,
+            code_hash=_code_hash(code),
+            created_by_id=issued_by.id if issued_by else None,
+            created_at=now,
+            expires_at=expires_at,
+        )
+    )
     db.session.flush()
     return _slip(user, code, expires_at)
 
@@ -205,18 +228,27 @@ def reset_member_password(member: Member, issued_by: User | None, now: datetime)
     user.password_hash = None
     end_sessions(user)
     slip = issue_activation_code(user, issued_by, now)
-    audit.record(issued_by, "password_reset" if had_password else "activation_code", member.chapter, now,
-                 target=member.code)
+    audit.record(
+        issued_by,
+        "password_reset" if had_password else "activation_code",
+        member.chapter,
+        now,
+        target=member.code,
+    )
     return slip
 
 
 def members_needing_codes(unit: Unit) -> int:
     """Active members in the unit's subtree whose account has no password yet."""
-    return db.session.scalar(
-        select(func.count(Member.id)).join(Unit, Member.chapter_id == Unit.id)
-        .outerjoin(User, User.member_id == Member.id)
-        .where(unit.subtree_filter(), Member.active.is_(True), User.password_hash.is_(None))
-    ) or 0
+    return (
+        db.session.scalar(
+            select(func.count(Member.id))
+            .join(Unit, Member.chapter_id == Unit.id)
+            .outerjoin(User, User.member_id == Member.id)
+            .where(unit.subtree_filter(), Member.active.is_(True), User.password_hash.is_(None))
+        )
+        or 0
+    )
 
 
 def issue_codes_for_unit(unit: Unit, issued_by: User | None, now: datetime) -> CodeBatch:
@@ -236,27 +268,49 @@ def issue_codes_for_unit(unit: Unit, issued_by: User | None, now: datetime) -> C
     taken = set()
     codes = [r[1] for r in without_account]
     for start in range(0, len(codes), CHUNK):
-        taken.update(db.session.scalars(select(User.login).where(User.login.in_(codes[start:start + CHUNK]))))
+        taken.update(
+            db.session.scalars(
+                select(User.login).where(User.login.in_(codes[start : start + CHUNK]))
+            )
+        )
     new_users = [r for r in without_account if r[1] not in taken]
     if new_users:
-        db.session.execute(insert(User.__table__), [
-            {"login": r[1], "display_name": r[2], "member_id": r[0], "is_enabled": True, "session_version": 1,
-             "created_at": now} for r in new_users
-        ])
+        db.session.execute(
+            insert(User.__table__),
+            [
+                {
+                    "login": r[1],
+                    "display_name": r[2],
+                    "member_id": r[0],
+                    "is_enabled": True,
+                    "session_version": 1,
+                    "created_at": now,
+                }
+                for r in new_users
+            ],
+        )
     user_ids = {r[0]: r[5] for r in rows if r[5] is not None}
     new_member_ids = [r[0] for r in new_users]
     for start in range(0, len(new_member_ids), CHUNK):
-        user_ids.update(db.session.execute(
-            select(User.member_id, User.id).where(User.member_id.in_(new_member_ids[start:start + CHUNK]))
-        ).all())
+        user_ids.update(
+            db.session.execute(
+                select(User.member_id, User.id).where(
+                    User.member_id.in_(new_member_ids[start : start + CHUNK])
+                )
+            ).all()
+        )
     protected = _protected_members(user_ids, issued_by)
     for member_id in protected:
         user_ids.pop(member_id, None)
     ids = list(user_ids.values())
     for start in range(0, len(ids), CHUNK):
         db.session.execute(
-            update(ActivationCode).where(ActivationCode.user_id.in_(ids[start:start + CHUNK]),
-                                         ActivationCode.used_at.is_(None)).values(used_at=now)
+            update(ActivationCode)
+            .where(
+                ActivationCode.user_id.in_(ids[start : start + CHUNK]),
+                ActivationCode.used_at.is_(None),
+            )
+            .values(used_at=now)
         )
     expires_at = now + _ttl()
     slips, code_rows = [], []
@@ -265,14 +319,26 @@ def issue_codes_for_unit(unit: Unit, issued_by: User | None, now: datetime) -> C
             continue
         code = _new_code()
         slips.append(Slip(login, name, chapter_code, chapter_name, code, expires_at))
-        code_rows.append({"user_id": user_ids[member_id], "code_hash": _code_hash(code),
-                          "created_by_id": issued_by.id if issued_by else None,
-                          "created_at": now, "expires_at": expires_at})
+        code_rows.append(
+            {
+                "user_id": user_ids[member_id],
+                "code_hash": _code_hash(code),
+                "created_by_id": issued_by.id if issued_by else None,
+                "created_at": now,
+                "expires_at": expires_at,
+            }
+        )
     if code_rows:
         db.session.execute(insert(ActivationCode.__table__), code_rows)
     protected_logins = sorted(protected.values())
-    audit.record(issued_by, "activation_codes", unit, now, target=unit.code,
-                 after={"codes": len(slips), "conflicts": sorted(taken), "protected": protected_logins})
+    audit.record(
+        issued_by,
+        "activation_codes",
+        unit,
+        now,
+        target=unit.code,
+        after={"codes": len(slips), "conflicts": sorted(taken), "protected": protected_logins},
+    )
     db.session.flush()
     return CodeBatch(slips=slips, conflicts=sorted(taken), protected=protected_logins)
 
@@ -285,7 +351,9 @@ def _protected_members(user_ids: dict[int, int], issued_by: User | None) -> dict
     ids = list(by_user)
     found: dict[int, str] = {}
     for start in range(0, len(ids), CHUNK):
-        for grant in db.session.scalars(select(Grant).where(Grant.user_id.in_(ids[start:start + CHUNK]))):
+        for grant in db.session.scalars(
+            select(Grant).where(Grant.user_id.in_(ids[start : start + CHUNK]))
+        ):
             if not policy.covers_grant(issued_by, grant.role, grant.unit):
                 found[by_user[grant.user_id]] = grant.user.login
     return found
@@ -294,10 +362,19 @@ def _protected_members(user_ids: dict[int, int], issued_by: User | None) -> dict
 def slip_table(slips: list[Slip], link: Callable[[Slip], str]) -> tuple[list[str], list[list]]:
     """The slips as (headers, rows) for CSV: one member per row, with the member's own link that
     opens the activation form filled in (`link(slip)`)."""
-    headers = [_("Chi đoàn"), _("Mã chi đoàn"), _("Họ và tên"), _("Tên đăng nhập"), _("Mã kích hoạt"),
-               _("Hết hạn"), _("Đường dẫn kích hoạt")]
-    rows = [[s.chapter_name, s.chapter_code, s.full_name, s.login, s.code, s.expires_at, link(s)]
-            for s in slips]
+    headers = [
+        _("Chi đoàn"),
+        _("Mã chi đoàn"),
+        _("Họ và tên"),
+        _("Tên đăng nhập"),
+        _("Mã kích hoạt"),
+        _("Hết hạn"),
+        _("Đường dẫn kích hoạt"),
+    ]
+    rows = [
+        [s.chapter_name, s.chapter_code, s.full_name, s.login, s.code, s.expires_at, link(s)]
+        for s in slips
+    ]
     return headers, rows
 
 
@@ -330,7 +407,9 @@ def create_staff_user(login: str, display_name: str, password: str, now: datetim
     login = normalise_login(login)
     if db.session.scalar(select(User).where(User.login == login)) is not None:
         raise AccountError("login_taken")
-    user = User(login=login, display_name=display_name, created_at=now, session_version=1, is_enabled=True)
+    user = User(
+        login=login, display_name=display_name, created_at=now, session_version=1, is_enabled=True
+    )
     set_password(user, password)
     db.session.add(user)
     return user
@@ -341,13 +420,20 @@ def search_members(unit: Unit, text: str, limit: int = 50) -> list[Member]:
     text = " ".join(text.split())
     if not text:
         return []
-    conditions = [Member.code.icontains(text, autoescape=True), Member.full_name.icontains(text, autoescape=True)]
+    conditions = [
+        Member.code.icontains(text, autoescape=True),
+        Member.full_name.icontains(text, autoescape=True),
+    ]
     digits = "".join(c for c in text if c.isdigit())
     if len(digits) >= 6:
         conditions.append(Member.phone.contains(digits[-9:], autoescape=True))
-    return list(db.session.scalars(
-        select(Member).join(Unit, Member.chapter_id == Unit.id)
-        .where(unit.subtree_filter(), or_(*conditions))
-        .options(selectinload(Member.user), joinedload(Member.chapter))
-        .order_by(Member.active.desc(), Member.full_name, Member.code).limit(limit)
-    ))
+    return list(
+        db.session.scalars(
+            select(Member)
+            .join(Unit, Member.chapter_id == Unit.id)
+            .where(unit.subtree_filter(), or_(*conditions))
+            .options(selectinload(Member.user), joinedload(Member.chapter))
+            .order_by(Member.active.desc(), Member.full_name, Member.code)
+            .limit(limit)
+        )
+    )

@@ -1,4 +1,5 @@
 """The audit log: every organiser and secretary action, with the state before and after."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -22,12 +23,23 @@ def _jsonable(value):
     return value
 
 
-def record(actor: User | None, action: str, unit: Unit | None, now: datetime, *,
-           target: str = "", before: dict | None = None, after: dict | None = None) -> AuditEntry:
+def record(
+    actor: User | None,
+    action: str,
+    unit: Unit | None,
+    now: datetime,
+    *,
+    target: str = "",
+    before: dict | None = None,
+    after: dict | None = None,
+) -> AuditEntry:
     """Add an audit entry in the caller's transaction."""
     entry = AuditEntry(
-        at=now, actor_id=actor.id if actor else None, action=action,
-        unit_id=unit.id if unit else None, target=target[:255],
+        at=now,
+        actor_id=actor.id if actor else None,
+        action=action,
+        unit_id=unit.id if unit else None,
+        target=target[:255],
         before=_jsonable(before) if before is not None else None,
         after=_jsonable(after) if after is not None else None,
     )

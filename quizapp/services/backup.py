@@ -1,4 +1,5 @@
 """Backups and restores: SQLite's online backup API, pg_dump/pg_restore for PostgreSQL."""
+
 from __future__ import annotations
 
 import os
@@ -32,7 +33,11 @@ class Plan:
 
 
 def _quote(arg: str) -> str:
-    return arg if arg and all(c.isalnum() or c in "-_./=:@+" for c in arg) else "'" + arg.replace("'", "'\\''") + "'"
+    return (
+        arg
+        if arg and all(c.isalnum() or c in "-_./=:@+" for c in arg)
+        else "'" + arg.replace("'", "'\\''") + "'"
+    )
 
 
 def default_backup_path(url: str | URL, folder: Path, now: datetime) -> Path:
@@ -110,16 +115,32 @@ def _pg_args(url: str | URL) -> tuple[list[str], dict[str, str]]:
 def pg_dump_plan(url: str | URL, dest: Path) -> Plan:
     """pg_dump in custom format: compressed, restorable table by table with pg_restore."""
     args, env = _pg_args(url)
-    argv = ["pg_dump", *args, "--format=custom", "--no-owner", "--no-privileges",
-            f"--file={dest}", make_url(url).database or ""]
+    argv = [
+        "pg_dump",
+        *args,
+        "--format=custom",
+        "--no-owner",
+        "--no-privileges",
+        f"--file={dest}",
+        make_url(url).database or "",
+    ]
     return Plan(dest, argv, env)
 
 
 def pg_restore_plan(url: str | URL, source: Path) -> Plan:
     """pg_restore replacing every object, all or nothing (--single-transaction)."""
     args, env = _pg_args(url)
-    argv = ["pg_restore", *args, "--clean", "--if-exists", "--no-owner", "--no-privileges",
-            "--single-transaction", f"--dbname={make_url(url).database or ''}", str(source)]
+    argv = [
+        "pg_restore",
+        *args,
+        "--clean",
+        "--if-exists",
+        "--no-owner",
+        "--no-privileges",
+        "--single-transaction",
+        f"--dbname={make_url(url).database or ''}",
+        str(source),
+    ]
     return Plan(source, argv, env)
 
 
@@ -129,7 +150,9 @@ def run_plan(plan: Plan, timeout: float = 3600) -> None:
     try:
         done = subprocess.run(plan.argv, env=env, capture_output=True, text=True, timeout=timeout)
     except FileNotFoundError as err:
-        raise BackupError(f"Không tìm thấy lệnh {plan.argv[0]}; hãy cài gói postgresql-client.") from err
+        raise BackupError(
+            f"Không tìm thấy lệnh {plan.argv[0]}; hãy cài gói postgresql-client."
+        ) from err
     if done.returncode != 0:
         raise BackupError(f"{plan.argv[0]} lỗi: {done.stderr.strip()}")
 

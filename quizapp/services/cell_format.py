@@ -6,13 +6,16 @@ as 0.5. Reading the stored value would give ISO dates and fractions; this gives 
 saw. Vietnamese conventions: day before month, decimal comma, dot between thousands. Two-digit
 years are written with four digits (a quiz key must not be ambiguous about the century).
 """
+
 from __future__ import annotations
 
 import datetime
 import re
 
 _BRACKET = re.compile(r"\[([^\]]*)\]")
-_DATE_TOKEN = re.compile(r"(yyyy|yyy|yy|y|mmmmm|mmmm|mmm|mm|m|dddd|ddd|dd|d|hh|h|ss|s|am/pm|a/p|\.0+)", re.IGNORECASE)
+_DATE_TOKEN = re.compile(
+    r"(yyyy|yyy|yy|y|mmmmm|mmmm|mmm|mm|m|dddd|ddd|dd|d|hh|h|ss|s|am/pm|a/p|\.0+)", re.IGNORECASE
+)
 _WEEKDAYS = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật"]
 
 
@@ -45,7 +48,7 @@ def _literals(code: str) -> list[tuple[bool, str]]:
         if ch == '"':
             end = code.find('"', i + 1)
             end = len(code) if end < 0 else end
-            pieces.append((True, code[i + 1:end]))
+            pieces.append((True, code[i + 1 : end]))
             i = end + 1
         elif ch == "\\" and i + 1 < len(code):
             pieces.append((True, code[i + 1]))
@@ -60,8 +63,13 @@ def _literals(code: str) -> list[tuple[bool, str]]:
 
 def is_date_code(code: str) -> bool:
     """True when a format shows a date or time."""
-    plain = "".join(t for lit, t in _literals(_BRACKET.sub(lambda m: "h" if m.group(1).lower() in (
-        "h", "hh") else "", code)) if not lit)
+    plain = "".join(
+        t
+        for lit, t in _literals(
+            _BRACKET.sub(lambda m: "h" if m.group(1).lower() in ("h", "hh") else "", code)
+        )
+        if not lit
+    )
     return bool(re.search(r"[dmyhs]", plain, re.IGNORECASE))
 
 
@@ -69,7 +77,9 @@ def format_general(value) -> str:
     """A number without a format, as a Vietnamese spreadsheet shows it (decimal comma)."""
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
-    if isinstance(value, int) or (isinstance(value, float) and value.is_integer() and abs(value) < 1e15):
+    if isinstance(value, int) or (
+        isinstance(value, float) and value.is_integer() and abs(value) < 1e15
+    ):
         return str(int(value))
     text = repr(float(value))
     return text.replace(".", ",") if "e" not in text else text
@@ -84,8 +94,10 @@ def format_cell(value, code: str, date1904: bool = False) -> str:
     for inner in _BRACKET.findall(section):
         if inner.lower() in ("h", "hh", "m", "mm", "s", "ss"):
             elapsed = inner.lower()
-    section = _BRACKET.sub(lambda m: m.group(1) if m.group(1).lower() in ("h", "hh", "m", "mm", "s", "ss")
-                           else "", section)
+    section = _BRACKET.sub(
+        lambda m: m.group(1) if m.group(1).lower() in ("h", "hh", "m", "mm", "s", "ss") else "",
+        section,
+    )
     if section.strip().lower() in ("general", "@", ""):
         if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
             return _format_date(value, "dd/mm/yyyy", None)
@@ -133,8 +145,10 @@ _BASE_1904 = datetime.datetime(1904, 1, 1)
 def _format_date(value, section: str, elapsed, date1904=False) -> str:
     base = _BASE_1904 if date1904 else _BASE_1900
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if not -693594 < value < 2958466:  # outside years 1-9999 (LibreOffice writes dates before 1900
-            return format_general(value)     # as negative serials; Excel shows ### for those)
+        if (
+            not -693594 < value < 2958466
+        ):  # outside years 1-9999 (LibreOffice writes dates before 1900
+            return format_general(value)  # as negative serials; Excel shows ### for those)
         total_seconds = round(value * 86400)
         value = base + datetime.timedelta(seconds=total_seconds)
     else:
@@ -160,7 +174,7 @@ def _format_date(value, section: str, elapsed, date1904=False) -> str:
         pos = 0
         for found in _DATE_TOKEN.finditer(part):
             if found.start() > pos:
-                tokens.append((True, part[pos:found.start()]))
+                tokens.append((True, part[pos : found.start()]))
             tokens.append((False, found.group(0)))
             pos = found.end()
         if pos < len(part):

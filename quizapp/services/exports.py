@@ -4,6 +4,7 @@ Every area exports `(headers, rows)`; a cell that a spreadsheet would read as a
 formula (starting with = + - @, a tab or a carriage return) is prefixed with an
 apostrophe so it stays text. Numbers stay numbers.
 """
+
 from __future__ import annotations
 
 import csv
@@ -165,10 +166,15 @@ def _cell(ref: str, value, style: int) -> str:
 
 def _styles(number_formats: list[str]) -> str:
     """Style sheet: 0 plain, 1 the header (bold, shaded, wrapped), then one per number format."""
-    fmts = "".join(f'<numFmt numFmtId="{164 + i}" formatCode="{_xml_text(f)}"/>'
-                   for i, f in enumerate(number_formats))
-    xfs = "".join(f'<xf numFmtId="{164 + i}" fontId="0" fillId="0" borderId="0" xfId="0" '
-                  f'applyNumberFormat="1"/>' for i in range(len(number_formats)))
+    fmts = "".join(
+        f'<numFmt numFmtId="{164 + i}" formatCode="{_xml_text(f)}"/>'
+        for i, f in enumerate(number_formats)
+    )
+    xfs = "".join(
+        f'<xf numFmtId="{164 + i}" fontId="0" fillId="0" borderId="0" xfId="0" '
+        f'applyNumberFormat="1"/>'
+        for i in range(len(number_formats))
+    )
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
         '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
@@ -184,44 +190,46 @@ def _styles(number_formats: list[str]) -> str:
         '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
         '<xf numFmtId="0" fontId="1" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1" '
         'applyAlignment="1"><alignment vertical="top" wrapText="1"/></xf>'
-        f'{xfs}</cellXfs>'
+        f"{xfs}</cellXfs>"
         '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
-        '</styleSheet>')
+        "</styleSheet>"
+    )
 
 
 _PACKAGE = {
-    "[Content_Types].xml":
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-        '<Default Extension="xml" ContentType="application/xml"/>'
-        '<Override PartName="/xl/workbook.xml" '
-        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-        '<Override PartName="/xl/worksheets/sheet1.xml" '
-        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-        '<Override PartName="/xl/styles.xml" '
-        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
-        '</Types>',
-    "_rels/.rels":
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-        '<Relationship Id="rId1" '
-        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
-        'Target="xl/workbook.xml"/></Relationships>',
-    "xl/_rels/workbook.xml.rels":
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-        '<Relationship Id="rId1" '
-        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
-        'Target="worksheets/sheet1.xml"/>'
-        '<Relationship Id="rId2" '
-        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" '
-        'Target="styles.xml"/></Relationships>',
+    "[Content_Types].xml": '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/xl/workbook.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+    '<Override PartName="/xl/worksheets/sheet1.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+    '<Override PartName="/xl/styles.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+    "</Types>",
+    "_rels/.rels": '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" '
+    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+    'Target="xl/workbook.xml"/></Relationships>',
+    "xl/_rels/workbook.xml.rels": '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" '
+    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+    'Target="worksheets/sheet1.xml"/>'
+    '<Relationship Id="rId2" '
+    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" '
+    'Target="styles.xml"/></Relationships>',
 }
 
 
-def to_xlsx(headers: Sequence[str], rows: Iterable[Sequence], title: str = "",
-            number_formats: Mapping | Sequence | None = None) -> bytes:
+def to_xlsx(
+    headers: Sequence[str],
+    rows: Iterable[Sequence],
+    title: str = "",
+    number_formats: Mapping | Sequence | None = None,
+) -> bytes:
     """XLSX bytes: bold header row, frozen panes below it, number formats and fitted column widths.
 
     The sheet's XML is written directly, a row at a time: a workbook of cell objects took
@@ -233,8 +241,11 @@ def to_xlsx(headers: Sequence[str], rows: Iterable[Sequence], title: str = "",
     style_of = {f: 2 + i for i, f in enumerate(used)}
     letters = [get_column_letter(i + 1) for i in range(max(len(headers), 1))]
     widths = [max(8, len(str(h)) + 2) for h in headers]
-    body = ['<row r="1">', *(_cell(f"{letters[i]}1", _plain(str(h)), _HEADER_STYLE)
-                              for i, h in enumerate(headers)), "</row>"]
+    body = [
+        '<row r="1">',
+        *(_cell(f"{letters[i]}1", _plain(str(h)), _HEADER_STYLE) for i, h in enumerate(headers)),
+        "</row>",
+    ]
     last = 1
     for last, row in enumerate(rows, start=2):
         cells = []
@@ -255,33 +266,48 @@ def to_xlsx(headers: Sequence[str], rows: Iterable[Sequence], title: str = "",
             if i < len(widths) and _may_widen(value, widths[i]):
                 widths[i] = max(widths[i], min(_MAX_WIDTH, _width(value) + 2))
         body.append(f'<row r="{last}">{"".join(cells)}</row>')
-    cols = "".join(f'<col min="{i + 1}" max="{i + 1}" width="{w}" customWidth="1"/>'
-                   for i, w in enumerate(widths))
-    autofilter = (f'<autoFilter ref="A1:{letters[len(headers) - 1]}{last}"/>'
-                  if last > 1 and headers else "")
+    cols = "".join(
+        f'<col min="{i + 1}" max="{i + 1}" width="{w}" customWidth="1"/>'
+        for i, w in enumerate(widths)
+    )
+    autofilter = (
+        f'<autoFilter ref="A1:{letters[len(headers) - 1]}{last}"/>' if last > 1 and headers else ""
+    )
     sheet = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
         '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
         '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
         'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
-        f'{"<cols>" + cols + "</cols>" if cols else ""}<sheetData>{"".join(body)}</sheetData>'
-        f'{autofilter}</worksheet>')
+        f"{'<cols>' + cols + '</cols>' if cols else ''}<sheetData>{''.join(body)}</sheetData>"
+        f"{autofilter}</worksheet>"
+    )
     workbook = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
         '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
         'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
         f'<sheets><sheet name="{_xml_text(_sheet_title(title))}" sheetId="1" r:id="rId1"/></sheets>'
-        '</workbook>')
+        "</workbook>"
+    )
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
-        for name, text in {**_PACKAGE, "xl/workbook.xml": workbook, "xl/styles.xml": _styles(used),
-                           "xl/worksheets/sheet1.xml": sheet}.items():
+        for name, text in {
+            **_PACKAGE,
+            "xl/workbook.xml": workbook,
+            "xl/styles.xml": _styles(used),
+            "xl/worksheets/sheet1.xml": sheet,
+        }.items():
             package.writestr(name, text)
     return out.getvalue()
 
 
-def as_download(fmt: str, headers: Sequence[str], rows: Iterable[Sequence], filename: str,
-                title: str = "", number_formats: Mapping | Sequence | None = None):
+def as_download(
+    fmt: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence],
+    filename: str,
+    title: str = "",
+    number_formats: Mapping | Sequence | None = None,
+):
     """A Flask response that downloads the table as `fmt` ("csv" or "xlsx"); `filename` without extension."""
     rows = list(rows)
     if fmt == "xlsx":
@@ -290,7 +316,12 @@ def as_download(fmt: str, headers: Sequence[str], rows: Iterable[Sequence], file
         data, mimetype = to_csv(headers, rows), CSV_MIMETYPE
     else:
         raise ValueError(f"unknown export format {fmt!r}")
-    response = send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True,
-                         download_name=f"{filename}.{fmt}", max_age=0)
+    response = send_file(
+        io.BytesIO(data),
+        mimetype=mimetype,
+        as_attachment=True,
+        download_name=f"{filename}.{fmt}",
+        max_age=0,
+    )
     response.headers["Cache-Control"] = "no-store"
     return response

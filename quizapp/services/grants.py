@@ -1,4 +1,5 @@
 """Granting and revoking roles on units."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -13,7 +14,9 @@ class GrantError(Exception):
     """A grant that cannot be made; the message key is shown translated."""
 
 
-def grant_role(user: User, role: str, unit: Unit | None, granted_by: User | None, now: datetime) -> Grant | None:
+def grant_role(
+    user: User, role: str, unit: Unit | None, granted_by: User | None, now: datetime
+) -> Grant | None:
     """Give `user` the role on `unit`'s subtree; returns None when it was already held."""
     if role not in {r.value for r in Role} or role == Role.MEMBER:
         raise GrantError("unknown_role")
@@ -21,14 +24,22 @@ def grant_role(user: User, role: str, unit: Unit | None, granted_by: User | None
         unit = None
     elif unit is None:
         raise GrantError("unit_required")
-    exists = db.session.scalar(select(Grant).where(
-        Grant.user_id == user.id, Grant.role == role,
-        Grant.unit_id.is_(None) if unit is None else Grant.unit_id == unit.id,
-    ))
+    exists = db.session.scalar(
+        select(Grant).where(
+            Grant.user_id == user.id,
+            Grant.role == role,
+            Grant.unit_id.is_(None) if unit is None else Grant.unit_id == unit.id,
+        )
+    )
     if exists is not None:
         return None
-    grant = Grant(user=user, role=role, unit=unit, granted_by_id=granted_by.id if granted_by else None,
-                  granted_at=now)
+    grant = Grant(
+        user=user,
+        role=role,
+        unit=unit,
+        granted_by_id=granted_by.id if granted_by else None,
+        granted_at=now,
+    )
     db.session.add(grant)
     db.session.flush()
     return grant

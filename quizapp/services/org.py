@@ -1,4 +1,5 @@
 """The organisation tree: creating units, finding them, and showing a subtree with member counts."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -72,8 +73,16 @@ def unit_tree(roots: list[Unit], levels: int = 2, max_children: int = 300) -> li
     result = []
     for root in sorted(roots, key=lambda u: u.path):
         rows = db.session.execute(
-            select(Unit.id, Unit.parent_id, Unit.code, Unit.name, Unit.kind, Unit.depth,
-                   UnitRoster.members, UnitRoster.cadres)
+            select(
+                Unit.id,
+                Unit.parent_id,
+                Unit.code,
+                Unit.name,
+                Unit.kind,
+                Unit.depth,
+                UnitRoster.members,
+                UnitRoster.cadres,
+            )
             .outerjoin(UnitRoster, UnitRoster.unit_id == Unit.id)
             .where(root.subtree_filter(), Unit.depth <= root.depth + levels)
         ).all()
@@ -84,7 +93,9 @@ def unit_tree(roots: list[Unit], levels: int = 2, max_children: int = 300) -> li
         deepest = [n.id for n in nodes.values() if n.depth == root.depth + levels]
         for start in range(0, len(deepest), 900):
             for parent_id in db.session.scalars(
-                select(Unit.parent_id).where(Unit.parent_id.in_(deepest[start:start + 900])).distinct()
+                select(Unit.parent_id)
+                .where(Unit.parent_id.in_(deepest[start : start + 900]))
+                .distinct()
             ):
                 nodes[parent_id].more_below = True
         for node in nodes.values():
@@ -97,15 +108,33 @@ def unit_tree(roots: list[Unit], levels: int = 2, max_children: int = 300) -> li
 def child_units(unit: Unit) -> list[UnitNode]:
     """The unit's direct children with their counts, in Vietnamese name order."""
     rows = db.session.execute(
-        select(Unit.id, Unit.code, Unit.name, Unit.kind, Unit.depth, UnitRoster.members, UnitRoster.cadres)
+        select(
+            Unit.id,
+            Unit.code,
+            Unit.name,
+            Unit.kind,
+            Unit.depth,
+            UnitRoster.members,
+            UnitRoster.cadres,
+        )
         .outerjoin(UnitRoster, UnitRoster.unit_id == Unit.id)
         .where(Unit.parent_id == unit.id)
     ).all()
-    has_children = set(db.session.scalars(
-        select(Unit.parent_id).where(Unit.parent_id.in_([r[0] for r in rows])).distinct()
-    )) if rows else set()
-    nodes = [UnitNode(r[0], r[1], r[2], r[3], r[4], r[5] or 0, r[6] or 0, more_below=r[0] in has_children)
-             for r in rows]
+    has_children = (
+        set(
+            db.session.scalars(
+                select(Unit.parent_id).where(Unit.parent_id.in_([r[0] for r in rows])).distinct()
+            )
+        )
+        if rows
+        else set()
+    )
+    nodes = [
+        UnitNode(
+            r[0], r[1], r[2], r[3], r[4], r[5] or 0, r[6] or 0, more_below=r[0] in has_children
+        )
+        for r in rows
+    ]
     return sorted(nodes, key=_sort_key)
 
 

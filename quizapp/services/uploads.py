@@ -6,6 +6,7 @@ The browser only ever holds the random token; a confirmation is refused unless
 the token is well-formed, belongs to the same user and kind, has not expired and
 the bytes still match their checksum. Flushes, never commits.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -30,6 +31,8 @@ class TooManyPending(Exception):
         super().__init__(limit)
         self.limit = limit
         self.expires_at = expires_at
+
+
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
 
 
@@ -50,8 +53,10 @@ class StoredUpload:
 
 def purge_expired(now: datetime) -> int:
     """Delete pending uploads whose time is up; returns how many."""
-    result = db.session.execute(delete(PendingUpload).where(PendingUpload.expires_at <= now),
-                                execution_options={"synchronize_session": False})
+    result = db.session.execute(
+        delete(PendingUpload).where(PendingUpload.expires_at <= now),
+        execution_options={"synchronize_session": False},
+    )
     return result.rowcount or 0
 
 
@@ -62,22 +67,40 @@ def _checksum(data: bytes, parsed: bytes | None) -> str:
     return digest.hexdigest()
 
 
-def save(kind: str, filename: str, data: bytes, owner_id: int, now: datetime, extra: dict | None = None,
-         parsed: bytes | None = None) -> str:
+def save(
+    kind: str,
+    filename: str,
+    data: bytes,
+    owner_id: int,
+    now: datetime,
+    extra: dict | None = None,
+    parsed: bytes | None = None,
+) -> str:
     """Keep the bytes (and what the preview parsed from them) for later confirmation; returns the token
     to put in the confirmation form."""
     purge_expired(now)  # opportunistic: nobody has to remember to run a job for abandoned previews
     waiting = db.session.execute(
-        select(func.count(PendingUpload.token), func.min(PendingUpload.expires_at))
-        .where(PendingUpload.owner_id == owner_id, PendingUpload.expires_at > now)
+        select(func.count(PendingUpload.token), func.min(PendingUpload.expires_at)).where(
+            PendingUpload.owner_id == owner_id, PendingUpload.expires_at > now
+        )
     ).one()
     if waiting[0] >= MAX_PENDING_PER_USER:
         raise TooManyPending(MAX_PENDING_PER_USER, waiting[1])
     token = secrets.token_urlsafe(32)
-    db.session.add(PendingUpload(
-        token=token, kind=kind, owner_id=owner_id, filename=(filename or "")[:255], data=data, parsed=parsed,
-        sha256=_checksum(data, parsed), extra=extra or {}, created_at=now, expires_at=now + TTL,
-    ))
+    db.session.add(
+        PendingUpload(
+            token=token,
+            kind=kind,
+            owner_id=owner_id,
+            filename=(filename or "")[:255],
+            data=data,
+            parsed=parsed,
+            sha256=_checksum(data, parsed),
+            extra=extra or {},
+            created_at=now,
+            expires_at=now + TTL,
+        )
+    )
     db.session.flush()
     return token
 
@@ -87,15 +110,31 @@ def load(token: str, kind: str, owner_id: int, now: datetime) -> StoredUpload | 
     if not token or not _TOKEN.match(token):
         return None
     row = db.session.scalar(select(PendingUpload).where(PendingUpload.token == token))
-    if (row is None or row.kind != kind or row.owner_id != owner_id or row.expires_at <= now
-            or _checksum(row.data, row.parsed) != row.sha256):
+    if (
+        row is None
+        or row.kind != kind
+        or row.owner_id != owner_id
+        or row.expires_at <= now
+        or _checksum(row.data, row.parsed) != row.sha256
+    ):
         return None
-    return StoredUpload(token=token, kind=kind, filename=row.filename, sha256=row.sha256, owner_id=owner_id,
-                        expires_at=row.expires_at, data=row.data, extra=dict(row.extra or {}), parsed=row.parsed)
+    return StoredUpload(
+        token=token,
+        kind=kind,
+        filename=row.filename,
+        sha256=row.sha256,
+        owner_id=owner_id,
+        expires_at=row.expires_at,
+        data=row.data,
+        extra=dict(row.extra or {}),
+        parsed=row.parsed,
+    )
 
 
 def discard(token: str) -> None:
     """Forget a pending upload (in the transaction that applied it, or when cancelled)."""
     if token and _TOKEN.match(token):
-        db.session.execute(delete(PendingUpload).where(PendingUpload.token == token),
-                           execution_options={"synchronize_session": False})
+        db.session.execute(
+            delete(PendingUpload).where(PendingUpload.token == token),
+            execution_options={"synchronize_session": False},
+        )

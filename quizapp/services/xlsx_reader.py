@@ -9,6 +9,7 @@ caller decides whether that value may be used.
 openpyxl's read-only mode builds an object per cell and took twice as long on a 10,000-row file
 (`bench/xlsx_read.py`, `docs/bank-formats.md`); this reads the same parts with expat.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -35,13 +36,13 @@ class XlsxLimits:
     """What an uploaded workbook may be; checked before parsing (sizes are the zip's declared ones,
     which zipfile enforces while inflating) or while streaming (strings, rows)."""
 
-    max_bytes: int = 20 * 1024 * 1024          # the file as uploaded
-    max_unpacked: int = 200 * 1024 * 1024      # sum of the members' sizes
+    max_bytes: int = 20 * 1024 * 1024  # the file as uploaded
+    max_unpacked: int = 200 * 1024 * 1024  # sum of the members' sizes
     max_members: int = 500
-    max_ratio: int = 200                       # unpacked/packed, for any member over 1 MB
-    max_shared_strings: int = 1_000_000        # entries of the shared-strings table
-    max_shared_chars: int = 32 * 1024 * 1024   # their total length: the table is held in memory
-    max_rows: int = 200_000                    # row elements of one sheet, empty ones included
+    max_ratio: int = 200  # unpacked/packed, for any member over 1 MB
+    max_shared_strings: int = 1_000_000  # entries of the shared-strings table
+    max_shared_chars: int = 32 * 1024 * 1024  # their total length: the table is held in memory
+    max_rows: int = 200_000  # row elements of one sheet, empty ones included
 
 
 LIMITS = XlsxLimits()
@@ -118,20 +119,34 @@ def check_archive(data: bytes, limits: XlsxLimits | None = None) -> zipfile.ZipF
     """The zip of an upload, once its size, members and compression are within `limits`."""
     limits = limits or LIMITS
     if len(data) > limits.max_bytes:
-        raise XlsxRefused(_l("Tệp Excel quá lớn (%(size)s MB); tối đa %(max)s MB.",
-                             size=_mb(len(data)), max=limits.max_bytes // 1048576))
+        raise XlsxRefused(
+            _l(
+                "Tệp Excel quá lớn (%(size)s MB); tối đa %(max)s MB.",
+                size=_mb(len(data)),
+                max=limits.max_bytes // 1048576,
+            )
+        )
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError, EOFError):
         raise XlsxError("not a zip") from None
     total = sum(m.file_size for m in members)
-    if len(members) > limits.max_members or total > limits.max_unpacked or any(
+    if (
+        len(members) > limits.max_members
+        or total > limits.max_unpacked
+        or any(
             m.file_size > 1024 * 1024 and m.file_size > limits.max_ratio * max(m.compress_size, 1)
-            for m in members):
-        raise XlsxRefused(_l("Tệp Excel khi giải nén quá lớn (%(size)s MB) hoặc nén bất thường nên bị từ chối; "
-                             "hãy chia thành các tệp nhỏ hơn, mỗi tệp một phần danh sách.",
-                             size=round(total / 1048576)))
+            for m in members
+        )
+    ):
+        raise XlsxRefused(
+            _l(
+                "Tệp Excel khi giải nén quá lớn (%(size)s MB) hoặc nén bất thường nên bị từ chối; "
+                "hãy chia thành các tệp nhỏ hơn, mỗi tệp một phần danh sách.",
+                size=round(total / 1048576),
+            )
+        )
     return archive
 
 
@@ -154,7 +169,11 @@ class Workbook:
         self.archive = archive
         self.limits = limits or LIMITS
         names = set(archive.namelist())
-        rels = self._rels("xl/_rels/workbook.xml.rels") if "xl/_rels/workbook.xml.rels" in names else {}
+        rels = (
+            self._rels("xl/_rels/workbook.xml.rels")
+            if "xl/_rels/workbook.xml.rels" in names
+            else {}
+        )
         self.sheets: list[tuple[str, str]] = []
         self.hidden: set[str] = set()  # names of sheets hidden or very hidden
         self.formats: dict[int, str] = {}  # style index -> number format code, General left out
@@ -185,8 +204,11 @@ class Workbook:
         def start(name, attrs):
             if _local(name) == "Relationship":
                 target = attrs.get("Target", "")
-                target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
-                    posixpath.join("xl", target))
+                target = (
+                    target.lstrip("/")
+                    if target.startswith("/")
+                    else posixpath.normpath(posixpath.join("xl", target))
+                )
                 found[attrs.get("Id", "")] = (target, attrs.get("Type", "").rsplit("/", 1)[-1])
 
         self._xml(path, start=start)
@@ -225,9 +247,17 @@ class Workbook:
             if local == "si":
                 strings.append(_unescape("".join(state["parts"])))
                 state["chars"] += len(strings[-1])
-                if len(strings) > limits.max_shared_strings or state["chars"] > limits.max_shared_chars:
-                    raise XlsxRefused(_l("Tệp Excel có quá nhiều chữ khác nhau (tối đa %(max)s ô chữ khác nhau); "
-                                         "hãy chia tệp thành nhiều tệp nhỏ hơn.", max=limits.max_shared_strings))
+                if (
+                    len(strings) > limits.max_shared_strings
+                    or state["chars"] > limits.max_shared_chars
+                ):
+                    raise XlsxRefused(
+                        _l(
+                            "Tệp Excel có quá nhiều chữ khác nhau (tối đa %(max)s ô chữ khác nhau); "
+                            "hãy chia tệp thành nhiều tệp nhỏ hơn.",
+                            max=limits.max_shared_strings,
+                        )
+                    )
             elif local == "rPh":
                 state["skip"] -= 1
             elif local == "t":
@@ -322,8 +352,15 @@ class Workbook:
                 if col < max_columns:
                     if len(values) <= col:
                         values.extend([None] * (col + 1 - len(values)))
-                    value = _value("".join(parts), kind, style, formula, strings, date_styles, epoch)
-                    if style in formats and value is not None and kind in ("n", "d") and formula is None:
+                    value = _value(
+                        "".join(parts), kind, style, formula, strings, date_styles, epoch
+                    )
+                    if (
+                        style in formats
+                        and value is not None
+                        and kind in ("n", "d")
+                        and formula is None
+                    ):
                         value = _shown(value, "".join(parts), kind, formats[style], date1904)
                     values[col] = value
             elif local in ("v", "t"):
@@ -332,8 +369,12 @@ class Workbook:
                 done.append((number, values))
                 seen += 1
                 if seen > max_rows:
-                    raise XlsxRefused(_l("Trang tính có quá nhiều hàng (tối đa %(max)s hàng); hãy chia tệp.",
-                                         max=max_rows))
+                    raise XlsxRefused(
+                        _l(
+                            "Trang tính có quá nhiều hàng (tối đa %(max)s hàng); hãy chia tệp.",
+                            max=max_rows,
+                        )
+                    )
             elif local == "f":
                 formula, parts, capture = "".join(parts), [], False
             elif local == "is":
@@ -346,7 +387,11 @@ class Workbook:
                 parts.append(data)
 
         parser = _parser()
-        parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = start, end, text
+        parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = (
+            start,
+            end,
+            text,
+        )
         with self.archive.open(path) as stream:
             while chunk := stream.read(CHUNK):
                 parser.Parse(chunk, False)
@@ -366,14 +411,20 @@ class Shown:
     @property
     def is_date(self) -> bool:
         """True for a date or time (including a duration such as 144:02:00)."""
-        return isinstance(self.value, (datetime.datetime, datetime.date, datetime.time, datetime.timedelta))
+        return isinstance(
+            self.value, (datetime.datetime, datetime.date, datetime.time, datetime.timedelta)
+        )
 
 
 def _shown(value, raw: str, kind: str, code: str, date1904: bool) -> Shown:
     if kind == "d":
-        return Shown(value, format_cell(value, code if is_date_code(code) else "dd/mm/yyyy", date1904))
+        return Shown(
+            value, format_cell(value, code if is_date_code(code) else "dd/mm/yyyy", date1904)
+        )
     number = float(raw)
-    if is_date_code(code) and not isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
+    if is_date_code(code) and not isinstance(
+        value, (datetime.datetime, datetime.date, datetime.time)
+    ):
         value = from_excel(number, CALENDAR_MAC_1904 if date1904 else CALENDAR_WINDOWS_1900)
     return Shown(value, format_cell(number, code, date1904))
 
@@ -400,4 +451,6 @@ def _value(raw: str, kind: str, style: int, formula, strings, date_styles, epoch
     number = float(raw)
     if style in date_styles:
         return from_excel(number, epoch)
-    return int(number) if number.is_integer() and "." not in raw and "E" not in raw.upper() else number
+    return (
+        int(number) if number.is_integer() and "." not in raw and "E" not in raw.upper() else number
+    )

@@ -1,4 +1,5 @@
 """Blueprints, one package per audience, and the error pages."""
+
 from __future__ import annotations
 
 from flask import jsonify, render_template, request
@@ -33,10 +34,15 @@ def register_blueprints(app) -> None:
 
 def register_template_helpers(app) -> None:
     """Expose the policy to templates, so menus show only what the user may do."""
+
     @app.context_processor
     def inject_policy():
-        return {"can": policy.can, "can_anywhere": policy.can_anywhere, "may_open": policy.may_open,
-                "Action": policy.Action}
+        return {
+            "can": policy.can,
+            "can_anywhere": policy.can_anywhere,
+            "may_open": policy.may_open,
+            "Action": policy.Action,
+        }
 
 
 def register_errors(app) -> None:
@@ -65,7 +71,9 @@ def register_errors(app) -> None:
 
     @app.errorhandler(TooManyPending)
     def too_many_uploads(e):
-        return render_template("errors/too_many_uploads.html", limit=e.limit, expires_at=e.expires_at), 429
+        return render_template(
+            "errors/too_many_uploads.html", limit=e.limit, expires_at=e.expires_at
+        ), 429
 
     @app.errorhandler(429)
     def too_many(e):
@@ -78,7 +86,10 @@ def register_errors(app) -> None:
         """Numbers past 64 bits in a JSON body or form (SQLite: OverflowError; PostgreSQL: out of
         range) and nesting too deep to read (JSON or YAML): the request is bad, not the server."""
         if request.is_json:
-            return jsonify(error="unreadable", message=_("Dữ liệu gửi lên có số quá lớn hoặc lồng nhau quá sâu.")), 400
+            return jsonify(
+                error="unreadable",
+                message=_("Dữ liệu gửi lên có số quá lớn hoặc lồng nhau quá sâu."),
+            ), 400
         return render_template("errors/400.html", unreadable=True), 400
 
     @app.errorhandler(StatementError)

@@ -3,6 +3,7 @@
 The rules live in `quizapp.policy`; this module only asks them about the signed-in user:
 who is acting, their top units, their own attempts, and breadcrumbs within their scope.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -38,5 +39,8 @@ def breadcrumbs(unit: Unit | None, action: Action, url_of: Callable[[Unit], str]
     if unit is None:
         return []
     me = user()
-    return [{"name": u.name, "url": url_of(u) if u is not unit else None}
-            for u in [*unit.ancestors(), unit] if policy.can(me, action, u)]
+    return [
+        {"name": u.name, "url": url_of(u) if u is not unit else None}
+        for u in [*unit.ancestors(), unit]
+        if policy.can(me, action, u)
+    ]

@@ -1,4 +1,5 @@
 """The answer-key guard shared by bank, quiz-preview and item-analysis pages."""
+
 from __future__ import annotations
 
 from flask import abort, make_response, render_template
@@ -17,4 +18,6 @@ def require_key_visible(version_id: int) -> None:
 
 def key_visible(version_id: int) -> bool:
     """True when the user may see this version's keys now."""
-    return policy.key_hidden_until(current_user._get_current_object(), version_id, now_utc()) is None
+    return (
+        policy.key_hidden_until(current_user._get_current_object(), version_id, now_utc()) is None
+    )

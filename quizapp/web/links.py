@@ -5,6 +5,7 @@ slip never points at a machine the member cannot reach. Behind a reverse proxy, 
 `PROXY_HOPS` to the number of proxies in front of the app and the forwarded host and scheme
 are used (werkzeug's ProxyFix); never trust forwarded headers without it.
 """
+
 from __future__ import annotations
 
 import segno
@@ -19,8 +20,9 @@ def init_app(app) -> None:
     """Trust the forwarded address only from as many proxies as configured."""
     hops = int(app.config.get("PROXY_HOPS") or 0)
     if hops > 0:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops,
-                                x_prefix=hops)
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=hops
+        )
 
 
 def site_url() -> str:

@@ -7,6 +7,7 @@ moment later succeeds (answer saves are idempotent by sequence number). So the c
 told exactly that: 503 with Retry-After, JSON for the quiz page's autosave (which retries
 by itself), a Vietnamese page for everything else.
 """
+
 from __future__ import annotations
 
 import logging
@@ -19,7 +20,12 @@ RETRY_AFTER_SECONDS = 3
 # OperationalError: connection lost, server restarting, lock timeout, "database is locked",
 # serialization failure, deadlock. InterfaceError: connection already closed. TimeoutError:
 # no pooled connection free in time.
-RETRYABLE = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.DisconnectionError, sa_exc.TimeoutError)
+RETRYABLE = (
+    sa_exc.OperationalError,
+    sa_exc.InterfaceError,
+    sa_exc.DisconnectionError,
+    sa_exc.TimeoutError,
+)
 
 log = logging.getLogger("quizapp")
 
@@ -29,19 +35,34 @@ def wants_json() -> bool:
     if request.is_json or "/api/" in request.path:
         return True
     best = request.accept_mimetypes.best_match(["application/json", "text/html"])
-    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    return (
+        best == "application/json"
+        and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    )
 
 
 def database_unavailable(err: Exception):
     """Log one line and tell the client to retry in a few seconds (the unit of work rolled back)."""
-    log.warning("database unavailable: %s", str(err).splitlines()[0][:200],
-                extra={"fields": {"event": "db_unavailable", "error": type(getattr(err, "orig", err)).__name__,
-                                  "path": request.path}})
-    message = _("Máy chủ tạm thời không lưu được, vui lòng thử lại sau %(n)s giây. "
-                "Các câu trả lời đã lưu trước đó không bị mất.", n=RETRY_AFTER_SECONDS)
+    log.warning(
+        "database unavailable: %s",
+        str(err).splitlines()[0][:200],
+        extra={
+            "fields": {
+                "event": "db_unavailable",
+                "error": type(getattr(err, "orig", err)).__name__,
+                "path": request.path,
+            }
+        },
+    )
+    message = _(
+        "Máy chủ tạm thời không lưu được, vui lòng thử lại sau %(n)s giây. "
+        "Các câu trả lời đã lưu trước đó không bị mất.",
+        n=RETRY_AFTER_SECONDS,
+    )
     if wants_json():
-        response = make_response(jsonify({"ok": False, "error": "unavailable", "retry": True,
-                                          "message": message}), 503)
+        response = make_response(
+            jsonify({"ok": False, "error": "unavailable", "retry": True, "message": message}), 503
+        )
     else:
         if "_login_user" not in g:
             # The failure came before the signed-in user was loaded: loading it now would wait

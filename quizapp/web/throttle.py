@@ -6,6 +6,7 @@ behind them and browsers would meet proxy timeouts. The gate lets a few checks r
 few more wait briefly, and answers everyone else at once with 503, Retry-After and a page
 that returns to the form by itself.
 """
+
 from __future__ import annotations
 
 import functools
@@ -21,10 +22,10 @@ from flask import current_app, make_response, render_template, request, url_for
 from quizapp.web.safe import safe_next
 
 DEFAULTS = {
-    "PASSWORD_CHECK_SLOTS": 1,          # checks running at once in one worker process
-    "PASSWORD_CHECK_QUEUE": 2,          # requests allowed to wait for a slot
+    "PASSWORD_CHECK_SLOTS": 1,  # checks running at once in one worker process
+    "PASSWORD_CHECK_QUEUE": 2,  # requests allowed to wait for a slot
     "PASSWORD_CHECK_WAIT_SECONDS": 2.0,  # how long one may wait before being told to retry
-    "BUSY_RETRY_AFTER_SECONDS": 3,      # the shortest Retry-After; it grows with the backlog
+    "BUSY_RETRY_AFTER_SECONDS": 3,  # the shortest Retry-After; it grows with the backlog
 }
 REFUSAL_WINDOW_SECONDS = 10.0
 MAX_RETRY_AFTER_SECONDS = 30  # longer, and a person reloads by hand anyway
@@ -121,7 +122,11 @@ def gate_for(app) -> PasswordGate:
                 gate = PasswordGate(
                     int(cfg.get("PASSWORD_CHECK_SLOTS", DEFAULTS["PASSWORD_CHECK_SLOTS"])),
                     int(cfg.get("PASSWORD_CHECK_QUEUE", DEFAULTS["PASSWORD_CHECK_QUEUE"])),
-                    float(cfg.get("PASSWORD_CHECK_WAIT_SECONDS", DEFAULTS["PASSWORD_CHECK_WAIT_SECONDS"])),
+                    float(
+                        cfg.get(
+                            "PASSWORD_CHECK_WAIT_SECONDS", DEFAULTS["PASSWORD_CHECK_WAIT_SECONDS"]
+                        )
+                    ),
                 )
                 app.extensions["password_gate"] = gate
     return gate
@@ -132,9 +137,13 @@ _create_lock = threading.Lock()
 
 def busy_response():
     """503 with Retry-After and a page that goes back to the form by itself after N seconds."""
-    retry_after = gate_for(current_app._get_current_object()).retry_after(int(_setting("BUSY_RETRY_AFTER_SECONDS")))
+    retry_after = gate_for(current_app._get_current_object()).retry_after(
+        int(_setting("BUSY_RETRY_AFTER_SECONDS"))
+    )
     # Back to the same form by GET, keeping only a safe `next` (the page refreshes to it).
-    back = url_for(request.endpoint, **(request.view_args or {}), next=safe_next(request.args.get("next")))
+    back = url_for(
+        request.endpoint, **(request.view_args or {}), next=safe_next(request.args.get("next"))
+    )
     page = render_template("errors/busy.html", retry_after=retry_after, back=back)
     response = make_response(page, 503)
     response.headers["Retry-After"] = str(retry_after)

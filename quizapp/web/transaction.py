@@ -18,6 +18,7 @@ blocks or waits for a writer. Once the unit of work has ended, whatever the requ
 reads (an error page, a template filter) does so without the write lock. A write attempted
 in a read-only request is a bug: it fails loudly in tests and debug, and is logged otherwise.
 """
+
 from __future__ import annotations
 
 import logging
@@ -114,8 +115,10 @@ def _read_only_request() -> bool:
 
 
 def _undeclared(what: str) -> None:
-    message = (f"{request.method} {request.path} wrote ({what}) outside a writing unit of work: "
-               "mark the view @writes or move the write to a POST")
+    message = (
+        f"{request.method} {request.path} wrote ({what}) outside a writing unit of work: "
+        "mark the view @writes or move the write to a POST"
+    )
     if current_app.testing or current_app.debug:
         raise UndeclaredWrite(message)
     log.warning(message, extra={"fields": {"event": "undeclared_write", "path": request.path}})
@@ -123,8 +126,9 @@ def _undeclared(what: str) -> None:
 
 @event.listens_for(Session, "before_flush")
 def _refuse_undeclared_flush(session, flush_context, instances) -> None:
-    if _read_only_request() and (session.new or session.deleted
-                                 or any(session.is_modified(o) for o in session.dirty)):
+    if _read_only_request() and (
+        session.new or session.deleted or any(session.is_modified(o) for o in session.dirty)
+    ):
         _undeclared("a flush of changed objects")
 
 
@@ -136,12 +140,19 @@ def _refuse_undeclared_statement(state) -> None:
 
 def conflict(err: IntegrityError):
     """A write that collided with another one at the same moment: nothing was saved, try again."""
-    log.warning("conflicting write: %s", str(err.orig).splitlines()[0][:200] if err.orig else err,
-                extra={"fields": {"event": "write_conflict", "path": request.path}})
-    message = _("Dữ liệu vừa được người khác thay đổi cùng lúc nên thao tác của bạn chưa được lưu. "
-                "Hãy tải lại trang rồi thử lại.")
+    log.warning(
+        "conflicting write: %s",
+        str(err.orig).splitlines()[0][:200] if err.orig else err,
+        extra={"fields": {"event": "write_conflict", "path": request.path}},
+    )
+    message = _(
+        "Dữ liệu vừa được người khác thay đổi cùng lúc nên thao tác của bạn chưa được lưu. "
+        "Hãy tải lại trang rồi thử lại."
+    )
     if wants_json():
-        return make_response(jsonify({"ok": False, "error": "conflict", "retry": True, "message": message}), 409)
+        return make_response(
+            jsonify({"ok": False, "error": "conflict", "retry": True, "message": message}), 409
+        )
     return make_response(render_template("errors/409.html", message=message), 409)
 
 

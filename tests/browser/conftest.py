@@ -3,6 +3,7 @@
 The live app uses the same database as the rest of the suite (SQLite file or the session's
 PostgreSQL database). Chromium missing: skipped locally, a failure in CI (env CI set).
 """
+
 from __future__ import annotations
 
 import os
@@ -17,8 +18,13 @@ from quizapp.extensions import db
 from tests.conftest import IN_CI, make_app
 
 CHROMIUM = os.environ.get("QUIZAPP_TEST_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 
 
@@ -32,7 +38,9 @@ def chromium():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
         yield browser
         browser.close()
 
@@ -97,8 +105,13 @@ def live_server(database_url, tmp_path):
 @pytest.fixture
 def phone(chromium):
     """A 360×640 touch browser context, Vietnamese."""
-    context = chromium.new_context(viewport={"width": 360, "height": 640}, device_scale_factor=1,
-                                   is_mobile=True, has_touch=True, locale="vi-VN")
+    context = chromium.new_context(
+        viewport={"width": 360, "height": 640},
+        device_scale_factor=1,
+        is_mobile=True,
+        has_touch=True,
+        locale="vi-VN",
+    )
     context.set_default_timeout(10_000)
     yield context
     context.close()

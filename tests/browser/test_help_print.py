@@ -1,5 +1,6 @@
 """The member sheet secretaries hand out with the slips prints on exactly one A4 page, in
 Vietnamese and in English, with the print stylesheet (Chromium's own PDF printer)."""
+
 from __future__ import annotations
 
 import re
@@ -30,7 +31,9 @@ def test_the_member_sheet_prints_on_one_a4_page_in_both_languages(live_server, c
         pdf = page.pdf(prefer_css_page_size=True, print_background=True)
         assert _pages(pdf) == 1, (lang, _pages(pdf))
         # The page size comes from the sheet's @page rule: A4 is 595 × 842 points.
-        width, height = (float(v) for v in re.search(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)", pdf).groups())
+        width, height = (
+            float(v) for v in re.search(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)", pdf).groups()
+        )
         assert (round(width), round(height)) == (595, 842), (lang, width, height)
         page.emulate_media(media="screen")
     context.close()

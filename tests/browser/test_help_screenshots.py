@@ -3,6 +3,7 @@ member's pages, 1366 px for the staff's. `make screenshots` runs this test with
 QUIZAPP_SCREENSHOTS_DIR=quizapp/static/help, so a change of a page changes its picture; in the
 suite (and CI) the pictures go to a temporary folder and the test checks that every screenshot a
 guide shows was produced by this run."""
+
 from __future__ import annotations
 
 import os
@@ -23,8 +24,13 @@ from tests.helpshots import referenced_shots, save_webp
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"viewport": {"width": 360, "height": 640}, "device_scale_factor": 1, "is_mobile": True,
-         "has_touch": True, "locale": "vi-VN"}
+PHONE = {
+    "viewport": {"width": 360, "height": 640},
+    "device_scale_factor": 1,
+    "is_mobile": True,
+    "has_touch": True,
+    "locale": "vi-VN",
+}
 SCREEN = {"viewport": {"width": 1366, "height": 768}, "device_scale_factor": 1, "locale": "vi-VN"}
 
 
@@ -69,7 +75,7 @@ def _member_pages(chromium, url, site, shots):
     # The slip's QR code opens the activation form filled in.
     with site["server"].app.test_request_context():
         link = links.activation_link(newcomer, code)
-    page.goto(url + link[link.index("/auth/"):])
+    page.goto(url + link[link.index("/auth/") :])
     expect(page.locator("#code")).to_have_value(code)
     shots.take(page, "m-activate")
 
@@ -135,10 +141,14 @@ def _staff_pages(chromium, url, site, shots):
     page.get_by_role("button", name="Đăng xuất").click()
 
     _sign_in(page, url, "bantuyengiao")
-    for name, path in (("s-bank-upload", "/org/banks/upload"), ("s-roster-upload", "/org/roster/upload"),
-                       ("s-quiz-form", "/org/quizzes/new"),
-                       ("s-items", f"/reports/quizzes/{quiz}/units/{units['province']}/items"),
-                       ("s-people", "/org/people"), ("s-audit", "/org/audit")):
+    for name, path in (
+        ("s-bank-upload", "/org/banks/upload"),
+        ("s-roster-upload", "/org/roster/upload"),
+        ("s-quiz-form", "/org/quizzes/new"),
+        ("s-items", f"/reports/quizzes/{quiz}/units/{units['province']}/items"),
+        ("s-people", "/org/people"),
+        ("s-audit", "/org/audit"),
+    ):
         reply = page.goto(url + path)
         assert reply.status == 200, (path, reply.status)
         shots.take(page, name)
@@ -153,24 +163,36 @@ def _seed(server) -> dict:
         passed = next(a for a in server_attempts() if a.certificate_code)
         units = built["units"]
         member = built["users"]["member"]
-        return {"quiz": quiz.id, "activation": built["activation"], "member_code": member.login,
-                "locked_login": built["users"]["chapter_secretary"].login,
-                "certificate": passed.certificate_code, "certificate_holder": passed.member.full_name,
-                "units": {k: units[k].id for k in ("province", "mai_son", "na_san")}}
+        return {
+            "quiz": quiz.id,
+            "activation": built["activation"],
+            "member_code": member.login,
+            "locked_login": built["users"]["chapter_secretary"].login,
+            "certificate": passed.certificate_code,
+            "certificate_holder": passed.member.full_name,
+            "units": {k: units[k].id for k in ("province", "mai_son", "na_san")},
+        }
 
 
 def server_attempts():
     """Finished attempts of the demo activity, newest first."""
-    return db.session.scalars(select(Attempt).where(Attempt.certificate_code.is_not(None))
-                              .order_by(Attempt.id.desc()).limit(5)).all()
+    return db.session.scalars(
+        select(Attempt)
+        .where(Attempt.certificate_code.is_not(None))
+        .order_by(Attempt.id.desc())
+        .limit(5)
+    ).all()
 
 
 def test_the_screenshots_the_guides_show_are_made_by_this_run(live_server, chromium, tmp_path):
     folder = Path(os.environ.get("QUIZAPP_SCREENSHOTS_DIR") or tmp_path)
     folder.mkdir(parents=True, exist_ok=True)
     # A site address as on a real slip; three wrong passwords lock an account out here.
-    server = live_server(RATELIMIT_ENABLED=True, RATELIMIT_LOGIN_PER_ACCOUNT="3 per 5 minutes",
-                         SITE_URL="https://kiemtra.tinhdoansonla.example")
+    server = live_server(
+        RATELIMIT_ENABLED=True,
+        RATELIMIT_LOGIN_PER_ACCOUNT="3 per 5 minutes",
+        SITE_URL="https://kiemtra.tinhdoansonla.example",
+    )
     site = _seed(server)
     site["server"] = server
     shots = Shots(folder)

@@ -1,6 +1,7 @@
 """Keyboard only, on a 360 px phone: sign in, start, answer every question type, use the palette,
 flag a question, submit, confirm. At every Tab stop the focused element is on screen, not under
 the sticky quiz bar, and its focus indicator has at least 3:1 contrast with what is behind it."""
+
 from __future__ import annotations
 
 import re
@@ -18,11 +19,14 @@ pytestmark = pytest.mark.browser
 FOCUS = """() => {
   const el = document.activeElement;
   if (!el || el === document.body || el === document.documentElement) return null;
-  const lum = c => { const v = c.map(x => { x /= 255; return x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4); });
-                     return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2]; };
+  const lum = c => {
+    const v = c.map(x => { x /= 255; return x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4); });
+    return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2];
+  };
   const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
-  const colours = s => [...s.matchAll(/rgba?\\(([^)]+)\\)/g)].map(m => m[1].split(/[ ,\\/]+/).filter(Boolean).map(Number))
-                          .filter(c => c.length < 4 || c[3] > 0).map(c => c.slice(0, 3));
+  const colours = s => [...s.matchAll(/rgba?\\(([^)]+)\\)/g)]
+    .map(m => m[1].split(/[ ,\\/]+/).filter(Boolean).map(Number))
+    .filter(c => c.length < 4 || c[3] > 0).map(c => c.slice(0, 3));
   const style = getComputedStyle(el);
   const ring = [];
   if (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2) ring.push(...colours(style.outlineColor));
@@ -35,7 +39,8 @@ FOCUS = """() => {
   const box = el.getBoundingClientRect();
   // Nothing (the sticky bar) on top of it: what is at its centre is the element or its label.
   const hit = document.elementFromPoint((box.left + box.right) / 2, (box.top + box.bottom) / 2);
-  const own = hit && (el.contains(hit) || hit.contains(el) || (el.closest("label") && el.closest("label").contains(hit)));
+  const own = hit && (el.contains(hit) || hit.contains(el)
+                      || (el.closest("label") && el.closest("label").contains(hit)));
   const q = el.closest("fieldset.question");
   return {
     label: (el.id || el.tagName.toLowerCase()) + " " + (el.textContent || el.value || "").trim().slice(0, 30),
@@ -69,7 +74,9 @@ def check(page, stops: list[str]) -> dict | None:
     if info is None:
         return None
     stops.append(info["label"])
-    assert info["visible"], f"focus off screen or under the sticky bar: {info['label']} {info['box']}"
+    assert info["visible"], (
+        f"focus off screen or under the sticky bar: {info['label']} {info['box']}"
+    )
     assert info["contrast"] >= 3, f"focus ring {info['contrast']:.2f}:1 on {info['label']}"
     return info
 
@@ -107,12 +114,15 @@ def test_whole_quiz_by_keyboard_with_visible_focus(live_server, phone):
         q = info["q"]
         if info["pal"] is not None:
             unanswered = sorted(set(range(1, 11)) - answered)
-            go = (not used_palette and info["pal"] == 2) or (used_palette and unanswered
-                                                               and info["pal"] == unanswered[0])
+            go = (not used_palette and info["pal"] == 2) or (
+                used_palette and unanswered and info["pal"] == unanswered[0]
+            )
             if go:
                 used_palette = True
                 page.keyboard.press("Enter")
-                expect(page.locator("fieldset.question.is-current")).to_have_attribute("data-pos", str(info["pal"]))
+                expect(page.locator("fieldset.question.is-current")).to_have_attribute(
+                    "data-pos", str(info["pal"])
+                )
         elif info["flag"] and q == 3 and not flagged:
             page.keyboard.press("Space")
             expect(page.locator("#pal3")).to_have_class(re.compile("flagged"))

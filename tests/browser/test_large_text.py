@@ -2,6 +2,7 @@
 scrolling or clipped text at 320 CSS px, at 200 % zoom on a 360 px phone (180 CSS px) and with a
 large default font (32 px, the browser's text size setting); with the offline message shown, the
 quiz's sticky bar stays under a fifth of the screen and the whole message is readable under it."""
+
 from __future__ import annotations
 
 import re
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.browser
 SETTINGS = {
     "320px": ({"width": 320, "height": 568}, 2, None),
     "zoom200": ({"width": 180, "height": 320}, 2, None),  # a 360×640 phone at 200 %
-    "text32": ({"width": 360, "height": 640}, 1, 32),     # a 360×640 phone, text size 200 %
+    "text32": ({"width": 360, "height": 640}, 1, 32),  # a 360×640 phone, text size 200 %
 }
 OFFLINE = re.compile(r"^Mất kết nối — \d+ câu trả lời đang được giữ trên điện thoại này$")
 # Text cut off: a box that hides what overflows it while its content is larger (the 1 px
@@ -59,10 +60,22 @@ def seed(server):
         make.user(member=member)
         source = "https://doanthanhnien.vn/tin-tuc/van-kien-dai-hoi-doan-toan-quoc-lan-thu-xii-nhiem-ky-2022-2027"
         version = make.bank(edits={"0-single": {"source": source}})
-        done = open_quiz(make, tree["province"], version, title=LONG_TITLE, pass_mark=50, attempts_allowed=1,
-                         review_policy="explanations")
-        open_quiz(make, tree["province"], version, title="Hội thi Tuổi trẻ học tập và làm theo tư tưởng, đạo đức, "
-                  "phong cách Hồ Chí Minh", attempts_allowed=1)
+        done = open_quiz(
+            make,
+            tree["province"],
+            version,
+            title=LONG_TITLE,
+            pass_mark=50,
+            attempts_allowed=1,
+            review_policy="explanations",
+        )
+        open_quiz(
+            make,
+            tree["province"],
+            version,
+            title="Hội thi Tuổi trẻ học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh",
+            attempts_allowed=1,
+        )
         now = now_utc()
         attempt = attempts.start_attempt(done, member, now)
         for question_id, answer in right_answers(attempt).items():
@@ -80,12 +93,15 @@ def start_quiz(page, server):
 
 def emulate(chromium, setting: str):
     viewport, scale, font = SETTINGS[setting]
-    context = chromium.new_context(viewport=viewport, device_scale_factor=scale, is_mobile=True,
-                                   has_touch=True, locale="vi-VN")
+    context = chromium.new_context(
+        viewport=viewport, device_scale_factor=scale, is_mobile=True, has_touch=True, locale="vi-VN"
+    )
     context.set_default_timeout(15_000)
     page = context.new_page()
     if font:  # the browser's default font size, as its text size setting sets it
-        context.new_cdp_session(page).send("Page.setFontSizes", {"fontSizes": {"standard": font, "fixed": font}})
+        context.new_cdp_session(page).send(
+            "Page.setFontSizes", {"fontSizes": {"standard": font, "fixed": font}}
+        )
     return context, page
 
 
@@ -94,9 +110,17 @@ def reflows(page, name):
     size: the screenshot is of the screen only, as a full-page one resets the font size)."""
     setting = name.split("-")[0]
     if SETTINGS.get(setting, (0, 0, None))[2]:
-        assert page.evaluate("getComputedStyle(document.body).fontSize") == f"{SETTINGS[setting][2]}px", name
-    assert page.evaluate("document.scrollingElement.scrollWidth <= document.documentElement.clientWidth"), \
-        (name, page.evaluate("[document.scrollingElement.scrollWidth, document.documentElement.clientWidth]"))
+        assert (
+            page.evaluate("getComputedStyle(document.body).fontSize") == f"{SETTINGS[setting][2]}px"
+        ), name
+    assert page.evaluate(
+        "document.scrollingElement.scrollWidth <= document.documentElement.clientWidth"
+    ), (
+        name,
+        page.evaluate(
+            "[document.scrollingElement.scrollWidth, document.documentElement.clientWidth]"
+        ),
+    )
     assert page.evaluate(OVERFLOW) == [], name
     assert page.evaluate(CLIPPED) == [], name
     page.screenshot(path=str(save_artifact(f"reflow-{name}.png")))
@@ -108,9 +132,14 @@ def test_member_pages_reflow_with_large_text_and_zoom(live_server, chromium, set
     ids = seed(server)
     context, page = emulate(chromium, setting)
     sign_in(page, server, "DV-MAI")
-    pages = {"home": "/", "quizzes": "/m/", "history": "/m/history",
-             "result-review": f"/m/attempts/{ids['attempt']}/result",
-             "certificate": f"/m/attempts/{ids['attempt']}/certificate", "verify": "/m/verify"}
+    pages = {
+        "home": "/",
+        "quizzes": "/m/",
+        "history": "/m/history",
+        "result-review": f"/m/attempts/{ids['attempt']}/result",
+        "certificate": f"/m/attempts/{ids['attempt']}/certificate",
+        "verify": "/m/verify",
+    }
     for name, url in pages.items():
         page.goto(server.url + url)
         reflows(page, f"{setting}-{name}")
@@ -164,6 +193,8 @@ def test_offline_message_keeps_the_sticky_bar_small(live_server, chromium, phone
     expect(status).to_have_text("Đã lưu", timeout=30_000)
     expect(page.locator(".offline-flag")).to_be_hidden()
     bars = page.evaluate(STICKY)
-    assert len(bars) == 1 and "Đã lưu" in bars[0]["text"] and bars[0]["height"] <= 0.2 * screen, bars
+    assert len(bars) == 1 and "Đã lưu" in bars[0]["text"] and bars[0]["height"] <= 0.2 * screen, (
+        bars
+    )
     if setting != "360px":
         context.close()

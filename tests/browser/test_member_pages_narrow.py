@@ -1,5 +1,6 @@
 """At 360 px every member page and the chapter report fit the screen; lists become cards;
 the number hint reads as the grading does."""
+
 from __future__ import annotations
 
 import random
@@ -39,11 +40,22 @@ def seed(server):
         make = Factory()
         tree = make.province()
         member = make.member(tree["na_san"], "Lò Thị Mai", code="DV-MAI", phone="0912345678")
-        make.member(tree["na_san"], "Cầm Thị Hoàng Anh Nguyễn Phương Thảo", code="DV-THAO", phone="0987654321")
+        make.member(
+            tree["na_san"],
+            "Cầm Thị Hoàng Anh Nguyễn Phương Thảo",
+            code="DV-THAO",
+            phone="0987654321",
+        )
         make.user(member=member)
         make.user("bithu", grants=[(Role.SECRETARY, tree["province"])])
-        quiz = open_quiz(make, tree["province"], title=LONG_TITLE, pass_mark=50, attempts_allowed=2,
-                         review_policy="explanations")
+        quiz = open_quiz(
+            make,
+            tree["province"],
+            title=LONG_TITLE,
+            pass_mark=50,
+            attempts_allowed=2,
+            review_policy="explanations",
+        )
         now = now_utc()
         attempt = attempts.start_attempt(quiz, member, now)
         for question_id, answer in right_answers(attempt).items():
@@ -96,14 +108,17 @@ def test_member_pages_and_chapter_report_fit_a_360px_phone(live_server, phone):
     page.goto(attempt_url.rstrip("/") + "/submit")
     fits(page, "submit")
 
-    secretary = phone.browser.new_context(viewport={"width": 360, "height": 640}, is_mobile=True,
-                                          has_touch=True, locale="vi-VN").new_page()
+    secretary = phone.browser.new_context(
+        viewport={"width": 360, "height": 640}, is_mobile=True, has_touch=True, locale="vi-VN"
+    ).new_page()
     sign_in(secretary, server, "bithu")
     secretary.goto(server.url + f"/reports/quizzes/{ids['quiz']}/units/{ids['chapter']}")
     fits(secretary, "chapter-report")
     card = secretary.locator("table.members-table tbody tr", has_text="Phương Thảo")
-    name, tel, status = (card.locator(s).bounding_box() for s in ("th", "a[href^='tel:']", "td .badge"))
-    assert name["y"] < tel["y"] < status["y"]   # name, then phone, then the rest
+    name, tel, status = (
+        card.locator(s).bounding_box() for s in ("th", "a[href^='tel:']", "td .badge")
+    )
+    assert name["y"] < tel["y"] < status["y"]  # name, then phone, then the rest
     secretary.context.close()
 
 
@@ -118,13 +133,30 @@ def test_number_hint_shows_how_the_number_is_read_and_agrees_with_the_grading(li
     page.locator(f"#pal{position}").click()
     field = page.locator("fieldset[data-type=numeric] input[type=text]").first
     hint = page.locator("fieldset[data-type=numeric] output.number-reading").first
-    for typed, shown in (("700.000", "= 700\u00a0000"), ("3,5", "= 3,5"), ("1,234.5", "= 1\u00a0234,5"),
-                         ("3,", "Chưa đọc được thành số")):
+    for typed, shown in (
+        ("700.000", "= 700\u00a0000"),
+        ("3,5", "= 3,5"),
+        ("1,234.5", "= 1\u00a0234,5"),
+        ("3,", "Chưa đọc được thành số"),
+    ):
         field.fill(typed)
         expect(hint).to_have_text(shown)
     rng = random.Random(12)
-    samples = ["".join(rng.choice("0123456789.,- ") for _ in range(rng.randint(0, 12))) for _ in range(600)]
-    samples += ["700.000", "0.500", "1.234,5", "1,000,000", "700,000", "−7", "１２３", ",5", ".5", "1.2.3"]
+    samples = [
+        "".join(rng.choice("0123456789.,- ") for _ in range(rng.randint(0, 12))) for _ in range(600)
+    ]
+    samples += [
+        "700.000",
+        "0.500",
+        "1.234,5",
+        "1,000,000",
+        "700,000",
+        "−7",
+        "１２３",
+        ",5",
+        ".5",
+        "1.2.3",
+    ]
     in_browser = page.evaluate("texts => texts.map(t => window.quizappReadNumber(t))", samples)
     expected = [r.canonical if (r := read_number(t)) else None for t in samples]
     assert in_browser == expected
@@ -151,12 +183,18 @@ def test_history_links_on_screen_and_no_empty_table_header(live_server, phone):
     card = page.locator("table.history-table tbody tr").first
     for link in ("Xem", "Giấy chứng nhận"):
         expect(card.get_by_role("link", name=link, exact=True)).to_be_in_viewport(ratio=1)
-    assert page.evaluate("document.scrollingElement.scrollWidth <= document.documentElement.clientWidth")
+    assert page.evaluate(
+        "document.scrollingElement.scrollWidth <= document.documentElement.clientWidth"
+    )
     assert page.evaluate(EMPTY_HEADERS) == []
     assert page.locator("table.history-table thead th").last.inner_text() == "Thao tác"
 
-    staff = phone.browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN").new_page()
-    sign_in(staff, server, "tochuc")  # the people page: the organiser's own grant and the secretary's
+    staff = phone.browser.new_context(
+        viewport={"width": 1366, "height": 768}, locale="vi-VN"
+    ).new_page()
+    sign_in(
+        staff, server, "tochuc"
+    )  # the people page: the organiser's own grant and the secretary's
     for size in ({"width": 1366, "height": 768}, {"width": 360, "height": 640}):
         staff.set_viewport_size(size)
         staff.goto(server.url + "/org/people")

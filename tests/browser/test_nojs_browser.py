@@ -1,4 +1,5 @@
 """Without JavaScript the quiz is a plain form: its messages sit clear of the header."""
+
 from __future__ import annotations
 
 import pytest
@@ -16,8 +17,9 @@ def test_the_no_javascript_save_message_keeps_clear_of_the_header(live_server, c
         tree = make.province()
         make.user(member=make.member(tree["na_san"], "Lò Thị Mai", code="DV-MAI"))
         open_quiz(make, tree["province"])
-    context = chromium.new_context(viewport={"width": 360, "height": 640}, java_script_enabled=False,
-                                   locale="vi-VN")
+    context = chromium.new_context(
+        viewport={"width": 360, "height": 640}, java_script_enabled=False, locale="vi-VN"
+    )
     page = context.new_page()
     try:
         page.goto(server.url + "/auth/login")

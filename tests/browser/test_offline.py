@@ -1,6 +1,8 @@
 """Weak connections: the quiz survives offline reloads and browser restarts (service worker), a
-reload online asks the server for the attempt's state only, a submission made offline is queued, "Làm tiếp" resumes where the member was, two tabs never
-revert silently, the app installs, and the first load stays light."""
+reload online asks the server for the attempt's state only, a submission made offline is queued,
+"Làm tiếp" resumes where the member was, two tabs never revert silently, the app installs, and
+the first load stays light."""
+
 from __future__ import annotations
 
 import json
@@ -31,8 +33,16 @@ RESULTS = Path(__file__).resolve().parent.parent / "artifacts"
 def launch(chromium, profile: Path, offline: bool = False):
     """A phone browser that keeps its profile (service worker, caches, storage) across restarts."""
     context = chromium.browser_type.launch_persistent_context(
-        str(profile), executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True, offline=offline,
-        viewport={"width": 360, "height": 640}, is_mobile=True, has_touch=True, locale="vi-VN")
+        str(profile),
+        executable_path=CHROMIUM,
+        args=CHROMIUM_ARGS,
+        headless=True,
+        offline=offline,
+        viewport={"width": 360, "height": 640},
+        is_mobile=True,
+        has_touch=True,
+        locale="vi-VN",
+    )
     context.set_default_timeout(10_000)
     return context
 
@@ -49,8 +59,11 @@ def sign_in(page, server, login="DV-MAI"):
 
 def wait_for_worker(page):
     """Until the member pages' service worker is active (the registration is made by quiz.js)."""
-    eventually(page, "navigator.serviceWorker.getRegistration('/m/')"
-                     ".then(r => !!(r && r.active && r.active.state === 'activated'))")
+    eventually(
+        page,
+        "navigator.serviceWorker.getRegistration('/m/')"
+        ".then(r => !!(r && r.active && r.active.state === 'activated'))",
+    )
 
 
 def eventually(page, expression: str, tries: int = 100):
@@ -64,8 +77,11 @@ def eventually(page, expression: str, tries: int = 100):
 
 def not_kept(page, url: str):
     """Until no cache of the page's origin holds `url`."""
-    eventually(page, f"caches.keys().then(ks => Promise.all(ks.map(k => caches.open(k).then(c => c.match({url!r})))))"
-                     ".then(hits => hits.every(h => !h))")
+    eventually(
+        page,
+        f"caches.keys().then(ks => Promise.all(ks.map(k => caches.open(k).then(c => c.match({url!r})))))"
+        ".then(hits => hits.every(h => !h))",
+    )
 
 
 def start(page):
@@ -109,25 +125,27 @@ def test_quiz_survives_offline_reload_and_browser_restart(live_server, chromium,
     attempt_id = start(page)
     url = page.url.split("#")[0]
     ids = question_ids(server, attempt_id)
-    answer_current(page, "single")                      # Câu 1: option 0, acknowledged
+    answer_current(page, "single")  # Câu 1: option 0, acknowledged
     expect(page.locator("#save-status")).to_have_text(SAVED)
 
-    server.go_down()                                    # the network is gone
+    server.go_down()  # the network is gone
     next_question(page)
-    answer_current(page, "multiple")                    # Câu 2: [0, 2], queued on the phone
+    answer_current(page, "multiple")  # Câu 2: [0, 2], queued on the phone
     expect(page.locator("#save-status")).to_have_text(OFFLINE)
     timer_before = page.locator("#timer").inner_text()
 
-    page.reload()                                       # reload without network
+    page.reload()  # reload without network
     expect(current(page).locator("legend")).to_have_text("Câu 2/10")
     expect(current(page).locator("input[type=checkbox][name^=a]").nth(0)).to_be_checked()
     expect(current(page).locator("input[type=checkbox][name^=a]").nth(2)).to_be_checked()
     expect(page.locator(".pal.answered")).to_have_count(2)
     expect(page.locator("#pal1")).to_have_class(re.compile("answered"))
     expect(page.locator("#timer")).not_to_have_text("00:00")
-    assert page.locator("#timer").inner_text() <= timer_before  # counts down from the stored deadline
+    assert (
+        page.locator("#timer").inner_text() <= timer_before
+    )  # counts down from the stored deadline
 
-    page.locator("#pal1").click()                       # change Câu 1 offline: the newer answer wins
+    page.locator("#pal1").click()  # change Câu 1 offline: the newer answer wins
     current(page).locator("label.option").nth(1).click()
     next_question(page)
     next_question(page)
@@ -135,7 +153,7 @@ def test_quiz_survives_offline_reload_and_browser_restart(live_server, chromium,
     expect(page.locator("#save-status")).to_have_text(OFFLINE)
     assert OFFLINE.match(page.locator("#save-status").inner_text()).group(1) == "3"
 
-    phone.close()                                       # the phone kills the browser
+    phone.close()  # the phone kills the browser
     phone = launch(chromium, profile, offline=True)
     page = phone.pages[0] if phone.pages else phone.new_page()
     page.goto(url)
@@ -151,7 +169,7 @@ def test_quiz_survives_offline_reload_and_browser_restart(live_server, chromium,
     page.evaluate("window.dispatchEvent(new Event('online'))")
     expect(page.locator("#save-status")).to_have_text(SAVED)
     answers = stored(server, attempt_id)
-    assert answers[ids[0]] == (1, 2)                    # the offline change replaced the first answer
+    assert answers[ids[0]] == (1, 2)  # the offline change replaced the first answer
     assert answers[ids[1]][0] == [0, 2]
     assert len(answers) == 3
     phone.close()
@@ -175,7 +193,7 @@ def test_cached_quiz_page_is_dropped_when_the_attempt_is_submitted(live_server, 
     page.goto(url)
     expect(page.get_by_role("heading", name=NO_NETWORK_PAGE)).to_be_visible()
     assert page.locator("#quiz").count() == 0
-    page.goto(url + "/result")                          # results are never served from the cache
+    page.goto(url + "/result")  # results are never served from the cache
     expect(page.get_by_role("heading", name=NO_NETWORK_PAGE)).to_be_visible()
     phone.close()
 
@@ -214,7 +232,7 @@ def test_another_member_signing_in_drops_the_previous_members_quiz(live_server, 
     sign_in(page, server)
     start(page)
     url = page.url.split("#")[0]
-    phone.clear_cookies()                               # Mai's session ends without signing out
+    phone.clear_cookies()  # Mai's session ends without signing out
     sign_in(page, server, login="DV-TUNG")
     not_kept(page, url)
     server.go_down()
@@ -224,8 +242,9 @@ def test_another_member_signing_in_drops_the_previous_members_quiz(live_server, 
     phone.close()
 
 
-def test_reload_online_shows_the_kept_quiz_with_the_servers_state_and_the_queued_answers(live_server, chromium,
-                                                                                          tmp_path):
+def test_reload_online_shows_the_kept_quiz_with_the_servers_state_and_the_queued_answers(
+    live_server, chromium, tmp_path
+):
     server = live_server()
     seed(server)
     phone = launch(chromium, tmp_path / "profile")
@@ -233,17 +252,19 @@ def test_reload_online_shows_the_kept_quiz_with_the_servers_state_and_the_queued
     sign_in(page, server)
     attempt_id = start(page)
     ids = question_ids(server, attempt_id)
-    answer_current(page, "single")                      # Câu 1 on this phone: acknowledged
+    answer_current(page, "single")  # Câu 1 on this phone: acknowledged
     expect(page.locator("#save-status")).to_have_text(SAVED)
-    with server.session() as session:                   # Câu 2 answered and flagged on another device
+    with server.session() as session:  # Câu 2 answered and flagged on another device
         attempts.save_answer(session.get(Attempt, attempt_id), ids[1], [1], 1, True, now_utc())
     allow_saves = refuse_saves(server)
     next_question(page)
     next_question(page)
-    answer_current(page, current(page).get_attribute("data-type"))  # Câu 3: queued, the server is busy
+    answer_current(
+        page, current(page).get_attribute("data-type")
+    )  # Câu 3: queued, the server is busy
     expect(page.locator("#save-status")).to_have_text("Đang lưu…")
 
-    page.reload()                                       # the kept page, with the state from the server
+    page.reload()  # the kept page, with the state from the server
     expect(current(page).locator("legend")).to_have_text("Câu 3/10")
     expect(page.locator(".pal.answered")).to_have_count(3)
     expect(page.locator("#pal2")).to_have_class(re.compile("flagged"))
@@ -261,7 +282,9 @@ def test_reload_online_shows_the_kept_quiz_with_the_servers_state_and_the_queued
     phone.close()
 
 
-def test_kept_quiz_page_of_an_attempt_ended_elsewhere_reloads_to_its_result(live_server, chromium, tmp_path):
+def test_kept_quiz_page_of_an_attempt_ended_elsewhere_reloads_to_its_result(
+    live_server, chromium, tmp_path
+):
     server = live_server()
     seed(server)
     phone = launch(chromium, tmp_path / "profile")
@@ -269,7 +292,7 @@ def test_kept_quiz_page_of_an_attempt_ended_elsewhere_reloads_to_its_result(live
     sign_in(page, server)
     attempt_id = start(page)
     url = page.url.split("#")[0]
-    with server.session() as session:                   # submitted on another device
+    with server.session() as session:  # submitted on another device
         attempts.submit_attempt(session.get(Attempt, attempt_id), now_utc())
     page.reload()
     expect(page).to_have_url(re.compile(r"/result$"))
@@ -277,8 +300,9 @@ def test_kept_quiz_page_of_an_attempt_ended_elsewhere_reloads_to_its_result(live
     phone.close()
 
 
-def test_kept_quiz_page_after_the_session_ended_goes_to_sign_in_and_is_forgotten(live_server, chromium,
-                                                                                 tmp_path):
+def test_kept_quiz_page_after_the_session_ended_goes_to_sign_in_and_is_forgotten(
+    live_server, chromium, tmp_path
+):
     server = live_server()
     seed(server)
     phone = launch(chromium, tmp_path / "profile")
@@ -286,7 +310,7 @@ def test_kept_quiz_page_after_the_session_ended_goes_to_sign_in_and_is_forgotten
     sign_in(page, server)
     start(page)
     url = page.url.split("#")[0]
-    phone.clear_cookies()                               # the session ended (expired, signed out elsewhere)
+    phone.clear_cookies()  # the session ended (expired, signed out elsewhere)
     page.reload()
     expect(page).to_have_url(re.compile(r"/auth/login"))
     assert page.locator("#quiz").count() == 0
@@ -295,7 +319,9 @@ def test_kept_quiz_page_after_the_session_ended_goes_to_sign_in_and_is_forgotten
     phone.close()
 
 
-def test_another_member_opening_the_kept_quiz_address_is_not_shown_it(live_server, chromium, tmp_path):
+def test_another_member_opening_the_kept_quiz_address_is_not_shown_it(
+    live_server, chromium, tmp_path
+):
     server = live_server()
     with server.session():
         make = Factory()
@@ -308,8 +334,10 @@ def test_another_member_opening_the_kept_quiz_address_is_not_shown_it(live_serve
     sign_in(page, server)
     start(page)
     url = page.url.split("#")[0]
-    phone.clear_cookies()                               # Mai's session ends without signing out
-    page.goto(server.url + "/auth/login?next=" + url.removeprefix(server.url))  # Tùng follows her link
+    phone.clear_cookies()  # Mai's session ends without signing out
+    page.goto(
+        server.url + "/auth/login?next=" + url.removeprefix(server.url)
+    )  # Tùng follows her link
     page.fill("#login", "DV-TUNG")
     page.fill("#password", TEST_PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
@@ -336,9 +364,13 @@ def test_submitting_offline_is_queued_and_sent_when_back_online(live_server, chr
     # Said at once (not after a wait), with what happens at the deadline.
     note = page.locator("#offline-note")
     expect(note).to_contain_text("bài sẽ được nộp ngay khi có kết nối trở lại", timeout=1000)
-    expect(note).to_contain_text("máy chủ tự nộp bài với những câu trả lời đã nhận được", timeout=1000)
-    page.reload()                                       # the queued submission survives a reload
-    expect(page.locator("#offline-note")).to_contain_text("bài sẽ được nộp ngay khi có kết nối trở lại")
+    expect(note).to_contain_text(
+        "máy chủ tự nộp bài với những câu trả lời đã nhận được", timeout=1000
+    )
+    page.reload()  # the queued submission survives a reload
+    expect(page.locator("#offline-note")).to_contain_text(
+        "bài sẽ được nộp ngay khi có kết nối trở lại"
+    )
     server.come_back()
     phone.set_offline(False)
     expect(page).to_have_url(re.compile(r"/result$"))
@@ -349,7 +381,9 @@ def test_submitting_offline_is_queued_and_sent_when_back_online(live_server, chr
     phone.close()
 
 
-def test_deadline_passing_offline_is_explained_and_the_server_finalises(live_server, chromium, tmp_path):
+def test_deadline_passing_offline_is_explained_and_the_server_finalises(
+    live_server, chromium, tmp_path
+):
     server = live_server(ANSWER_GRACE_SECONDS=0)
     seed(server, time_limit_seconds=20)
     phone = launch(chromium, tmp_path / "profile")
@@ -361,11 +395,14 @@ def test_deadline_passing_offline_is_explained_and_the_server_finalises(live_ser
     server.go_down()
     phone.set_offline(True)
     next_question(page)
-    answer_current(page, "multiple")                    # never reaches the server in time
+    answer_current(page, "multiple")  # never reaches the server in time
     page.get_by_role("button", name="Nộp bài", exact=True).click()
-    expect(page.locator("#offline-note")).to_contain_text("bài sẽ được nộp ngay khi có kết nối trở lại")
-    expect(page.locator("#save-status")).to_contain_text("Đã hết giờ. Máy chủ nộp bài theo giờ của máy chủ",
-                                                          timeout=30_000)
+    expect(page.locator("#offline-note")).to_contain_text(
+        "bài sẽ được nộp ngay khi có kết nối trở lại"
+    )
+    expect(page.locator("#save-status")).to_contain_text(
+        "Đã hết giờ. Máy chủ nộp bài theo giờ của máy chủ", timeout=30_000
+    )
     server.come_back()
     phone.set_offline(False)
     expect(page).to_have_url(re.compile(r"/result$"), timeout=20_000)
@@ -373,7 +410,7 @@ def test_deadline_passing_offline_is_explained_and_the_server_finalises(live_ser
     with server.session() as session:
         attempt = session.get(Attempt, attempt_id)
         assert attempt.state == AttemptState.FINISHED_OVERDUE
-        assert len(attempt.responses) == 1                 # the late answer does not count
+        assert len(attempt.responses) == 1  # the late answer does not count
     phone.close()
 
 
@@ -387,10 +424,10 @@ def test_resume_reopens_at_the_question_the_member_was_on(live_server, chromium,
     for _ in range(3):
         answer_current(page, current(page).get_attribute("data-type"))
         next_question(page)
-    next_question(page)                                 # on Câu 5; Câu 4 left unanswered
+    next_question(page)  # on Câu 5; Câu 4 left unanswered
     expect(current(page).locator("legend")).to_have_text("Câu 5/10")
     expect(page.locator("#save-status")).to_have_text(SAVED)
-    for _ in range(100):                                # the server remembers where the member is
+    for _ in range(100):  # the server remembers where the member is
         with server.session() as session:
             if session.get(Attempt, attempt_id).position == 5:
                 break
@@ -412,22 +449,27 @@ def test_resume_reopens_at_the_question_the_member_was_on(live_server, chromium,
     laptop.close()
 
 
-def test_kept_quiz_page_reopens_where_the_member_went_on_another_device(live_server, chromium, tmp_path):
+def test_kept_quiz_page_reopens_where_the_member_went_on_another_device(
+    live_server, chromium, tmp_path
+):
     server = live_server()
     seed(server)
     phone = launch(chromium, tmp_path / "profile")
     page = phone.new_page()
     sign_in(page, server)
     attempt_id = start(page)
-    next_question(page)                                 # on Câu 2 on this phone, sent to the server
+    next_question(page)  # on Câu 2 on this phone, sent to the server
     # The phone knows the server has it (an unsent move on this phone would win over the server's).
-    eventually(page, f"JSON.parse(localStorage.getItem('quizapp.attempt.{attempt_id}.meta')).pos.sent === true")
+    eventually(
+        page,
+        f"JSON.parse(localStorage.getItem('quizapp.attempt.{attempt_id}.meta')).pos.sent === true",
+    )
     with server.session() as session:
         assert session.get(Attempt, attempt_id).position == 2
-    with server.session() as session:                   # then on Câu 7 on a laptop
+    with server.session() as session:  # then on Câu 7 on a laptop
         attempts.set_position(session.get(Attempt, attempt_id), 7)
     page.goto(server.url + "/m/")
-    page.get_by_role("link", name="Làm tiếp").click()   # the kept page, drawn when the quiz started
+    page.get_by_role("link", name="Làm tiếp").click()  # the kept page, drawn when the quiz started
     expect(current(page).locator("legend")).to_have_text("Câu 7/10")
     phone.close()
 
@@ -447,7 +489,7 @@ def test_two_tabs_show_the_servers_newer_answer_with_a_message(live_server, phon
     expect(second.locator("#save-status")).to_have_text(SAVED)
     current(first).locator("label.option").nth(0).click()
     expect(first.locator("#save-status")).to_have_text(SAVED)
-    current(second).locator("label.option").nth(1).click()   # an older view answers differently
+    current(second).locator("label.option").nth(1).click()  # an older view answers differently
     message = "Câu 1 đã được trả lời ở một thẻ hoặc máy khác: đang hiện câu trả lời máy chủ đã lưu."
     expect(current(second).locator(".conflict-note")).to_have_text(message)
     expect(second.locator("#save-status")).to_have_text(message)
@@ -477,9 +519,9 @@ def test_manifest_is_valid_and_the_app_installable(live_server, chromium, tmp_pa
         assert page.request.get(server.url + icon["src"]).ok
     eventually(page, "navigator.serviceWorker.controller !== null")
     assert cdp.send("Page.getInstallabilityErrors")["installabilityErrors"] == []
-    page.reload()                                       # kept once the worker controls the page
+    page.reload()  # kept once the worker controls the page
     eventually(page, "caches.match('/m/').then(r => !!r)")
-    server.go_down()                                    # the home-screen icon opens /m/ offline
+    server.go_down()  # the home-screen icon opens /m/ offline
     page.goto(server.url + "/m/")
     expect(page.get_by_role("heading", name="Đợt kiểm tra của bạn")).to_be_visible()
     phone.close()
@@ -494,7 +536,11 @@ class Meter:
     def __call__(self, environ, start_response):
         def counting_start(status, headers, exc_info=None):
             if self.on:
-                self.sent += len(f"HTTP/1.1 {status}\r\n") + sum(len(f"{k}: {v}\r\n") for k, v in headers) + 2
+                self.sent += (
+                    len(f"HTTP/1.1 {status}\r\n")
+                    + sum(len(f"{k}: {v}\r\n") for k, v in headers)
+                    + 2
+                )
                 self.requests.append(environ["PATH_INFO"])
             return start_response(status, headers, exc_info)
 
@@ -511,9 +557,15 @@ def test_first_load_of_the_quiz_page_transfers_at_most_60_kb(live_server, chromi
         tree = make.province()
         member = make.member(tree["na_san"], "Lò Thị Mai", code="DV-MAI")
         make.user(member=member)
-        topics = tuple(f"Chủ đề {n}" for n in range(1, 7))  # 30 questions, as in the page-weight test
-        open_quiz(make, tree["province"], make.bank("dai", topics=topics),
-                  prediction_question="Bao nhiêu đoàn viên tham gia?")
+        topics = tuple(
+            f"Chủ đề {n}" for n in range(1, 7)
+        )  # 30 questions, as in the page-weight test
+        open_quiz(
+            make,
+            tree["province"],
+            make.bank("dai", topics=topics),
+            prediction_question="Bao nhiêu đoàn viên tham gia?",
+        )
     meter = Meter(server.app.wsgi_app)
     server.app.wsgi_app = meter
     # Signed in and started on one browser; the quiz page opened fresh on a new phone profile.
@@ -543,9 +595,17 @@ def test_first_load_of_the_quiz_page_transfers_at_most_60_kb(live_server, chromi
     meter.on = False
     phone.close()
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "first-load.json").write_text(json.dumps(
-        {"first_load_bytes": first_load, "requests": requests, "reload_bytes": reload_bytes,
-         "reload_requests": reload_requests}, indent=1))
+    (RESULTS / "first-load.json").write_text(
+        json.dumps(
+            {
+                "first_load_bytes": first_load,
+                "requests": requests,
+                "reload_bytes": reload_bytes,
+                "reload_requests": reload_requests,
+            },
+            indent=1,
+        )
+    )
     assert any(p.endswith("/static/js/quiz.js") for p in requests) and "/m/sw.js" in requests
     assert first_load <= FIRST_LOAD_LIMIT, f"first load sent {first_load} bytes: {requests}"
     # With the worker in place, the page, its CSS, JavaScript and manifest come from the phone (the
@@ -553,8 +613,9 @@ def test_first_load_of_the_quiz_page_transfers_at_most_60_kb(live_server, chromi
     assert reload_requests == [f"/m/api/attempts/{url.rsplit('/', 1)[1]}"], reload_requests
 
 
-def test_a_new_release_replaces_kept_files_without_mixing_old_and_new(live_server, chromium, tmp_path,
-                                                                      monkeypatch):
+def test_a_new_release_replaces_kept_files_without_mixing_old_and_new(
+    live_server, chromium, tmp_path, monkeypatch
+):
     from quizapp.web.member import offline
 
     server = live_server()
@@ -565,7 +626,9 @@ def test_a_new_release_replaces_kept_files_without_mixing_old_and_new(live_serve
     start(page)
     before = page.evaluate("caches.keys()")
     monkeypatch.setattr(offline, "release", lambda: "release00002")
-    page.evaluate("navigator.serviceWorker.getRegistration('/m/').then(r => r.update()).then(() => true)")
+    page.evaluate(
+        "navigator.serviceWorker.getRegistration('/m/').then(r => r.update()).then(() => true)"
+    )
     eventually(page, "caches.keys().then(ks => ks.includes('quizapp-release00002'))")
     eventually(page, "caches.keys().then(ks => ks.filter(k => k !== 'quizapp-meta').length === 1)")
     assert not set(before) - {"quizapp-meta"} & set(page.evaluate("caches.keys()"))

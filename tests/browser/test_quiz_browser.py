@@ -1,4 +1,5 @@
 """A member on a 360 px phone: takes a quiz end to end, loses the network, reloads, runs out of time."""
+
 from __future__ import annotations
 
 import re
@@ -60,7 +61,10 @@ def answer_current(page, qtype):
 
 def stored(server, attempt_id):
     with server.session() as session:
-        return {r.question_id: r.answer for r in session.scalars(select(Response).where(Response.attempt_id == attempt_id))}
+        return {
+            r.question_id: r.answer
+            for r in session.scalars(select(Response).where(Response.attempt_id == attempt_id))
+        }
 
 
 def test_member_completes_a_quiz_end_to_end_on_a_phone(live_server, phone):
@@ -140,9 +144,13 @@ def test_reload_mid_quiz_finds_saved_and_queued_answers(live_server, phone):
     assert sorted(map(str, stored(server, attempt_id).values())) == ["0", "[0, 2]"]
 
 
-def test_time_running_out_finalises_the_attempt_with_its_saved_answers(live_server, phone, frozen_clock):
+def test_time_running_out_finalises_the_attempt_with_its_saved_answers(
+    live_server, phone, frozen_clock
+):
     server = live_server(ANSWER_GRACE_SECONDS=0)
-    seed(server, time_limit_seconds=12)  # the clocks stand still, so any limit works; 12 s as offline tests use
+    seed(
+        server, time_limit_seconds=12
+    )  # the clocks stand still, so any limit works; 12 s as offline tests use
     page = phone.new_page()
     # Both clocks stand still until the test moves them: the server's (frozen_clock) and the
     # phone's timers (Playwright's clock), so the countdown runs out without waiting for it.
@@ -164,12 +172,16 @@ def test_time_running_out_finalises_the_attempt_with_its_saved_answers(live_serv
         assert attempt.score == 1.0
 
 
-def test_five_and_one_minute_warnings_are_shown_not_only_announced(live_server, phone, frozen_clock):
+def test_five_and_one_minute_warnings_are_shown_not_only_announced(
+    live_server, phone, frozen_clock
+):
     server = live_server()
     seed(server, time_limit_seconds=6 * 60)
     page = phone.new_page()
-    page.clock.install(time=frozen_clock.now)   # both clocks move only when the test moves them
-    page.clock.pause_at(frozen_clock.now + timedelta(seconds=5))  # the page counts from the server's time
+    page.clock.install(time=frozen_clock.now)  # both clocks move only when the test moves them
+    page.clock.pause_at(
+        frozen_clock.now + timedelta(seconds=5)
+    )  # the page counts from the server's time
     sign_in_and_start(page, server)
     timer, alert = page.locator("p.timer"), page.locator("#timer-alert")
     expect(timer).not_to_have_class(re.compile(r"\blow\b"))
@@ -180,16 +192,18 @@ def test_five_and_one_minute_warnings_are_shown_not_only_announced(live_server, 
         frozen_clock.advance(seconds=seconds)
         page.clock.run_for(seconds * 1000)
 
-    after(61)                                        # 4:59 left
+    after(61)  # 4:59 left
     for text, wait in (("Còn 5 phút.", None), ("Còn 1 phút.", 4 * 60)):
         if wait:
-            after(wait)                              # 0:59 left
+            after(wait)  # 0:59 left
         expect(alert).to_have_text(text)
         page.evaluate("window.scrollTo(0, 0)")
-        expect(alert).to_be_in_viewport()            # on the screen, not a 1 px screen-reader text
+        expect(alert).to_be_in_viewport()  # on the screen, not a 1 px screen-reader text
         box = alert.bounding_box()
         assert box["width"] > 200 and box["height"] >= 20, box
         assert alert.evaluate("el => getComputedStyle(el).color") != "rgba(0, 0, 0, 0)"
         expect(timer).to_have_class(re.compile(r"\blow\b"))
-        assert timer.evaluate("el => getComputedStyle(el).color") == "rgb(179, 38, 30)" != normal  # --bad
+        assert (
+            timer.evaluate("el => getComputedStyle(el).color") == "rgb(179, 38, 30)" != normal
+        )  # --bad
         page.screenshot(path=str(save_artifact(f"timer-warning-{text[4]}.png")))

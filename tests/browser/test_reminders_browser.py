@@ -1,5 +1,6 @@
 """A chapter secretary on a 360 px phone shares a reminder (the test browser has no Web Share
 API, so the button copies the message), copies all, and marks the member reminded in place."""
+
 from __future__ import annotations
 
 import pytest
@@ -48,5 +49,9 @@ def test_a_secretary_shares_a_reminder_from_a_phone(live_server, phone, frozen_c
     card.get_by_role("button", name="Đã nhắc").click()
     expect(card.locator("[data-remind-state]")).to_contain_text("Đã nhắc 1 lần")
     with server.session() as session:
-        assert session.scalar(select(func.count()).select_from(Reminder)
-                              .where(Reminder.member_id == member_id)) == 1
+        assert (
+            session.scalar(
+                select(func.count()).select_from(Reminder).where(Reminder.member_id == member_id)
+            )
+            == 1
+        )

@@ -1,6 +1,7 @@
 """The whole story in the browser, every actor on a 360 px screen: an organiser uploads the Excel bank,
 creates a quiz for a district and prints activation codes; a member activates with a code and takes
 the quiz; the district secretary sees the rate change and the member leave the "not yet" list."""
+
 from __future__ import annotations
 
 import re
@@ -116,8 +117,12 @@ def member_activates_and_takes_the_quiz(page, server, code):
 def test_organiser_member_and_secretary_story(live_server, chromium):
     server = live_server()
     ids = seed(server)
-    contexts = [chromium.new_context(viewport={"width": 360, "height": 640}, is_mobile=True, has_touch=True,
-                                     locale="vi-VN") for _ in range(3)]
+    contexts = [
+        chromium.new_context(
+            viewport={"width": 360, "height": 640}, is_mobile=True, has_touch=True, locale="vi-VN"
+        )
+        for _ in range(3)
+    ]
     for context in contexts:
         context.set_default_timeout(15_000)
     organiser, member, secretary = (c.new_page() for c in contexts)
@@ -136,7 +141,9 @@ def test_organiser_member_and_secretary_story(live_server, chromium):
 
         rate_after, not_yet_after = secretary_report(secretary, server, quiz_id, ids["na_san"])
         assert rate_after == "25,0%"  # one of Mai Sơn's four members
-        assert "Lò Thị Mai" not in not_yet_after and {"Quàng Văn Sơn", "Cầm Thị Hoa"} <= set(not_yet_after)
+        assert "Lò Thị Mai" not in not_yet_after and {"Quàng Văn Sơn", "Cầm Thị Hoa"} <= set(
+            not_yet_after
+        )
         secretary.screenshot(path=str(save_artifact("secretary-not-yet-360.png")), full_page=False)
     finally:
         for context in contexts:

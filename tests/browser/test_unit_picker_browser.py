@@ -1,4 +1,5 @@
 """A long unit list in the console is searched by typing part of a name, without diacritics."""
+
 from __future__ import annotations
 
 import pytest
@@ -16,9 +17,26 @@ def test_typing_without_diacritics_narrows_the_unit_list(live_server, chromium):
     with server.session():
         make = Factory()
         tree = make.province()
-        for n, village in enumerate(["Pá Sàng", "Huổi Lè", "Co Kham", "Phiêng Tam", "Bó Mạy", "Nà Tấu", "Hua Nà",
-                                     "Tà Vải", "Púng Tra", "Nong Vai", "Hin Pén", "Pá Kìm", "Nà Pát"]):
-            make.unit(f"Chi đoàn bản {village}", "chapter", tree["chieng_dong"], code=f"SL-MS-CD-{n:02d}")
+        for n, village in enumerate(
+            [
+                "Pá Sàng",
+                "Huổi Lè",
+                "Co Kham",
+                "Phiêng Tam",
+                "Bó Mạy",
+                "Nà Tấu",
+                "Hua Nà",
+                "Tà Vải",
+                "Púng Tra",
+                "Nong Vai",
+                "Hin Pén",
+                "Pá Kìm",
+                "Nà Pát",
+            ]
+        ):
+            make.unit(
+                f"Chi đoàn bản {village}", "chapter", tree["chieng_dong"], code=f"SL-MS-CD-{n:02d}"
+            )
         make.user("bantuyengiao", grants=[(Role.ORGANISER, tree["province"])])
         refresh_roster_counts()
     context = chromium.new_context(viewport={"width": 1366, "height": 900}, locale="vi-VN")

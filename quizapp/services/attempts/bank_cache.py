@@ -5,6 +5,7 @@ are never deleted), so what is read from one is kept for the life of the process
 invalidation: its questions in bank order with their type, option count and topic. Kept
 per app (`app.extensions`), so two apps on two databases never share ids.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -36,9 +37,13 @@ def _store() -> dict:
 def _load(where) -> list[CachedQuestion]:
     rows = db.session.connection().execute(
         select(Question.id, Question.version_id, Question.qtype, Question.options, Topic.title)
-        .join(Topic, Question.topic_id == Topic.id).where(where)
-        .order_by(Question.version_id, Topic.position, Question.position, Question.id))
-    return [CachedQuestion(i, v, t, tuple(range(len(o or []))), title) for i, v, t, o, title in rows]
+        .join(Topic, Question.topic_id == Topic.id)
+        .where(where)
+        .order_by(Question.version_id, Topic.position, Question.position, Question.id)
+    )
+    return [
+        CachedQuestion(i, v, t, tuple(range(len(o or []))), title) for i, v, t, o, title in rows
+    ]
 
 
 def _keep(found: list[CachedQuestion]) -> None:
@@ -64,7 +69,11 @@ def question(question_id: int) -> CachedQuestion | None:
     """One question (None when there is no such question); a miss reads its whole version."""
     cached = _store()["questions"].get(question_id)
     if cached is None:
-        _keep(_load(Question.version_id == select(Question.version_id)
-                    .where(Question.id == question_id).scalar_subquery()))
+        _keep(
+            _load(
+                Question.version_id
+                == select(Question.version_id).where(Question.id == question_id).scalar_subquery()
+            )
+        )
         cached = _store()["questions"].get(question_id)
     return cached

@@ -1,4 +1,5 @@
 """Certificates (giấy chứng nhận) for passed attempts, and their public verification."""
+
 from __future__ import annotations
 
 import secrets
@@ -28,7 +29,7 @@ def ensure_code(attempt: Attempt) -> str:
 
 def display_code(code: str) -> str:
     """The code in groups of four, as printed: ABCD-EFGH-JKMN."""
-    return "-".join(code[i:i + 4] for i in range(0, len(code), 4))
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
 
 
 def normalise_code(raw: str) -> str:
@@ -56,10 +57,15 @@ def certificate_of(attempt: Attempt) -> Certificate | None:
     if attempt.state == AttemptState.IN_PROGRESS or not attempt.certificate_code:
         return None
     return Certificate(
-        code=display_code(attempt.certificate_code), full_name=attempt.member.full_name,
-        unit_name=attempt.member.chapter.name, quiz_title=attempt.quiz.title,
-        percent=attempt.percent or 0.0, score=attempt.score or 0.0, max_score=attempt.max_score or 0.0,
-        finished_at=attempt.finished_at, valid=bool(attempt.passed),
+        code=display_code(attempt.certificate_code),
+        full_name=attempt.member.full_name,
+        unit_name=attempt.member.chapter.name,
+        quiz_title=attempt.quiz.title,
+        percent=attempt.percent or 0.0,
+        score=attempt.score or 0.0,
+        max_score=attempt.max_score or 0.0,
+        finished_at=attempt.finished_at,
+        valid=bool(attempt.passed),
     )
 
 

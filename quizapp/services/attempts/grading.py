@@ -6,6 +6,7 @@ indexes (list of int); short and numeric: the text as typed (str); None: no answ
 Partial credit for multiple choice: (right picks - wrong picks) / number of keys,
 never below zero; all-or-nothing: the exact set of keys.
 """
+
 from __future__ import annotations
 
 import math
@@ -138,7 +139,9 @@ def question_fraction(question: KeyedQuestion, answer: Any, multiple_scoring: st
     return 0.0
 
 
-def grade(questions: Sequence[KeyedQuestion], answers: Sequence[Any], multiple_scoring: str) -> Grade:
+def grade(
+    questions: Sequence[KeyedQuestion], answers: Sequence[Any], multiple_scoring: str
+) -> Grade:
     """Grade aligned lists of questions (carrying the keys to use) and stored answers."""
     scores = tuple(
         round(question_fraction(q, a, multiple_scoring) * (q.points or 0.0), 6)
@@ -148,4 +151,3 @@ def grade(questions: Sequence[KeyedQuestion], answers: Sequence[Any], multiple_s
     maximum = round(sum(q.points or 0.0 for q in questions), 6)
     percent = round(100.0 * total / maximum, 2) if maximum else 0.0
     return Grade(item_scores=scores, score=total, max_score=maximum, percent=percent)
-

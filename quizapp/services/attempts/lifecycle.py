@@ -6,6 +6,7 @@ answers after deadline + grace are refused; an overdue attempt is finalised with
 answers and finished_at = deadline by whoever notices first; finalisation happens once,
 guarded by a conditional UPDATE ... WHERE state = 'in_progress'.
 """
+
 from __future__ import annotations
 
 import random
@@ -69,13 +70,19 @@ def grace_seconds(grace: int | None = None) -> int:
 
 def allowance_for(quiz: Quiz, member: Member) -> QuizAllowance | None:
     """The member's extra time and attempts on this quiz, if any."""
-    return db.session.scalar(select(QuizAllowance).where(
-        QuizAllowance.quiz_id == quiz.id, QuizAllowance.member_id == member.id))
+    return db.session.scalar(
+        select(QuizAllowance).where(
+            QuizAllowance.quiz_id == quiz.id, QuizAllowance.member_id == member.id
+        )
+    )
 
 
 def deadline_for(quiz: Quiz, started_at: datetime, extra_seconds: int = 0) -> datetime:
     """min(start + limit + extra time, the quiz's (early) close)."""
-    return min(started_at + timedelta(seconds=quiz.time_limit_seconds + extra_seconds), quiz.effective_closes_at)
+    return min(
+        started_at + timedelta(seconds=quiz.time_limit_seconds + extra_seconds),
+        quiz.effective_closes_at,
+    )
 
 
 def attempts_allowed_for(quiz: Quiz, member: Member) -> int | None:
@@ -93,30 +100,48 @@ def in_audience(quiz: Quiz, member: Member) -> bool:
 
 def quizzes_for_unit(unit: Unit) -> list[Quiz]:
     """Quizzes whose audience covers `unit` (set on the unit or one of its ancestors), newest first."""
-    return list(db.session.scalars(
-        select(Quiz).where(Quiz.audience_unit_id.in_(unit.ancestor_ids())).order_by(Quiz.opens_at.desc(), Quiz.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(Quiz)
+            .where(Quiz.audience_unit_id.in_(unit.ancestor_ids()))
+            .order_by(Quiz.opens_at.desc(), Quiz.id)
+        )
+    )
 
 
 def attempt_count(quiz: Quiz, member: Member) -> int:
     """Attempts the member has started on this quiz."""
-    return db.session.scalar(select(func.count(Attempt.id)).where(
-        Attempt.quiz_id == quiz.id, Attempt.member_id == member.id))
+    return db.session.scalar(
+        select(func.count(Attempt.id)).where(
+            Attempt.quiz_id == quiz.id, Attempt.member_id == member.id
+        )
+    )
 
 
 def current_attempt(quiz: Quiz, member: Member) -> Attempt | None:
     """The member's attempt in progress on this quiz, if any."""
-    return db.session.scalar(select(Attempt).where(
-        Attempt.quiz_id == quiz.id, Attempt.member_id == member.id, Attempt.state == AttemptState.IN_PROGRESS,
-    ).order_by(Attempt.number.desc()).limit(1))
+    return db.session.scalar(
+        select(Attempt)
+        .where(
+            Attempt.quiz_id == quiz.id,
+            Attempt.member_id == member.id,
+            Attempt.state == AttemptState.IN_PROGRESS,
+        )
+        .order_by(Attempt.number.desc())
+        .limit(1)
+    )
 
 
 def version_questions(version_id: int) -> list[Question]:
     """Every question of a bank version in bank order (topic, then position)."""
-    return list(db.session.scalars(
-        select(Question).join(Topic, Question.topic_id == Topic.id)
-        .where(Question.version_id == version_id).order_by(Topic.position, Question.position, Question.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(Question)
+            .join(Topic, Question.topic_id == Topic.id)
+            .where(Question.version_id == version_id)
+            .order_by(Topic.position, Question.position, Question.id)
+        )
+    )
 
 
 def _topic_title(question: Question | bank_cache.CachedQuestion) -> str:
@@ -125,7 +150,9 @@ def _topic_title(question: Question | bank_cache.CachedQuestion) -> str:
     return question.topic.title
 
 
-def draw_questions(quiz: Quiz, rng: random.Random, pool: list[Question] | None = None) -> list[Question]:
+def draw_questions(
+    quiz: Quiz, rng: random.Random, pool: list[Question] | None = None
+) -> list[Question]:
     """The questions of one attempt, by the quiz's draw rules, in the order they are shown.
 
     `pool` is the version's questions when the caller already holds them (bulk callers, and
@@ -170,7 +197,9 @@ def start_attempt(quiz: Quiz, member: Member, now: datetime, seed: int | None = 
         raise AttemptError("not_in_audience", _("Đợt kiểm tra này không dành cho đơn vị của bạn."))
     # Starts of one member take turns (PostgreSQL row lock; SQLite serialises writers), so a
     # second tab sees the first tab's attempt instead of starting attempt number 2 beside it.
-    db.session.execute(select(Member.id).where(Member.id == member.id).with_for_update(key_share=True))
+    db.session.execute(
+        select(Member.id).where(Member.id == member.id).with_for_update(key_share=True)
+    )
     existing = current_attempt(quiz, member)
     if existing is not None and finalise_overdue(existing, now) == 0:
         return existing
@@ -180,18 +209,36 @@ def start_attempt(quiz: Quiz, member: Member, now: datetime, seed: int | None = 
     if window != QuizStatus.OPEN:
         raise AttemptError("closed", _("Đợt kiểm tra đã đóng."))
     allowance = allowance_for(quiz, member)
-    allowed = None if quiz.attempts_allowed is None else (
-        quiz.attempts_allowed + (allowance.extra_attempts if allowance else 0))
+    allowed = (
+        None
+        if quiz.attempts_allowed is None
+        else (quiz.attempts_allowed + (allowance.extra_attempts if allowance else 0))
+    )
     number = attempt_count(quiz, member) + 1
     if allowed is not None and number > allowed:
-        raise AttemptError("no_attempts_left", _("Bạn đã dùng hết số lượt làm bài của đợt kiểm tra này."))
+        raise AttemptError(
+            "no_attempts_left", _("Bạn đã dùng hết số lượt làm bài của đợt kiểm tra này.")
+        )
     rng = random.Random(secrets.randbits(64) if seed is None else seed)
     # Drawn from the worker's copy of the bank version (never changes): no question rows read.
-    items = [{"position": position, "question_id": question.id, "option_order": option_order(question, quiz, rng)}
-             for position, question in enumerate(draw_questions(quiz, rng, bank_cache.version(quiz.bank_version_id)),
-                                                 start=1)]
-    attempt = Attempt(quiz=quiz, member=member, number=number, state=AttemptState.IN_PROGRESS, started_at=now,
-                      deadline=deadline_for(quiz, now, allowance.extra_seconds if allowance else 0))
+    items = [
+        {
+            "position": position,
+            "question_id": question.id,
+            "option_order": option_order(question, quiz, rng),
+        }
+        for position, question in enumerate(
+            draw_questions(quiz, rng, bank_cache.version(quiz.bank_version_id)), start=1
+        )
+    ]
+    attempt = Attempt(
+        quiz=quiz,
+        member=member,
+        number=number,
+        state=AttemptState.IN_PROGRESS,
+        started_at=now,
+        deadline=deadline_for(quiz, now, allowance.extra_seconds if allowance else 0),
+    )
     try:
         with db.session.begin_nested():
             db.session.add(attempt)
@@ -205,15 +252,18 @@ def start_attempt(quiz: Quiz, member: Member, now: datetime, seed: int | None = 
     if items:
         # The snapshot in one INSERT executed for every row (compiled once per worker and cached,
         # where a multi-row VALUES would be compiled anew each start); attempt.items loads it when read.
-        db.session.execute(insert(AttemptItem.__table__), [{**i, "attempt_id": attempt.id} for i in items])
+        db.session.execute(
+            insert(AttemptItem.__table__), [{**i, "attempt_id": attempt.id} for i in items]
+        )
     participation.record_start(attempt, now)
     return attempt
 
 
 def accepts_answers(attempt: Attempt, now: datetime, grace: int | None = None) -> bool:
     """True while the attempt is in progress and now is before deadline + grace."""
-    return (attempt.state == AttemptState.IN_PROGRESS
-            and now <= attempt.deadline + timedelta(seconds=grace_seconds(grace)))
+    return attempt.state == AttemptState.IN_PROGRESS and now <= attempt.deadline + timedelta(
+        seconds=grace_seconds(grace)
+    )
 
 
 def is_overdue(attempt: Attempt, now: datetime, grace: int | None = None) -> bool:
@@ -227,7 +277,7 @@ class SaveResult:
 
     question_id: int
     stored_seq: int
-    accepted: bool   # False when another answer is stored (a newer seq, or another tab's same seq)
+    accepted: bool  # False when another answer is stored (a newer seq, or another tab's same seq)
 
 
 def _lock_in_progress(attempt: Attempt, now: datetime, grace: int | None) -> None:
@@ -237,18 +287,23 @@ def _lock_in_progress(attempt: Attempt, now: datetime, grace: int | None) -> Non
     so every answer acknowledged before finalisation is graded, and none lands after it.
     """
     state, deadline = db.session.execute(
-        select(Attempt.state, Attempt.deadline).where(Attempt.id == attempt.id).with_for_update(read=True)
+        select(Attempt.state, Attempt.deadline)
+        .where(Attempt.id == attempt.id)
+        .with_for_update(read=True)
     ).one()
     if state != AttemptState.IN_PROGRESS:
         raise AttemptError("finished", _("Bài làm đã nộp; câu trả lời này không được lưu nữa."))
     if now > deadline + timedelta(seconds=grace_seconds(grace)):
         finalise(attempt, now, overdue=True)
-        raise AttemptError("too_late", _("Đã hết giờ làm bài; câu trả lời gửi sau khi hết giờ không được tính."))
+        raise AttemptError(
+            "too_late", _("Đã hết giờ làm bài; câu trả lời gửi sau khi hết giờ không được tính.")
+        )
 
 
 def _item_question(attempt: Attempt, question_id: int) -> Question:
     question = db.session.scalar(
-        select(Question).join(AttemptItem, AttemptItem.question_id == Question.id)
+        select(Question)
+        .join(AttemptItem, AttemptItem.question_id == Question.id)
         .where(AttemptItem.attempt_id == attempt.id, Question.id == question_id)
     )
     if question is None:
@@ -256,8 +311,15 @@ def _item_question(attempt: Attempt, question_id: int) -> Question:
     return question
 
 
-def save_answer(attempt: Attempt, question_id: int, raw_answer: Any, seq: int, flagged: bool,
-                now: datetime, grace: int | None = None) -> SaveResult:
+def save_answer(
+    attempt: Attempt,
+    question_id: int,
+    raw_answer: Any,
+    seq: int,
+    flagged: bool,
+    now: datetime,
+    grace: int | None = None,
+) -> SaveResult:
     """Keep the answer unless a newer one (higher seq) is stored; idempotent for retries."""
     if not isinstance(seq, int) or isinstance(seq, bool) or not 0 < seq < 2**31:
         raise AttemptError("bad_seq", _("Số thứ tự lưu không hợp lệ."))
@@ -268,33 +330,60 @@ def save_answer(attempt: Attempt, question_id: int, raw_answer: Any, seq: int, f
         raise AttemptError("bad_answer", _("Câu trả lời không hợp lệ cho câu hỏi này.")) from None
     _lock_in_progress(attempt, now, grace)
     table = Response.__table__
-    stmt = db_upsert.insert(table).values(attempt_id=attempt.id, question_id=question_id, answer=answer,
-                                 flagged=bool(flagged), seq=seq, saved_at=now)
+    stmt = db_upsert.insert(table).values(
+        attempt_id=attempt.id,
+        question_id=question_id,
+        answer=answer,
+        flagged=bool(flagged),
+        seq=seq,
+        saved_at=now,
+    )
     stmt = stmt.on_conflict_do_update(
         index_elements=["attempt_id", "question_id"],
-        set_={"answer": stmt.excluded.answer, "flagged": stmt.excluded.flagged, "seq": stmt.excluded.seq,
-              "saved_at": stmt.excluded.saved_at},
+        set_={
+            "answer": stmt.excluded.answer,
+            "flagged": stmt.excluded.flagged,
+            "seq": stmt.excluded.seq,
+            "saved_at": stmt.excluded.saved_at,
+        },
         where=table.c.seq < stmt.excluded.seq,
     ).returning(table.c.seq)
     stored = db.session.execute(stmt).scalar()
     if stored is not None:
         return SaveResult(question_id, stored, True)
-    current = db.session.execute(select(Response.seq, Response.answer, Response.flagged).where(
-        Response.attempt_id == attempt.id, Response.question_id == question_id)).one()
+    current = db.session.execute(
+        select(Response.seq, Response.answer, Response.flagged).where(
+            Response.attempt_id == attempt.id, Response.question_id == question_id
+        )
+    ).one()
     # The same seq with the same content is a retry of this save; anything else was written elsewhere.
-    return SaveResult(question_id, current.seq, (current.seq, current.answer, current.flagged) == (seq, answer, bool(flagged)))
+    return SaveResult(
+        question_id,
+        current.seq,
+        (current.seq, current.answer, current.flagged) == (seq, answer, bool(flagged)),
+    )
 
 
 def set_position(attempt: Attempt, position: Any) -> int:
     """Remember the question the member is on (a position of this attempt) for resuming."""
-    if not isinstance(position, int) or isinstance(position, bool) or not 1 <= position <= len(attempt.items):
+    if (
+        not isinstance(position, int)
+        or isinstance(position, bool)
+        or not 1 <= position <= len(attempt.items)
+    ):
         raise AttemptError("bad_position", _("Không có câu hỏi ở vị trí này."))
     if attempt.is_finished:
         raise AttemptError("finished", _("Bài làm đã nộp; câu trả lời này không được lưu nữa."))
-    db.session.execute(update(Attempt).where(Attempt.id == attempt.id).values(position=position)
-                       .execution_options(synchronize_session=False))
+    db.session.execute(
+        update(Attempt)
+        .where(Attempt.id == attempt.id)
+        .values(position=position)
+        .execution_options(synchronize_session=False)
+    )
     attempt.position = position
     return position
+
+
 @dataclass(frozen=True)
 class QuickSave:
     """What the autosave's reply needs: the stored answer's sequence number and the deadline."""
@@ -330,31 +419,56 @@ def _quick_save_statement(dialect: str) -> Insert:
         return cast(bound, type_) if dialect == "postgresql" else bound
 
     question = bindparam("question_id", type_=Integer)
-    rows = (select(a.c.id, param("question_id", Integer), param("answer", r.c.answer.type),
-                   param("flagged", r.c.flagged.type), param("seq", Integer), param("now", r.c.saved_at.type))
-            .where(a.c.id == bindparam("attempt_id", type_=Integer),
-                   a.c.member_id == bindparam("member_id", type_=Integer),
-                   a.c.state == AttemptState.IN_PROGRESS.value,
-                   a.c.deadline >= bindparam("cutoff", type_=a.c.deadline.type),
-                   exists().where(item.c.attempt_id == a.c.id, item.c.question_id == question)))
+    rows = select(
+        a.c.id,
+        param("question_id", Integer),
+        param("answer", r.c.answer.type),
+        param("flagged", r.c.flagged.type),
+        param("seq", Integer),
+        param("now", r.c.saved_at.type),
+    ).where(
+        a.c.id == bindparam("attempt_id", type_=Integer),
+        a.c.member_id == bindparam("member_id", type_=Integer),
+        a.c.state == AttemptState.IN_PROGRESS.value,
+        a.c.deadline >= bindparam("cutoff", type_=a.c.deadline.type),
+        exists().where(item.c.attempt_id == a.c.id, item.c.question_id == question),
+    )
     if dialect == "postgresql":
         rows = rows.with_for_update(read=True, of=a)
     stmt = db_upsert.insert_for(dialect, r).from_select(
-        ["attempt_id", "question_id", "answer", "flagged", "seq", "saved_at"], rows)
+        ["attempt_id", "question_id", "answer", "flagged", "seq", "saved_at"], rows
+    )
     newer = r.c.seq < stmt.excluded.seq
     stmt = stmt.on_conflict_do_update(
         index_elements=["attempt_id", "question_id"],
-        set_={c: case((newer, stmt.excluded[c]), else_=r.c[c]) for c in ("answer", "flagged", "seq", "saved_at")},
-    ).returning(r.c.seq, r.c.answer, r.c.flagged,
-                # Written out: SQLAlchemy does not correlate a subquery of RETURNING with its table.
-                literal_column("(SELECT a.deadline FROM attempt AS a WHERE a.id = response.attempt_id)",
-                               a.c.deadline.type))
+        set_={
+            c: case((newer, stmt.excluded[c]), else_=r.c[c])
+            for c in ("answer", "flagged", "seq", "saved_at")
+        },
+    ).returning(
+        r.c.seq,
+        r.c.answer,
+        r.c.flagged,
+        # Written out: SQLAlchemy does not correlate a subquery of RETURNING with its table.
+        literal_column(
+            "(SELECT a.deadline FROM attempt AS a WHERE a.id = response.attempt_id)",
+            a.c.deadline.type,
+        ),
+    )
     _QUICK_SAVE[dialect] = stmt
     return stmt
 
 
-def quick_save_answer(member_id: int, attempt_id: int, question_id: int, raw_answer: Any, seq: Any,
-                      flagged: bool, now: datetime, grace: int | None = None) -> QuickSave | None:
+def quick_save_answer(
+    member_id: int,
+    attempt_id: int,
+    question_id: int,
+    raw_answer: Any,
+    seq: Any,
+    flagged: bool,
+    now: datetime,
+    grace: int | None = None,
+) -> QuickSave | None:
     """The autosave of `save_answer` in one statement, for the member's own attempt (the rule of
     `policy.owned_attempt`), no ORM object built. The answer is checked against the cached
     question (bank versions never change).
@@ -372,19 +486,34 @@ def quick_save_answer(member_id: int, attempt_id: int, question_id: int, raw_ans
     except grading.AnswerError:
         return None
     conn = db.session.connection()
-    row = conn.execute(_quick_save_statement(conn.dialect.name), {
-        "attempt_id": attempt_id, "member_id": member_id, "question_id": question_id, "answer": answer,
-        "flagged": bool(flagged), "seq": seq, "now": now,
-        "cutoff": now - timedelta(seconds=grace_seconds(grace))}).first()
+    row = conn.execute(
+        _quick_save_statement(conn.dialect.name),
+        {
+            "attempt_id": attempt_id,
+            "member_id": member_id,
+            "question_id": question_id,
+            "answer": answer,
+            "flagged": bool(flagged),
+            "seq": seq,
+            "now": now,
+            "cutoff": now - timedelta(seconds=grace_seconds(grace)),
+        },
+    ).first()
     if row is None:
         return None
     stored, stored_answer, stored_flagged, deadline = row
     # The same seq with the same content is a retry of this save; anything else was written elsewhere.
-    return QuickSave(question_id, stored, (stored, stored_answer, stored_flagged) == (seq, answer, bool(flagged)),
-                     deadline)
+    return QuickSave(
+        question_id,
+        stored,
+        (stored, stored_answer, stored_flagged) == (seq, answer, bool(flagged)),
+        deadline,
+    )
 
 
-def save_prediction(attempt: Attempt, guess: Any, now: datetime, grace: int | None = None) -> int | None:
+def save_prediction(
+    attempt: Attempt, guess: Any, now: datetime, grace: int | None = None
+) -> int | None:
     """Keep the member's integer guess for the quiz's prediction question (None clears it)."""
     if not attempt.quiz.prediction_question:
         raise AttemptError("bad_question", _("Đợt kiểm tra này không có câu hỏi dự đoán."))
@@ -394,8 +523,12 @@ def save_prediction(attempt: Attempt, guess: Any, now: datetime, grace: int | No
         if value is None or abs(value) >= 2**31:
             raise AttemptError("bad_answer", _("Câu trả lời dự đoán phải là một số nguyên."))
     _lock_in_progress(attempt, now, grace)
-    db.session.execute(update(Attempt).where(Attempt.id == attempt.id).values(prediction_guess=value)
-                       .execution_options(synchronize_session=False))
+    db.session.execute(
+        update(Attempt)
+        .where(Attempt.id == attempt.id)
+        .values(prediction_guess=value)
+        .execution_options(synchronize_session=False)
+    )
     attempt.prediction_guess = value
     return value
 
@@ -413,7 +546,11 @@ def apply_grade(attempt: Attempt, result: grading.Grade) -> None:
     """Store a grade on the attempt and its items; issue a certificate code when it passes."""
     for item, score in zip(attempt.items, result.item_scores, strict=True):
         item.score = score
-    attempt.score, attempt.max_score, attempt.percent = result.score, result.max_score, result.percent
+    attempt.score, attempt.max_score, attempt.percent = (
+        result.score,
+        result.max_score,
+        result.percent,
+    )
     attempt.passed = result.percent >= attempt.quiz.pass_mark
     if attempt.passed:
         certificates.ensure_code(attempt)
@@ -428,8 +565,10 @@ def finalise(attempt: Attempt, now: datetime, overdue: bool = False) -> bool:
     finished_at = attempt.deadline if overdue else now
     state = AttemptState.FINISHED_OVERDUE if overdue else AttemptState.FINISHED
     result = db.session.execute(
-        update(Attempt).where(Attempt.id == attempt.id, Attempt.state == AttemptState.IN_PROGRESS)
-        .values(state=state, finished_at=finished_at).execution_options(synchronize_session=False)
+        update(Attempt)
+        .where(Attempt.id == attempt.id, Attempt.state == AttemptState.IN_PROGRESS)
+        .values(state=state, finished_at=finished_at)
+        .execution_options(synchronize_session=False)
     )
     db.session.refresh(attempt)
     if result.rowcount != 1:
@@ -446,7 +585,9 @@ def submit_attempt(attempt: Attempt, now: datetime) -> bool:
     return finalise(attempt, now)
 
 
-def finalise_overdue(attempt_or_query: Attempt | Select, now: datetime, grace: int | None = None) -> int:
+def finalise_overdue(
+    attempt_or_query: Attempt | Select, now: datetime, grace: int | None = None
+) -> int:
     """Finalise the given attempt, or every attempt the query selects, that is past deadline + grace.
 
     For reports and lists that read attempts: call it first, then read. Returns how many
@@ -467,25 +608,32 @@ def finalise_overdue(attempt_or_query: Attempt | Select, now: datetime, grace: i
 def overdue_query(now: datetime, grace: int | None = None, limit: int | None = None) -> Select:
     """Attempts in progress past deadline + grace, oldest deadline first."""
     cutoff = now - timedelta(seconds=grace_seconds(grace))
-    stmt = (select(Attempt).where(Attempt.state == AttemptState.IN_PROGRESS, Attempt.deadline < cutoff)
-            .order_by(Attempt.deadline, Attempt.id))
+    stmt = (
+        select(Attempt)
+        .where(Attempt.state == AttemptState.IN_PROGRESS, Attempt.deadline < cutoff)
+        .order_by(Attempt.deadline, Attempt.id)
+    )
     return stmt.limit(limit) if limit else stmt
 
 
 def refresh_deadlines(quiz: Quiz, now: datetime) -> None:
     """Recompute the deadlines of attempts in progress after the quiz's window or limit changed."""
-    for attempt in db.session.scalars(select(Attempt).where(
-            Attempt.quiz_id == quiz.id, Attempt.state == AttemptState.IN_PROGRESS)):
+    for attempt in db.session.scalars(
+        select(Attempt).where(Attempt.quiz_id == quiz.id, Attempt.state == AttemptState.IN_PROGRESS)
+    ):
         allowance = allowance_for(quiz, attempt.member)
-        attempt.deadline = max(attempt.started_at, deadline_for(
-            quiz, attempt.started_at, allowance.extra_seconds if allowance else 0))
+        attempt.deadline = max(
+            attempt.started_at,
+            deadline_for(quiz, attempt.started_at, allowance.extra_seconds if allowance else 0),
+        )
     db.session.flush()
 
 
 def apply_pass_mark(quiz: Quiz) -> None:
     """Re-decide pass/fail of finished attempts after the pass mark changed."""
-    for attempt in db.session.scalars(select(Attempt).where(
-            Attempt.quiz_id == quiz.id, Attempt.state != AttemptState.IN_PROGRESS)):
+    for attempt in db.session.scalars(
+        select(Attempt).where(Attempt.quiz_id == quiz.id, Attempt.state != AttemptState.IN_PROGRESS)
+    ):
         attempt.passed = (attempt.percent or 0.0) >= quiz.pass_mark
         if attempt.passed:
             certificates.ensure_code(attempt)
@@ -514,15 +662,23 @@ def finalise_overdue_in(quiz: Quiz, unit: Unit, now: datetime, limit: int = 50) 
     # overdue attempts (quiz, state, deadline index) rather than from the subtree.
     overdue = db.session.execute(
         select(Attempt.id, Attempt.member_id)
-        .where(Attempt.quiz_id == quiz.id, Attempt.state == AttemptState.IN_PROGRESS, Attempt.deadline < cutoff)
-        .order_by(Attempt.deadline, Attempt.id).limit(OVERDUE_SCAN)
+        .where(
+            Attempt.quiz_id == quiz.id,
+            Attempt.state == AttemptState.IN_PROGRESS,
+            Attempt.deadline < cutoff,
+        )
+        .order_by(Attempt.deadline, Attempt.id)
+        .limit(OVERDUE_SCAN)
     ).all()
     if not overdue:
         return 0
-    inside = set(db.session.scalars(
-        select(Member.id).join(Unit, Unit.id == Member.chapter_id)
-        .where(Member.id.in_({m for _, m in overdue}), population.subtree_filter())
-    ))
+    inside = set(
+        db.session.scalars(
+            select(Member.id)
+            .join(Unit, Unit.id == Member.chapter_id)
+            .where(Member.id.in_({m for _, m in overdue}), population.subtree_filter())
+        )
+    )
     ids = [a for a, m in overdue if m in inside][:limit]
     if not ids:
         return 0

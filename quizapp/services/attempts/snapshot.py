@@ -4,6 +4,7 @@ Below the lifecycle and the regrade, which both read it: attempts keep their sna
 (question ids, option order); a corrected bank version only lends keys and points,
 matched by `Question.uid`.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -15,8 +16,11 @@ from quizapp.models import Attempt, AttemptItem, BankVersion, Question, Quiz, Re
 
 def responses_of(attempt: Attempt) -> dict[int, Response]:
     """The attempt's stored responses by question id, read fresh from the database."""
-    rows = db.session.scalars(select(Response).where(Response.attempt_id == attempt.id)
-                              .execution_options(populate_existing=True))
+    rows = db.session.scalars(
+        select(Response)
+        .where(Response.attempt_id == attempt.id)
+        .execution_options(populate_existing=True)
+    )
     return {r.question_id: r for r in rows}
 
 
@@ -25,20 +29,33 @@ def items_of(attempt: Attempt) -> list[AttemptItem]:
     items = list(attempt.items)
     missing = [i for i in items if "question" not in i.__dict__]
     if missing:
-        found = {q.id: q for q in db.session.scalars(
-            select(Question).where(Question.id.in_([i.question_id for i in missing])))}
+        found = {
+            q.id: q
+            for q in db.session.scalars(
+                select(Question).where(Question.id.in_([i.question_id for i in missing]))
+            )
+        }
         for item in missing:
             set_committed_value(item, "question", found[item.question_id])
     return items
 
 
-def corrected_keys(snapshot_questions: list[Question], version: BankVersion) -> tuple[dict[str, Question], list[str]]:
+def corrected_keys(
+    snapshot_questions: list[Question], version: BankVersion
+) -> tuple[dict[str, Question], list[str]]:
     """Questions of `version` usable as keys for the snapshot's questions, by uid; and unmatched uids."""
-    by_uid = {q.uid: q for q in db.session.scalars(select(Question).where(Question.version_id == version.id))}
+    by_uid = {
+        q.uid: q
+        for q in db.session.scalars(select(Question).where(Question.version_id == version.id))
+    }
     keys, unmatched = {}, []
     for old in snapshot_questions:
         new = by_uid.get(old.uid)
-        if new is None or new.qtype != old.qtype or len(new.options or []) != len(old.options or []):
+        if (
+            new is None
+            or new.qtype != old.qtype
+            or len(new.options or []) != len(old.options or [])
+        ):
             unmatched.append(old.uid)
         else:
             keys[old.uid] = new
@@ -55,9 +72,14 @@ def keys_for_attempt(attempt: Attempt) -> dict[str, Question] | None:
 
 def snapshot_questions(quiz: Quiz) -> list[Question]:
     """Every question some attempt of the quiz drew, whatever version it came from."""
-    return list(db.session.scalars(
-        select(Question).where(Question.id.in_(
-            select(AttemptItem.question_id).join(Attempt, AttemptItem.attempt_id == Attempt.id)
-            .where(Attempt.quiz_id == quiz.id)
-        ))
-    ))
+    return list(
+        db.session.scalars(
+            select(Question).where(
+                Question.id.in_(
+                    select(AttemptItem.question_id)
+                    .join(Attempt, AttemptItem.attempt_id == Attempt.id)
+                    .where(Attempt.quiz_id == quiz.id)
+                )
+            )
+        )
+    )

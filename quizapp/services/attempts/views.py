@@ -3,6 +3,7 @@
 The answer key appears only in `review()` rows, which exist only for a finished attempt
 whose quiz's review policy allows it at `now` (DESIGN.md invariant 6).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -31,24 +32,37 @@ class QuizCard:
     """One quiz on the member's home page, with where the member stands."""
 
     quiz: Quiz
-    status: str                 # upcoming | open | in_progress | finished | closed
-    attempt: Attempt | None     # the attempt in progress, or the latest finished one
+    status: str  # upcoming | open | in_progress | finished | closed
+    attempt: Attempt | None  # the attempt in progress, or the latest finished one
     seconds_left: int
     attempts_used: int
     attempts_allowed: int | None
     best_percent: float | None
     passed: bool
     can_start: bool
-    results: ContestRound | None = None  # the contest round this quiz is, once its results are published
+    results: ContestRound | None = (
+        None  # the contest round this quiz is, once its results are published
+    )
 
 
 def quiz_cards(member: Member, now: datetime) -> list[QuizCard]:
     """The quizzes whose audience covers the member, running ones first, then open, upcoming, closed."""
     cards = []
-    mine = list(db.session.scalars(select(Attempt).where(Attempt.member_id == member.id).order_by(Attempt.number)))
+    mine = list(
+        db.session.scalars(
+            select(Attempt).where(Attempt.member_id == member.id).order_by(Attempt.number)
+        )
+    )
     quizzes = attempts.quizzes_for_unit(member.chapter)
-    published = {r.quiz_id: r for r in db.session.scalars(select(ContestRound).where(
-        ContestRound.quiz_id.in_([q.id for q in quizzes]), ContestRound.results_published_at.is_not(None)))}
+    published = {
+        r.quiz_id: r
+        for r in db.session.scalars(
+            select(ContestRound).where(
+                ContestRound.quiz_id.in_([q.id for q in quizzes]),
+                ContestRound.results_published_at.is_not(None),
+            )
+        )
+    }
     for quiz in quizzes:
         own = [a for a in mine if a.quiz_id == quiz.id]
         running = next((a for a in own if attempts.accepts_answers(a, now)), None)
@@ -68,14 +82,20 @@ def quiz_cards(member: Member, now: datetime) -> list[QuizCard]:
         else:
             status = "open"
         best = max((a.percent for a in finished if a.percent is not None), default=None)
-        cards.append(QuizCard(
-            quiz=quiz, status=status, attempt=running or (own[-1] if own else None),
-            seconds_left=attempts.seconds_left(running, now) if running else 0,
-            attempts_used=len(own), attempts_allowed=allowed, best_percent=best,
-            passed=any(a.passed for a in finished),
-            can_start=running is None and window == QuizStatus.OPEN and left and member.active,
-            results=published.get(quiz.id),
-        ))
+        cards.append(
+            QuizCard(
+                quiz=quiz,
+                status=status,
+                attempt=running or (own[-1] if own else None),
+                seconds_left=attempts.seconds_left(running, now) if running else 0,
+                attempts_used=len(own),
+                attempts_allowed=allowed,
+                best_percent=best,
+                passed=any(a.passed for a in finished),
+                can_start=running is None and window == QuizStatus.OPEN and left and member.active,
+                results=published.get(quiz.id),
+            )
+        )
     order = {"in_progress": 0, "open": 1, "finished": 2, "upcoming": 3, "closed": 4}
     return sorted(cards, key=lambda c: order[c.status])
 
@@ -86,7 +106,7 @@ class Screen:
 
     position: int
     question: Question
-    options: list[tuple[int, str]]   # (original index, text) in display order
+    options: list[tuple[int, str]]  # (original index, text) in display order
     answer: Any
     flagged: bool
     seq: int
@@ -104,8 +124,16 @@ def screens(attempt: Attempt) -> list[Screen]:
         q = item.question
         order = item.option_order or list(range(len(q.options or [])))
         r = saved.get(item.question_id)
-        result.append(Screen(position=item.position, question=q, options=[(i, q.options[i]) for i in order],
-                             answer=r.answer if r else None, flagged=bool(r and r.flagged), seq=r.seq if r else 0))
+        result.append(
+            Screen(
+                position=item.position,
+                question=q,
+                options=[(i, q.options[i]) for i in order],
+                answer=r.answer if r else None,
+                flagged=bool(r and r.flagged),
+                seq=r.seq if r else 0,
+            )
+        )
     return result
 
 
@@ -121,8 +149,10 @@ def resume_position(attempt: Attempt, screens: list[Screen]) -> int:
 
 def saved_state(attempt: Attempt) -> dict[str, dict]:
     """What the server holds per question id (for resuming on another device)."""
-    return {str(qid): {"answer": r.answer, "seq": r.seq, "flagged": r.flagged}
-            for qid, r in snapshot.responses_of(attempt).items()}
+    return {
+        str(qid): {"answer": r.answer, "seq": r.seq, "flagged": r.flagged}
+        for qid, r in snapshot.responses_of(attempt).items()
+    }
 
 
 def review_level(attempt: Attempt, now: datetime) -> str | None:
@@ -156,7 +186,7 @@ class ReviewRow:
 
     position: int
     question: Question
-    options: list[tuple[int, str, bool, bool]]   # (index, text, is key, picked)
+    options: list[tuple[int, str, bool, bool]]  # (index, text, is key, picked)
     given: str
     expected: str
     score: float
@@ -204,25 +234,36 @@ def review(attempt: Attempt, now: datetime) -> tuple[str | None, list[ReviewRow]
         shown = item.question
         key = keys.get(shown.uid, shown)
         answer = saved[item.question_id].answer if item.question_id in saved else None
-        picked = set(answer if isinstance(answer, list) else [answer]) if answer is not None else set()
+        picked = (
+            set(answer if isinstance(answer, list) else [answer]) if answer is not None else set()
+        )
         correct = set((key.answer or {}).get("correct", []))
         order = item.option_order or list(range(len(shown.options or [])))
-        rows.append(ReviewRow(
-            position=item.position, question=shown,
-            options=[(i, shown.options[i], i in correct, i in picked) for i in order],
-            given=_text_of(shown, answer), expected=_expected(key),
-            score=item.score if item.score is not None else 0.0, points=key.points or 0.0,
-            explanation=key.explanation if level == "explanations" else "",
-            source=key.source if level == "explanations" else "",
-        ))
+        rows.append(
+            ReviewRow(
+                position=item.position,
+                question=shown,
+                options=[(i, shown.options[i], i in correct, i in picked) for i in order],
+                given=_text_of(shown, answer),
+                expected=_expected(key),
+                score=item.score if item.score is not None else 0.0,
+                points=key.points or 0.0,
+                explanation=key.explanation if level == "explanations" else "",
+                source=key.source if level == "explanations" else "",
+            )
+        )
     return level, rows
 
 
 def history(member: Member) -> list[Attempt]:
     """The member's attempts, newest first."""
-    return list(db.session.scalars(
-        select(Attempt).where(Attempt.member_id == member.id).order_by(Attempt.started_at.desc(), Attempt.id.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(Attempt)
+            .where(Attempt.member_id == member.id)
+            .order_by(Attempt.started_at.desc(), Attempt.id.desc())
+        )
+    )
 
 
 def unanswered(attempt: Attempt) -> tuple[list[int], list[int]]:
@@ -247,6 +288,8 @@ def may_retake(attempt: Attempt, now: datetime) -> bool:
     """True when the member may start another attempt of this quiz now."""
     quiz, member = attempt.quiz, attempt.member
     allowed = attempts.attempts_allowed_for(quiz, member)
-    return (quiz.is_open(now) and attempts.current_attempt(quiz, member) is None
-            and (allowed is None or attempts.attempt_count(quiz, member) < allowed))
-
+    return (
+        quiz.is_open(now)
+        and attempts.current_attempt(quiz, member) is None
+        and (allowed is None or attempts.attempt_count(quiz, member) < allowed)
+    )

@@ -1,4 +1,5 @@
 """Aiken: single-choice questions, `A.`/`A)` options and `ANSWER: X`, plus quizapp's extra lines."""
+
 from __future__ import annotations
 
 import re
@@ -15,12 +16,21 @@ _OPTION = re.compile(r"^\s*([A-Z])\s*[.)]\s+(.*)$")
 _TIGHT_OPTION = re.compile(r"^\s*([A-Z])[.)](\S.*)$")
 _ANSWER = re.compile(r"^\s*ANSWER\s*:\s*(.*)$", re.IGNORECASE)
 _EXTRA = re.compile(r"^\s*([^\W\d_][^:]{0,20}?)\s*:\s*(.*)$")
-EXTRA_KEYS = {"source": "source", "nguon": "source", "explanation": "explanation",
-              "giai thich": "explanation", "id": "uid", "ma cau": "uid", "topic": "topic",
-              "chu de": "topic"}
+EXTRA_KEYS = {
+    "source": "source",
+    "nguon": "source",
+    "explanation": "explanation",
+    "giai thich": "explanation",
+    "id": "uid",
+    "ma cau": "uid",
+    "topic": "topic",
+    "chu de": "topic",
+}
 DEFAULT_TOPIC = "Chung"
 # A source cited at the end of the question line survives Moodle's strict Aiken import.
-_TRAILING_SOURCE = re.compile(r"\s*\((?:Nguồn|Source)\s*:\s*([^()]*(?:\([^()]*\)[^()]*)*)\)\s*$", re.IGNORECASE)
+_TRAILING_SOURCE = re.compile(
+    r"\s*\((?:Nguồn|Source)\s*:\s*([^()]*(?:\([^()]*\)[^()]*)*)\)\s*$", re.IGNORECASE
+)
 
 
 def _extra_key(line: str):
@@ -46,7 +56,9 @@ def parse_aiken(text: str, problems: Problems) -> ParsedBank:
             bank.topics.append(topic)
         return topic
 
-    for number, line in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=1):
+    for number, line in enumerate(
+        text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=1
+    ):
         if not line.strip():
             continue
         key, value = _extra_key(line)
@@ -64,8 +76,12 @@ def parse_aiken(text: str, problems: Problems) -> ParsedBank:
             current_topic(number).questions.append(q)
             stem_lines, answer_seen = [], False
         option = _OPTION.match(line)
-        if option is None and (tight := _TIGHT_OPTION.match(line)) and len(q.options) < len(LETTERS) \
-                and tight.group(1) == LETTERS[len(q.options)]:
+        if (
+            option is None
+            and (tight := _TIGHT_OPTION.match(line))
+            and len(q.options) < len(LETTERS)
+            and tight.group(1) == LETTERS[len(q.options)]
+        ):
             option = tight
         answer = _ANSWER.match(line)
         if answer:
@@ -73,20 +89,31 @@ def parse_aiken(text: str, problems: Problems) -> ParsedBank:
             q.stem = clean("\n".join(stem_lines))
             cited = _TRAILING_SOURCE.search(q.stem)
             if cited and clean(cited.group(1)):
-                q.stem, q.source = clean(q.stem[:cited.start()]), clean(cited.group(1))
+                q.stem, q.source = clean(q.stem[: cited.start()]), clean(cited.group(1))
             q.places["answer"] = Location(line=number)
             _answer(q, answer.group(1), number, problems)
         elif option and (q.options or stem_lines):
             letter = option.group(1)
             expected = LETTERS[len(q.options)] if len(q.options) < len(LETTERS) else "?"
             if letter != expected:
-                problems.error(Location(line=number), _l("Phương án «%(letter)s» không đúng thứ tự; cần «%(expected)s».",
-                                                         letter=letter, expected=expected))
+                problems.error(
+                    Location(line=number),
+                    _l(
+                        "Phương án «%(letter)s» không đúng thứ tự; cần «%(expected)s».",
+                        letter=letter,
+                        expected=expected,
+                    ),
+                )
             q.places[f"option:{len(q.options)}"] = Location(line=number)
             q.options.append(clean(option.group(2)))
         elif q.options:
-            problems.error(Location(line=number), _l("Dòng này không phải phương án (A. …) cũng không phải «ANSWER: X»; "
-                                                     "mỗi câu Aiken kết thúc bằng dòng ANSWER."))
+            problems.error(
+                Location(line=number),
+                _l(
+                    "Dòng này không phải phương án (A. …) cũng không phải «ANSWER: X»; "
+                    "mỗi câu Aiken kết thúc bằng dòng ANSWER."
+                ),
+            )
         else:
             stem_lines.append(line)
     if q is not None and not answer_seen:
@@ -99,14 +126,26 @@ def parse_aiken(text: str, problems: Problems) -> ParsedBank:
 def _answer(q, raw, number, problems):
     letter = clean(raw).upper().rstrip(".)")
     if len(letter) != 1 or letter not in LETTERS:
-        problems.error(Location(line=number), _l("«ANSWER:» cần đúng một chữ cái (Aiken chỉ có câu một đáp án), "
-                                                 "không phải «%(value)s».", value=clean(raw)))
+        problems.error(
+            Location(line=number),
+            _l(
+                "«ANSWER:» cần đúng một chữ cái (Aiken chỉ có câu một đáp án), "
+                "không phải «%(value)s».",
+                value=clean(raw),
+            ),
+        )
         q.reported.add("answer")
         return
     index = LETTERS.index(letter)
     if index >= len(q.options):
-        problems.error(Location(line=number), _l("Đáp án %(letter)s không có phương án tương ứng (chỉ có %(count)s "
-                                                 "phương án).", letter=letter, count=len(q.options)))
+        problems.error(
+            Location(line=number),
+            _l(
+                "Đáp án %(letter)s không có phương án tương ứng (chỉ có %(count)s phương án).",
+                letter=letter,
+                count=len(q.options),
+            ),
+        )
         q.reported.add("answer")
         return
     q.answer = {"correct": [index]}

@@ -1,4 +1,5 @@
 """The CSV version of the spreadsheet template (UTF-8; comma, semicolon or tab separated)."""
+
 from __future__ import annotations
 
 import csv
@@ -36,11 +37,14 @@ def _records(text: str, delimiter: str):
         for cells in reader:
             number += 1
             if number > limits.MAX_ROWS + 1000:
-                raise BankFileError(_l("Tệp CSV có quá nhiều hàng; tối đa %(max)s câu hỏi.", max=limits.MAX_ROWS))
-            yield number, [_unguard(cell) for cell in cells[:limits.MAX_COLUMNS]]
+                raise BankFileError(
+                    _l("Tệp CSV có quá nhiều hàng; tối đa %(max)s câu hỏi.", max=limits.MAX_ROWS)
+                )
+            yield number, [_unguard(cell) for cell in cells[: limits.MAX_COLUMNS]]
     except csv.Error as err:
-        raise BankFileError(_l("Tệp CSV sai cấu trúc ở hàng %(row)s: %(detail)s.", row=number + 1,
-                               detail=str(err))) from None
+        raise BankFileError(
+            _l("Tệp CSV sai cấu trúc ở hàng %(row)s: %(detail)s.", row=number + 1, detail=str(err))
+        ) from None
 
 
 def parse_csv(text: str, problems: Problems) -> ParsedBank:

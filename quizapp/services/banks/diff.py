@@ -1,12 +1,24 @@
 """Comparing two versions of a bank question by question (matched by uid)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from quizapp.models import BankVersion, Question
 
-COMPARED = ("qtype", "title", "stem", "options", "answer", "option_feedback", "explanation", "source",
-            "difficulty", "points", "tags")
+COMPARED = (
+    "qtype",
+    "title",
+    "stem",
+    "options",
+    "answer",
+    "option_feedback",
+    "explanation",
+    "source",
+    "difficulty",
+    "points",
+    "tags",
+)
 # A change to these changes how an answer is graded.
 KEY_FIELDS = {"qtype", "options", "answer", "points"}
 

@@ -1,4 +1,5 @@
 """Exporting a stored version to YAML, GIFT, XLSX or CSV."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -14,7 +15,8 @@ from quizapp.services.banks.yaml_writer import write_yaml
 FORMATS = ("yaml", "gift", "xlsx", "csv")
 EXTENSIONS = {"yaml": "yaml", "gift": "gift", "xlsx": "xlsx", "csv": "csv"}
 MIMETYPES = {
-    "yaml": "application/yaml; charset=utf-8", "gift": "text/plain; charset=utf-8",
+    "yaml": "application/yaml; charset=utf-8",
+    "gift": "text/plain; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
 }
@@ -30,7 +32,9 @@ def write_bank(bank: ParsedBank, fmt: str) -> bytes:
         return write_xlsx(bank)
     if fmt == "csv":
         return write_csv(bank)
-    raise BankImportError(_l("Định dạng xuất «%(fmt)s» không được hỗ trợ; dùng yaml, gift, xlsx hoặc csv.", fmt=fmt))
+    raise BankImportError(
+        _l("Định dạng xuất «%(fmt)s» không được hỗ trợ; dùng yaml, gift, xlsx hoặc csv.", fmt=fmt)
+    )
 
 
 def export_version(version: BankVersion, fmt: str) -> bytes:

@@ -1,4 +1,5 @@
 """Reading single fields (type, answer letters, numbers, difficulty) the same way in every format."""
+
 from __future__ import annotations
 
 import functools
@@ -43,10 +44,24 @@ def name_key(text: str) -> str:
 
 
 _TYPES = {
-    "single": ["single", "single choice", "mot dap an", "mot lua chon", "chon mot",
-               "trac nghiem", "mc"],
-    "multiple": ["multiple", "multiple answer", "multiple answers", "multi", "nhieu dap an",
-                 "nhieu lua chon", "chon nhieu"],
+    "single": [
+        "single",
+        "single choice",
+        "mot dap an",
+        "mot lua chon",
+        "chon mot",
+        "trac nghiem",
+        "mc",
+    ],
+    "multiple": [
+        "multiple",
+        "multiple answer",
+        "multiple answers",
+        "multi",
+        "nhieu dap an",
+        "nhieu lua chon",
+        "chon nhieu",
+    ],
     "true_false": ["true false", "truefalse", "tf", "dung sai"],
     "short": ["short", "short answer", "tra loi ngan", "dien tu", "cau tra loi ngan"],
     "numeric": ["numeric", "number", "numerical", "so", "dien so", "tra loi so"],
@@ -70,8 +85,13 @@ def parse_type(raw) -> str:
     """A question type from its name in Vietnamese or English."""
     name = TYPE_NAMES.get(name_key(str(raw)))
     if name is None:
-        raise FieldError(_l("Loại câu hỏi «%(value)s» không hợp lệ; dùng một trong: %(choices)s.",
-                            value=clean(raw), choices=TYPE_HINT))
+        raise FieldError(
+            _l(
+                "Loại câu hỏi «%(value)s» không hợp lệ; dùng một trong: %(choices)s.",
+                value=clean(raw),
+                choices=TYPE_HINT,
+            )
+        )
     return name
 
 
@@ -81,8 +101,13 @@ def parse_difficulty(raw) -> str | None:
         return None
     name = DIFFICULTY_NAMES.get(name_key(str(raw)))
     if name is None:
-        raise FieldError(_l("Độ khó «%(value)s» không hợp lệ; dùng dễ, trung bình hoặc khó "
-                            "(easy, medium, hard).", value=clean(raw)))
+        raise FieldError(
+            _l(
+                "Độ khó «%(value)s» không hợp lệ; dùng dễ, trung bình hoặc khó "
+                "(easy, medium, hard).",
+                value=clean(raw),
+            )
+        )
     return name
 
 
@@ -95,8 +120,12 @@ def parse_truth(raw) -> bool:
         return True
     if key in _FALSE:
         return False
-    raise FieldError(_l("Đáp án câu đúng sai phải là «Đúng» hoặc «Sai», không phải «%(value)s».",
-                        value=clean(raw)))
+    raise FieldError(
+        _l(
+            "Đáp án câu đúng sai phải là «Đúng» hoặc «Sai», không phải «%(value)s».",
+            value=clean(raw),
+        )
+    )
 
 
 def parse_number(raw) -> float | int:
@@ -138,16 +167,26 @@ def parse_letters(raw, count: int, *, single: bool) -> list[int]:
     indexes = []
     for part in parts:
         if len(part) != 1 or part not in LETTERS:
-            raise FieldError(_l("Đáp án «%(value)s» không phải là chữ cái của phương án (A, B, C…).",
-                                value=part))
+            raise FieldError(
+                _l("Đáp án «%(value)s» không phải là chữ cái của phương án (A, B, C…).", value=part)
+            )
         index = LETTERS.index(part)
         if index >= count:
-            raise FieldError(_l("Đáp án %(letter)s không có phương án tương ứng (chỉ có %(count)s "
-                                "phương án).", letter=part, count=count))
+            raise FieldError(
+                _l(
+                    "Đáp án %(letter)s không có phương án tương ứng (chỉ có %(count)s phương án).",
+                    letter=part,
+                    count=count,
+                )
+            )
         indexes.append(index)
     if single and len(indexes) != 1:
-        raise FieldError(_l("Câu một đáp án chỉ được có đúng một đáp án, ở đây có %(count)s.",
-                            count=len(indexes)))
+        raise FieldError(
+            _l(
+                "Câu một đáp án chỉ được có đúng một đáp án, ở đây có %(count)s.",
+                count=len(indexes),
+            )
+        )
     if len(set(indexes)) != len(indexes):
         raise FieldError(_l("Đáp án lặp lại một chữ cái."))
     return sorted(indexes)

@@ -1,4 +1,5 @@
 """Reading Moodle GIFT: every feature quizapp can represent; the rest refused by line."""
+
 from __future__ import annotations
 
 import bisect
@@ -23,7 +24,17 @@ from quizapp.services.banks.parsed import (
 from quizapp.services.banks.problems import Location, Problems
 
 SPECIAL = "~=#{}:"
-_ESCAPES = {"\\": "\\", "~": "~", "=": "=", "#": "#", "{": "{", "}": "}", ":": ":", "n": "\n", ">": ">"}
+_ESCAPES = {
+    "\\": "\\",
+    "~": "~",
+    "=": "=",
+    "#": "#",
+    "{": "{",
+    "}": "}",
+    ":": ":",
+    "n": "\n",
+    ">": ">",
+}
 _META = re.compile(r"^\s*//\s*@([A-Za-z_-]+)\s*:\s?(.*)$")
 _CATEGORY = re.compile(r"^\s*\$CATEGORY\s*:(.*)$", re.IGNORECASE)
 _CONTEXT = re.compile(r"^\$(?:course|system|module|coursecategory|cat\d+)\$/(?:top/)?")
@@ -108,7 +119,9 @@ def parse_gift(text: str, problems: Problems) -> ParsedBank:
             meta = {}
         chunk = _Chunk()
 
-    for number, line in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=1):
+    for number, line in enumerate(
+        text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=1
+    ):
         if not line.strip():
             flush()
             continue
@@ -120,9 +133,15 @@ def parse_gift(text: str, problems: Problems) -> ParsedBank:
             elif key in QUESTION_KEYS:
                 meta[key] = (number, value)
             else:
-                problems.error(Location(line=number), _l("Chú thích @%(key)s không được nhận ra; dùng @id, @source, "
-                                                         "@difficulty, @points, @tags, @ignore-diacritics hoặc "
-                                                         "@title, @slug, @description, @multiple-scoring.", key=key))
+                problems.error(
+                    Location(line=number),
+                    _l(
+                        "Chú thích @%(key)s không được nhận ra; dùng @id, @source, "
+                        "@difficulty, @points, @tags, @ignore-diacritics hoặc "
+                        "@title, @slug, @description, @multiple-scoring.",
+                        key=key,
+                    ),
+                )
             continue
         if line.lstrip().startswith("//"):
             continue
@@ -136,7 +155,9 @@ def parse_gift(text: str, problems: Problems) -> ParsedBank:
     flush()
     if meta:
         line = min(n for n, _ in meta.values())
-        problems.error(Location(line=line), _l("Chú thích @… ở cuối tệp không đứng trước câu hỏi nào."))
+        problems.error(
+            Location(line=line), _l("Chú thích @… ở cuối tệp không đứng trước câu hỏi nào.")
+        )
     return bank
 
 
@@ -163,43 +184,62 @@ def _question(chunk: _Chunk, meta, problems: Problems) -> ParsedQuestion:
             problems.error(q.location, _l("Tiêu đề câu hỏi mở bằng «::» nhưng không có «::» đóng."))
             q.reported.add("stem")
             return q
-        q.title = clean(unescape(text[pos + 2:end]))
+        q.title = clean(unescape(text[pos + 2 : end]))
         pos = end + 2
     marker = _MARKER.match(text[pos:])
     if marker:
         if marker.group(1).lower() == "html":
-            problems.warn(q.location, _l("Câu hỏi ghi định dạng [html]: thẻ HTML sẽ hiện nguyên văn, không được "
-                                         "diễn dịch."))
+            problems.warn(
+                q.location,
+                _l(
+                    "Câu hỏi ghi định dạng [html]: thẻ HTML sẽ hiện nguyên văn, không được "
+                    "diễn dịch."
+                ),
+            )
         pos += marker.end()
     open_at = _find(text, "{", pos)
     if open_at < 0:
-        problems.error(q.location, _l("Câu hỏi không có phần đáp án {…}; câu chỉ có mô tả (description) không được "
-                                      "hỗ trợ."))
+        problems.error(
+            q.location,
+            _l(
+                "Câu hỏi không có phần đáp án {…}; câu chỉ có mô tả (description) không được "
+                "hỗ trợ."
+            ),
+        )
         q.reported.add("stem")
         return q
     close_at = _find(text, "}", open_at + 1)
     if close_at < 0:
-        problems.error(Location(line=chunk.line_at(open_at)), _l("Thiếu dấu «}» đóng phần đáp án (mở ở dòng này)."))
+        problems.error(
+            Location(line=chunk.line_at(open_at)),
+            _l("Thiếu dấu «}» đóng phần đáp án (mở ở dòng này)."),
+        )
         q.reported.add("stem")
         return q
     q.stem = clean(unescape(text[pos:open_at]))
-    after = text[close_at + 1:]
+    after = text[close_at + 1 :]
     if after.strip() and _PUNCTUATION.fullmatch(after.strip()):
         # «… năm {#1931}.»: Moodle reads the full stop as the end of a sentence with a blank in it.
         q.stem = clean(q.stem + " _____" + after.strip())
     elif after.strip():
-        problems.error(Location(line=chunk.line_at(close_at + 1)),
-                       _l("Có chữ sau phần đáp án {…}: câu điền từ vào chỗ trống (missing word) không được hỗ trợ. "
-                          "Hãy chuyển phần {…} xuống cuối câu hỏi."))
+        problems.error(
+            Location(line=chunk.line_at(close_at + 1)),
+            _l(
+                "Có chữ sau phần đáp án {…}: câu điền từ vào chỗ trống (missing word) không được hỗ trợ. "
+                "Hãy chuyển phần {…} xuống cuối câu hỏi."
+            ),
+        )
         return q
-    block = text[open_at + 1:close_at]
+    block = text[open_at + 1 : close_at]
     _answers(q, block, chunk, open_at + 1, problems)
     if ignore is not None:
         if q.qtype == "short":
             q.answer["ignore_diacritics"] = ignore
         elif q.qtype is not None:
-            problems.error(Location(line=meta["ignore-diacritics"][0]),
-                           _l("@ignore-diacritics chỉ dùng cho câu trả lời ngắn."))
+            problems.error(
+                Location(line=meta["ignore-diacritics"][0]),
+                _l("@ignore-diacritics chỉ dùng cho câu trả lời ngắn."),
+            )
     return q
 
 
@@ -230,7 +270,7 @@ def _apply_meta(q, meta, problems) -> bool | None:
 def _answers(q: ParsedQuestion, block: str, chunk: _Chunk, base: int, problems: Problems) -> None:
     general_at = _find(block, "####")
     if general_at >= 0:
-        q.explanation = clean(unescape(block[general_at + 4:]))
+        q.explanation = clean(unescape(block[general_at + 4 :]))
         block = block[:general_at]
     body = block.strip()
     where = Location(line=chunk.line_at(base))
@@ -261,22 +301,24 @@ def _parts(body: str) -> list[tuple[int, str, str]]:
         if body[i] in "=~":
             marks.append(i)
         i += 1
-    return [(at, body[at], body[at + 1:(marks[n + 1] if n + 1 < len(marks) else len(body))])
-            for n, at in enumerate(marks)]
+    return [
+        (at, body[at], body[at + 1 : (marks[n + 1] if n + 1 < len(marks) else len(body))])
+        for n, at in enumerate(marks)
+    ]
 
 
 def _weight(raw: str):
     found = _WEIGHT.match(raw.strip())
     if not found:
         return None, raw
-    return float(found.group(1)), raw.strip()[found.end():]
+    return float(found.group(1)), raw.strip()[found.end() :]
 
 
 def _unmarked(raw: str) -> str:
     """An answer's or a feedback's text without its own format marker ([moodle], [html]…), which
     applies to it as the question's marker applies to the question."""
     marker = _MARKER.match(raw)
-    return raw[marker.end():] if marker else raw
+    return raw[marker.end() :] if marker else raw
 
 
 def _text_and_feedback(raw: str) -> tuple[str, str]:
@@ -286,9 +328,11 @@ def _text_and_feedback(raw: str) -> tuple[str, str]:
 
 def _choice(q, body, chunk, base, problems):
     parts = _parts(body)
-    lead = body[:parts[0][0]] if parts else body
+    lead = body[: parts[0][0]] if parts else body
     if lead.strip():
-        problems.error(Location(line=chunk.line_at(base)), _l("Phần đáp án phải bắt đầu bằng «=» hoặc «~»."))
+        problems.error(
+            Location(line=chunk.line_at(base)), _l("Phần đáp án phải bắt đầu bằng «=» hoặc «~».")
+        )
     weights, feedback = [], []
     for i, (offset, mark, raw) in enumerate(parts):
         place = Location(line=chunk.line_at(base + offset))
@@ -304,22 +348,38 @@ def _choice(q, body, chunk, base, problems):
         q.qtype = "single"
         q.answer = {"correct": equals}
         if len(equals) > 1:
-            problems.error(q.where("answer"), _l("Câu một đáp án có %(count)s phương án «=»; nếu nhiều phương án "
-                                                 "cùng đúng, hãy dùng «~%%50%%» cho từng phương án đúng.",
-                                                 count=len(equals)))
+            problems.error(
+                q.where("answer"),
+                _l(
+                    "Câu một đáp án có %(count)s phương án «=»; nếu nhiều phương án "
+                    "cùng đúng, hãy dùng «~%%50%%» cho từng phương án đúng.",
+                    count=len(equals),
+                ),
+            )
             q.reported.add("answer")
         for mark, weight, place in weights:
             if weight is not None and weight != (100 if mark == "=" else 0):
-                problems.error(place, _l("Trọng số %(weight)s%% không được hỗ trợ trong câu một đáp án (chỉ chấm "
-                                         "đúng hoặc sai).", weight=format_number(weight)))
+                problems.error(
+                    place,
+                    _l(
+                        "Trọng số %(weight)s%% không được hỗ trợ trong câu một đáp án (chỉ chấm "
+                        "đúng hoặc sai).",
+                        weight=format_number(weight),
+                    ),
+                )
         return
     q.qtype = "multiple"
     correct = [i for i, (_, weight, _) in enumerate(weights) if weight is not None and weight > 0]
     q.answer = {"correct": correct}
     positive = {weight for _, weight, _ in weights if weight is not None and weight > 0}
     if len(positive) > 1:
-        problems.warn(q.where("answer"), _l("Các phương án đúng có trọng số khác nhau; ở đây mọi phương án đúng "
-                                            "được tính như nhau."))
+        problems.warn(
+            q.where("answer"),
+            _l(
+                "Các phương án đúng có trọng số khác nhau; ở đây mọi phương án đúng "
+                "được tính như nhau."
+            ),
+        )
 
 
 def _true_false(q, body):
@@ -335,9 +395,14 @@ def _true_false(q, body):
 
 def _short(q, body, where, problems):
     parts = _parts(body)
-    if not parts or body[:parts[0][0]].strip():
-        problems.error(where, _l("Không hiểu phần đáp án: câu trả lời ngắn ghi «=đáp án», câu trắc nghiệm ghi "
-                                 "«=đúng ~sai»."))
+    if not parts or body[: parts[0][0]].strip():
+        problems.error(
+            where,
+            _l(
+                "Không hiểu phần đáp án: câu trả lời ngắn ghi «=đáp án», câu trắc nghiệm ghi "
+                "«=đúng ~sai»."
+            ),
+        )
         q.reported.add("answer")
         return
     q.qtype = "short"
@@ -346,11 +411,23 @@ def _short(q, body, where, problems):
         weight, raw = _weight(raw)
         text, fb = _text_and_feedback(raw)
         if weight is not None and weight != 100:
-            problems.error(where, _l("Đáp án ngắn với trọng số %(weight)s%% không được hỗ trợ; mỗi đáp án chấp nhận "
-                                     "đều được trọn điểm.", weight=format_number(weight)))
+            problems.error(
+                where,
+                _l(
+                    "Đáp án ngắn với trọng số %(weight)s%% không được hỗ trợ; mỗi đáp án chấp nhận "
+                    "đều được trọn điểm.",
+                    weight=format_number(weight),
+                ),
+            )
         if fb:
-            problems.warn(where, _l("Phản hồi riêng cho đáp án ngắn «%(answer)s» bị bỏ qua; hãy đưa vào phần giải "
-                                    "thích (####).", answer=text))
+            problems.warn(
+                where,
+                _l(
+                    "Phản hồi riêng cho đáp án ngắn «%(answer)s» bị bỏ qua; hãy đưa vào phần giải "
+                    "thích (####).",
+                    answer=text,
+                ),
+            )
         accepted.append(text)
     q.answer = {"accepted": accepted, "ignore_diacritics": False}
 
@@ -362,20 +439,32 @@ def _numeric(q, body, where, problems):
     # answer, not a second answer.
     others = [p for p in parts if p[1] == "~" and not _split_unescaped(p[2], "#")[0].strip()]
     if others and len(others) < len(parts):
-        problems.warn(where, _l("Phản hồi cho các đáp án khác (~#…) bị bỏ qua; hãy đưa vào phần giải thích (####)."))
+        problems.warn(
+            where,
+            _l("Phản hồi cho các đáp án khác (~#…) bị bỏ qua; hãy đưa vào phần giải thích (####)."),
+        )
         parts = [p for p in parts if p not in others]
     if parts:
-        if len(parts) > 1 or body[:parts[0][0]].strip():
-            problems.error(where, _l("Câu trả lời số chỉ được có một đáp án (giá trị:sai số hoặc nhỏ..lớn)."))
+        if len(parts) > 1 or body[: parts[0][0]].strip():
+            problems.error(
+                where, _l("Câu trả lời số chỉ được có một đáp án (giá trị:sai số hoặc nhỏ..lớn).")
+            )
             q.reported.add("answer")
             return
         weight, body = _weight(parts[0][2])
         if weight is not None and weight != 100:
-            problems.error(where, _l("Trọng số %(weight)s%% không được hỗ trợ cho câu trả lời số.",
-                                     weight=format_number(weight)))
+            problems.error(
+                where,
+                _l(
+                    "Trọng số %(weight)s%% không được hỗ trợ cho câu trả lời số.",
+                    weight=format_number(weight),
+                ),
+            )
     pieces = _split_unescaped(body, "#")
     if any(p.strip() for p in pieces[1:]):
-        problems.warn(where, _l("Phản hồi riêng cho đáp án số bị bỏ qua; hãy đưa vào phần giải thích (####)."))
+        problems.warn(
+            where, _l("Phản hồi riêng cho đáp án số bị bỏ qua; hãy đưa vào phần giải thích (####).")
+        )
     spec = unescape(pieces[0]).strip()
     try:
         if ".." in spec:

@@ -1,4 +1,5 @@
 """Writing GIFT: Moodle-importable text, with quizapp's extras in // @key: comments."""
+
 from __future__ import annotations
 
 from quizapp.services.banks.fields import format_number
@@ -73,7 +74,9 @@ def _question_lines(q: ParsedQuestion) -> list[str]:
     general = f"####{escape(q.explanation)}" if q.explanation else ""
     if q.qtype in ("single", "multiple"):  # one answer per line, as people write GIFT by hand
         lines.append(f"{head}{stem}{{")
-        lines += [f"\t{answer}" for answer in _block(q)] + ([f"\t{general}"] if general else []) + ["}"]
+        lines += (
+            [f"\t{answer}" for answer in _block(q)] + ([f"\t{general}"] if general else []) + ["}"]
+        )
     else:
         lines.append(f"{head}{stem}{{{_block(q)}{general}}}")
     return lines
@@ -97,7 +100,11 @@ def _block(q: ParsedQuestion):
         truth = correct == [0]
         right, wrong = (feedback[0], feedback[1]) if truth else (feedback[1], feedback[0])
         # An empty last feedback is left out: "#" next to "####" would read as general feedback.
-        tail = (f"#{escape(wrong)}" if wrong else "") if not right else f"#{escape(wrong)}#{escape(right)}"
+        tail = (
+            (f"#{escape(wrong)}" if wrong else "")
+            if not right
+            else f"#{escape(wrong)}#{escape(right)}"
+        )
         return ("T" if truth else "F") + tail
     if q.qtype == "short":
         return " ".join(_answer_text(a, mark="=") for a in q.answer["accepted"])

@@ -1,4 +1,5 @@
 """Stored versions are immutable: any attempt to change one fails before it reaches the database."""
+
 from __future__ import annotations
 
 from sqlalchemy import event
@@ -19,4 +20,5 @@ def _refuse_changes_to_versions(session, flush_context, instances) -> None:
         if isinstance(obj, IMMUTABLE) and session.is_modified(obj, include_collections=False):
             raise ImmutableVersionError(
                 f"{type(obj).__name__} {obj.id} belongs to a stored bank version and cannot change; "
-                "import a new version instead")
+                "import a new version instead"
+            )

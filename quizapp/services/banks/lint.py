@@ -4,6 +4,7 @@
 validated. Each warning points at the question (or option, or field) it is about, like an
 error does, and says what a member would exploit and how to fix it.
 """
+
 from __future__ import annotations
 
 import math
@@ -44,15 +45,37 @@ _CATCH_ALL = re.compile(
     r"|ca (?:hai|ba|bon|nam) (?:dap an|phuong an|y)(?: tren)?"
     r"|ca [a-z](?:\s*(?:,|va|&)\s*[a-z])+"
     r"|khong (?:co )?(?:dap an|phuong an|y|cau) nao"
-    r"|(?:all|none|both) of the above|both [a-z] and [a-z])\b")
+    r"|(?:all|none|both) of the above|both [a-z] and [a-z])\b"
+)
 # Absolute words, matched with their diacritics ("mọi", never "mới").
 _ABSOLUTE = re.compile(
     r"(?<!\w)(?:mọi|toàn bộ|tất cả|luôn luôn|không bao giờ|hoàn toàn|tuyệt đối|duy nhất"
-    r"|always|never|every|none)(?!\w)", re.IGNORECASE)
-_URL = re.compile(r"https?://\S+|\bwww\.\S+|\b(?:[a-z0-9-]+\.)+([a-z]{2,6})\b(?:/\S*)?",
-                  re.IGNORECASE)
-_FILE_EXTENSIONS = {"txt", "pdf", "doc", "docx", "xls", "xlsx", "csv", "yaml", "yml", "md",
-                    "json", "gift", "aiken", "odt", "ods", "rtf", "jpg", "png"}
+    r"|always|never|every|none)(?!\w)",
+    re.IGNORECASE,
+)
+_URL = re.compile(
+    r"https?://\S+|\bwww\.\S+|\b(?:[a-z0-9-]+\.)+([a-z]{2,6})\b(?:/\S*)?", re.IGNORECASE
+)
+_FILE_EXTENSIONS = {
+    "txt",
+    "pdf",
+    "doc",
+    "docx",
+    "xls",
+    "xlsx",
+    "csv",
+    "yaml",
+    "yml",
+    "md",
+    "json",
+    "gift",
+    "aiken",
+    "odt",
+    "ods",
+    "rtf",
+    "jpg",
+    "png",
+}
 _WORDS = re.compile(r"[a-z0-9]+")
 _YEAR_WORDS = {"nam", "year"}
 
@@ -89,8 +112,11 @@ def _correct(q: ParsedQuestion) -> list[int]:
     correct = q.answer.get("correct") if isinstance(q.answer, dict) else None
     if not isinstance(correct, list):
         return []
-    return [i for i in correct
-            if isinstance(i, int) and not isinstance(i, bool) and 0 <= i < len(q.options)]
+    return [
+        i
+        for i in correct
+        if isinstance(i, int) and not isinstance(i, bool) and 0 <= i < len(q.options)
+    ]
 
 
 def _letter(i: int) -> str:
@@ -105,36 +131,55 @@ def _long_key(q, warn):
     shortest_key = min(correct, key=lambda i: len(q.options[i].strip()))
     key_len, longest = len(q.options[shortest_key].strip()), max(wrong)
     if key_len >= LONG_KEY_RATIO * longest and key_len - longest >= LONG_KEY_MIN_EXTRA:
-        warn(q.where(f"option:{shortest_key}"), _l(
-            "Đáp án đúng %(letter)s dài %(key)s ký tự, gấp %(ratio)s lần phương án sai dài nhất "
-            "(%(longest)s ký tự): người làm bài đoán được đáp án nhờ độ dài. Hãy rút gọn đáp án "
-            "hoặc viết các phương án sai cụ thể như đáp án.",
-            letter=_letter(shortest_key), key=key_len, ratio=round(key_len / max(longest, 1), 1),
-            longest=longest))
+        warn(
+            q.where(f"option:{shortest_key}"),
+            _l(
+                "Đáp án đúng %(letter)s dài %(key)s ký tự, gấp %(ratio)s lần phương án sai dài nhất "
+                "(%(longest)s ký tự): người làm bài đoán được đáp án nhờ độ dài. Hãy rút gọn đáp án "
+                "hoặc viết các phương án sai cụ thể như đáp án.",
+                letter=_letter(shortest_key),
+                key=key_len,
+                ratio=round(key_len / max(longest, 1), 1),
+                longest=longest,
+            ),
+        )
 
 
 def _catch_all(q, warn):
     for i, option in enumerate(q.options):
         if _CATCH_ALL.search(fold_vietnamese(option)):
-            warn(q.where(f"option:{i}"), _l(
-                "Phương án %(letter)s («%(text)s») không nói về nội dung: người làm bài suy ra nó "
-                "từ các phương án khác, và khi các phương án bị xáo trộn thì «trên» hay «A, B, C» "
-                "không còn đúng chỗ. Hãy thay bằng một phương án có nội dung, hoặc dùng câu nhiều "
-                "đáp án.", letter=_letter(i), text=option.strip()[:80]))
+            warn(
+                q.where(f"option:{i}"),
+                _l(
+                    "Phương án %(letter)s («%(text)s») không nói về nội dung: người làm bài suy ra nó "
+                    "từ các phương án khác, và khi các phương án bị xáo trộn thì «trên» hay «A, B, C» "
+                    "không còn đúng chỗ. Hãy thay bằng một phương án có nội dung, hoặc dùng câu nhiều "
+                    "đáp án.",
+                    letter=_letter(i),
+                    text=option.strip()[:80],
+                ),
+            )
 
 
 def _absolutes(q, warn):
     correct = set(_correct(q))
-    if not correct or any(_ABSOLUTE.search(unicodedata.normalize("NFC", q.options[i]))
-                          for i in correct):
+    if not correct or any(
+        _ABSOLUTE.search(unicodedata.normalize("NFC", q.options[i])) for i in correct
+    ):
         return
     for i, option in enumerate(q.options):
         match = _ABSOLUTE.search(unicodedata.normalize("NFC", option))
         if i not in correct and match:
-            warn(q.where(f"option:{i}"), _l(
-                "Phương án sai %(letter)s có từ tuyệt đối «%(word)s», còn đáp án đúng thì không: "
-                "người làm bài quen loại ngay phương án như vậy. Hãy viết phương án sai có mức độ "
-                "như đáp án.", letter=_letter(i), word=match.group(0)))
+            warn(
+                q.where(f"option:{i}"),
+                _l(
+                    "Phương án sai %(letter)s có từ tuyệt đối «%(word)s», còn đáp án đúng thì không: "
+                    "người làm bài quen loại ngay phương án như vậy. Hãy viết phương án sai có mức độ "
+                    "như đáp án.",
+                    letter=_letter(i),
+                    word=match.group(0),
+                ),
+            )
 
 
 def _grouped(value, thousands: str, decimal: str) -> str:
@@ -164,12 +209,17 @@ def _numeric(q, warn):
     for name in ("value", "min", "max"):
         value = answer.get(name)
         if _ambiguous(value, words):
-            warn(q.where("answer"), _l(
-                "Đáp án số %(vi)s có thể được viết theo hai cách đọc khác nhau: người Việt viết "
-                "«%(vi)s», người quen cách viết tiếng Anh viết «%(en)s» (với người Việt là một số "
-                "khác). Hãy hỏi theo đơn vị lớn hơn (ví dụ «bao nhiêu nghìn», «bao nhiêu triệu») "
-                "để đáp án dưới 1.000, hoặc dùng câu trắc nghiệm.",
-                vi=_grouped(value, ".", ","), en=_grouped(value, ",", ".")))
+            warn(
+                q.where("answer"),
+                _l(
+                    "Đáp án số %(vi)s có thể được viết theo hai cách đọc khác nhau: người Việt viết "
+                    "«%(vi)s», người quen cách viết tiếng Anh viết «%(en)s» (với người Việt là một số "
+                    "khác). Hãy hỏi theo đơn vị lớn hơn (ví dụ «bao nhiêu nghìn», «bao nhiêu triệu») "
+                    "để đáp án dưới 1.000, hoặc dùng câu trắc nghiệm.",
+                    vi=_grouped(value, ".", ","),
+                    en=_grouped(value, ",", "."),
+                ),
+            )
             return
 
 
@@ -187,10 +237,15 @@ def _source(q, warn):
     parts = [p.strip() for p in re.split(r"\s\|\s|\n", q.source) if p.strip()]
     missing = [p for p in parts if not _has_address(p)]
     if missing:
-        warn(q.where("source"), _l(
-            "Nguồn «%(part)s» không có địa chỉ (URL): người làm bài và người duyệt không mở ra "
-            "đối chiếu được. Hãy ghi địa chỉ trang, hoặc bỏ nguồn này nếu dữ kiện đã có nguồn "
-            "khác.", part=missing[0][:120]))
+        warn(
+            q.where("source"),
+            _l(
+                "Nguồn «%(part)s» không có địa chỉ (URL): người làm bài và người duyệt không mở ra "
+                "đối chiếu được. Hãy ghi địa chỉ trang, hoặc bỏ nguồn này nếu dữ kiện đã có nguồn "
+                "khác.",
+                part=missing[0][:120],
+            ),
+        )
 
 
 def _true_false_lean(questions, warn):
@@ -203,11 +258,18 @@ def _true_false_lean(questions, warn):
     if share > MAX_TRUE_SHARE:
         # The options' own words, as members see them in the bank.
         leaning = TRUE_FALSE_OPTIONS[0] if true * 2 > len(keys) else TRUE_FALSE_OPTIONS[1]
-        warn(Location(), _l(
-            "%(n)s trong %(count)s câu đúng sai có đáp án «%(key)s» (%(percent)s%%): ai luôn chọn "
-            "«%(key)s» được %(percent)s%% số câu này mà không cần biết gì. Hãy cân bằng, khoảng "
-            "40–60%% câu có đáp án «Đúng».", n=max(true, len(keys) - true), count=len(keys),
-            key=leaning, percent=round(share * 100)))
+        warn(
+            Location(),
+            _l(
+                "%(n)s trong %(count)s câu đúng sai có đáp án «%(key)s» (%(percent)s%%): ai luôn chọn "
+                "«%(key)s» được %(percent)s%% số câu này mà không cần biết gì. Hãy cân bằng, khoảng "
+                "40–60%% câu có đáp án «Đúng».",
+                n=max(true, len(keys) - true),
+                count=len(keys),
+                key=leaning,
+                percent=round(share * 100),
+            ),
+        )
 
 
 def _multiple_positions(questions, warn):
@@ -216,10 +278,16 @@ def _multiple_positions(questions, warn):
     if len(keys) < MIN_MULTIPLE:
         return
     for position in sorted(set.intersection(*(set(k) for k in keys))):
-        warn(Location(), _l(
-            "Cả %(count)s câu nhiều đáp án đều có phương án %(letter)s là đáp án đúng: người làm "
-            "bài chỉ cần luôn chọn %(letter)s. Hãy đổi vị trí các phương án để đáp án đúng rải "
-            "đều.", count=len(keys), letter=_letter(position)))
+        warn(
+            Location(),
+            _l(
+                "Cả %(count)s câu nhiều đáp án đều có phương án %(letter)s là đáp án đúng: người làm "
+                "bài chỉ cần luôn chọn %(letter)s. Hãy đổi vị trí các phương án để đáp án đúng rải "
+                "đều.",
+                count=len(keys),
+                letter=_letter(position),
+            ),
+        )
 
 
 def _near_duplicates(questions, warn):
@@ -237,7 +305,7 @@ def _near_duplicates(questions, warn):
         if not pairs:
             continue
         ordered = sorted(pairs, key=lambda g: (frequency[g], g))
-        prefix = ordered[:len(ordered) - math.ceil(NEAR_DUPLICATE_JACCARD * len(ordered)) + 1]
+        prefix = ordered[: len(ordered) - math.ceil(NEAR_DUPLICATE_JACCARD * len(ordered)) + 1]
         candidates = set()
         for gram in prefix:
             if len(index[gram]) <= COMMON_BIGRAM_STEMS:
@@ -253,12 +321,17 @@ def _near_duplicates(questions, warn):
                 continue
             ratio = matcher.ratio()
             if ratio >= NEAR_DUPLICATE_RATIO:
-                warn(questions[i].where("stem"), _l(
-                    "Câu hỏi gần trùng với câu %(other)s (%(where)s), giống %(percent)s%% khi bỏ "
-                    "dấu: hai câu có thể cùng rơi vào một lượt làm bài và câu này gợi ý cho câu "
-                    "kia. Hãy gộp hai câu, hoặc hỏi hai ý thật sự khác nhau.",
-                    other=questions[j].uid or "", where=questions[j].location.describe(),
-                    percent=round(ratio * 100)))
+                warn(
+                    questions[i].where("stem"),
+                    _l(
+                        "Câu hỏi gần trùng với câu %(other)s (%(where)s), giống %(percent)s%% khi bỏ "
+                        "dấu: hai câu có thể cùng rơi vào một lượt làm bài và câu này gợi ý cho câu "
+                        "kia. Hãy gộp hai câu, hoặc hỏi hai ý thật sự khác nhau.",
+                        other=questions[j].uid or "",
+                        where=questions[j].location.describe(),
+                        percent=round(ratio * 100),
+                    ),
+                )
                 break
         for gram in prefix:
             index[gram].append(i)

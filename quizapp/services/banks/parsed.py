@@ -1,4 +1,5 @@
 """A bank as read from a file, before it touches the database."""
+
 from __future__ import annotations
 
 import hashlib
@@ -55,10 +56,17 @@ class ParsedQuestion:
     def content(self) -> dict:
         """Everything that defines the question, for checksums and comparisons."""
         return {
-            "id": self.uid, "type": self.qtype, "title": self.title, "stem": self.stem,
-            "options": list(self.options), "option_feedback": list(self.option_feedback),
-            "answer": self.answer, "explanation": self.explanation, "source": self.source,
-            "difficulty": self.difficulty, "points": plain_number(self.points),
+            "id": self.uid,
+            "type": self.qtype,
+            "title": self.title,
+            "stem": self.stem,
+            "options": list(self.options),
+            "option_feedback": list(self.option_feedback),
+            "answer": self.answer,
+            "explanation": self.explanation,
+            "source": self.source,
+            "difficulty": self.difficulty,
+            "points": plain_number(self.points),
             "tags": list(self.tags),
         }
 
@@ -97,10 +105,13 @@ class ParsedBank:
     def content(self) -> dict:
         """The bank's content without its slug or file details."""
         return {
-            "title": self.title, "description": self.description,
+            "title": self.title,
+            "description": self.description,
             "multiple_scoring": self.multiple_scoring,
-            "topics": [{"title": t.title, "questions": [q.content() for q in t.questions]}
-                       for t in self.topics],
+            "topics": [
+                {"title": t.title, "questions": [q.content() for q in t.questions]}
+                for t in self.topics
+            ],
         }
 
     @property
@@ -116,8 +127,11 @@ class ParsedBank:
             "questions": len(self.questions),
             "by_type": {t: by_type[t] for t in QUESTION_TYPES if by_type[t]},
             "topics": [
-                {"title": t.title, "questions": len(t.questions),
-                 "by_type": dict(Counter(q.qtype for q in t.questions))}
+                {
+                    "title": t.title,
+                    "questions": len(t.questions),
+                    "by_type": dict(Counter(q.qtype for q in t.questions)),
+                }
                 for t in self.topics
             ],
             "errors": len(self.errors),

@@ -1,4 +1,5 @@
 """Problems found in a bank file: where (line, sheet/row/column) and what, in Vietnamese."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

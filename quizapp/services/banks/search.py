@@ -1,4 +1,5 @@
 """Finding questions in a version by words, ignoring Vietnamese diacritics and case."""
+
 from __future__ import annotations
 
 from quizapp.models import BankVersion, Question

@@ -1,4 +1,5 @@
 """The spreadsheet template (XLSX and CSV): one row per question, Vietnamese or English headers."""
+
 from __future__ import annotations
 
 import datetime
@@ -54,19 +55,55 @@ COLUMN_NAMES.update({alias: name for name, (_, aliases) in HEADERS.items() for a
 _OPTION = re.compile(r"^(?:phuong an |lua chon |option |dap an |choice )?([a-z])$")
 _FEEDBACK = re.compile(r"^(?:phan hoi|feedback) ([a-z])$")
 DEFAULT_TOPIC = "Chung"
-TEMPLATE_COLUMNS = ["topic", "qtype", "stem", "A", "B", "C", "D", "answer", "explanation", "source",
-                    "difficulty", "points", "uid", "title", "tags"]
-TYPE_LABELS = {"single": "một đáp án", "multiple": "nhiều đáp án", "true_false": "đúng sai",
-               "short": "trả lời ngắn", "numeric": "số"}
+TEMPLATE_COLUMNS = [
+    "topic",
+    "qtype",
+    "stem",
+    "A",
+    "B",
+    "C",
+    "D",
+    "answer",
+    "explanation",
+    "source",
+    "difficulty",
+    "points",
+    "uid",
+    "title",
+    "tags",
+]
+TYPE_LABELS = {
+    "single": "một đáp án",
+    "multiple": "nhiều đáp án",
+    "true_false": "đúng sai",
+    "short": "trả lời ngắn",
+    "numeric": "số",
+}
 DIFFICULTY_LABELS = {"easy": "dễ", "medium": "trung bình", "hard": "khó"}
 SCORING_LABELS = {"all_or_nothing": "trọn câu", "partial": "từng phần"}
-_SCORING_NAMES = {"tron cau": "all_or_nothing", "tat ca hoac khong": "all_or_nothing",
-                  "all or nothing": "all_or_nothing", "partial": "partial", "tung phan": "partial"}
-INFO_KEYS = {"ma ngan hang": "slug", "slug": "slug", "ten ngan hang": "title", "title": "title",
-             "mo ta": "description", "description": "description",
-             "cham cau nhieu dap an": "multiple_scoring", "multiple scoring": "multiple_scoring"}
-INFO_LABELS = {"slug": "Mã ngân hàng", "title": "Tên ngân hàng", "description": "Mô tả",
-               "multiple_scoring": "Chấm câu nhiều đáp án"}
+_SCORING_NAMES = {
+    "tron cau": "all_or_nothing",
+    "tat ca hoac khong": "all_or_nothing",
+    "all or nothing": "all_or_nothing",
+    "partial": "partial",
+    "tung phan": "partial",
+}
+INFO_KEYS = {
+    "ma ngan hang": "slug",
+    "slug": "slug",
+    "ten ngan hang": "title",
+    "title": "title",
+    "mo ta": "description",
+    "description": "description",
+    "cham cau nhieu dap an": "multiple_scoring",
+    "multiple scoring": "multiple_scoring",
+}
+INFO_LABELS = {
+    "slug": "Mã ngân hàng",
+    "title": "Tên ngân hàng",
+    "description": "Mô tả",
+    "multiple_scoring": "Chấm câu nhiều đáp án",
+}
 
 
 def cell_text(value) -> str:
@@ -81,7 +118,9 @@ def cell_text(value) -> str:
     if isinstance(value, float):
         return format_general(value)
     if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
-        return format_cell(value, "dd/mm/yyyy" if not isinstance(value, datetime.time) else "hh:mm:ss")
+        return format_cell(
+            value, "dd/mm/yyyy" if not isinstance(value, datetime.time) else "hh:mm:ss"
+        )
     return clean(value)
 
 
@@ -138,7 +177,9 @@ def parse_table(rows, sheet: str | None, problems: Problems, bank: ParsedBank) -
                 above.append((number, cells))
                 if len(above) < HEADER_SEARCH_ROWS:
                     continue
-                _header(above[0][1], above[0][0], sheet, problems)  # says the question column is missing
+                _header(
+                    above[0][1], above[0][0], sheet, problems
+                )  # says the question column is missing
                 return
             columns = _header(cells, number, sheet, problems)
             if columns is None:
@@ -147,10 +188,15 @@ def parse_table(rows, sheet: str | None, problems: Problems, bank: ParsedBank) -
             continue
         count += 1
         if count > limits.MAX_ROWS:
-            problems.error(Location(sheet=sheet, row=number), _l("Quá nhiều hàng; tối đa %(max)s câu hỏi mỗi tệp.",
-                                                                  max=limits.MAX_ROWS))
+            problems.error(
+                Location(sheet=sheet, row=number),
+                _l("Quá nhiều hàng; tối đa %(max)s câu hỏi mỗi tệp.", max=limits.MAX_ROWS),
+            )
             return
-        row = {field: (cells[i] if i < len(cells) else None, letters[i]) for i, field in columns.items()}
+        row = {
+            field: (cells[i] if i < len(cells) else None, letters[i])
+            for i, field in columns.items()
+        }
         title = cell_text(row.get("topic", (None, ""))[0]) or current or DEFAULT_TOPIC
         current = title
         if title not in topics:
@@ -160,7 +206,9 @@ def parse_table(rows, sheet: str | None, problems: Problems, bank: ParsedBank) -
     if columns is None and above:
         _header(above[0][1], above[0][0], sheet, problems)  # reports the missing question column
     elif columns is None:
-        problems.error(Location(sheet=sheet), _l("Trang tính trống: không có hàng tiêu đề và câu hỏi nào."))
+        problems.error(
+            Location(sheet=sheet), _l("Trang tính trống: không có hàng tiêu đề và câu hỏi nào.")
+        )
 
 
 HEADER_SEARCH_ROWS = 15
@@ -168,12 +216,12 @@ HEADER_SEARCH_ROWS = 15
 
 def is_header(cells) -> bool:
     """True for a row that names a question column: the header may follow a title row or two."""
-    return any(header_field(cell_text(c)) == "stem" for c in cells[:limits.MAX_COLUMNS])
+    return any(header_field(cell_text(c)) == "stem" for c in cells[: limits.MAX_COLUMNS])
 
 
 def _header(cells, number, sheet, problems) -> dict[int, str] | None:
     if len(cells) > limits.MAX_COLUMNS:
-        cells = cells[:limits.MAX_COLUMNS]
+        cells = cells[: limits.MAX_COLUMNS]
     columns: dict[int, str] = {}
     seen: dict[str, str] = {}
     for i, value in enumerate(cells):
@@ -186,14 +234,20 @@ def _header(cells, number, sheet, problems) -> dict[int, str] | None:
         if field is None:
             problems.warn(where, _l("Cột «%(name)s» không được nhận ra nên bị bỏ qua.", name=text))
         elif field in seen:
-            problems.error(where, _l("Cột «%(name)s» trùng với cột %(other)s.", name=text, other=seen[field]))
+            problems.error(
+                where, _l("Cột «%(name)s» trùng với cột %(other)s.", name=text, other=seen[field])
+            )
         else:
             columns[i], seen[field] = field, letter
     if "stem" not in seen:
-        problems.error(Location(sheet=sheet, row=number),
-                       _l("Không thấy hàng tiêu đề: trong %(n)s hàng đầu cần một hàng có cột «Câu hỏi» (và Chủ đề, "
-                          "Loại, A, B, C, D, Đáp án…); hãy dùng tệp mẫu mau-ngan-hang-cau-hoi.xlsx.",
-                          n=HEADER_SEARCH_ROWS))
+        problems.error(
+            Location(sheet=sheet, row=number),
+            _l(
+                "Không thấy hàng tiêu đề: trong %(n)s hàng đầu cần một hàng có cột «Câu hỏi» (và Chủ đề, "
+                "Loại, A, B, C, D, Đáp án…); hãy dùng tệp mẫu mau-ngan-hang-cau-hoi.xlsx.",
+                n=HEADER_SEARCH_ROWS,
+            ),
+        )
         return None
     return columns
 
@@ -232,14 +286,20 @@ def _row(row: dict, number: int, sheet, problems: Problems) -> ParsedQuestion:
 
 
 def _options(row, kind, q, problems, trailing_ok=False) -> list[str]:
-    found = sorted((int(f.split(":")[1]), cell_text(v)) for f, (v, _) in row.items() if f.startswith(kind + ":"))
+    found = sorted(
+        (int(f.split(":")[1]), cell_text(v))
+        for f, (v, _) in row.items()
+        if f.startswith(kind + ":")
+    )
     values = dict(found)
     last = max((i for i, v in found if v), default=-1)
     out = []
     for i in range(last + 1):
         if not values.get(i) and not trailing_ok:
-            problems.error(q.where(f"{kind}:{i}") if f"{kind}:{i}" in row else q.location,
-                           _l("Phương án %(letter)s để trống nhưng có phương án sau nó.", letter=LETTERS[i]))
+            problems.error(
+                q.where(f"{kind}:{i}") if f"{kind}:{i}" in row else q.location,
+                _l("Phương án %(letter)s để trống nhưng có phương án sau nó.", letter=LETTERS[i]),
+            )
             q.reported.add("options")
         out.append(values.get(i, ""))
     return out
@@ -247,7 +307,11 @@ def _options(row, kind, q, problems, trailing_ok=False) -> list[str]:
 
 def _guess_type(options, answer) -> str:
     if not options:
-        raise FieldError(_l("Thiếu loại câu hỏi ở cột «Loại» (một đáp án, nhiều đáp án, đúng sai, trả lời ngắn, số)."))
+        raise FieldError(
+            _l(
+                "Thiếu loại câu hỏi ở cột «Loại» (một đáp án, nhiều đáp án, đúng sai, trả lời ngắn, số)."
+            )
+        )
     letters = re.sub(r"[^A-Z]", "", cell_text(answer).upper())
     return "multiple" if len(letters) > 1 else "single"
 
@@ -255,11 +319,22 @@ def _guess_type(options, answer) -> str:
 def _answer(q, options, feedback, answer, ignore, problems):
     if q.qtype in ("single", "multiple"):
         q.options = options
-        q.option_feedback = feedback[:len(options)] + [""] * (len(options) - len(feedback)) if any(feedback) else []
-        q.answer = {"correct": parse_letters(cell_text(answer), len(options), single=q.qtype == "single")}
+        q.option_feedback = (
+            feedback[: len(options)] + [""] * (len(options) - len(feedback))
+            if any(feedback)
+            else []
+        )
+        q.answer = {
+            "correct": parse_letters(cell_text(answer), len(options), single=q.qtype == "single")
+        }
     elif q.qtype == "true_false":
-        if options and [o.casefold() for o in options] != [o.casefold() for o in TRUE_FALSE_OPTIONS]:
-            problems.warn(q.where("options"), _l("Câu đúng sai không cần phương án; các phương án ghi ở đây bị bỏ qua."))
+        if options and [o.casefold() for o in options] != [
+            o.casefold() for o in TRUE_FALSE_OPTIONS
+        ]:
+            problems.warn(
+                q.where("options"),
+                _l("Câu đúng sai không cần phương án; các phương án ghi ở đây bị bỏ qua."),
+            )
         q.options = list(TRUE_FALSE_OPTIONS)
         q.option_feedback = (feedback + ["", ""])[:2] if any(feedback) else []
         if answer is None or cell_text(answer) == "":
@@ -271,20 +346,38 @@ def _answer(q, options, feedback, answer, ignore, problems):
         if answer.__class__ is Shown and answer.is_date and len(accepted) == 1:
             accepted = date_variants(accepted[0])
         if not accepted:
-            raise FieldError(_l("Câu trả lời ngắn cần ít nhất một đáp án chấp nhận ở cột «Đáp án» (nhiều đáp án "
-                                "cách nhau bởi dấu |)."))
-        q.answer = {"accepted": accepted, "ignore_diacritics": parse_truth(ignore) if ignore else False}
+            raise FieldError(
+                _l(
+                    "Câu trả lời ngắn cần ít nhất một đáp án chấp nhận ở cột «Đáp án» (nhiều đáp án "
+                    "cách nhau bởi dấu |)."
+                )
+            )
+        q.answer = {
+            "accepted": accepted,
+            "ignore_diacritics": parse_truth(ignore) if ignore else False,
+        }
     else:
         q.options = [o for o in options if o]
         if answer is None or cell_text(answer) == "":
             raise FieldError(_l("Câu trả lời số cần đáp án ở cột «Đáp án»: 144, 144±2 hoặc 1..2."))
-        if answer.__class__ is Shown and answer.is_date or isinstance(answer, (datetime.date, datetime.time)):
-            raise FieldError(_l("Ô đáp án «%(cell)s» là ngày hoặc giờ, không phải số (bảng tính đã đổi cách gõ "
-                                "như 144:2 thành giờ). Hãy ghi 144±2 cho sai số cho phép, hoặc định dạng ô là "
-                                "Văn bản rồi gõ lại.", cell=cell_text(answer)))
+        if (
+            answer.__class__ is Shown
+            and answer.is_date
+            or isinstance(answer, (datetime.date, datetime.time))
+        ):
+            raise FieldError(
+                _l(
+                    "Ô đáp án «%(cell)s» là ngày hoặc giờ, không phải số (bảng tính đã đổi cách gõ "
+                    "như 144:2 thành giờ). Hãy ghi 144±2 cho sai số cho phép, hoặc định dạng ô là "
+                    "Văn bản rồi gõ lại.",
+                    cell=cell_text(answer),
+                )
+            )
         q.answer = parse_numeric_text(_raw(answer))
     if ignore and q.qtype != "short":
-        problems.error(q.where("ignore_diacritics"), _l("«Không phân biệt dấu» chỉ dùng cho câu trả lời ngắn."))
+        problems.error(
+            q.where("ignore_diacritics"), _l("«Không phân biệt dấu» chỉ dùng cho câu trả lời ngắn.")
+        )
 
 
 _DATE_TEXT = re.compile(r"^(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{4}))?$")
@@ -312,8 +405,11 @@ def table_rows(bank: ParsedBank) -> tuple[list[str], list[list]]:
     has_feedback = any(q.option_feedback for q in questions)
     feedback_width = max([0] + [len(q.option_feedback) for q in questions])
     has_ignore = any(q.qtype == "short" and q.answer.get("ignore_diacritics") for q in questions)
-    fields = ["topic", "qtype", "stem"] + [f"option:{i}" for i in range(width)] + \
-        ["answer", "explanation", "source", "difficulty", "points", "uid", "title", "tags"]
+    fields = (
+        ["topic", "qtype", "stem"]
+        + [f"option:{i}" for i in range(width)]
+        + ["answer", "explanation", "source", "difficulty", "points", "uid", "title", "tags"]
+    )
     if has_ignore:
         fields.append("ignore_diacritics")
     if has_feedback:
@@ -350,9 +446,16 @@ def _value(q: ParsedQuestion, topic: ParsedTopic, field: str):
             return " | ".join(q.answer["accepted"])
         return numeric_text(q.answer)
     value = {
-        "topic": topic.title, "qtype": TYPE_LABELS[q.qtype], "stem": q.stem, "explanation": q.explanation,
-        "source": q.source, "difficulty": DIFFICULTY_LABELS.get(q.difficulty or ""), "points": q.points,
-        "uid": q.uid, "title": q.title, "tags": ", ".join(q.tags),
+        "topic": topic.title,
+        "qtype": TYPE_LABELS[q.qtype],
+        "stem": q.stem,
+        "explanation": q.explanation,
+        "source": q.source,
+        "difficulty": DIFFICULTY_LABELS.get(q.difficulty or ""),
+        "points": q.points,
+        "uid": q.uid,
+        "title": q.title,
+        "tags": ", ".join(q.tags),
         "ignore_diacritics": "có" if q.answer.get("ignore_diacritics") else None,
     }[field]
     return value if value != "" else None

@@ -1,4 +1,5 @@
 """Excel workbooks: read safely (bounded zip, streamed, no DTD, formulas refused never evaluated); written."""
+
 from __future__ import annotations
 
 import io
@@ -35,7 +36,7 @@ HELP_SHEET = "Hướng dẫn"
 _INFO_NAMES = {"thong tin", "info", "bank", "thong tin ngan hang"}
 _HELP_NAMES = {"huong dan", "instructions", "help"}
 _DAMAGED = _l("Không đọc được tệp Excel; hãy mở và lưu lại bằng Excel rồi thử lại.")
-TEMPLATE_ROWS = 2000        # rows that get the drop-down lists in the template
+TEMPLATE_ROWS = 2000  # rows that get the drop-down lists in the template
 
 
 def parse_xlsx(data: bytes, problems: Problems) -> ParsedBank:
@@ -59,20 +60,43 @@ def parse_xlsx(data: bytes, problems: Problems) -> ParsedBank:
         questions_sheet = _questions_sheet_of(workbook, candidates)
         if questions_sheet is None:
             hidden = ", ".join(f"«{t}»" for t, _ in workbook.sheets if t in workbook.hidden)
-            raise BankFileError(_l("Tệp Excel không có trang tính câu hỏi (trang tính «%(main)s», hoặc một trang "
-                                   "tính có cột «Câu hỏi»).", main=QUESTION_SHEET) if not hidden else
-                                _l("Tệp Excel không có trang tính câu hỏi đang hiện; các trang tính ẩn (%(hidden)s) "
-                                   "không được đọc. Hãy bỏ ẩn trang tính câu hỏi.", hidden=hidden))
+            raise BankFileError(
+                _l(
+                    "Tệp Excel không có trang tính câu hỏi (trang tính «%(main)s», hoặc một trang "
+                    "tính có cột «Câu hỏi»).",
+                    main=QUESTION_SHEET,
+                )
+                if not hidden
+                else _l(
+                    "Tệp Excel không có trang tính câu hỏi đang hiện; các trang tính ẩn (%(hidden)s) "
+                    "không được đọc. Hãy bỏ ẩn trang tính câu hỏi.",
+                    hidden=hidden,
+                )
+            )
         title, path = questions_sheet
         parse_table(_rows(workbook, title, path, problems), title, problems, bank)
-        others = [t for t, _ in candidates if t != title] + [t for t, _ in workbook.sheets if t in workbook.hidden]
+        others = [t for t, _ in candidates if t != title] + [
+            t for t, _ in workbook.sheets if t in workbook.hidden
+        ]
         if others:
-            problems.warn(Location(sheet=title), _l("Câu hỏi được đọc từ trang tính «%(sheet)s»; các trang tính "
-                                                    "khác (%(others)s) không được đọc.", sheet=title,
-                                                    others=", ".join(f"«{t}»" for t in others)))
+            problems.warn(
+                Location(sheet=title),
+                _l(
+                    "Câu hỏi được đọc từ trang tính «%(sheet)s»; các trang tính "
+                    "khác (%(others)s) không được đọc.",
+                    sheet=title,
+                    others=", ".join(f"«{t}»" for t in others),
+                ),
+            )
         if workbook.hidden_rows.get(path):
-            problems.warn(Location(sheet=title), _l("%(count)s hàng đang bị ẩn (bởi bộ lọc hoặc ẩn tay) vẫn được "
-                                                    "nhập như các hàng khác.", count=workbook.hidden_rows[path]))
+            problems.warn(
+                Location(sheet=title),
+                _l(
+                    "%(count)s hàng đang bị ẩn (bởi bộ lọc hoặc ẩn tay) vẫn được "
+                    "nhập như các hàng khác.",
+                    count=workbook.hidden_rows[path],
+                ),
+            )
     except BankFileError:
         raise
     except XlsxRefused as refused:
@@ -91,7 +115,9 @@ def _questions_sheet_of(workbook: Workbook, candidates):
         if name_key(title) in _QUESTION_NAMES:
             return title, path
     for title, path in candidates:
-        for scanned, (_number, cells) in enumerate(workbook.rows(path, limits.MAX_COLUMNS, shown=True)):
+        for scanned, (_number, cells) in enumerate(
+            workbook.rows(path, limits.MAX_COLUMNS, shown=True)
+        ):
             if is_header(cells):
                 return title, path
             if scanned >= HEADER_SEARCH_ROWS:
@@ -110,11 +136,18 @@ def _rows(workbook: Workbook, title: str, path: str, problems: Problems):
             if isinstance(value, (Formula, CellError)):
                 where = Location(sheet=title, row=number, column=get_column_letter(i + 1))
                 if isinstance(value, Formula):
-                    problems.error(where, _l("Ô chứa công thức (%(formula)s); công thức không được tính. Hãy thay "
-                                             "bằng giá trị (Sao chép → Dán đặc biệt → Giá trị).",
-                                             formula=value.text[:40]))
+                    problems.error(
+                        where,
+                        _l(
+                            "Ô chứa công thức (%(formula)s); công thức không được tính. Hãy thay "
+                            "bằng giá trị (Sao chép → Dán đặc biệt → Giá trị).",
+                            formula=value.text[:40],
+                        ),
+                    )
                 else:
-                    problems.error(where, _l("Ô chứa lỗi Excel (%(value)s); hãy sửa ô này.", value=value.text))
+                    problems.error(
+                        where, _l("Ô chứa lỗi Excel (%(value)s); hãy sửa ô này.", value=value.text)
+                    )
                 value = None
             values.append(value)
         yield number, values
@@ -156,7 +189,9 @@ def _write_row(sheet, row: int, values) -> None:
         if value is None:
             continue
         if isinstance(value, str) and "_x" in value:
-            value = _LITERAL_ESCAPE.sub(r"_x005F_\1", value)  # text that looks like Excel's _xHHHH_ escape
+            value = _LITERAL_ESCAPE.sub(
+                r"_x005F_\1", value
+            )  # text that looks like Excel's _xHHHH_ escape
         cell = sheet.cell(row=row, column=column, value=value)
         if isinstance(value, str):
             cell.data_type = "s"  # text that starts with = stays text, never a formula
@@ -174,12 +209,16 @@ def _questions_sheet(workbook, headers, rows):
     sheet.freeze_panes = "A2"
     widths = {"Chủ đề": 24, "Loại": 14, "Câu hỏi": 60, "Đáp án": 12, "Giải thích": 40, "Nguồn": 40}
     for i, header in enumerate(headers, start=1):
-        sheet.column_dimensions[get_column_letter(i)].width = widths.get(header, 22 if len(header) == 1 else 14)
+        sheet.column_dimensions[get_column_letter(i)].width = widths.get(
+            header, 22 if len(header) == 1 else 14
+        )
     last = max(TEMPLATE_ROWS, len(rows) + 1)
     lists = {"Loại": list(TYPE_LABELS.values()), "Độ khó": list(DIFFICULTY_LABELS.values())}
     for i, header in enumerate(headers, start=1):
         if header in lists:
-            rule = DataValidation(type="list", formula1='"' + ",".join(lists[header]) + '"', allow_blank=True)
+            rule = DataValidation(
+                type="list", formula1='"' + ",".join(lists[header]) + '"', allow_blank=True
+            )
             rule.error = "Chọn một giá trị trong danh sách."
             rule.errorTitle = header
             sheet.add_data_validation(rule)
@@ -190,14 +229,20 @@ def _questions_sheet(workbook, headers, rows):
 
 def _info_sheet(workbook, bank: ParsedBank):
     sheet = workbook.create_sheet(INFO_SHEET)
-    values = {"slug": bank.slug or "", "title": bank.title, "description": bank.description,
-              "multiple_scoring": SCORING_LABELS.get(bank.multiple_scoring, bank.multiple_scoring)}
+    values = {
+        "slug": bank.slug or "",
+        "title": bank.title,
+        "description": bank.description,
+        "multiple_scoring": SCORING_LABELS.get(bank.multiple_scoring, bank.multiple_scoring),
+    }
     for row, (field, label) in enumerate(INFO_LABELS.items(), start=1):
         _write_row(sheet, row, [label, values[field] or None])
         sheet.cell(row=row, column=1).font = Font(bold=True)
     sheet.column_dimensions["A"].width = 26
     sheet.column_dimensions["B"].width = 70
-    rule = DataValidation(type="list", formula1='"' + ",".join(SCORING_LABELS.values()) + '"', allow_blank=True)
+    rule = DataValidation(
+        type="list", formula1='"' + ",".join(SCORING_LABELS.values()) + '"', allow_blank=True
+    )
     sheet.add_data_validation(rule)
     rule.add(f"B{list(INFO_LABELS).index('multiple_scoring') + 1}")
 

@@ -1,4 +1,5 @@
 """The YAML format (quizapp-bank/1): full fidelity, and the format that round-trips."""
+
 from __future__ import annotations
 
 import datetime
@@ -26,15 +27,42 @@ from quizapp.services.banks.problems import Location, Problems
 FORMAT_TAG = "quizapp-bank/1"
 BANK_KEYS = ("format", "slug", "title", "description", "multiple_scoring", "topics")
 TOPIC_KEYS = ("title", "questions")
-QUESTION_KEYS = ("id", "type", "title", "stem", "options", "answer", "accepted", "ignore_diacritics",
-                 "value", "tolerance", "min", "max", "explanation", "source", "difficulty", "points",
-                 "tags")
+QUESTION_KEYS = (
+    "id",
+    "type",
+    "title",
+    "stem",
+    "options",
+    "answer",
+    "accepted",
+    "ignore_diacritics",
+    "value",
+    "tolerance",
+    "min",
+    "max",
+    "explanation",
+    "source",
+    "difficulty",
+    "points",
+    "tags",
+)
 TYPE_KEYS = {
-    "single": {"options", "answer"}, "multiple": {"options", "answer"},
-    "true_false": {"answer", "options"}, "short": {"accepted", "ignore_diacritics"},
+    "single": {"options", "answer"},
+    "multiple": {"options", "answer"},
+    "true_false": {"answer", "options"},
+    "short": {"accepted", "ignore_diacritics"},
     "numeric": {"value", "tolerance", "min", "max"},
 }
-_ANSWER_KEYS = {"options", "answer", "accepted", "ignore_diacritics", "value", "tolerance", "min", "max"}
+_ANSWER_KEYS = {
+    "options",
+    "answer",
+    "accepted",
+    "ignore_diacritics",
+    "value",
+    "tolerance",
+    "min",
+    "max",
+}
 
 
 class _Map(dict):
@@ -95,18 +123,27 @@ def parse_yaml(text: str, problems: Problems) -> ParsedBank:
         node = loader.get_single_node()
         data = _convert(loader, node, problems) if node is not None else None
     except yaml.reader.ReaderError as err:
-        line = text[:err.position].count("\n") + 1
-        problems.error(Location(line=line), _l("Tệp YAML chứa ký tự không được phép (mã U+%(code)04X); hãy xoá "
-                                               "ký tự đó.", code=err.character))
+        line = text[: err.position].count("\n") + 1
+        problems.error(
+            Location(line=line),
+            _l(
+                "Tệp YAML chứa ký tự không được phép (mã U+%(code)04X); hãy xoá ký tự đó.",
+                code=err.character,
+            ),
+        )
         return bank
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark else None
         if err.problem == "alias":
-            problems.error(Location(line=line), _l("Tệp YAML dùng tham chiếu (&/*); hãy viết đầy đủ nội dung."))
+            problems.error(
+                Location(line=line), _l("Tệp YAML dùng tham chiếu (&/*); hãy viết đầy đủ nội dung.")
+            )
         else:
-            problems.error(Location(line=line), _l("Tệp YAML sai cú pháp: %(detail)s.",
-                                                   detail=err.problem or err.context or ""))
+            problems.error(
+                Location(line=line),
+                _l("Tệp YAML sai cú pháp: %(detail)s.", detail=err.problem or err.context or ""),
+            )
         return bank
     except yaml.YAMLError as err:
         problems.error(Location(), _l("Tệp YAML sai cú pháp: %(detail)s.", detail=str(err)))
@@ -115,37 +152,49 @@ def parse_yaml(text: str, problems: Problems) -> ParsedBank:
         if loader is not None:
             loader.dispose()
     if not isinstance(data, _Map):
-        problems.error(Location(line=1), _l("Tệp YAML phải là một bảng khóa (format, title, topics…)."))
+        problems.error(
+            Location(line=1), _l("Tệp YAML phải là một bảng khóa (format, title, topics…).")
+        )
         return bank
     _unknown_keys(data, BANK_KEYS, problems)
     where = Location(line=data.line)
     if data.get("format") != FORMAT_TAG:
-        problems.error(Location(line=data.lines.get("format", data.line)),
-                       _l("Dòng đầu phải là «format: %(tag)s».", tag=FORMAT_TAG))
+        problems.error(
+            Location(line=data.lines.get("format", data.line)),
+            _l("Dòng đầu phải là «format: %(tag)s».", tag=FORMAT_TAG),
+        )
     bank.slug = _text(data, "slug", problems) or None
     bank.title = _text(data, "title", problems)
     bank.description = _text(data, "description", problems)
     bank.multiple_scoring = _text(data, "multiple_scoring", problems) or "all_or_nothing"
     topics = data.get("topics")
     if not isinstance(topics, _Seq) or not topics:
-        problems.error(Location(line=data.lines.get("topics", where.line)),
-                       _l("Thiếu danh sách chủ đề «topics»."))
+        problems.error(
+            Location(line=data.lines.get("topics", where.line)),
+            _l("Thiếu danh sách chủ đề «topics»."),
+        )
         return bank
     for i, item in enumerate(topics):
         if not isinstance(item, _Map):
-            problems.error(Location(line=topics.lines[i]), _l("Mỗi chủ đề phải có «title» và «questions»."))
+            problems.error(
+                Location(line=topics.lines[i]), _l("Mỗi chủ đề phải có «title» và «questions».")
+            )
             continue
         _unknown_keys(item, TOPIC_KEYS, problems)
         topic = ParsedTopic(title=_text(item, "title", problems), location=Location(line=item.line))
         bank.topics.append(topic)
         questions = item.get("questions")
         if not isinstance(questions, _Seq):
-            problems.error(Location(line=item.lines.get("questions", item.line)),
-                           _l("Chủ đề cần danh sách câu hỏi «questions»."))
+            problems.error(
+                Location(line=item.lines.get("questions", item.line)),
+                _l("Chủ đề cần danh sách câu hỏi «questions»."),
+            )
             continue
         for j, qdata in enumerate(questions):
             if not isinstance(qdata, _Map):
-                problems.error(Location(line=questions.lines[j]), _l("Mỗi câu hỏi phải là một bảng khóa."))
+                problems.error(
+                    Location(line=questions.lines[j]), _l("Mỗi câu hỏi phải là một bảng khóa.")
+                )
                 continue
             topic.questions.append(_question(qdata, problems))
     return bank
@@ -154,9 +203,14 @@ def parse_yaml(text: str, problems: Problems) -> ParsedBank:
 def _unknown_keys(data: _Map, allowed, problems):
     for key in data:
         if key not in allowed:
-            problems.error(Location(line=data.lines[key]),
-                           _l("Khóa «%(key)s» không được nhận ra; các khóa hợp lệ: %(allowed)s.",
-                              key=key, allowed=", ".join(allowed)))
+            problems.error(
+                Location(line=data.lines[key]),
+                _l(
+                    "Khóa «%(key)s» không được nhận ra; các khóa hợp lệ: %(allowed)s.",
+                    key=key,
+                    allowed=", ".join(allowed),
+                ),
+            )
 
 
 def _text(data: _Map, key, problems) -> str:
@@ -165,8 +219,10 @@ def _text(data: _Map, key, problems) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        problems.error(Location(line=data.lines[key]), _l("«%(key)s» phải là chữ; hãy đặt giá trị trong "
-                                                          "ngoặc kép.", key=key))
+        problems.error(
+            Location(line=data.lines[key]),
+            _l("«%(key)s» phải là chữ; hãy đặt giá trị trong ngoặc kép.", key=key),
+        )
         return ""
     if isinstance(value, (int, float)):
         return str(value)
@@ -180,12 +236,15 @@ def _text(data: _Map, key, problems) -> str:
 
 def _question(data: _Map, problems) -> ParsedQuestion:
     _unknown_keys(data, QUESTION_KEYS, problems)
-    q = ParsedQuestion(qtype=None, stem=_text(data, "stem", problems), location=Location(line=data.line))
+    q = ParsedQuestion(
+        qtype=None, stem=_text(data, "stem", problems), location=Location(line=data.line)
+    )
     q.places = {key: Location(line=line) for key, line in data.lines.items()}
     q.places["qtype"] = q.places.get("type", q.location)
     q.places["uid"] = q.places.get("id", q.location)
-    q.places["answer"] = next((q.places[k] for k in ("answer", "accepted", "value", "min") if k in q.places),
-                              q.location)
+    q.places["answer"] = next(
+        (q.places[k] for k in ("answer", "accepted", "value", "min") if k in q.places), q.location
+    )
     q.uid = _text(data, "id", problems) or None
     q.title = _text(data, "title", problems)
     q.explanation = _text(data, "explanation", problems)
@@ -207,8 +266,10 @@ def _question(data: _Map, problems) -> ParsedQuestion:
         tags = []
     q.tags = [clean(t) for t in tags]
     if "type" not in data:
-        problems.error(q.location, _l("Câu hỏi thiếu loại «type» (single, multiple, true_false, short, "
-                                      "numeric)."))
+        problems.error(
+            q.location,
+            _l("Câu hỏi thiếu loại «type» (single, multiple, true_false, short, numeric)."),
+        )
         return q
     try:
         q.qtype = parse_type(data["type"])
@@ -216,8 +277,10 @@ def _question(data: _Map, problems) -> ParsedQuestion:
         problems.error(q.where("qtype"), err.text)
         return q
     for key in sorted(_ANSWER_KEYS & set(data) - TYPE_KEYS[q.qtype]):
-        problems.error(q.where(key), _l("Khóa «%(key)s» không dùng cho câu loại %(type)s.",
-                                        key=key, type=q.qtype))
+        problems.error(
+            q.where(key),
+            _l("Khóa «%(key)s» không dùng cho câu loại %(type)s.", key=key, type=q.qtype),
+        )
     try:
         _answer(q, data, problems)
     except FieldError as err:
@@ -257,12 +320,19 @@ def _answer(q: ParsedQuestion, data: _Map, problems) -> None:
         _options(q, data, problems)
         if "answer" not in data:
             raise FieldError(_l("Thiếu đáp án «answer»."))
-        q.answer = {"correct": parse_letters(data["answer"], len(q.options), single=q.qtype == "single")}
+        q.answer = {
+            "correct": parse_letters(data["answer"], len(q.options), single=q.qtype == "single")
+        }
     elif q.qtype == "true_false":
         _options(q, data, problems)
         if q.options and q.options != TRUE_FALSE_OPTIONS:
-            problems.error(q.where("options"), _l("Câu đúng sai chỉ có hai phương án «Đúng», «Sai» (theo thứ tự "
-                                                  "đó), dùng để ghi phản hồi."))
+            problems.error(
+                q.where("options"),
+                _l(
+                    "Câu đúng sai chỉ có hai phương án «Đúng», «Sai» (theo thứ tự "
+                    "đó), dùng để ghi phản hồi."
+                ),
+            )
         if "answer" not in data:
             raise FieldError(_l("Thiếu đáp án «answer» (true hoặc false)."))
         q.answer = {"correct": [0] if parse_truth(data["answer"]) else [1]}
@@ -278,7 +348,9 @@ def _answer(q: ParsedQuestion, data: _Map, problems) -> None:
         if "min" in data or "max" in data:
             q.answer = {"min": parse_number(data.get("min")), "max": parse_number(data.get("max"))}
         elif "value" in data:
-            q.answer = {"value": parse_number(data["value"]),
-                        "tolerance": parse_number(data.get("tolerance", 0))}
+            q.answer = {
+                "value": parse_number(data["value"]),
+                "tolerance": parse_number(data.get("tolerance", 0)),
+            }
         else:
             raise FieldError(_l("Câu trả lời số cần «value» (và «tolerance») hoặc «min» và «max»."))

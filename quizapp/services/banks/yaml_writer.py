@@ -1,4 +1,5 @@
 """Writing the canonical YAML of a bank: the same bank always gives the same bytes."""
+
 from __future__ import annotations
 
 import re
@@ -21,8 +22,13 @@ def _quoted(text: str) -> str:
         code = ord(ch)
         if ch in _ESCAPES:
             out.append(_ESCAPES[ch])
-        elif code < 0x20 or 0x7F <= code < 0xA0 or code in (0x2028, 0x2029, 0xFEFF) \
-                or 0xD800 <= code < 0xE000 or code in (0xFFFE, 0xFFFF):
+        elif (
+            code < 0x20
+            or 0x7F <= code < 0xA0
+            or code in (0x2028, 0x2029, 0xFEFF)
+            or 0xD800 <= code < 0xE000
+            or code in (0xFFFE, 0xFFFF)
+        ):
             out.append(f"\\u{code:04X}")
         else:
             out.append(ch)
@@ -31,8 +37,10 @@ def _quoted(text: str) -> str:
 
 def _word(text: str) -> str:
     """A plain scalar when YAML reads it back as the same string, else quoted."""
-    if _PLAIN.fullmatch(text) and \
-            _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == "tag:yaml.org,2002:str":
+    if (
+        _PLAIN.fullmatch(text)
+        and _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == "tag:yaml.org,2002:str"
+    ):
         return text
     return _quoted(text)
 
@@ -50,13 +58,19 @@ def write_yaml(bank: ParsedBank) -> bytes:
     lines = [f"format: {FORMAT_TAG}"]
     if bank.slug:
         lines.append(f"slug: {_word(bank.slug)}")
-    lines += [f"title: {_quoted(bank.title)}", f"description: {_quoted(bank.description)}",
-              f"multiple_scoring: {bank.multiple_scoring}", "topics:"]
+    lines += [
+        f"title: {_quoted(bank.title)}",
+        f"description: {_quoted(bank.description)}",
+        f"multiple_scoring: {bank.multiple_scoring}",
+        "topics:",
+    ]
     for topic in bank.topics:
         lines += [f"  - title: {_quoted(topic.title)}", "    questions:"]
         for q in topic.questions:
-            lines += ["      - " + entry if i == 0 else "        " + entry
-                      for i, entry in enumerate(_question_lines(q))]
+            lines += [
+                "      - " + entry if i == 0 else "        " + entry
+                for i, entry in enumerate(_question_lines(q))
+            ]
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
@@ -87,7 +101,10 @@ def _question_lines(q: ParsedQuestion) -> list[str]:
     elif "min" in q.answer:
         out += [f"min: {_number(q.answer['min'])}", f"max: {_number(q.answer['max'])}"]
     else:
-        out += [f"value: {_number(q.answer['value'])}", f"tolerance: {_number(q.answer['tolerance'])}"]
+        out += [
+            f"value: {_number(q.answer['value'])}",
+            f"tolerance: {_number(q.answer['tolerance'])}",
+        ]
     if q.explanation:
         out.append(f"explanation: {_quoted(q.explanation)}")
     if q.source:

@@ -6,6 +6,7 @@ prize kind all receive it; a group that straddles two kinds (or the last prize) 
 organiser to settle, listed with the prizes it straddles, never cut silently. A member wins at
 most one prize per round (one ranking row each) and, if the contest says so, per contest.
 """
+
 from __future__ import annotations
 
 import enum
@@ -32,7 +33,7 @@ class PrizeLine:
     """A ranked member in the prize list: their prize, or the prizes a tie leaves open."""
 
     row: RankedRow
-    prize: Prize | None            # None while `unsettled`
+    prize: Prize | None  # None while `unsettled`
     candidates: tuple[Prize | None, ...] = ()  # for a tie: the prizes (None: no prize) at stake
 
     @property
@@ -54,13 +55,17 @@ class PrizeList:
 
 def slots(contest_round: ContestRound) -> list[Prize]:
     """The round's prizes in the order they are given."""
-    return ([Prize.FIRST] * contest_round.first_prizes + [Prize.SECOND] * contest_round.second_prizes
-            + [Prize.THIRD] * contest_round.third_prizes
-            + [Prize.CONSOLATION] * contest_round.consolation_prizes)
+    return (
+        [Prize.FIRST] * contest_round.first_prizes
+        + [Prize.SECOND] * contest_round.second_prizes
+        + [Prize.THIRD] * contest_round.third_prizes
+        + [Prize.CONSOLATION] * contest_round.consolation_prizes
+    )
 
 
-def set_prize_counts(contest_round: ContestRound, first: int, second: int, third: int,
-                     consolation: int) -> None:
+def set_prize_counts(
+    contest_round: ContestRound, first: int, second: int, third: int, consolation: int
+) -> None:
     """Change how many prizes of each kind the round awards (never negative)."""
     if min(first, second, third, consolation) < 0:
         raise ValueError("negative prize count")
@@ -93,8 +98,11 @@ def _groups(contest_round: ContestRound, skip: set[int]):
 def _earlier_winners(contest_round: ContestRound) -> set[int]:
     """Members holding a settled prize in the contest's earlier rounds."""
     earlier = db.session.scalars(
-        select(ContestRound).where(ContestRound.contest_id == contest_round.contest_id,
-                                   ContestRound.position < contest_round.position)
+        select(ContestRound)
+        .where(
+            ContestRound.contest_id == contest_round.contest_id,
+            ContestRound.position < contest_round.position,
+        )
         .order_by(ContestRound.position)
     )
     winners: set[int] = set()
@@ -109,7 +117,7 @@ def _draw(contest_round: ContestRound, skip: set[int]) -> PrizeList:
     taken = 0
     if prizes:
         for group in _groups(contest_round, skip):
-            at_stake = [*prizes[taken:taken + len(group)]]
+            at_stake = [*prizes[taken : taken + len(group)]]
             at_stake += [None] * (len(group) - len(at_stake))
             kinds = tuple(dict.fromkeys(at_stake))
             for row in group:
@@ -121,8 +129,11 @@ def _draw(contest_round: ContestRound, skip: set[int]) -> PrizeList:
             if taken >= len(prizes):
                 break
     quiz = contest_round.quiz
-    provisional = bool(quiz.prediction_question) and contest_round.contest.use_prediction \
+    provisional = (
+        bool(quiz.prediction_question)
+        and contest_round.contest.use_prediction
         and quiz.prediction_answer is None
+    )
     return PrizeList(lines=lines, provisional=provisional)
 
 

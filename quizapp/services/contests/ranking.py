@@ -12,6 +12,7 @@ says how and why the distance is stored), so a page is an index range: the rows 
 a tie told by the neighbouring rows. Only a tie that starts before the page costs one more count
 (the rows strictly better than the page's first). Tied rows are listed by member id.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -73,8 +74,14 @@ def _rules(r: rank_keys.Rules) -> list[tuple]:
     return [*columns, (Participation.rank_finished_at, False)]
 
 
-_KEY = (Participation.member_id, Participation.rank_percent, Participation.rank_guessed,
-        Participation.rank_distance, Participation.rank_ms, Participation.rank_finished_at)
+_KEY = (
+    Participation.member_id,
+    Participation.rank_percent,
+    Participation.rank_guessed,
+    Participation.rank_distance,
+    Participation.rank_ms,
+    Participation.rank_finished_at,
+)
 _KEY_NAMES = [c.key for c in _KEY]
 
 
@@ -92,31 +99,43 @@ def _better_than(quiz: Quiz, rules: list[tuple], row) -> int:
         better = column > value if larger_first else column < value
         condition = better if condition is None else or_(better, and_(column == value, condition))
     return db.session.scalar(
-        select(func.count()).select_from(Participation)
-        .where(_ranked(quiz), Participation.rank_percent >= row.rank_percent, condition))
+        select(func.count())
+        .select_from(Participation)
+        .where(_ranked(quiz), Participation.rank_percent >= row.rank_percent, condition)
+    )
 
 
-def ranking(quiz: Quiz, contest: Contest | None = None, *, limit: int | None = None,
-            offset: int = 0) -> Ranking:
+def ranking(
+    quiz: Quiz, contest: Contest | None = None, *, limit: int | None = None, offset: int = 0
+) -> Ranking:
     """The round's ranking, best first (a page of it with `limit`/`offset`)."""
     r = rank_keys.rules_for(quiz, contest)
     rules = _rules(r)
-    order = [c.desc() if larger_first else c for c, larger_first in rules] + [Participation.member_id]
+    order = [c.desc() if larger_first else c for c, larger_first in rules] + [
+        Participation.member_id
+    ]
     start = max(0, offset - 1)  # one row before the page and one after tell a tie at its edges
-    keys = (select(*_KEY).where(_ranked(quiz))
-            .order_by(*order).offset(start))
+    keys = select(*_KEY).where(_ranked(quiz)).order_by(*order).offset(start)
     if limit is not None:
         keys = keys.limit(offset - start + limit + 1)
     keys = keys.subquery("page")
     shown = aliased(Participation)
     rows = db.session.execute(
-        select(keys, shown.rank_guess, Member.code, Member.full_name, Unit.id.label("unit_id"),
-               Unit.name.label("unit_name"))
+        select(
+            keys,
+            shown.rank_guess,
+            Member.code,
+            Member.full_name,
+            Unit.id.label("unit_id"),
+            Unit.name.label("unit_name"),
+        )
         .join(shown, and_(shown.quiz_id == quiz.id, shown.member_id == keys.c.member_id))
         .join(Member, Member.id == keys.c.member_id)
         .join(Unit, Unit.id == Member.chapter_id)
-        .order_by(*[keys.c[c.key].desc() if larger_first else keys.c[c.key] for c, larger_first in rules],
-                  keys.c.member_id)
+        .order_by(
+            *[keys.c[c.key].desc() if larger_first else keys.c[c.key] for c, larger_first in rules],
+            keys.c.member_id,
+        )
     ).all()
     rule_of = itemgetter(*(_KEY_NAMES.index(c.key) for c, _ in rules))  # what ties compare
     keys_of = [rule_of(row) for row in rows]
@@ -134,14 +153,26 @@ def ranking(quiz: Quiz, contest: Contest | None = None, *, limit: int | None = N
             rank = result[-1].rank
         else:
             rank = _better_than(quiz, rules, row) + 1
-        result.append(RankedRow(
-            rank=rank, tied=tied_before or tied_after, member_id=row.member_id,
-            member_code=row.code, name=row.full_name, chapter_id=row.unit_id, unit=row.unit_name,
-            percent=float(row.rank_percent), guess=row.rank_guess,
-            distance=row.rank_distance if distances else None, seconds=row.rank_ms / 1000,
-            finished_at=row.rank_finished_at))
+        result.append(
+            RankedRow(
+                rank=rank,
+                tied=tied_before or tied_after,
+                member_id=row.member_id,
+                member_code=row.code,
+                name=row.full_name,
+                chapter_id=row.unit_id,
+                unit=row.unit_name,
+                percent=float(row.rank_percent),
+                guess=row.rank_guess,
+                distance=row.rank_distance if distances else None,
+                seconds=row.rank_ms / 1000,
+                finished_at=row.rank_finished_at,
+            )
+        )
     if limit is None:
         total = start + len(rows)
     else:
-        total = db.session.scalar(select(func.count()).select_from(Participation).where(_ranked(quiz)))
+        total = db.session.scalar(
+            select(func.count()).select_from(Participation).where(_ranked(quiz))
+        )
     return Ranking(rows=result, total=total, provisional=is_provisional(quiz, contest))

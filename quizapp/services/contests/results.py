@@ -5,6 +5,7 @@ The prediction answer the ranking needs is typed by the organiser or computed fr
 own data, as the Đoàn's contests ask it: how many people take part, or how many answer every
 question correctly. Both are known only once the round has closed, so both wait for that.
 """
+
 from __future__ import annotations
 
 import enum
@@ -33,7 +34,7 @@ class Source(enum.StrEnum):
     """Where a prediction answer comes from."""
 
     PARTICIPANTS = "participants"  # "how many people will take part"
-    PERFECT = "perfect"            # "how many will answer every question correctly"
+    PERFECT = "perfect"  # "how many will answer every question correctly"
     MANUAL = "manual"
 
 
@@ -44,10 +45,16 @@ def has_closed(quiz: Quiz, now: datetime) -> bool:
 
 def _took_part(quiz: Quiz):
     """Participation rows of members ranked in the round: active, with a finished attempt."""
-    return (select(func.count()).select_from(Participation)
-            .join(Member, Member.id == Participation.member_id)
-            .where(Participation.quiz_id == quiz.id, Participation.attempts_finished > 0,
-                   Member.active.is_(True)))
+    return (
+        select(func.count())
+        .select_from(Participation)
+        .join(Member, Member.id == Participation.member_id)
+        .where(
+            Participation.quiz_id == quiz.id,
+            Participation.attempts_finished > 0,
+            Member.active.is_(True),
+        )
+    )
 
 
 def participants(quiz: Quiz) -> int:
@@ -65,7 +72,9 @@ def computed_answer(quiz: Quiz, source: Source) -> int:
     return participants(quiz) if source == Source.PARTICIPANTS else perfect_scores(quiz)
 
 
-def set_prediction_answer(quiz: Quiz, source: Source, now: datetime, value: int | None = None) -> int:
+def set_prediction_answer(
+    quiz: Quiz, source: Source, now: datetime, value: int | None = None
+) -> int:
     """Store the prediction answer (typed, or computed from the round) once the round has closed."""
     if not quiz.prediction_question:
         raise RoundError("no_question")
@@ -100,9 +109,13 @@ def unpublish(contest_round: ContestRound) -> None:
 
 def published_round(contest_id: int, position: int) -> ContestRound | None:
     """The round at `position` of the contest, if its results are published."""
-    return db.session.scalar(select(ContestRound).where(
-        ContestRound.contest_id == contest_id, ContestRound.position == position,
-        ContestRound.results_published_at.is_not(None)))
+    return db.session.scalar(
+        select(ContestRound).where(
+            ContestRound.contest_id == contest_id,
+            ContestRound.position == position,
+            ContestRound.results_published_at.is_not(None),
+        )
+    )
 
 
 def public_contest(contest_id: int) -> Contest | None:
@@ -115,6 +128,11 @@ def public_contest(contest_id: int) -> Contest | None:
 
 def latest_published(limit: int = 5) -> list[ContestRound]:
     """The most recently published rounds, newest first (for the home page)."""
-    return list(db.session.scalars(
-        select(ContestRound).where(ContestRound.results_published_at.is_not(None))
-        .order_by(ContestRound.results_published_at.desc(), ContestRound.id.desc()).limit(limit)))
+    return list(
+        db.session.scalars(
+            select(ContestRound)
+            .where(ContestRound.results_published_at.is_not(None))
+            .order_by(ContestRound.results_published_at.desc(), ContestRound.id.desc())
+            .limit(limit)
+        )
+    )

@@ -1,4 +1,5 @@
 """A round's ranking as a table, for the CLI, the console's downloads and the public page."""
+
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -10,15 +11,33 @@ from quizapp.services.exports import DATETIME, DECIMAL, INTEGER, PERCENT
 
 def ranking_headers() -> list[str]:
     """Column titles of the full ranking (organisers only: it holds member codes)."""
-    return [_("Hạng"), _("Mã đoàn viên"), _("Họ và tên"), _("Đơn vị"), _("Điểm (%)"),
-            _("Dự đoán"), _("Chênh lệch dự đoán"), _("Thời gian làm bài (giây)"), _("Nộp bài lúc")]
+    return [
+        _("Hạng"),
+        _("Mã đoàn viên"),
+        _("Họ và tên"),
+        _("Đơn vị"),
+        _("Điểm (%)"),
+        _("Dự đoán"),
+        _("Chênh lệch dự đoán"),
+        _("Thời gian làm bài (giây)"),
+        _("Nộp bài lúc"),
+    ]
 
 
 def ranking_line(row: RankedRow) -> list:
     """One ranked member as a row of `ranking_headers`; a tied rank reads "1 (đồng hạng)"."""
     rank = _("%(rank)s (đồng hạng)", rank=row.rank) if row.tied else row.rank
-    return [rank, row.member_code, row.name, row.unit, round(row.percent, 2), row.guess,
-            row.distance, row.seconds, row.finished_at]
+    return [
+        rank,
+        row.member_code,
+        row.name,
+        row.unit,
+        round(row.percent, 2),
+        row.guess,
+        row.distance,
+        row.seconds,
+        row.finished_at,
+    ]
 
 
 def ranking_table(result: Ranking) -> tuple[list[str], list[list], dict[int, str]]:
@@ -30,14 +49,32 @@ def ranking_table(result: Ranking) -> tuple[list[str], list[list], dict[int, str
 def unit_ranking_headers(whole_contest: bool) -> list[str]:
     """Column titles of a unit ranking; over a whole contest participants are summed per round."""
     took = _("Lượt tham gia (cộng các vòng)") if whole_contest else _("Số người tham gia")
-    return [_("Hạng theo tỉ lệ"), _("Hạng theo số người tham gia"), _("Mã đơn vị"), _("Đơn vị"),
-            _("Số đoàn viên"), took, _("Tỉ lệ tham gia (%)")]
+    return [
+        _("Hạng theo tỉ lệ"),
+        _("Hạng theo số người tham gia"),
+        _("Mã đơn vị"),
+        _("Đơn vị"),
+        _("Số đoàn viên"),
+        took,
+        _("Tỉ lệ tham gia (%)"),
+    ]
 
 
-def unit_ranking_table(standings: list[UnitStanding], whole_contest: bool
-                       ) -> tuple[list[str], list[list], dict[int, str]]:
+def unit_ranking_table(
+    standings: list[UnitStanding], whole_contest: bool
+) -> tuple[list[str], list[list], dict[int, str]]:
     """Headers, rows and XLSX number formats of a unit ranking, best rate first."""
-    rows = [[s.rank_by_rate, s.rank_by_participants, s.code, s.name, s.members, s.participants,
-             None if s.rate is None else round(s.rate, 2)] for s in standings]
+    rows = [
+        [
+            s.rank_by_rate,
+            s.rank_by_participants,
+            s.code,
+            s.name,
+            s.members,
+            s.participants,
+            None if s.rate is None else round(s.rate, 2),
+        ]
+        for s in standings
+    ]
     formats = {0: INTEGER, 1: INTEGER, 4: INTEGER, 5: INTEGER, 6: PERCENT}
     return unit_ranking_headers(whole_contest), rows, formats

@@ -6,6 +6,7 @@ participations of every round are summed and the rate is over members × rounds,
 the rounds' rates (the Đoàn counts "lượt tham gia" over a contest). Ranks are competition ranks
 (1, 1, 3); a unit without members has no rate and ranks last by rate.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -32,9 +33,14 @@ class UnitStanding:
 
 def levels(scope: Unit) -> list[int]:
     """Depths of the tree below `scope` (one level per kind of unit in practice)."""
-    return list(db.session.scalars(
-        select(Unit.depth).distinct().where(scope.subtree_filter(), Unit.depth > scope.depth)
-        .order_by(Unit.depth)))
+    return list(
+        db.session.scalars(
+            select(Unit.depth)
+            .distinct()
+            .where(scope.subtree_filter(), Unit.depth > scope.depth)
+            .order_by(Unit.depth)
+        )
+    )
 
 
 def _ranks(values: list) -> list[int]:
@@ -48,12 +54,20 @@ def _ranks(values: list) -> list[int]:
 
 def unit_ranking(quiz_ids: list[int], scope: Unit, depth: int) -> list[UnitStanding]:
     """Units at `depth` under `scope`, best rate first, over the rounds `quiz_ids`."""
-    took = (select(UnitQuizCounter.unit_id, func.sum(UnitQuizCounter.took_part).label("n"))
-            .where(UnitQuizCounter.quiz_id.in_(quiz_ids) if quiz_ids else False)
-            .group_by(UnitQuizCounter.unit_id).subquery())
+    took = (
+        select(UnitQuizCounter.unit_id, func.sum(UnitQuizCounter.took_part).label("n"))
+        .where(UnitQuizCounter.quiz_id.in_(quiz_ids) if quiz_ids else False)
+        .group_by(UnitQuizCounter.unit_id)
+        .subquery()
+    )
     rows = db.session.execute(
-        select(Unit.id, Unit.code, Unit.name, func.coalesce(UnitRoster.members, 0),
-               func.coalesce(took.c.n, 0))
+        select(
+            Unit.id,
+            Unit.code,
+            Unit.name,
+            func.coalesce(UnitRoster.members, 0),
+            func.coalesce(took.c.n, 0),
+        )
         .outerjoin(UnitRoster, UnitRoster.unit_id == Unit.id)
         .outerjoin(took, took.c.unit_id == Unit.id)
         .where(and_(scope.subtree_filter(), Unit.depth == depth))
@@ -63,8 +77,16 @@ def unit_ranking(quiz_ids: list[int], scope: Unit, depth: int) -> list[UnitStand
     by_rate = _ranks(rates)
     by_count = _ranks([int(n) for *_, n in rows])
     standings = [
-        UnitStanding(unit_id=r[0], code=r[1], name=r[2], members=int(r[3]), participants=int(r[4]),
-                     rate=rate, rank_by_rate=rr, rank_by_participants=rc)
+        UnitStanding(
+            unit_id=r[0],
+            code=r[1],
+            name=r[2],
+            members=int(r[3]),
+            participants=int(r[4]),
+            rate=rate,
+            rank_by_rate=rr,
+            rank_by_participants=rc,
+        )
         for r, rate, rr, rc in zip(rows, rates, by_rate, by_count, strict=True)
     ]
     return sorted(standings, key=lambda s: (s.rank_by_rate, s.rank_by_participants, s.name))
@@ -75,10 +97,16 @@ def level_kinds(scope: Unit) -> dict[int, list[str]]:
     order = {kind.value: index for index, kind in enumerate(UnitKind)}
     found: dict[int, list[str]] = {}
     for depth, kind in db.session.execute(
-            select(Unit.depth, Unit.kind).distinct().where(scope.subtree_filter(), Unit.depth > scope.depth)
-            .order_by(Unit.depth)):
+        select(Unit.depth, Unit.kind)
+        .distinct()
+        .where(scope.subtree_filter(), Unit.depth > scope.depth)
+        .order_by(Unit.depth)
+    ):
         found.setdefault(depth, []).append(kind)
-    return {depth: sorted(kinds, key=lambda k: order.get(k, len(order))) for depth, kinds in found.items()}
+    return {
+        depth: sorted(kinds, key=lambda k: order.get(k, len(order)))
+        for depth, kinds in found.items()
+    }
 
 
 def ranking_scope(contest_audience: Unit, unit: Unit) -> Unit | None:

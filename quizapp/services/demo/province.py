@@ -1,5 +1,6 @@
 """A demo province from the source article: Tỉnh đoàn Sơn La, its districts, communes, chapters,
 a few thousand synthetic members and one account per role. Deterministic for a given seed."""
+
 from __future__ import annotations
 
 import random
@@ -19,10 +20,21 @@ DEMO_PASSWORD = "Demo@2024"
 # District code, name, grassroots unions. "tt:" marks a town (thị trấn/phường): its chapters are
 # residential groups; other communes have villages (bản). Real names of Sơn La's communes.
 DISTRICTS = [
-    ("TP", "Thành đoàn Sơn La", ["p:Chiềng Lề", "p:Tô Hiệu", "p:Quyết Thắng", "Chiềng Ngần", "Hua La"]),
-    ("MS", "Huyện đoàn Mai Sơn", ["Chiềng Dong", "Chiềng Mung", "Cò Nòi", "tt:Hát Lót", "Mường Bon",
-                                  "Chiềng Ban"]),
-    ("MC", "Huyện đoàn Mộc Châu", ["tt:Nông trường Mộc Châu", "Đông Sang", "Chiềng Sơn", "Tân Lập"]),
+    (
+        "TP",
+        "Thành đoàn Sơn La",
+        ["p:Chiềng Lề", "p:Tô Hiệu", "p:Quyết Thắng", "Chiềng Ngần", "Hua La"],
+    ),
+    (
+        "MS",
+        "Huyện đoàn Mai Sơn",
+        ["Chiềng Dong", "Chiềng Mung", "Cò Nòi", "tt:Hát Lót", "Mường Bon", "Chiềng Ban"],
+    ),
+    (
+        "MC",
+        "Huyện đoàn Mộc Châu",
+        ["tt:Nông trường Mộc Châu", "Đông Sang", "Chiềng Sơn", "Tân Lập"],
+    ),
     ("TC", "Huyện đoàn Thuận Châu", ["tt:Thuận Châu", "Chiềng Pha", "Phổng Lái", "Tông Lạnh"]),
     ("SM", "Huyện đoàn Sông Mã", ["tt:Sông Mã", "Chiềng Khương", "Nà Nghịu"]),
     ("QN", "Huyện đoàn Quỳnh Nhai", ["Mường Giàng", "Chiềng Bằng", "Mường Chiên"]),
@@ -40,40 +52,193 @@ DIRECT_CHAPTERS = {
     "TC": ["Chi đoàn cơ sở Trường THPT Thuận Châu"],
 }
 CHIENG_DONG_VILLAGES = ["Nà Sản", "Co Muồng", "Pá Ban", "Nà Lốc", "Huổi Hộc"]
-VILLAGES = ["Nà Hạ", "Pá Sàng", "Huổi Lè", "Co Kham", "Phiêng Tam", "Bó Mạy", "Nà Tấu", "Hua Nà", "Tà Vải",
-            "Púng Tra", "Nong Vai", "Hin Pén", "Pá Kìm", "Nà Pát", "Co Phương", "Lọng Sản", "Tà Lọt", "Bản Mòng"]
+VILLAGES = [
+    "Nà Hạ",
+    "Pá Sàng",
+    "Huổi Lè",
+    "Co Kham",
+    "Phiêng Tam",
+    "Bó Mạy",
+    "Nà Tấu",
+    "Hua Nà",
+    "Tà Vải",
+    "Púng Tra",
+    "Nong Vai",
+    "Hin Pén",
+    "Pá Kìm",
+    "Nà Pát",
+    "Co Phương",
+    "Lọng Sản",
+    "Tà Lọt",
+    "Bản Mòng",
+]
 
 # Weights roughly as in Sơn La: Thái about half, then Kinh, Mông, Mường, Dao, Khơ Mú, Xinh Mun, Lào.
-ETHNICITIES = [("Thái", 50), ("Kinh", 18), ("Mông", 17), ("Mường", 8), ("Dao", 3), ("Khơ Mú", 2),
-               ("Xinh Mun", 1), ("Lào", 1)]
-_THAI_MALE = ["Ánh", "Bình", "Chiến", "Duy", "Đức", "Hải", "Hùng", "Khánh", "Lả", "Mạnh", "Nọi", "Phong",
-              "Quân", "Sơn", "Tiến", "Thanh", "Thắng", "Tuấn", "Ún", "Xuân"]
-_THAI_FEMALE = ["Ánh", "Bun", "Dung", "Éo", "Hoa", "Hương", "Inh", "Khánh", "Lan", "Mai", "Ngọc", "Phương",
-                "Pọm", "Quyên", "Thoa", "Thủy", "Trang", "Xuân", "Yến"]
+ETHNICITIES = [
+    ("Thái", 50),
+    ("Kinh", 18),
+    ("Mông", 17),
+    ("Mường", 8),
+    ("Dao", 3),
+    ("Khơ Mú", 2),
+    ("Xinh Mun", 1),
+    ("Lào", 1),
+]
+_THAI_MALE = [
+    "Ánh",
+    "Bình",
+    "Chiến",
+    "Duy",
+    "Đức",
+    "Hải",
+    "Hùng",
+    "Khánh",
+    "Lả",
+    "Mạnh",
+    "Nọi",
+    "Phong",
+    "Quân",
+    "Sơn",
+    "Tiến",
+    "Thanh",
+    "Thắng",
+    "Tuấn",
+    "Ún",
+    "Xuân",
+]
+_THAI_FEMALE = [
+    "Ánh",
+    "Bun",
+    "Dung",
+    "Éo",
+    "Hoa",
+    "Hương",
+    "Inh",
+    "Khánh",
+    "Lan",
+    "Mai",
+    "Ngọc",
+    "Phương",
+    "Pọm",
+    "Quyên",
+    "Thoa",
+    "Thủy",
+    "Trang",
+    "Xuân",
+    "Yến",
+]
 NAMES = {
-    "Thái": (["Lò", "Quàng", "Cầm", "Lường", "Tòng", "Vì", "Lù", "Điêu", "Bạc", "Sa", "Mè", "Hà", "Lừ"],
-             ["Văn"], _THAI_MALE, ["Thị"], _THAI_FEMALE),
-    "Kinh": (["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đỗ", "Bùi", "Đặng", "Ngô", "Phan", "Đinh"],
-             ["Văn", "Minh", "Đức", "Quang", "Hữu", "Thanh"],
-             ["An", "Bảo", "Cường", "Dũng", "Đạt", "Hiếu", "Hoàng", "Huy", "Khôi", "Long", "Nam", "Phúc",
-              "Sơn", "Thành", "Trung", "Tùng", "Việt"],
-             ["Thị", "Thu", "Ngọc", "Thanh", "Phương", "Hồng"],
-             ["Anh", "Chi", "Duyên", "Giang", "Hà", "Hằng", "Hiền", "Huyền", "Linh", "Loan", "My", "Nga",
-              "Nhung", "Oanh", "Quỳnh", "Thảo", "Trang", "Vân", "Yến"]),
-    "Mông": (["Giàng", "Sùng", "Mùa", "Thào", "Vàng", "Lầu", "Lý", "Hờ", "Tráng", "Cứ", "Chá", "Hạng"],
-             ["A"], ["Dế", "Páo", "Chứ", "Chinh", "Tủa", "Sềnh", "Lử", "Sáy", "Dình", "Khua", "Nhè", "Pó",
-                     "Tồng", "Vừ", "Xà", "Lùng"],
-             ["Thị"], ["Mỷ", "Sua", "Dợ", "Ca", "Dính", "Mai", "Pằng", "Say", "Xúa", "Dung", "Pà"]),
-    "Mường": (["Đinh", "Bùi", "Hà", "Quách", "Xa", "Cao"], ["Văn", "Công"],
-              ["Bình", "Cường", "Hải", "Kiên", "Lực", "Mạnh", "Quyết", "Thắng", "Tuấn"],
-              ["Thị"], ["Hoa", "Hồng", "Lan", "Luyến", "Nhung", "Thơm", "Vân"]),
-    "Dao": (["Bàn", "Triệu", "Lý", "Đặng", "Phàn"], ["Văn"],
-            ["Tiến", "Phúc", "Quý", "Sơn", "Tài", "Chiêu", "Kiều"],
-            ["Thị"], ["Mai", "Xuân", "Hoa", "Liên", "Sinh", "Phương"]),
-    "Khơ Mú": (["Lò", "Quàng", "Lường", "Cà", "Vì"], ["Văn"], _THAI_MALE[:12], ["Thị"], _THAI_FEMALE[:12]),
-    "Xinh Mun": (["Lò", "Vì", "Quàng", "Lường"], ["Văn"], _THAI_MALE[6:], ["Thị"], _THAI_FEMALE[6:]),
-    "Lào": (["Lò", "Vi", "Lường"], ["Văn"], ["Khăm", "Phết", "Sẻng", "Bun", "Chăn"], ["Thị"],
-            ["Bun", "Khăm", "Pheng", "Xiêng"]),
+    "Thái": (
+        ["Lò", "Quàng", "Cầm", "Lường", "Tòng", "Vì", "Lù", "Điêu", "Bạc", "Sa", "Mè", "Hà", "Lừ"],
+        ["Văn"],
+        _THAI_MALE,
+        ["Thị"],
+        _THAI_FEMALE,
+    ),
+    "Kinh": (
+        ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đỗ", "Bùi", "Đặng", "Ngô", "Phan", "Đinh"],
+        ["Văn", "Minh", "Đức", "Quang", "Hữu", "Thanh"],
+        [
+            "An",
+            "Bảo",
+            "Cường",
+            "Dũng",
+            "Đạt",
+            "Hiếu",
+            "Hoàng",
+            "Huy",
+            "Khôi",
+            "Long",
+            "Nam",
+            "Phúc",
+            "Sơn",
+            "Thành",
+            "Trung",
+            "Tùng",
+            "Việt",
+        ],
+        ["Thị", "Thu", "Ngọc", "Thanh", "Phương", "Hồng"],
+        [
+            "Anh",
+            "Chi",
+            "Duyên",
+            "Giang",
+            "Hà",
+            "Hằng",
+            "Hiền",
+            "Huyền",
+            "Linh",
+            "Loan",
+            "My",
+            "Nga",
+            "Nhung",
+            "Oanh",
+            "Quỳnh",
+            "Thảo",
+            "Trang",
+            "Vân",
+            "Yến",
+        ],
+    ),
+    "Mông": (
+        ["Giàng", "Sùng", "Mùa", "Thào", "Vàng", "Lầu", "Lý", "Hờ", "Tráng", "Cứ", "Chá", "Hạng"],
+        ["A"],
+        [
+            "Dế",
+            "Páo",
+            "Chứ",
+            "Chinh",
+            "Tủa",
+            "Sềnh",
+            "Lử",
+            "Sáy",
+            "Dình",
+            "Khua",
+            "Nhè",
+            "Pó",
+            "Tồng",
+            "Vừ",
+            "Xà",
+            "Lùng",
+        ],
+        ["Thị"],
+        ["Mỷ", "Sua", "Dợ", "Ca", "Dính", "Mai", "Pằng", "Say", "Xúa", "Dung", "Pà"],
+    ),
+    "Mường": (
+        ["Đinh", "Bùi", "Hà", "Quách", "Xa", "Cao"],
+        ["Văn", "Công"],
+        ["Bình", "Cường", "Hải", "Kiên", "Lực", "Mạnh", "Quyết", "Thắng", "Tuấn"],
+        ["Thị"],
+        ["Hoa", "Hồng", "Lan", "Luyến", "Nhung", "Thơm", "Vân"],
+    ),
+    "Dao": (
+        ["Bàn", "Triệu", "Lý", "Đặng", "Phàn"],
+        ["Văn"],
+        ["Tiến", "Phúc", "Quý", "Sơn", "Tài", "Chiêu", "Kiều"],
+        ["Thị"],
+        ["Mai", "Xuân", "Hoa", "Liên", "Sinh", "Phương"],
+    ),
+    "Khơ Mú": (
+        ["Lò", "Quàng", "Lường", "Cà", "Vì"],
+        ["Văn"],
+        _THAI_MALE[:12],
+        ["Thị"],
+        _THAI_FEMALE[:12],
+    ),
+    "Xinh Mun": (
+        ["Lò", "Vì", "Quàng", "Lường"],
+        ["Văn"],
+        _THAI_MALE[6:],
+        ["Thị"],
+        _THAI_FEMALE[6:],
+    ),
+    "Lào": (
+        ["Lò", "Vi", "Lường"],
+        ["Văn"],
+        ["Khăm", "Phết", "Sẻng", "Bun", "Chăn"],
+        ["Thị"],
+        ["Bun", "Khăm", "Pheng", "Xiêng"],
+    ),
 }
 
 
@@ -92,9 +257,14 @@ def _build_units() -> dict:
     province = org.create_unit("SL", "Tỉnh đoàn Sơn La", UnitKind.PROVINCE, None)
     units["province"] = province
     agencies = org.create_unit("SL-KCQ", "Đoàn Khối các cơ quan tỉnh", UnitKind.DISTRICT, province)
-    for name in ("Chi đoàn Sở Giáo dục và Đào tạo", "Chi đoàn Sở Y tế", "Chi đoàn Văn phòng UBND tỉnh"):
-        units["chapters"].append(org.create_unit(_code("SL-KCQ", _initials(name)[2:]), name, UnitKind.CHAPTER,
-                                                 agencies))
+    for name in (
+        "Chi đoàn Sở Giáo dục và Đào tạo",
+        "Chi đoàn Sở Y tế",
+        "Chi đoàn Văn phòng UBND tỉnh",
+    ):
+        units["chapters"].append(
+            org.create_unit(_code("SL-KCQ", _initials(name)[2:]), name, UnitKind.CHAPTER, agencies)
+        )
     village_pool = iter(VILLAGES * 20)
     for dcode, dname, communes in DISTRICTS:
         district = org.create_unit(_code("SL", dcode), dname, UnitKind.DISTRICT, province)
@@ -103,7 +273,9 @@ def _build_units() -> dict:
             prefix, _sep, commune = raw.rpartition(":")
             kind_name = {"p": "Đoàn phường", "tt": "Đoàn thị trấn"}.get(prefix, "Đoàn xã")
             ccode = _code(district.code, _initials(commune))
-            grassroots = org.create_unit(ccode, f"{kind_name} {commune}", UnitKind.GRASSROOTS, district)
+            grassroots = org.create_unit(
+                ccode, f"{kind_name} {commune}", UnitKind.GRASSROOTS, district
+            )
             units[f"{dcode}:{commune}"] = grassroots
             if commune == "Chiềng Dong":
                 chapter_names = [f"Chi đoàn bản {v}" for v in CHIENG_DONG_VILLAGES]
@@ -113,10 +285,15 @@ def _build_units() -> dict:
                 chapter_names = [f"Chi đoàn bản {next(village_pool)}" for _ in range(3)]
             chapter_names.append(f"Chi đoàn Trường THCS {commune}")
             for number, name in enumerate(chapter_names, start=1):
-                units["chapters"].append(org.create_unit(f"{ccode}-{number:02d}", name, UnitKind.CHAPTER, grassroots))
+                units["chapters"].append(
+                    org.create_unit(f"{ccode}-{number:02d}", name, UnitKind.CHAPTER, grassroots)
+                )
         for number, name in enumerate(DIRECT_CHAPTERS.get(dcode, []), start=1):
-            units["chapters"].append(org.create_unit(_code(district.code, f"CS{number}"), name, UnitKind.CHAPTER,
-                                                     district))
+            units["chapters"].append(
+                org.create_unit(
+                    _code(district.code, f"CS{number}"), name, UnitKind.CHAPTER, district
+                )
+            )
     units["mai_son"] = units["MS"]
     units["chieng_dong"] = units["MS:Chiềng Dong"]
     units["na_san"] = next(u for u in units["chapters"] if u.name == "Chi đoàn bản Nà Sản")
@@ -132,8 +309,9 @@ def _person(rng: random.Random) -> tuple[str, str, str]:
     return f"{rng.choice(surnames)} {rng.choice(female_mid)} {rng.choice(female)}", "nu", ethnicity
 
 
-def _members(rng: random.Random, chapters: list[Unit], count: int, today: date, now: datetime,
-             first: Unit) -> None:
+def _members(
+    rng: random.Random, chapters: list[Unit], count: int, today: date, now: datetime, first: Unit
+) -> None:
     """Insert `count` synthetic members in bulk: three in `first` (the demo accounts), one in
     every chapter, the rest spread unevenly."""
     weights = [rng.randint(4, 30) for _ in chapters]
@@ -149,11 +327,22 @@ def _members(rng: random.Random, chapters: list[Unit], count: int, today: date, 
         if phone:
             phones.add(phone)
         birth = today - timedelta(days=rng.randint(16 * 365, 35 * 365))
-        rows.append({
-            "code": f"SL{n:06d}", "full_name": name, "birth_date": birth, "gender": gender, "ethnicity": ethnicity,
-            "phone": phone, "email": None, "is_cadre": rng.random() < 0.08, "active": True,
-            "chapter_id": chapter.id, "attributes": {}, "updated_at": now,
-        })
+        rows.append(
+            {
+                "code": f"SL{n:06d}",
+                "full_name": name,
+                "birth_date": birth,
+                "gender": gender,
+                "ethnicity": ethnicity,
+                "phone": phone,
+                "email": None,
+                "is_cadre": rng.random() < 0.08,
+                "active": True,
+                "chapter_id": chapter.id,
+                "attributes": {},
+                "updated_at": now,
+            }
+        )
     db.session.execute(insert(Member.__table__), rows)
 
 
@@ -169,16 +358,32 @@ def build_demo(now: datetime, members: int = 3000, seed: int = 1) -> dict:
     rng = random.Random(seed)
     units = _build_units()
     na_san = units["na_san"]
-    _members(rng, units["chapters"], max(members, len(units["chapters"]) + 3), to_local(now).date(), now, na_san)
-    in_na_san = list(db.session.scalars(select(Member).where(Member.chapter_id == na_san.id).order_by(Member.code)))
+    _members(
+        rng,
+        units["chapters"],
+        max(members, len(units["chapters"]) + 3),
+        to_local(now).date(),
+        now,
+        na_san,
+    )
+    in_na_san = list(
+        db.session.scalars(
+            select(Member).where(Member.chapter_id == na_san.id).order_by(Member.code)
+        )
+    )
     secretary_member, member, newcomer = in_na_san[0], in_na_san[1], in_na_san[2]
     secretary_member.is_cadre = True
     users = {
         "admin": _staff("admin", "Quản trị hệ thống", Role.ADMIN, None, now),
-        "organiser": _staff("bantuyengiao", "Ban Tuyên giáo Tỉnh đoàn", Role.ORGANISER, units["province"], now),
-        "secretary": _staff("bithu.tinhdoan", "Bí thư Tỉnh đoàn Sơn La", Role.SECRETARY, units["province"], now),
-        "district_secretary": _staff("bithu.maison", "Bí thư Huyện đoàn Mai Sơn", Role.SECRETARY,
-                                     units["mai_son"], now),
+        "organiser": _staff(
+            "bantuyengiao", "Ban Tuyên giáo Tỉnh đoàn", Role.ORGANISER, units["province"], now
+        ),
+        "secretary": _staff(
+            "bithu.tinhdoan", "Bí thư Tỉnh đoàn Sơn La", Role.SECRETARY, units["province"], now
+        ),
+        "district_secretary": _staff(
+            "bithu.maison", "Bí thư Huyện đoàn Mai Sơn", Role.SECRETARY, units["mai_son"], now
+        ),
     }
     chapter_secretary = accounts.ensure_member_user(secretary_member, now)
     accounts.set_password(chapter_secretary, DEMO_PASSWORD)
@@ -195,27 +400,43 @@ def build_demo(now: datetime, members: int = 3000, seed: int = 1) -> dict:
         ("Ban tổ chức (Tỉnh đoàn Sơn La)", "bantuyengiao", DEMO_PASSWORD),
         ("Bí thư Tỉnh đoàn Sơn La", "bithu.tinhdoan", DEMO_PASSWORD),
         ("Bí thư Huyện đoàn Mai Sơn", "bithu.maison", DEMO_PASSWORD),
-        (f"Bí thư {na_san.name} ({chapter_secretary.display_name})", chapter_secretary.login, DEMO_PASSWORD),
+        (
+            f"Bí thư {na_san.name} ({chapter_secretary.display_name})",
+            chapter_secretary.login,
+            DEMO_PASSWORD,
+        ),
         (f"Đoàn viên {na_san.name} ({member.full_name})", member.code, DEMO_PASSWORD),
     ]
-    return {"units": units, "users": users, "credentials": credentials,
-            "activation": (newcomer.code, slip.code),
-            "members": db.session.scalar(select(db.func.count(Member.id))),
-            "unit_count": db.session.scalar(select(db.func.count(Unit.id)))}
+    return {
+        "units": units,
+        "users": users,
+        "credentials": credentials,
+        "activation": (newcomer.code, slip.code),
+        "members": db.session.scalar(select(db.func.count(Member.id))),
+        "unit_count": db.session.scalar(select(db.func.count(Unit.id))),
+    }
 
 
 def existing_credentials() -> list[tuple[str, str, str]]:
     """The demo logins found in an existing database (the demo was loaded earlier)."""
     found = []
-    for login, label in (("admin", "Quản trị hệ thống"), ("bantuyengiao", "Ban tổ chức (Tỉnh đoàn Sơn La)"),
-                         ("bithu.tinhdoan", "Bí thư Tỉnh đoàn Sơn La"), ("bithu.maison", "Bí thư Huyện đoàn Mai Sơn")):
+    for login, label in (
+        ("admin", "Quản trị hệ thống"),
+        ("bantuyengiao", "Ban tổ chức (Tỉnh đoàn Sơn La)"),
+        ("bithu.tinhdoan", "Bí thư Tỉnh đoàn Sơn La"),
+        ("bithu.maison", "Bí thư Huyện đoàn Mai Sơn"),
+    ):
         if db.session.scalar(select(User.id).where(User.login == login)) is not None:
             found.append((label, login, DEMO_PASSWORD))
     na_san = db.session.scalar(select(Unit).where(Unit.code == "SL-MS-CD-01"))
     if na_san is not None:
-        users = db.session.scalars(select(User).join(Member, User.member_id == Member.id)
-                                   .where(Member.chapter_id == na_san.id, User.password_hash.is_not(None))
-                                   .order_by(Member.code).limit(2)).all()
+        users = db.session.scalars(
+            select(User)
+            .join(Member, User.member_id == Member.id)
+            .where(Member.chapter_id == na_san.id, User.password_hash.is_not(None))
+            .order_by(Member.code)
+            .limit(2)
+        ).all()
         for user, role in zip(users, ("Bí thư", "Đoàn viên")):
             found.append((f"{role} {na_san.name} ({user.display_name})", user.login, DEMO_PASSWORD))
     return found

@@ -4,6 +4,7 @@ The console and the CLI both call these, so every such exception leaves the same
 audit entry whoever made it (actor None: the command line). There is no unaudited
 way to do either. Flush, never commit.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -18,32 +19,61 @@ from quizapp.services.attempts.lifecycle import AttemptError
 from quizapp.services.reports import participation
 
 
-def grant_allowance(quiz: Quiz, member: Member, actor: User | None, now: datetime, *,
-                    extra_seconds: int = 0, extra_attempts: int = 0) -> QuizAllowance:
+def grant_allowance(
+    quiz: Quiz,
+    member: Member,
+    actor: User | None,
+    now: datetime,
+    *,
+    extra_seconds: int = 0,
+    extra_attempts: int = 0,
+) -> QuizAllowance:
     """Set the member's extra time and attempts on the quiz and audit the change (AttemptError when negative)."""
     old = lifecycle.allowance_for(quiz, member)
-    before = {"extra_seconds": old.extra_seconds, "extra_attempts": old.extra_attempts} if old else None
+    before = (
+        {"extra_seconds": old.extra_seconds, "extra_attempts": old.extra_attempts} if old else None
+    )
     allowance = _set_allowance(quiz, member, now, extra_seconds, extra_attempts)
-    audit.record(actor, "allowance.set", member.chapter, now, target=f"quiz {quiz.id} / {member.code}",
-                 before=before,
-                 after={"extra_seconds": allowance.extra_seconds, "extra_attempts": allowance.extra_attempts})
+    audit.record(
+        actor,
+        "allowance.set",
+        member.chapter,
+        now,
+        target=f"quiz {quiz.id} / {member.code}",
+        before=before,
+        after={
+            "extra_seconds": allowance.extra_seconds,
+            "extra_attempts": allowance.extra_attempts,
+        },
+    )
     return allowance
 
 
 def reopen_attempt(attempt: Attempt, actor: User | None, now: datetime, seconds: int) -> Attempt:
     """Let the member continue a finished attempt for `seconds` more and audit it (AttemptError when it cannot)."""
-    before = {"state": attempt.state, "score": attempt.score, "percent": attempt.percent,
-              "finished_at": attempt.finished_at}
+    before = {
+        "state": attempt.state,
+        "score": attempt.score,
+        "percent": attempt.percent,
+        "finished_at": attempt.finished_at,
+    }
     _reopen(attempt, now, seconds)
     member = attempt.member
-    audit.record(actor, "attempt.reopen", member.chapter, now,
-                 target=f"quiz {attempt.quiz_id} / {member.code} / #{attempt.number}",
-                 before=before, after={"state": attempt.state, "deadline": attempt.deadline})
+    audit.record(
+        actor,
+        "attempt.reopen",
+        member.chapter,
+        now,
+        target=f"quiz {attempt.quiz_id} / {member.code} / #{attempt.number}",
+        before=before,
+        after={"state": attempt.state, "deadline": attempt.deadline},
+    )
     return attempt
 
 
-def _set_allowance(quiz: Quiz, member: Member, now: datetime, extra_seconds: int,
-                   extra_attempts: int) -> QuizAllowance:
+def _set_allowance(
+    quiz: Quiz, member: Member, now: datetime, extra_seconds: int, extra_attempts: int
+) -> QuizAllowance:
     """Set the allowance; an attempt in progress gets the new time at once."""
     if extra_seconds < 0 or extra_attempts < 0:
         raise AttemptError("bad_allowance", _("Thời gian và số lượt cộng thêm không được âm."))
@@ -66,7 +96,9 @@ def _reopen(attempt: Attempt, now: datetime, seconds: int) -> None:
         raise AttemptError("in_progress", _("Bài làm này vẫn đang làm dở, không cần mở lại."))
     deadline = min(now + timedelta(seconds=seconds), attempt.quiz.effective_closes_at)
     if seconds <= 0 or deadline <= now:
-        raise AttemptError("closed", _("Không mở lại được: đợt kiểm tra đã đóng hoặc thời gian cộng thêm bằng 0."))
+        raise AttemptError(
+            "closed", _("Không mở lại được: đợt kiểm tra đã đóng hoặc thời gian cộng thêm bằng 0.")
+        )
     attempt.state, attempt.deadline, attempt.finished_at = AttemptState.IN_PROGRESS, deadline, None
     attempt.score = attempt.max_score = attempt.percent = attempt.passed = None
     for item in attempt.items:

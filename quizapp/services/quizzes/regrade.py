@@ -5,6 +5,7 @@ from the corrected version, matched by `Question.uid`. A question whose options 
 in number or whose type changed cannot be matched safely and keeps its old key (reported).
 The first score of a changed attempt is kept in `previous_score`.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -44,28 +45,36 @@ class RegradeReport:
     version_number: int
     checked: int = 0
     changes: list[AttemptChange] = field(default_factory=list)
-    keys_changed: list[str] = field(default_factory=list)   # uids whose key or points differ
-    unmatched: list[str] = field(default_factory=list)      # uids kept on their old key
+    keys_changed: list[str] = field(default_factory=list)  # uids whose key or points differ
+    unmatched: list[str] = field(default_factory=list)  # uids kept on their old key
     quiz_moved: bool = False
 
 
-def regrade_quiz(quiz: Quiz, version: BankVersion, now: datetime, dry_run: bool = False) -> RegradeReport:
+def regrade_quiz(
+    quiz: Quiz, version: BankVersion, now: datetime, dry_run: bool = False
+) -> RegradeReport:
     """Re-score every finished attempt of the quiz with `version`'s keys, then rebuild the reports."""
     if version.bank_id != quiz.bank_version.bank_id:
         raise RegradeError(_("Phiên bản này thuộc ngân hàng khác với ngân hàng của đợt kiểm tra."))
     report = RegradeReport(quiz_id=quiz.id, version_number=version.number)
     keys, report.unmatched = snapshot.corrected_keys(snapshot.snapshot_questions(quiz), version)
     report.keys_changed = sorted(uid for uid, new in keys.items() if _differs(uid, new, quiz))
-    finished = db.session.scalars(select(Attempt).where(
-        Attempt.quiz_id == quiz.id, Attempt.state != AttemptState.IN_PROGRESS).order_by(Attempt.id))
+    finished = db.session.scalars(
+        select(Attempt)
+        .where(Attempt.quiz_id == quiz.id, Attempt.state != AttemptState.IN_PROGRESS)
+        .order_by(Attempt.id)
+    )
     for attempt in finished:
         report.checked += 1
         result = lifecycle.grade_attempt(attempt, keys)
         passed = result.percent >= quiz.pass_mark
         if (result.score, passed) == (attempt.score, attempt.passed):
             continue
-        report.changes.append(AttemptChange(attempt.id, attempt.member.code, attempt.score, result.score,
-                                            attempt.passed, passed))
+        report.changes.append(
+            AttemptChange(
+                attempt.id, attempt.member.code, attempt.score, result.score, attempt.passed, passed
+            )
+        )
         if not dry_run:
             if attempt.previous_score is None:
                 attempt.previous_score = attempt.score
@@ -73,7 +82,9 @@ def regrade_quiz(quiz: Quiz, version: BankVersion, now: datetime, dry_run: bool 
             attempt.regraded_at = now
     if not dry_run:
         db.session.flush()
-        if version.id != quiz.bank_version_id and not settings.validate_settings(version, settings.settings_of(quiz)):
+        if version.id != quiz.bank_version_id and not settings.validate_settings(
+            version, settings.settings_of(quiz)
+        ):
             # New attempts draw from the corrected version too.
             quiz.bank_version = version
             report.quiz_moved = True
@@ -82,6 +93,7 @@ def regrade_quiz(quiz: Quiz, version: BankVersion, now: datetime, dry_run: bool 
 
 
 def _differs(uid: str, new: Question, quiz: Quiz) -> bool:
-    old = db.session.scalar(select(Question).where(
-        Question.version_id == quiz.bank_version_id, Question.uid == uid))
+    old = db.session.scalar(
+        select(Question).where(Question.version_id == quiz.bank_version_id, Question.uid == uid)
+    )
     return old is None or (old.answer, old.points) != (new.answer, new.points)

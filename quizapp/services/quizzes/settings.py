@@ -3,6 +3,7 @@
 The organiser console builds its form over `QuizSettings`; every key of the error
 dict returned by `validate_settings` is the name of a `QuizSettings` field.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields, replace
@@ -73,7 +74,8 @@ def topic_counts(version: BankVersion) -> dict[str, int]:
         select(Topic.title, func.count(Question.id))
         .join(Question, Question.topic_id == Topic.id, isouter=True)
         .where(Topic.version_id == version.id)
-        .group_by(Topic.id, Topic.title, Topic.position).order_by(Topic.position)
+        .group_by(Topic.id, Topic.title, Topic.position)
+        .order_by(Topic.position)
     )
     counts: dict[str, int] = {}
     for title, n in rows:
@@ -88,15 +90,24 @@ def _draw_errors(rules, counts: dict[str, int]) -> tuple[str | None, int]:
         return _("Phiên bản ngân hàng này không có câu hỏi nào."), 0
     if rules is None:
         return None, available
-    if not isinstance(rules, dict) or len(rules) != 1 or not ({"total", "per_topic"} & rules.keys()):
-        return _("Quy tắc rút câu hỏi không hợp lệ: chọn 'tất cả', 'tổng số câu' hoặc 'số câu mỗi chủ đề'."), 0
+    if (
+        not isinstance(rules, dict)
+        or len(rules) != 1
+        or not ({"total", "per_topic"} & rules.keys())
+    ):
+        return _(
+            "Quy tắc rút câu hỏi không hợp lệ: chọn 'tất cả', 'tổng số câu' hoặc 'số câu mỗi chủ đề'."
+        ), 0
     if "total" in rules:
         n = rules["total"]
         if not isinstance(n, int) or isinstance(n, bool) or n < 1:
             return _("Số câu hỏi phải là số nguyên từ 1 trở lên."), 0
         if n > available:
-            return _("Cần rút %(n)d câu nhưng phiên bản ngân hàng chỉ có %(available)d câu.",
-                     n=n, available=available), 0
+            return _(
+                "Cần rút %(n)d câu nhưng phiên bản ngân hàng chỉ có %(available)d câu.",
+                n=n,
+                available=available,
+            ), 0
         return None, n
     per_topic = rules["per_topic"]
     if isinstance(per_topic, int) and not isinstance(per_topic, bool):
@@ -108,12 +119,22 @@ def _draw_errors(rules, counts: dict[str, int]) -> tuple[str | None, int]:
         if title not in counts:
             problems.append(_("không có chủ đề '%(title)s' trong phiên bản ngân hàng", title=title))
         elif not isinstance(n, int) or isinstance(n, bool) or n < 0:
-            problems.append(_("số câu của chủ đề '%(title)s' phải là số nguyên không âm", title=title))
+            problems.append(
+                _("số câu của chủ đề '%(title)s' phải là số nguyên không âm", title=title)
+            )
         elif n > counts[title]:
-            problems.append(_("chủ đề '%(title)s' chỉ có %(available)d câu, không rút được %(n)d câu",
-                              title=title, available=counts[title], n=n))
+            problems.append(
+                _(
+                    "chủ đề '%(title)s' chỉ có %(available)d câu, không rút được %(n)d câu",
+                    title=title,
+                    available=counts[title],
+                    n=n,
+                )
+            )
     if problems:
-        return _("Quy tắc rút câu hỏi không thực hiện được: %(problems)s.", problems="; ".join(problems)), 0
+        return _(
+            "Quy tắc rút câu hỏi không thực hiện được: %(problems)s.", problems="; ".join(problems)
+        ), 0
     total = sum(per_topic.values())
     if total < 1:
         return _("Phải rút ít nhất 1 câu hỏi."), 0
@@ -153,7 +174,9 @@ def validate_settings(version: BankVersion | None, settings: QuizSettings) -> di
         message, _drawn = _draw_errors(s.draw_rules, topic_counts(version))
         if message:
             errors["draw_rules"] = message
-    if s.attempts_allowed is not None and (not isinstance(s.attempts_allowed, int) or s.attempts_allowed < 1):
+    if s.attempts_allowed is not None and (
+        not isinstance(s.attempts_allowed, int) or s.attempts_allowed < 1
+    ):
         errors["attempts_allowed"] = _("Số lượt làm bài phải từ 1 trở lên (hoặc không giới hạn).")
     if s.grading_policy not in set(GradingPolicy):
         errors["grading_policy"] = _("Cách tính điểm không hợp lệ.")
@@ -163,7 +186,11 @@ def validate_settings(version: BankVersion | None, settings: QuizSettings) -> di
         errors["pass_mark"] = _("Điểm đạt phải từ 0 đến 100 (%).")
     if not _is_number(s.target_rate) or not 0 < s.target_rate <= 100:
         errors["target_rate"] = _("Chỉ tiêu tham gia phải lớn hơn 0 và tối đa 100 (%).")
-    if s.target_date is not None and "opens_at" not in errors and s.target_date < to_local(s.opens_at).date():
+    if (
+        s.target_date is not None
+        and "opens_at" not in errors
+        and s.target_date < to_local(s.opens_at).date()
+    ):
         errors["target_date"] = _("Hạn hoàn thành chỉ tiêu không được trước ngày mở.")
     if s.prediction_question is not None and len(s.prediction_question) > 2000:
         errors["prediction_question"] = _("Câu hỏi dự đoán dài tối đa 2000 ký tự.")
@@ -174,8 +201,12 @@ def validate_settings(version: BankVersion | None, settings: QuizSettings) -> di
 
 def _clean(settings: QuizSettings) -> QuizSettings:
     question = (settings.prediction_question or "").strip() or None
-    return replace(settings, title=settings.title.strip(), description=(settings.description or "").strip(),
-                   prediction_question=question)
+    return replace(
+        settings,
+        title=settings.title.strip(),
+        description=(settings.description or "").strip(),
+        prediction_question=question,
+    )
 
 
 def settings_of(quiz: Quiz) -> QuizSettings:
@@ -183,8 +214,13 @@ def settings_of(quiz: Quiz) -> QuizSettings:
     return QuizSettings(**{name: getattr(quiz, name) for name in SETTING_FIELDS})
 
 
-def create_quiz(version: BankVersion, audience: Unit, settings: QuizSettings,
-                created_by: User | None, now: datetime) -> Quiz:
+def create_quiz(
+    version: BankVersion,
+    audience: Unit,
+    settings: QuizSettings,
+    created_by: User | None,
+    now: datetime,
+) -> Quiz:
     """A new quiz; raises QuizSettingsError with every problem. The caller checks the audience scope."""
     errors = validate_settings(version, settings)
     if errors:
@@ -193,8 +229,13 @@ def create_quiz(version: BankVersion, audience: Unit, settings: QuizSettings,
     if values["attempts_allowed"] is None:
         # The column's default (1) would replace a plain None on INSERT; unlimited is NULL.
         values["attempts_allowed"] = null()
-    quiz = Quiz(bank_version=version, audience_unit=audience, created_by_id=created_by.id if created_by else None,
-                created_at=now, **values)
+    quiz = Quiz(
+        bank_version=version,
+        audience_unit=audience,
+        created_by_id=created_by.id if created_by else None,
+        created_at=now,
+        **values,
+    )
     db.session.add(quiz)
     db.session.flush()
     return quiz
@@ -205,15 +246,27 @@ def has_attempts(quiz: Quiz) -> bool:
     return db.session.scalar(select(func.count(Attempt.id)).where(Attempt.quiz_id == quiz.id)) > 0
 
 
-def update_quiz(quiz: Quiz, settings: QuizSettings, now: datetime, *, version: BankVersion | None = None,
-                audience: Unit | None = None) -> Quiz:
+def update_quiz(
+    quiz: Quiz,
+    settings: QuizSettings,
+    now: datetime,
+    *,
+    version: BankVersion | None = None,
+    audience: Unit | None = None,
+) -> Quiz:
     """Change a quiz. Attempts already taken keep their questions; scores and deadlines follow
     new pass marks, grading policies and windows."""
     version = version or quiz.bank_version
     errors = validate_settings(version, settings)
     started = has_attempts(quiz)
-    if started and version.id != quiz.bank_version_id and version.bank_id != quiz.bank_version.bank_id:
-        errors["bank_version"] = _("Đã có người làm bài: chỉ được chuyển sang phiên bản khác của cùng ngân hàng.")
+    if (
+        started
+        and version.id != quiz.bank_version_id
+        and version.bank_id != quiz.bank_version.bank_id
+    ):
+        errors["bank_version"] = _(
+            "Đã có người làm bài: chỉ được chuyển sang phiên bản khác của cùng ngân hàng."
+        )
     if started and audience is not None and audience.id != quiz.audience_unit_id:
         errors["audience_unit"] = _("Đã có người làm bài: không được đổi đơn vị dự thi.")
     if errors:
@@ -227,13 +280,18 @@ def update_quiz(quiz: Quiz, settings: QuizSettings, now: datetime, *, version: B
     db.session.flush()
     if started:
         if (before.opens_at, before.closes_at, before.time_limit_seconds) != (
-                quiz.opens_at, quiz.closes_at, quiz.time_limit_seconds):
+            quiz.opens_at,
+            quiz.closes_at,
+            quiz.time_limit_seconds,
+        ):
             lifecycle.refresh_deadlines(quiz, now)
         if (before.pass_mark, before.grading_policy) != (quiz.pass_mark, quiz.grading_policy):
             lifecycle.apply_pass_mark(quiz)
             participation.rebuild_quiz(quiz)
         elif (before.prediction_question, before.prediction_answer) != (
-                quiz.prediction_question, quiz.prediction_answer):
+            quiz.prediction_question,
+            quiz.prediction_answer,
+        ):
             rank_keys.refresh_quiz(quiz)
     return quiz
 
@@ -246,7 +304,9 @@ def close_early(quiz: Quiz, now: datetime) -> None:
         lifecycle.refresh_deadlines(quiz, now)
 
 
-def duplicate_quiz(quiz: Quiz, created_by: User | None, now: datetime, title: str | None = None) -> Quiz:
+def duplicate_quiz(
+    quiz: Quiz, created_by: User | None, now: datetime, title: str | None = None
+) -> Quiz:
     """A copy of the quiz's settings (same bank version and audience), without attempts."""
     settings = replace(settings_of(quiz), title=title or _("%(title)s (bản sao)", title=quiz.title))
     if len(settings.title) > 255:
@@ -266,5 +326,8 @@ def find_bank_version(slug: str, number: int | None = None) -> BankVersion | Non
 
 def in_progress_count(quiz: Quiz) -> int:
     """Attempts of the quiz still running."""
-    return db.session.scalar(select(func.count(Attempt.id)).where(
-        Attempt.quiz_id == quiz.id, Attempt.state == AttemptState.IN_PROGRESS))
+    return db.session.scalar(
+        select(func.count(Attempt.id)).where(
+            Attempt.quiz_id == quiz.id, Attempt.state == AttemptState.IN_PROGRESS
+        )
+    )

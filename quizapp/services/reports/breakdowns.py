@@ -3,6 +3,7 @@
 Two indexed reads of a few dozen rows (UnitRosterGroup for the denominators,
 UnitQuizGroup for those who took part), whatever the size of the subtree.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -57,41 +58,68 @@ def _ordered(rows: list[GroupRow]) -> list[GroupRow]:
 def breakdowns(quiz: Quiz, unit: Unit, totals: UnitRow) -> list[Breakdown]:
     """Cadres vs other members, gender, Kinh vs minorities, each ethnicity, each custom attribute."""
     target = quiz.target_rate
-    result = [Breakdown("cadre", str(_l("Cán bộ đoàn và đoàn viên")), [
-        GroupRow(str(_l("Cán bộ đoàn")), totals.cadres, totals.cadres_took_part, target),
-        GroupRow(str(_l("Đoàn viên (không là cán bộ)")), totals.non_cadres, totals.non_cadres_took_part, target),
-    ])]
+    result = [
+        Breakdown(
+            "cadre",
+            str(_l("Cán bộ đoàn và đoàn viên")),
+            [
+                GroupRow(str(_l("Cán bộ đoàn")), totals.cadres, totals.cadres_took_part, target),
+                GroupRow(
+                    str(_l("Đoàn viên (không là cán bộ)")),
+                    totals.non_cadres,
+                    totals.non_cadres_took_part,
+                    target,
+                ),
+            ],
+        )
+    ]
     population = population_unit(quiz, unit)
     if population is None:
         return result
     members: dict[str, dict[str, int]] = defaultdict(dict)
     for dim, value, n in db.session.execute(
-        select(UnitRosterGroup.dimension, UnitRosterGroup.value, UnitRosterGroup.members)
-        .where(UnitRosterGroup.unit_id == population.id)
+        select(UnitRosterGroup.dimension, UnitRosterGroup.value, UnitRosterGroup.members).where(
+            UnitRosterGroup.unit_id == population.id
+        )
     ):
         members[dim][value] = n
     took: dict[str, dict[str, int]] = defaultdict(dict)
     for dim, value, n in db.session.execute(
-        select(UnitQuizGroup.dimension, UnitQuizGroup.value, UnitQuizGroup.took_part)
-        .where(UnitQuizGroup.quiz_id == quiz.id, UnitQuizGroup.unit_id == population.id)
+        select(UnitQuizGroup.dimension, UnitQuizGroup.value, UnitQuizGroup.took_part).where(
+            UnitQuizGroup.quiz_id == quiz.id, UnitQuizGroup.unit_id == population.id
+        )
     ):
         took[dim][value] = n
 
     def rows_of(dim: str, label) -> list[GroupRow]:
         values = set(members.get(dim, {})) | {v for v, n in took.get(dim, {}).items() if n}
-        return _ordered([GroupRow(str(label(v)) if v else str(UNKNOWN), members.get(dim, {}).get(v, 0),
-                                  took.get(dim, {}).get(v, 0), target) for v in values])
+        return _ordered(
+            [
+                GroupRow(
+                    str(label(v)) if v else str(UNKNOWN),
+                    members.get(dim, {}).get(v, 0),
+                    took.get(dim, {}).get(v, 0),
+                    target,
+                )
+                for v in values
+            ]
+        )
 
     if members.get(GENDER):
-        result.append(Breakdown("gender", str(_l("Giới tính")),
-                                rows_of(GENDER, lambda v: GENDER_LABELS.get(v.casefold(), v))))
+        result.append(
+            Breakdown(
+                "gender",
+                str(_l("Giới tính")),
+                rows_of(GENDER, lambda v: GENDER_LABELS.get(v.casefold(), v)),
+            )
+        )
     if members.get(ETHNICITY):
         result.append(_kinh_vs_minorities(members[ETHNICITY], took.get(ETHNICITY, {}), target))
         result.append(Breakdown("ethnicity", str(_l("Dân tộc")), rows_of(ETHNICITY, str)))
     for dim in sorted(d for d in members if d.startswith(ATTR_PREFIX)):
         if set(members[dim]) == {""}:
             continue  # nobody in this subtree has the attribute
-        result.append(Breakdown(dim, dim[len(ATTR_PREFIX):], rows_of(dim, str)))
+        result.append(Breakdown(dim, dim[len(ATTR_PREFIX) :], rows_of(dim, str)))
     return result
 
 

@@ -5,6 +5,7 @@ score: the mean item score (as a fraction of its points) in the upper group minu
 that in the lower group. Questions are drawn per attempt, so each question is
 measured on the attempts that received it.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -36,8 +37,8 @@ class ItemRow:
     topic_id: int | None
     topic: str
     responses: int
-    facility: float | None          # percent of the points obtained, 0–100
-    discrimination: float | None    # −1 … 1
+    facility: float | None  # percent of the points obtained, 0–100
+    discrimination: float | None  # −1 … 1
     upper: int = 0
     lower: int = 0
 
@@ -83,8 +84,12 @@ def _first_attempts(quiz: Quiz, unit: Unit):
         select(Attempt.id)
         .join(Member, Member.id == Attempt.member_id)
         .join(Unit, Unit.id == Member.chapter_id)
-        .where(Attempt.quiz_id == quiz.id, Attempt.number == 1, Attempt.state != AttemptState.IN_PROGRESS,
-               population.subtree_filter())
+        .where(
+            Attempt.quiz_id == quiz.id,
+            Attempt.number == 1,
+            Attempt.state != AttemptState.IN_PROGRESS,
+            population.subtree_filter(),
+        )
     )
 
 
@@ -97,22 +102,32 @@ def item_analysis(quiz: Quiz, unit: Unit) -> ItemAnalysis:
     first = _first_attempts(quiz, unit)
     if first is None:
         return ItemAnalysis(0, 0)
-    scores = dict(db.session.execute(select(Attempt.id, Attempt.percent).where(Attempt.id.in_(first))).all())
+    scores = dict(
+        db.session.execute(select(Attempt.id, Attempt.percent).where(Attempt.id.in_(first))).all()
+    )
     ranked = sorted(scores, key=lambda a: (scores[a] or 0.0, a))
     k = round(GROUP_SHARE * len(ranked)) if len(ranked) >= 2 else 0
     lower = set(ranked[:k])
-    upper = set(ranked[len(ranked) - k:]) if k else set()
+    upper = set(ranked[len(ranked) - k :]) if k else set()
     per_question: dict[int, list[tuple[int, float]]] = defaultdict(list)
     items = db.session.execute(
-        select(AttemptItem.attempt_id, AttemptItem.question_id, AttemptItem.score)
-        .where(AttemptItem.attempt_id.in_(first))
+        select(AttemptItem.attempt_id, AttemptItem.question_id, AttemptItem.score).where(
+            AttemptItem.attempt_id.in_(first)
+        )
     )
     for attempt_id, question_id, score in items:
         if score is not None:
             per_question[question_id].append((attempt_id, score))
-    questions = {q.id: q for q in db.session.scalars(select(Question).where(Question.id.in_(list(per_question))))}
-    topics = {t.id: t for t in db.session.scalars(
-        select(Topic).where(Topic.id.in_({q.topic_id for q in questions.values()})))}
+    questions = {
+        q.id: q
+        for q in db.session.scalars(select(Question).where(Question.id.in_(list(per_question))))
+    }
+    topics = {
+        t.id: t
+        for t in db.session.scalars(
+            select(Topic).where(Topic.id.in_({q.topic_id for q in questions.values()}))
+        )
+    }
     rows = []
     for question_id, answers in per_question.items():
         q = questions[question_id]
@@ -123,26 +138,54 @@ def item_analysis(quiz: Quiz, unit: Unit) -> ItemAnalysis:
         facility = _mean(list(fractions.values()))
         discrimination = _mean(up) - _mean(low) if up and low else None
         topic = topics.get(q.topic_id)
-        rows.append(ItemRow(
-            question_id, q.position, (q.title or plain_text(q.stem))[:160], q.topic_id,
-            topic.title if topic else "", len(fractions), facility * 100 if facility is not None else None,
-            discrimination, len(up), len(low)))
-    rows.sort(key=lambda r: ((topics[r.topic_id].position if r.topic_id in topics else 0), r.position, r.question_id))
+        rows.append(
+            ItemRow(
+                question_id,
+                q.position,
+                (q.title or plain_text(q.stem))[:160],
+                q.topic_id,
+                topic.title if topic else "",
+                len(fractions),
+                facility * 100 if facility is not None else None,
+                discrimination,
+                len(up),
+                len(low),
+            )
+        )
+    rows.sort(
+        key=lambda r: (
+            (topics[r.topic_id].position if r.topic_id in topics else 0),
+            r.position,
+            r.question_id,
+        )
+    )
     return ItemAnalysis(len(ranked), k, rows, _topics(rows, topics, per_question, questions))
 
 
-def _topics(rows: list[ItemRow], topics: dict, per_question: dict, questions: dict) -> list[TopicRow]:
+def _topics(
+    rows: list[ItemRow], topics: dict, per_question: dict, questions: dict
+) -> list[TopicRow]:
     grouped: dict[int | None, list[ItemRow]] = defaultdict(list)
     for row in rows:
         grouped[row.topic_id].append(row)
     result = []
     for topic_id, members in grouped.items():
-        fractions = [s / (questions[r.question_id].points or 1.0)
-                     for r in members for _, s in per_question[r.question_id]]
+        fractions = [
+            s / (questions[r.question_id].points or 1.0)
+            for r in members
+            for _, s in per_question[r.question_id]
+        ]
         facility = _mean(fractions)
         topic = topics.get(topic_id)
-        result.append(TopicRow(topic_id, topic.title if topic else "", len(members), len(fractions),
-                               facility * 100 if facility is not None else None,
-                               sum(1 for r in members if r.flagged)))
+        result.append(
+            TopicRow(
+                topic_id,
+                topic.title if topic else "",
+                len(members),
+                len(fractions),
+                facility * 100 if facility is not None else None,
+                sum(1 for r in members if r.flagged),
+            )
+        )
     result.sort(key=lambda t: topics[t.topic_id].position if t.topic_id in topics else 0)
     return result

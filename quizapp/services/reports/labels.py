@@ -3,6 +3,7 @@
 The same function labels a member when the roster denominators are refreshed and
 when a participant is counted, so numerators and denominators always agree.
 """
+
 from __future__ import annotations
 
 import unicodedata

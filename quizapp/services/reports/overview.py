@@ -1,4 +1,5 @@
 """Every quiz that concerns a unit, each with the unit's rate and gap: all campaigns at once."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -25,9 +26,14 @@ def quizzes_for(unit: Unit) -> list[Quiz]:
     """Quizzes whose audience overlaps the unit's subtree, newest first."""
     audience = db.aliased(Unit)
     stmt = (
-        select(Quiz).join(audience, audience.id == Quiz.audience_unit_id)
-        .where(or_(Quiz.audience_unit_id.in_(unit.ancestor_ids()),
-                   audience.path.startswith(unit.path, autoescape=True)))
+        select(Quiz)
+        .join(audience, audience.id == Quiz.audience_unit_id)
+        .where(
+            or_(
+                Quiz.audience_unit_id.in_(unit.ancestor_ids()),
+                audience.path.startswith(unit.path, autoescape=True),
+            )
+        )
         .order_by(Quiz.opens_at.desc(), Quiz.id.desc())
         .options(selectinload(Quiz.audience_unit))
     )
@@ -40,14 +46,32 @@ def overview(unit: Unit, now: datetime) -> list[QuizRow]:
     if not quizzes:
         return []
     populations = {q.id: population_unit(q, unit).id for q in quizzes}
-    rosters = {r.unit_id: r for r in db.session.scalars(
-        select(UnitRoster).where(UnitRoster.unit_id.in_(set(populations.values()))))}
-    counters = {(c.quiz_id, c.unit_id): c for c in db.session.scalars(select(UnitQuizCounter).where(
-        or_(*(and_(UnitQuizCounter.quiz_id == q, UnitQuizCounter.unit_id == u) for q, u in populations.items()))))}
+    rosters = {
+        r.unit_id: r
+        for r in db.session.scalars(
+            select(UnitRoster).where(UnitRoster.unit_id.in_(set(populations.values())))
+        )
+    }
+    counters = {
+        (c.quiz_id, c.unit_id): c
+        for c in db.session.scalars(
+            select(UnitQuizCounter).where(
+                or_(
+                    *(
+                        and_(UnitQuizCounter.quiz_id == q, UnitQuizCounter.unit_id == u)
+                        for q, u in populations.items()
+                    )
+                )
+            )
+        )
+    }
     rows = []
     for quiz in quizzes:
         population_id = populations[quiz.id]
-        row = fill(UnitRow(unit.id, unit.name, unit.kind, quiz.target_rate),
-                    rosters.get(population_id), counters.get((quiz.id, population_id)))
+        row = fill(
+            UnitRow(unit.id, unit.name, unit.kind, quiz.target_rate),
+            rosters.get(population_id),
+            counters.get((quiz.id, population_id)),
+        )
         rows.append(QuizRow(quiz, row, quiz.status(now)))
     return rows

@@ -8,6 +8,7 @@ difference between the member's old and new contribution, in one multi-row
 upsert per table. The participation row also holds the counted attempt's ranking key
 (`rank_keys`). `rebuild_quiz` recomputes everything from raw rows.
 """
+
 from __future__ import annotations
 
 from collections import Counter, defaultdict
@@ -58,15 +59,23 @@ def _upsert_statement(model, keys: tuple, add: tuple, latest: tuple, assign: tup
         sets = {c: table.c[c] + new[c] for c in add}
         sets |= {c: new[c] for c in assign}
         # keep the newer timestamp; NULL-safe on both databases
-        sets |= {c: case((or_(table.c[c].is_(None), new[c] > table.c[c]), new[c]), else_=table.c[c])
-                 for c in latest}
+        sets |= {
+            c: case((or_(table.c[c].is_(None), new[c] > table.c[c]), new[c]), else_=table.c[c])
+            for c in latest
+        }
         stmt = insert.on_conflict_do_update(index_elements=list(keys), set_=sets)
         _UPSERTS[cache_key] = stmt
     return stmt
 
 
-def _upsert_many(model, keys: list[str], rows: list[dict], add: tuple[str, ...],
-                 latest: tuple[str, ...] = (), assign: tuple[str, ...] = ()) -> None:
+def _upsert_many(
+    model,
+    keys: list[str],
+    rows: list[dict],
+    add: tuple[str, ...],
+    latest: tuple[str, ...] = (),
+    assign: tuple[str, ...] = (),
+) -> None:
     """Atomic upserts of rows sharing their columns: add `add` columns, keep the newest `latest`,
     overwrite `assign`. Callers pass rows in key order so concurrent writers lock alike."""
     if not rows:
@@ -75,16 +84,30 @@ def _upsert_many(model, keys: list[str], rows: list[dict], add: tuple[str, ...],
     db.session.execute(stmt, rows if len(rows) > 1 else rows[0])
 
 
-def _bump(model, keys: dict, increments: dict, latest: dict | None = None, assign: dict | None = None,
-          insert_only: dict | None = None) -> None:
+def _bump(
+    model,
+    keys: dict,
+    increments: dict,
+    latest: dict | None = None,
+    assign: dict | None = None,
+    insert_only: dict | None = None,
+) -> None:
     """Atomic upsert of one row (see `_upsert_many`); `insert_only` values are for a new row."""
     row = {**keys, **increments, **(latest or {}), **(assign or {}), **(insert_only or {})}
-    _upsert_many(model, list(keys), [row], tuple(increments), tuple(latest or ()), tuple(assign or ()))
+    _upsert_many(
+        model, list(keys), [row], tuple(increments), tuple(latest or ()), tuple(assign or ())
+    )
 
 
 _PATH = select(Unit.path).where(Unit.id == bindparam("unit_id"))
-_DIMS = (select(UnitRosterGroup.dimension).distinct()
-         .where(UnitRosterGroup.unit_id == bindparam("root_id"), UnitRosterGroup.dimension.startswith(ATTR_PREFIX)))
+_DIMS = (
+    select(UnitRosterGroup.dimension)
+    .distinct()
+    .where(
+        UnitRosterGroup.unit_id == bindparam("root_id"),
+        UnitRosterGroup.dimension.startswith(ATTR_PREFIX),
+    )
+)
 
 
 def _path_ids(chapter_id: int) -> list[int]:
@@ -96,9 +119,12 @@ def attribute_dims(root_id: int) -> list[str]:
     return list(db.session.scalars(_DIMS, {"root_id": root_id}))
 
 
-_CHAPTER = (select(Unit.path, UnitRosterGroup.dimension).distinct()
-            .outerjoin(UnitRosterGroup, UnitRosterGroup.unit_id == Unit.id)
-            .where(Unit.id == bindparam("unit_id")))
+_CHAPTER = (
+    select(Unit.path, UnitRosterGroup.dimension)
+    .distinct()
+    .outerjoin(UnitRosterGroup, UnitRosterGroup.unit_id == Unit.id)
+    .where(Unit.id == bindparam("unit_id"))
+)
 
 
 def _chapter_context(chapter_id: int) -> tuple[list[int], list[str]]:
@@ -114,7 +140,9 @@ def _chapter_context(chapter_id: int) -> tuple[list[int], list[str]]:
     return path, sorted(d for _, d in rows if d.startswith(ATTR_PREFIX))
 
 
-def labels_for(member: Member, path_ids: list[int], dims: list[str] | None = None) -> list[list[str]]:
+def labels_for(
+    member: Member, path_ids: list[int], dims: list[str] | None = None
+) -> list[list[str]]:
     """The breakdown labels a participant is counted under."""
     dims = attribute_dims(path_ids[0]) if dims is None else dims
     return member_labels(member.gender, member.ethnicity, member.attributes, dims)
@@ -128,8 +156,15 @@ class _Delta:
     daily: Counter = field(default_factory=Counter)
     groups: Counter = field(default_factory=Counter)
 
-    def add(self, path_ids: list[int], quiz_id: int, is_cadre: bool, p: Participation,
-            labels: list | None, sign: int) -> None:
+    def add(
+        self,
+        path_ids: list[int],
+        quiz_id: int,
+        is_cadre: bool,
+        p: Participation,
+        labels: list | None,
+        sign: int,
+    ) -> None:
         """Add (sign=+1) or remove (sign=-1) one participant's contribution on every ancestor."""
         if p.first_finished_at is None:
             return
@@ -144,33 +179,61 @@ class _Delta:
             for dimension, value in labels or ():
                 self.groups[(unit_id, dimension, value)] += sign
 
-    def apply(self, quiz_id: int, touch: list[int] = (), last_activity_at: datetime | None = None) -> None:
+    def apply(
+        self, quiz_id: int, touch: list[int] = (), last_activity_at: datetime | None = None
+    ) -> None:
         """Write the summed differences; `touch` units get `last_activity_at` even with no change."""
         rows = []
         for unit_id in set(self.counters) | set(touch):
             c = self.counters.get(unit_id, Counter())
             if not any(c.values()) and unit_id not in touch:
                 continue
-            rows.append({"quiz_id": quiz_id, "unit_id": unit_id,
-                         **{f: c.get(f, 0) for f in _COUNTER_FIELDS},
-                         "last_activity_at": last_activity_at if unit_id in touch else None})
+            rows.append(
+                {
+                    "quiz_id": quiz_id,
+                    "unit_id": unit_id,
+                    **{f: c.get(f, 0) for f in _COUNTER_FIELDS},
+                    "last_activity_at": last_activity_at if unit_id in touch else None,
+                }
+            )
         # Deepest units first (higher ids, in practice) and the hot province rows last: every
         # writer locks in the same global order (no deadlocks), and the row all finishers share
         # is held only for the last statements before commit.
-        _upsert_many(UnitQuizCounter, ["quiz_id", "unit_id"], sorted(rows, key=lambda r: -r["unit_id"]),
-                     _COUNTER_FIELDS, ("last_activity_at",))
-        _upsert_many(UnitQuizDaily, ["quiz_id", "unit_id", "day"], [
-            {"quiz_id": quiz_id, "unit_id": u, "day": d, "new_participants": n}
-            for (u, d), n in sorted(self.daily.items(), key=lambda kv: (-kv[0][0], kv[0][1])) if n
-        ], ("new_participants",))
-        _upsert_many(UnitQuizGroup, ["quiz_id", "unit_id", "dimension", "value"], [
-            {"quiz_id": quiz_id, "unit_id": u, "dimension": dim, "value": v, "took_part": n}
-            for (u, dim, v), n in sorted(self.groups.items(), key=lambda kv: (-kv[0][0], kv[0][1], kv[0][2])) if n
-        ], ("took_part",))
+        _upsert_many(
+            UnitQuizCounter,
+            ["quiz_id", "unit_id"],
+            sorted(rows, key=lambda r: -r["unit_id"]),
+            _COUNTER_FIELDS,
+            ("last_activity_at",),
+        )
+        _upsert_many(
+            UnitQuizDaily,
+            ["quiz_id", "unit_id", "day"],
+            [
+                {"quiz_id": quiz_id, "unit_id": u, "day": d, "new_participants": n}
+                for (u, d), n in sorted(self.daily.items(), key=lambda kv: (-kv[0][0], kv[0][1]))
+                if n
+            ],
+            ("new_participants",),
+        )
+        _upsert_many(
+            UnitQuizGroup,
+            ["quiz_id", "unit_id", "dimension", "value"],
+            [
+                {"quiz_id": quiz_id, "unit_id": u, "dimension": dim, "value": v, "took_part": n}
+                for (u, dim, v), n in sorted(
+                    self.groups.items(), key=lambda kv: (-kv[0][0], kv[0][1], kv[0][2])
+                )
+                if n
+            ],
+            ("took_part",),
+        )
 
 
 def _participation(quiz_id: int, member: Member, lock: bool = True) -> Participation | None:
-    stmt = select(Participation).where(Participation.quiz_id == quiz_id, Participation.member_id == member.id)
+    stmt = select(Participation).where(
+        Participation.quiz_id == quiz_id, Participation.member_id == member.id
+    )
     if lock:
         stmt = stmt.with_for_update()
     return db.session.scalar(stmt.execution_options(populate_existing=True))
@@ -179,9 +242,14 @@ def _participation(quiz_id: int, member: Member, lock: bool = True) -> Participa
 def record_start(attempt: Attempt, now: datetime) -> None:
     """Count a started attempt (shows the member as 'in progress' in reports)."""
     member = attempt.member
-    _bump(Participation, {"quiz_id": attempt.quiz_id, "member_id": member.id},
-          {"attempts_started": 1}, {"last_activity_at": now}, {"chapter_id": member.chapter_id},
-          {"attempts_finished": 0, "passed": False})
+    _bump(
+        Participation,
+        {"quiz_id": attempt.quiz_id, "member_id": member.id},
+        {"attempts_started": 1},
+        {"last_activity_at": now},
+        {"chapter_id": member.chapter_id},
+        {"attempts_finished": 0, "passed": False},
+    )
 
 
 def _graded(quiz: Quiz, finished: list) -> float | None:
@@ -216,12 +284,20 @@ def record_finish(attempt: Attempt) -> None:
     member, quiz = attempt.member, attempt.quiz
     p = _participation(quiz.id, member)
     if p is None:
-        p = Participation(quiz_id=quiz.id, member_id=member.id, chapter_id=member.chapter_id,
-                          attempts_started=0, attempts_finished=0, passed=False)
+        p = Participation(
+            quiz_id=quiz.id,
+            member_id=member.id,
+            chapter_id=member.chapter_id,
+            attempts_started=0,
+            attempts_finished=0,
+            passed=False,
+        )
         db.session.add(p)
-    attempts = list(db.session.scalars(
-        select(Attempt).where(Attempt.quiz_id == quiz.id, Attempt.member_id == member.id)
-    ))
+    attempts = list(
+        db.session.scalars(
+            select(Attempt).where(Attempt.quiz_id == quiz.id, Attempt.member_id == member.id)
+        )
+    )
     delta = _Delta()
     new_path, dims = _chapter_context(member.chapter_id)
     if member.active and p.first_finished_at is not None:
@@ -229,8 +305,9 @@ def record_finish(attempt: Attempt) -> None:
         delta.add(old_path, quiz.id, member.is_cadre, p, p.groups, -1)
     for name, value in summary(quiz, attempts).items():
         setattr(p, name, value)
-    for name, value in rank_keys.key(quiz.grading_policy, rank_keys.rules(quiz), attempts,
-                                     member.active).items():
+    for name, value in rank_keys.key(
+        quiz.grading_policy, rank_keys.rules(quiz), attempts, member.active
+    ).items():
         setattr(p, name, value)
     p.chapter_id = member.chapter_id
     if member.active:
@@ -247,9 +324,11 @@ def member_changed(member: Member, old_chapter_id: int, old_active: bool, old_ca
 
     Call it after any roster edit of the member, including gender, ethnicity or attributes.
     """
-    rows = list(db.session.scalars(
-        select(Participation).where(Participation.member_id == member.id).with_for_update()
-    ))
+    rows = list(
+        db.session.scalars(
+            select(Participation).where(Participation.member_id == member.id).with_for_update()
+        )
+    )
     if not rows:
         reminders.member_changed(member)  # reminded before ever starting
         return
@@ -257,7 +336,11 @@ def member_changed(member: Member, old_chapter_id: int, old_active: bool, old_ca
     old_path = new_path if old_chapter_id == member.chapter_id else _path_ids(old_chapter_id)
     labels = labels_for(member, new_path) if member.active else None
     for p in rows:
-        unchanged = (old_chapter_id, old_active, old_cadre) == (member.chapter_id, member.active, member.is_cadre)
+        unchanged = (old_chapter_id, old_active, old_cadre) == (
+            member.chapter_id,
+            member.active,
+            member.is_cadre,
+        )
         if unchanged and (not member.active or p.groups == labels):
             continue
         delta = _Delta()
@@ -268,7 +351,9 @@ def member_changed(member: Member, old_chapter_id: int, old_active: bool, old_ca
         if member.active:
             p.groups = labels
             delta.add(new_path, p.quiz_id, member.is_cadre, p, labels, +1)
-        delta.apply(p.quiz_id, new_path if member.active and p.first_finished_at else (), p.last_finished_at)
+        delta.apply(
+            p.quiz_id, new_path if member.active and p.first_finished_at else (), p.last_finished_at
+        )
     reminders.member_changed(member)
 
 
@@ -286,24 +371,39 @@ def _paths() -> dict[int, list[int]]:
 
 def _bulk_insert(model, rows: list[dict]) -> None:
     for start in range(0, len(rows), _CHUNK):
-        db.session.execute(db.insert(model), rows[start:start + _CHUNK])
+        db.session.execute(db.insert(model), rows[start : start + _CHUNK])
 
 
 def _write_unit_models(quiz_id: int, delta: _Delta, last_activity: dict[int, datetime]) -> None:
     """Insert freshly computed counters, days and groups (the tables were emptied for the quiz)."""
-    _bulk_insert(UnitQuizCounter, [
-        {"quiz_id": quiz_id, "unit_id": u, **{f: c.get(f, 0) for f in _COUNTER_FIELDS},
-         "last_activity_at": last_activity.get(u)}
-        for u, c in delta.counters.items()
-    ])
-    _bulk_insert(UnitQuizDaily, [
-        {"quiz_id": quiz_id, "unit_id": u, "day": d, "new_participants": n}
-        for (u, d), n in delta.daily.items() if n
-    ])
-    _bulk_insert(UnitQuizGroup, [
-        {"quiz_id": quiz_id, "unit_id": u, "dimension": dim, "value": v, "took_part": n}
-        for (u, dim, v), n in delta.groups.items() if n
-    ])
+    _bulk_insert(
+        UnitQuizCounter,
+        [
+            {
+                "quiz_id": quiz_id,
+                "unit_id": u,
+                **{f: c.get(f, 0) for f in _COUNTER_FIELDS},
+                "last_activity_at": last_activity.get(u),
+            }
+            for u, c in delta.counters.items()
+        ],
+    )
+    _bulk_insert(
+        UnitQuizDaily,
+        [
+            {"quiz_id": quiz_id, "unit_id": u, "day": d, "new_participants": n}
+            for (u, d), n in delta.daily.items()
+            if n
+        ],
+    )
+    _bulk_insert(
+        UnitQuizGroup,
+        [
+            {"quiz_id": quiz_id, "unit_id": u, "dimension": dim, "value": v, "took_part": n}
+            for (u, dim, v), n in delta.groups.items()
+            if n
+        ],
+    )
 
 
 def rebuild_quiz(quiz: Quiz) -> None:
@@ -312,9 +412,19 @@ def rebuild_quiz(quiz: Quiz) -> None:
         db.session.execute(delete(model).where(model.quiz_id == quiz.id))
     db.session.flush()
     db.session.expire_all()
-    stmt = (select(Attempt.member_id, Attempt.number, Attempt.state, Attempt.started_at,
-                   Attempt.finished_at, Attempt.percent, Attempt.prediction_guess)
-            .where(Attempt.quiz_id == quiz.id).order_by(Attempt.member_id, Attempt.number))
+    stmt = (
+        select(
+            Attempt.member_id,
+            Attempt.number,
+            Attempt.state,
+            Attempt.started_at,
+            Attempt.finished_at,
+            Attempt.percent,
+            Attempt.prediction_guess,
+        )
+        .where(Attempt.quiz_id == quiz.id)
+        .order_by(Attempt.member_id, Attempt.number)
+    )
     by_member: dict[int, list] = defaultdict(list)
     for row in db.session.execute(stmt.execution_options(yield_per=20000)):
         by_member[row.member_id].append(row)
@@ -322,18 +432,28 @@ def rebuild_quiz(quiz: Quiz) -> None:
         reminders.rebuild_quiz(quiz.id)
         return
     members = db.session.execute(
-        select(Member.id, Member.chapter_id, Member.active, Member.is_cadre, Member.gender,
-               Member.ethnicity, Member.attributes)
-        .where(Member.id.in_(select(Attempt.member_id).where(Attempt.quiz_id == quiz.id)))
+        select(
+            Member.id,
+            Member.chapter_id,
+            Member.active,
+            Member.is_cadre,
+            Member.gender,
+            Member.ethnicity,
+            Member.attributes,
+        ).where(Member.id.in_(select(Attempt.member_id).where(Attempt.quiz_id == quiz.id)))
     ).all()
     paths = _paths()
     rules = rank_keys.rules(quiz)
     dims_by_root: dict[int, list[str]] = {}
     rows, people, last_activity = [], [], {}
     for m in members:
-        p = Participation(quiz_id=quiz.id, member_id=m.id, chapter_id=m.chapter_id,
-                          **summary(quiz, by_member[m.id]),
-                          **rank_keys.key(quiz.grading_policy, rules, by_member[m.id], m.active))
+        p = Participation(
+            quiz_id=quiz.id,
+            member_id=m.id,
+            chapter_id=m.chapter_id,
+            **summary(quiz, by_member[m.id]),
+            **rank_keys.key(quiz.grading_policy, rules, by_member[m.id], m.active),
+        )
         path = paths[m.chapter_id]
         if m.active:
             root = path[0]
@@ -343,12 +463,31 @@ def rebuild_quiz(quiz: Quiz) -> None:
             if p.first_finished_at is not None:
                 people.append((m.chapter_id, m.is_cadre, p, p.groups))
                 for unit_id in path:
-                    if last_activity.get(unit_id) is None or p.last_finished_at > last_activity[unit_id]:
+                    if (
+                        last_activity.get(unit_id) is None
+                        or p.last_finished_at > last_activity[unit_id]
+                    ):
                         last_activity[unit_id] = p.last_finished_at
-        rows.append({c: getattr(p, c) for c in (
-            "quiz_id", "member_id", "chapter_id", "attempts_started", "attempts_finished",
-            "first_finished_at", "best_percent", "graded_percent", "passed", "last_activity_at",
-            "last_finished_at", "groups", *rank_keys.KEY_FIELDS)})
+        rows.append(
+            {
+                c: getattr(p, c)
+                for c in (
+                    "quiz_id",
+                    "member_id",
+                    "chapter_id",
+                    "attempts_started",
+                    "attempts_finished",
+                    "first_finished_at",
+                    "best_percent",
+                    "graded_percent",
+                    "passed",
+                    "last_activity_at",
+                    "last_finished_at",
+                    "groups",
+                    *rank_keys.KEY_FIELDS,
+                )
+            }
+        )
     _bulk_insert(Participation, rows)
     _write_unit_models(quiz.id, _roll_up(quiz.id, people, paths), last_activity)
     db.session.flush()
@@ -363,10 +502,18 @@ def regroup_all() -> None:
     db.session.execute(delete(UnitQuizGroup))
     quiz_ids = list(db.session.scalars(select(Participation.quiz_id).distinct()))
     for quiz_id in quiz_ids:
-        stmt = (select(Participation.member_id, Participation.first_finished_at, Member.chapter_id,
-                       Member.gender, Member.ethnicity, Member.attributes)
-                .join(Member, Member.id == Participation.member_id)
-                .where(Participation.quiz_id == quiz_id, Member.active.is_(True)))
+        stmt = (
+            select(
+                Participation.member_id,
+                Participation.first_finished_at,
+                Member.chapter_id,
+                Member.gender,
+                Member.ethnicity,
+                Member.attributes,
+            )
+            .join(Member, Member.id == Participation.member_id)
+            .where(Participation.quiz_id == quiz_id, Member.active.is_(True))
+        )
         groups: Counter = Counter()
         updates = []
         for r in db.session.execute(stmt):
@@ -379,15 +526,22 @@ def regroup_all() -> None:
                 for dimension, value in labels:
                     groups[(unit_id, dimension, value)] += 1
         for start in range(0, len(updates), _CHUNK):
-            db.session.execute(update(Participation), updates[start:start + _CHUNK])
-        _bulk_insert(UnitQuizGroup, [
-            {"quiz_id": quiz_id, "unit_id": u, "dimension": dim, "value": v, "took_part": n}
-            for (u, dim, v), n in groups.items()
-        ])
+            db.session.execute(update(Participation), updates[start : start + _CHUNK])
+        _bulk_insert(
+            UnitQuizGroup,
+            [
+                {"quiz_id": quiz_id, "unit_id": u, "dimension": dim, "value": v, "took_part": n}
+                for (u, dim, v), n in groups.items()
+            ],
+        )
     db.session.flush()
 
 
 def participant_count(quiz_id: int) -> int:
     """Members of any roster state with a participation row for the quiz (for the CLI's summary)."""
-    return db.session.scalar(select(func.count()).select_from(Participation)
-                             .where(Participation.quiz_id == quiz_id)) or 0
+    return (
+        db.session.scalar(
+            select(func.count()).select_from(Participation).where(Participation.quiz_id == quiz_id)
+        )
+        or 0
+    )

@@ -16,6 +16,7 @@ so a page of the ranking is read in the order of one index instead of ranking ev
   every rule of the quiz's round (its contest may drop the prediction or the time rule), so a
   new answer or a quiz becoming a round re-picks it for members with several finished attempts.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -34,8 +35,14 @@ from quizapp.models import (
     Quiz,
 )
 
-KEY_FIELDS = ("rank_percent", "rank_guessed", "rank_guess", "rank_distance", "rank_ms",
-              "rank_finished_at")
+KEY_FIELDS = (
+    "rank_percent",
+    "rank_guessed",
+    "rank_guess",
+    "rank_distance",
+    "rank_ms",
+    "rank_finished_at",
+)
 _MS = timedelta(milliseconds=1)
 
 
@@ -51,14 +58,20 @@ class Rules:
 def rules_for(quiz: Quiz, contest: Contest | None) -> Rules:
     """The rules of `quiz` ranked under `contest` (every rule without one)."""
     prediction = bool(quiz.prediction_question) and (contest is None or contest.use_prediction)
-    return Rules(prediction=prediction, timed=contest is None or contest.use_time,
-                 answer=quiz.prediction_answer)
+    return Rules(
+        prediction=prediction,
+        timed=contest is None or contest.use_time,
+        answer=quiz.prediction_answer,
+    )
 
 
 def rules(quiz: Quiz) -> Rules:
     """The rules of the quiz's own round (every rule for a quiz in no contest)."""
-    contest = db.session.scalar(select(Contest).join(ContestRound, ContestRound.contest_id == Contest.id)
-                                .where(ContestRound.quiz_id == quiz.id))
+    contest = db.session.scalar(
+        select(Contest)
+        .join(ContestRound, ContestRound.contest_id == Contest.id)
+        .where(ContestRound.quiz_id == quiz.id)
+    )
     return rules_for(quiz, contest)
 
 
@@ -85,7 +98,9 @@ def _order(attempt, r: Rules) -> tuple:
 def counted(policy: str, r: Rules, attempts: list):
     """The attempt that counts among a member's attempts (objects with number, state, times,
     percent, prediction_guess), or None when none is finished."""
-    finished = [a for a in attempts if a.state != AttemptState.IN_PROGRESS and a.finished_at is not None]
+    finished = [
+        a for a in attempts if a.state != AttemptState.IN_PROGRESS and a.finished_at is not None
+    ]
     if not finished:
         return None
     if policy == GradingPolicy.FIRST:
@@ -122,34 +137,54 @@ def refresh_quiz(quiz: Quiz) -> None:
     then, under "highest", the counted attempt of members with more than one finished attempt."""
     answer = quiz.prediction_answer
     db.session.execute(
-        update(Participation).where(Participation.quiz_id == quiz.id)
-        .values(rank_distance=None if answer is None else
-                func.abs(cast(Participation.rank_guess, BigInteger) - cast(answer, BigInteger)))
-        .execution_options(synchronize_session=False))
+        update(Participation)
+        .where(Participation.quiz_id == quiz.id)
+        .values(
+            rank_distance=None
+            if answer is None
+            else func.abs(cast(Participation.rank_guess, BigInteger) - cast(answer, BigInteger))
+        )
+        .execution_options(synchronize_session=False)
+    )
     if quiz.grading_policy not in (GradingPolicy.FIRST, GradingPolicy.LAST):
         _repick(quiz)
     db.session.expire_all()
 
 
-_SEVERAL = (select(Participation.member_id)
-            .where(Participation.quiz_id == bindparam("quiz_id"), Participation.attempts_finished > 1))
+_SEVERAL = select(Participation.member_id).where(
+    Participation.quiz_id == bindparam("quiz_id"), Participation.attempts_finished > 1
+)
 
 
 def _repick(quiz: Quiz) -> None:
     r = rules(quiz)
-    stmt = (select(Attempt.member_id, Attempt.number, Attempt.state, Attempt.started_at,
-                   Attempt.finished_at, Attempt.percent, Attempt.prediction_guess)
-            .where(Attempt.quiz_id == quiz.id, Attempt.member_id.in_(_SEVERAL))
-            .order_by(Attempt.member_id, Attempt.number))
+    stmt = (
+        select(
+            Attempt.member_id,
+            Attempt.number,
+            Attempt.state,
+            Attempt.started_at,
+            Attempt.finished_at,
+            Attempt.percent,
+            Attempt.prediction_guess,
+        )
+        .where(Attempt.quiz_id == quiz.id, Attempt.member_id.in_(_SEVERAL))
+        .order_by(Attempt.member_id, Attempt.number)
+    )
     by_member: dict[int, list] = {}
     for row in db.session.execute(stmt, {"quiz_id": quiz.id}):
         by_member.setdefault(row.member_id, []).append(row)
     if not by_member:
         return
-    ranked = dict(db.session.execute(
-        select(Participation.member_id, Participation.rank_percent.is_not(None))
-        .where(Participation.quiz_id == quiz.id, Participation.member_id.in_(list(by_member)))).all())
-    updates = [{"quiz_id": quiz.id, "member_id": m, **key(quiz.grading_policy, r, rows, bool(ranked[m]))}
-               for m, rows in by_member.items()]
+    ranked = dict(
+        db.session.execute(
+            select(Participation.member_id, Participation.rank_percent.is_not(None)).where(
+                Participation.quiz_id == quiz.id, Participation.member_id.in_(list(by_member))
+            )
+        ).all()
+    )
+    updates = [
+        {"quiz_id": quiz.id, "member_id": m, **key(quiz.grading_policy, r, rows, bool(ranked[m]))}
+        for m, rows in by_member.items()
+    ]
     db.session.execute(update(Participation), updates)
-

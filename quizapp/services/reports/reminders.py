@@ -8,6 +8,7 @@ difference between what `ReminderState` says was counted and what should be coun
 transaction of the change (a reminder, a finished attempt, a roster edit); `rebuild_quiz`
 recomputes all of it from the `Reminder` rows.
 """
+
 from __future__ import annotations
 
 import string
@@ -49,8 +50,9 @@ class ReminderError(ValueError):
 
 def default_template() -> str:
     """The message used until the organiser writes one."""
-    return _("Chào {ten}, bạn chưa tham gia «{dot}». Hạn cuối: {han}. "
-             "Bấm vào đây để làm bài: {lien_ket}")
+    return _(
+        "Chào {ten}, bạn chưa tham gia «{dot}». Hạn cuối: {han}. Bấm vào đây để làm bài: {lien_ket}"
+    )
 
 
 def template_for(quiz: Quiz) -> str:
@@ -66,7 +68,9 @@ def check_template(text: str) -> str:
     if len(text) > MAX_TEMPLATE:
         raise ReminderError("too_long")
     try:
-        fields = [name for _, name, spec, conv in string.Formatter().parse(text) if name is not None]
+        fields = [
+            name for _, name, spec, conv in string.Formatter().parse(text) if name is not None
+        ]
     except ValueError as error:
         raise ReminderError("braces") from error
     for name in fields:
@@ -81,8 +85,15 @@ def set_template(quiz: Quiz, text: str, actor: User | None, now: datetime) -> No
     """Save the organiser's template (an empty one goes back to the default), audited."""
     before = quiz.reminder_template
     quiz.reminder_template = check_template(text) if (text or "").strip() else None
-    audit.record(actor, "reminder_template", quiz.audience_unit, now, target=str(quiz.id),
-                 before={"template": before}, after={"template": quiz.reminder_template})
+    audit.record(
+        actor,
+        "reminder_template",
+        quiz.audience_unit,
+        now,
+        target=str(quiz.id),
+        before={"template": before},
+        after={"template": quiz.reminder_template},
+    )
     db.session.flush()
 
 
@@ -93,23 +104,34 @@ def render(template: str, name: str, quiz_title: str, deadline: str, link: str) 
 
 # --- the counters -------------------------------------------------------------------------
 
+
 def _path(chapter_id: int) -> list[int]:
     return path_ids(db.session.scalar(select(Unit.path).where(Unit.id == chapter_id)))
 
 
 def _write(quiz_id: int, delta: dict[int, Counter]) -> None:
     """Add the signed differences to the unit counters: one upsert, deepest units first."""
-    rows = [{"quiz_id": quiz_id, "unit_id": u, "reminded": c["reminded"],
-             "reminded_took_part": c["reminded_took_part"]}
-            for u, c in sorted(delta.items(), key=lambda kv: -kv[0]) if any(c.values())]
+    rows = [
+        {
+            "quiz_id": quiz_id,
+            "unit_id": u,
+            "reminded": c["reminded"],
+            "reminded_took_part": c["reminded_took_part"],
+        }
+        for u, c in sorted(delta.items(), key=lambda kv: -kv[0])
+        if any(c.values())
+    ]
     if not rows:
         return
     table = UnitQuizReminder.__table__
     insert = db_upsert.insert(table)
-    stmt = insert.on_conflict_do_update(index_elements=["quiz_id", "unit_id"], set_={
-        "reminded": table.c.reminded + insert.excluded.reminded,
-        "reminded_took_part": table.c.reminded_took_part + insert.excluded.reminded_took_part,
-    })
+    stmt = insert.on_conflict_do_update(
+        index_elements=["quiz_id", "unit_id"],
+        set_={
+            "reminded": table.c.reminded + insert.excluded.reminded,
+            "reminded_took_part": table.c.reminded_took_part + insert.excluded.reminded_took_part,
+        },
+    )
     db.session.execute(stmt, rows)
 
 
@@ -137,8 +159,9 @@ def _recount(state: ReminderState, member: Member, first_finished_at: datetime |
 
 
 def _first_finished(quiz_id: int, member_id: int, lock: bool) -> datetime | None:
-    stmt = select(Participation).where(Participation.quiz_id == quiz_id,
-                                       Participation.member_id == member_id)
+    stmt = select(Participation).where(
+        Participation.quiz_id == quiz_id, Participation.member_id == member_id
+    )
     if lock:  # the same order as a finishing attempt: participation, then reminder state
         stmt = stmt.with_for_update()
     p = db.session.scalar(stmt.execution_options(populate_existing=True))
@@ -147,27 +170,49 @@ def _first_finished(quiz_id: int, member_id: int, lock: bool) -> datetime | None
 
 def _state(quiz_id: int, member_id: int) -> ReminderState | None:
     return db.session.scalar(
-        select(ReminderState).where(ReminderState.quiz_id == quiz_id, ReminderState.member_id == member_id)
-        .with_for_update().execution_options(populate_existing=True))
+        select(ReminderState)
+        .where(ReminderState.quiz_id == quiz_id, ReminderState.member_id == member_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
 
 
 def mark_reminded(quiz: Quiz, member: Member, actor: User | None, now: datetime) -> ReminderState:
     """Record that `actor` reminded `member` about `quiz` now; counters follow, audited."""
     first_finished = _first_finished(quiz.id, member.id, lock=True)
-    db.session.add(Reminder(quiz_id=quiz.id, member_id=member.id,
-                            reminded_by_id=actor.id if actor else None, reminded_at=now))
+    db.session.add(
+        Reminder(
+            quiz_id=quiz.id,
+            member_id=member.id,
+            reminded_by_id=actor.id if actor else None,
+            reminded_at=now,
+        )
+    )
     state = _state(quiz.id, member.id)
     if state is None:
-        state = ReminderState(quiz_id=quiz.id, member_id=member.id, count=0, first_reminded_at=now,
-                              last_reminded_at=now, counted_chapter_id=None, counted_took_part=False)
+        state = ReminderState(
+            quiz_id=quiz.id,
+            member_id=member.id,
+            count=0,
+            first_reminded_at=now,
+            last_reminded_at=now,
+            counted_chapter_id=None,
+            counted_took_part=False,
+        )
         db.session.add(state)
     state.count += 1
     state.last_reminded_at = max(state.last_reminded_at, now)
     state.last_reminded_by_id = actor.id if actor else None
     db.session.flush()
     _recount(state, member, first_finished)
-    audit.record(actor, "reminder", member.chapter, now, target=member.code,
-                 after={"quiz": quiz.id, "count": state.count})
+    audit.record(
+        actor,
+        "reminder",
+        member.chapter,
+        now,
+        target=member.code,
+        after={"quiz": quiz.id, "count": state.count},
+    )
     return state
 
 
@@ -181,8 +226,11 @@ def participation_changed(quiz_id: int, member: Member, first_finished_at: datet
 
 def member_changed(member: Member) -> None:
     """After a roster edit moved or (de)activated the member: move their reminder counts."""
-    states = list(db.session.scalars(
-        select(ReminderState).where(ReminderState.member_id == member.id).with_for_update()))
+    states = list(
+        db.session.scalars(
+            select(ReminderState).where(ReminderState.member_id == member.id).with_for_update()
+        )
+    )
     for state in states:
         _recount(state, member, _first_finished(state.quiz_id, member.id, lock=False))
 
@@ -194,7 +242,8 @@ def rebuild_quiz(quiz_id: int) -> None:
     db.session.flush()
     rows = db.session.execute(
         select(Reminder.member_id, Reminder.reminded_at, Reminder.reminded_by_id)
-        .where(Reminder.quiz_id == quiz_id).order_by(Reminder.member_id, Reminder.reminded_at, Reminder.id)
+        .where(Reminder.quiz_id == quiz_id)
+        .order_by(Reminder.member_id, Reminder.reminded_at, Reminder.id)
     ).all()
     by_member: dict[int, list] = defaultdict(list)
     for r in rows:
@@ -204,12 +253,24 @@ def rebuild_quiz(quiz_id: int) -> None:
     ids = list(by_member)
     people = {}
     for start in range(0, len(ids), 2000):
-        chunk = ids[start:start + 2000]
-        people.update({m.id: m for m in db.session.execute(
-            select(Member.id, Member.chapter_id, Member.active, Participation.first_finished_at)
-            .outerjoin(Participation, and_(Participation.quiz_id == quiz_id,
-                                           Participation.member_id == Member.id))
-            .where(Member.id.in_(chunk)))})
+        chunk = ids[start : start + 2000]
+        people.update(
+            {
+                m.id: m
+                for m in db.session.execute(
+                    select(
+                        Member.id, Member.chapter_id, Member.active, Participation.first_finished_at
+                    )
+                    .outerjoin(
+                        Participation,
+                        and_(
+                            Participation.quiz_id == quiz_id, Participation.member_id == Member.id
+                        ),
+                    )
+                    .where(Member.id.in_(chunk))
+                )
+            }
+        )
     paths = {uid: path_ids(p) for uid, p in db.session.execute(select(Unit.id, Unit.path))}
     delta: dict[int, Counter] = defaultdict(Counter)
     states = []
@@ -217,25 +278,40 @@ def rebuild_quiz(quiz_id: int) -> None:
         m = people[member_id]
         first = reminders[0].reminded_at
         took = m.active and m.first_finished_at is not None and m.first_finished_at >= first
-        states.append({"quiz_id": quiz_id, "member_id": member_id, "count": len(reminders),
-                       "first_reminded_at": first, "last_reminded_at": reminders[-1].reminded_at,
-                       "last_reminded_by_id": reminders[-1].reminded_by_id,
-                       "counted_chapter_id": m.chapter_id if m.active else None,
-                       "counted_took_part": bool(took)})
+        states.append(
+            {
+                "quiz_id": quiz_id,
+                "member_id": member_id,
+                "count": len(reminders),
+                "first_reminded_at": first,
+                "last_reminded_at": reminders[-1].reminded_at,
+                "last_reminded_by_id": reminders[-1].reminded_by_id,
+                "counted_chapter_id": m.chapter_id if m.active else None,
+                "counted_took_part": bool(took),
+            }
+        )
         if m.active:
             for unit_id in paths[m.chapter_id]:
                 delta[unit_id]["reminded"] += 1
                 delta[unit_id]["reminded_took_part"] += 1 if took else 0
     for start in range(0, len(states), 2000):
-        db.session.execute(db.insert(ReminderState), states[start:start + 2000])
-    rows = [{"quiz_id": quiz_id, "unit_id": u, "reminded": c["reminded"],
-             "reminded_took_part": c["reminded_took_part"]} for u, c in delta.items()]
+        db.session.execute(db.insert(ReminderState), states[start : start + 2000])
+    rows = [
+        {
+            "quiz_id": quiz_id,
+            "unit_id": u,
+            "reminded": c["reminded"],
+            "reminded_took_part": c["reminded_took_part"],
+        }
+        for u, c in delta.items()
+    ]
     for start in range(0, len(rows), 2000):
-        db.session.execute(db.insert(UnitQuizReminder), rows[start:start + 2000])
+        db.session.execute(db.insert(UnitQuizReminder), rows[start : start + 2000])
     db.session.flush()
 
 
 # --- what the pages read ------------------------------------------------------------------
+
 
 @dataclass
 class Counts:
@@ -253,9 +329,14 @@ def counts(quiz_id: int, unit_id: int) -> Counts:
 
 def counts_for(quiz_id: int, unit_ids: list[int]) -> dict[int, Counts]:
     """Counters of several units in one read."""
-    found = {r.unit_id: Counts(r.reminded, r.reminded_took_part) for r in db.session.scalars(
-        select(UnitQuizReminder).where(UnitQuizReminder.quiz_id == quiz_id,
-                                       UnitQuizReminder.unit_id.in_(unit_ids)))}
+    found = {
+        r.unit_id: Counts(r.reminded, r.reminded_took_part)
+        for r in db.session.scalars(
+            select(UnitQuizReminder).where(
+                UnitQuizReminder.quiz_id == quiz_id, UnitQuizReminder.unit_id.in_(unit_ids)
+            )
+        )
+    }
     return {u: found.get(u, Counts()) for u in unit_ids}
 
 
@@ -285,19 +366,55 @@ def not_taken(quiz: Quiz, unit: Unit) -> list[ToRemind]:
     scope = unit if unit.is_within(quiz.audience_unit) else quiz.audience_unit
     by = aliased(User)
     stmt = (
-        select(Member.id, Member.code, func.coalesce(User.login, Member.code), Member.full_name,
-               Member.phone, Unit.id, Unit.name,
-               User.password_hash.is_not(None), Participation.attempts_started,
-               ReminderState.count, ReminderState.last_reminded_at, by.display_name)
+        select(
+            Member.id,
+            Member.code,
+            func.coalesce(User.login, Member.code),
+            Member.full_name,
+            Member.phone,
+            Unit.id,
+            Unit.name,
+            User.password_hash.is_not(None),
+            Participation.attempts_started,
+            ReminderState.count,
+            ReminderState.last_reminded_at,
+            by.display_name,
+        )
         .join(Unit, Unit.id == Member.chapter_id)
         .outerjoin(User, User.member_id == Member.id)
-        .outerjoin(Participation, and_(Participation.quiz_id == quiz.id, Participation.member_id == Member.id))
-        .outerjoin(ReminderState, and_(ReminderState.quiz_id == quiz.id, ReminderState.member_id == Member.id))
+        .outerjoin(
+            Participation,
+            and_(Participation.quiz_id == quiz.id, Participation.member_id == Member.id),
+        )
+        .outerjoin(
+            ReminderState,
+            and_(ReminderState.quiz_id == quiz.id, ReminderState.member_id == Member.id),
+        )
         .outerjoin(by, by.id == ReminderState.last_reminded_by_id)
-        .where(scope.subtree_filter(), Member.active.is_(True),
-               func.coalesce(Participation.attempts_finished, 0) == 0)
+        .where(
+            scope.subtree_filter(),
+            Member.active.is_(True),
+            func.coalesce(Participation.attempts_finished, 0) == 0,
+        )
     )
-    rows = [ToRemind(r[0], r[1], r[2], r[3], r[4], r[5], r[6], bool(r[7]), bool(r[8]), r[9] or 0, r[10], r[11])
-            for r in db.session.execute(stmt)]
-    rows.sort(key=lambda r: (vietnamese_sort_key(r.chapter_name), person_sort_key(r.full_name), r.code))
+    rows = [
+        ToRemind(
+            r[0],
+            r[1],
+            r[2],
+            r[3],
+            r[4],
+            r[5],
+            r[6],
+            bool(r[7]),
+            bool(r[8]),
+            r[9] or 0,
+            r[10],
+            r[11],
+        )
+        for r in db.session.execute(stmt)
+    ]
+    rows.sort(
+        key=lambda r: (vietnamese_sort_key(r.chapter_name), person_sort_key(r.full_name), r.code)
+    )
     return rows

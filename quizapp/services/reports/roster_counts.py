@@ -1,5 +1,6 @@
 """Denominators for reports: active members per unit subtree, and per breakdown group,
 refreshed after roster changes."""
+
 from __future__ import annotations
 
 import json
@@ -36,8 +37,14 @@ def refresh_roster_counts() -> None:
     roll-up by path; recount quiz breakdowns when the set of attribute dimensions changed."""
     attrs = cast(Member.attributes, Text)
     per_group = db.session.execute(
-        select(Member.chapter_id, Member.gender, Member.ethnicity, attrs, func.count(),
-               func.sum(case((Member.is_cadre.is_(True), 1), else_=0)))
+        select(
+            Member.chapter_id,
+            Member.gender,
+            Member.ethnicity,
+            attrs,
+            func.count(),
+            func.sum(case((Member.is_cadre.is_(True), 1), else_=0)),
+        )
         .where(Member.active.is_(True))
         .group_by(Member.chapter_id, Member.gender, Member.ethnicity, attrs)
     ).all()
@@ -77,9 +84,13 @@ def refresh_roster_counts() -> None:
         for unit_id in paths[chapter_id]:
             groups[(unit_id, dimension, value)] += members
 
-    old_dims = set(db.session.scalars(
-        select(UnitRosterGroup.dimension).distinct().where(UnitRosterGroup.dimension.startswith(ATTR_PREFIX))
-    ))
+    old_dims = set(
+        db.session.scalars(
+            select(UnitRosterGroup.dimension)
+            .distinct()
+            .where(UnitRosterGroup.dimension.startswith(ATTR_PREFIX))
+        )
+    )
     db.session.execute(delete(UnitRoster))
     db.session.execute(delete(UnitRosterGroup))
     # Core inserts: the ORM's bulk path costs more than the writes at province scale
@@ -88,9 +99,11 @@ def refresh_roster_counts() -> None:
             UnitRoster.__table__.insert(),
             [{"unit_id": u, "members": m, "cadres": c} for u, (m, c) in totals.items()],
         )
-    rows = [{"unit_id": u, "dimension": d, "value": v, "members": n} for (u, d, v), n in groups.items()]
+    rows = [
+        {"unit_id": u, "dimension": d, "value": v, "members": n} for (u, d, v), n in groups.items()
+    ]
     for start in range(0, len(rows), 5000):
-        db.session.execute(UnitRosterGroup.__table__.insert(), rows[start:start + 5000])
+        db.session.execute(UnitRosterGroup.__table__.insert(), rows[start : start + 5000])
     db.session.flush()
     if old_dims != set(dims):
         participation.regroup_all()
@@ -103,8 +116,15 @@ _roster = UnitRoster.__table__
 _group = UnitRosterGroup.__table__
 
 
-def adjust_roster_counts(member: Member, old_chapter_id: int, old_active: bool, old_cadre: bool, *,
-                         old_gender=_SAME, old_ethnicity=_SAME) -> None:
+def adjust_roster_counts(
+    member: Member,
+    old_chapter_id: int,
+    old_active: bool,
+    old_cadre: bool,
+    *,
+    old_gender=_SAME,
+    old_ethnicity=_SAME,
+) -> None:
     """Apply one member's edit to the denominators: −1 along the old path, +1 along the new one.
 
     Leaves the tables exactly as `refresh_roster_counts()` would, and falls back to it when the
@@ -115,8 +135,11 @@ def adjust_roster_counts(member: Member, old_chapter_id: int, old_active: bool, 
     db.session.flush()
     old_gender = member.gender if old_gender is _SAME else old_gender
     old_ethnicity = member.ethnicity if old_ethnicity is _SAME else old_ethnicity
-    dims = sorted(db.session.scalars(
-        select(_group.c.dimension).distinct().where(_group.c.dimension.startswith(ATTR_PREFIX))))
+    dims = sorted(
+        db.session.scalars(
+            select(_group.c.dimension).distinct().where(_group.c.dimension.startswith(ATTR_PREFIX))
+        )
+    )
     values = attribute_values(member.attributes)
     if old_active != member.active and _dimensions_may_change(values, dims, entering=member.active):
         refresh_roster_counts()
@@ -124,8 +147,9 @@ def adjust_roster_counts(member: Member, old_chapter_id: int, old_active: bool, 
     totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     groups: Counter = Counter()
     for sign, active, chapter_id, cadre, gender, ethnicity in (
-            (-1, old_active, old_chapter_id, old_cadre, old_gender, old_ethnicity),
-            (+1, member.active, member.chapter_id, member.is_cadre, member.gender, member.ethnicity)):
+        (-1, old_active, old_chapter_id, old_cadre, old_gender, old_ethnicity),
+        (+1, member.active, member.chapter_id, member.is_cadre, member.gender, member.ethnicity),
+    ):
         if not active:
             continue
         labels = [(GENDER, clean(gender)), (ETHNICITY, clean(ethnicity))]
@@ -150,12 +174,18 @@ def _dimensions_may_change(values: dict[str, str], dims: list[str], entering: bo
             continue
         if dimension not in dims:
             return True  # a new dimension, or a too-wide one that this member may narrow or widen
-        distinct = db.session.scalar(select(func.count(func.distinct(_group.c.value))).where(
-            _group.c.dimension == dimension, _group.c.value != ""))
+        distinct = db.session.scalar(
+            select(func.count(func.distinct(_group.c.value))).where(
+                _group.c.dimension == dimension, _group.c.value != ""
+            )
+        )
         holders = db.session.scalar(
             select(func.coalesce(func.sum(_group.c.members), 0))
             .join(Unit, Unit.id == _group.c.unit_id)
-            .where(Unit.parent_id.is_(None), _group.c.dimension == dimension, _group.c.value == value))
+            .where(
+                Unit.parent_id.is_(None), _group.c.dimension == dimension, _group.c.value == value
+            )
+        )
         if entering and holders == 0 and distinct + 1 > MAX_ATTRIBUTE_VALUES:
             return True
         if not entering and holders <= 1 and distinct <= 1:
@@ -166,20 +196,42 @@ def _dimensions_may_change(values: dict[str, str], dims: list[str], entering: bo
 def _apply(totals: dict[int, list[int]], groups: Counter) -> None:
     """Add the signed deltas (atomic upserts, in key order so concurrent edits lock alike), then
     drop rows that reached zero: a full refresh only writes units and groups with members."""
-    roster_rows = [{"unit_id": u, "members": m, "cadres": c} for u, (m, c) in sorted(totals.items()) if m or c]
-    group_rows = [{"unit_id": u, "dimension": d, "value": v, "members": n}
-                  for (u, d, v), n in sorted(groups.items()) if n]
+    roster_rows = [
+        {"unit_id": u, "members": m, "cadres": c} for u, (m, c) in sorted(totals.items()) if m or c
+    ]
+    group_rows = [
+        {"unit_id": u, "dimension": d, "value": v, "members": n}
+        for (u, d, v), n in sorted(groups.items())
+        if n
+    ]
     if roster_rows:
         stmt = db_upsert.insert(_roster)
-        db.session.execute(stmt.on_conflict_do_update(index_elements=["unit_id"], set_={
-            "members": _roster.c.members + stmt.excluded.members,
-            "cadres": _roster.c.cadres + stmt.excluded.cadres}), roster_rows)
-        db.session.execute(delete(_roster).where(
-            _roster.c.unit_id.in_([r["unit_id"] for r in roster_rows]), _roster.c.members <= 0))
+        db.session.execute(
+            stmt.on_conflict_do_update(
+                index_elements=["unit_id"],
+                set_={
+                    "members": _roster.c.members + stmt.excluded.members,
+                    "cadres": _roster.c.cadres + stmt.excluded.cadres,
+                },
+            ),
+            roster_rows,
+        )
+        db.session.execute(
+            delete(_roster).where(
+                _roster.c.unit_id.in_([r["unit_id"] for r in roster_rows]), _roster.c.members <= 0
+            )
+        )
     if group_rows:
         stmt = db_upsert.insert(_group)
-        db.session.execute(stmt.on_conflict_do_update(
-            index_elements=["unit_id", "dimension", "value"],
-            set_={"members": _group.c.members + stmt.excluded.members}), group_rows)
-        db.session.execute(delete(_group).where(
-            _group.c.unit_id.in_({r["unit_id"] for r in group_rows}), _group.c.members <= 0))
+        db.session.execute(
+            stmt.on_conflict_do_update(
+                index_elements=["unit_id", "dimension", "value"],
+                set_={"members": _group.c.members + stmt.excluded.members},
+            ),
+            group_rows,
+        )
+        db.session.execute(
+            delete(_group).where(
+                _group.c.unit_id.in_({r["unit_id"] for r in group_rows}), _group.c.members <= 0
+            )
+        )

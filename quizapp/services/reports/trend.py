@@ -3,6 +3,7 @@
 Read from UnitQuizDaily (first finishes per local day per unit subtree). The rate of
 a past day uses today's roster as denominator: rosters are not kept per day.
 """
+
 from __future__ import annotations
 
 import math
@@ -26,7 +27,7 @@ class TrendStatus:
     REACHED = "reached"
     ON_TRACK = "on_track"
     BEHIND = "behind"
-    STALLED = "stalled"          # nobody took part in the pace window
+    STALLED = "stalled"  # nobody took part in the pace window
     CLOSED_MISSED = "closed_missed"
 
 
@@ -109,15 +110,21 @@ def daily_counts(quiz: Quiz, unit_ids) -> dict[int, dict[date, int]]:
     per_unit: dict[int, dict[date, int]] = defaultdict(dict)
     if unit_ids:
         for unit_id, day, n in db.session.execute(
-            select(UnitQuizDaily.unit_id, UnitQuizDaily.day, UnitQuizDaily.new_participants)
-            .where(UnitQuizDaily.quiz_id == quiz.id, UnitQuizDaily.unit_id.in_(set(unit_ids)))
+            select(UnitQuizDaily.unit_id, UnitQuizDaily.day, UnitQuizDaily.new_participants).where(
+                UnitQuizDaily.quiz_id == quiz.id, UnitQuizDaily.unit_id.in_(set(unit_ids))
+            )
         ):
             per_unit[unit_id][day] = n
     return per_unit
 
 
-def trend(quiz: Quiz, unit: Unit, now: datetime, totals: UnitRow | None = None,
-          daily: dict[int, dict[date, int]] | None = None) -> Trend:
+def trend(
+    quiz: Quiz,
+    unit: Unit,
+    now: datetime,
+    totals: UnitRow | None = None,
+    daily: dict[int, dict[date, int]] | None = None,
+) -> Trend:
     """The unit's cumulative participation per day and its projection at the last 7 days' pace.
 
     `daily` may carry rows already read (see `daily_counts`) to spare a query.
@@ -133,8 +140,19 @@ def trend(quiz: Quiz, unit: Unit, now: datetime, totals: UnitRow | None = None,
     days, cumulative = _cumulative(counts, opens_on, last_on) if last_on >= opens_on else ([], [])
     window = min(PACE_WINDOW_DAYS, len(days))
     window_new = sum(counts.get(d, 0) for d in days[-window:]) if window else 0
-    result = Trend(days, cumulative, totals.members, totals.took_part, quiz.target_rate, quiz.target_date,
-                   today, closes_on, window, window_new, TrendStatus.BEHIND)
+    result = Trend(
+        days,
+        cumulative,
+        totals.members,
+        totals.took_part,
+        quiz.target_rate,
+        quiz.target_date,
+        today,
+        closes_on,
+        window,
+        window_new,
+        TrendStatus.BEHIND,
+    )
     _project(result, quiz, now)
     return result
 
@@ -162,8 +180,13 @@ def _project(t: Trend, quiz: Quiz, now: datetime) -> None:
         t.status = TrendStatus.STALLED
 
 
-def sparklines(quiz: Quiz, unit_ids: dict[int, int], members: dict[int, int], now: datetime,
-               daily: dict[int, dict[date, int]] | None = None) -> dict[int, list[float]]:
+def sparklines(
+    quiz: Quiz,
+    unit_ids: dict[int, int],
+    members: dict[int, int],
+    now: datetime,
+    daily: dict[int, dict[date, int]] | None = None,
+) -> dict[int, list[float]]:
     """Cumulative rate per day for many units in one query.
 
     `unit_ids` maps a row's unit id to the unit whose numbers it shows; `members` gives each

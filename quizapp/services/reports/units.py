@@ -5,6 +5,7 @@ so a page reads a handful of rows whatever the size of the subtree. The populati
 of a unit for a quiz is the active roster of the unit's subtree that lies inside
 the quiz's audience.
 """
+
 from __future__ import annotations
 
 import enum
@@ -26,7 +27,11 @@ from quizapp.models import (
 )
 
 _ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
-_MODIFIERS = {"\u0306": "ă", "\u0302": {"a": "â", "e": "ê", "o": "ô"}, "\u031b": {"o": "ơ", "u": "ư"}}
+_MODIFIERS = {
+    "\u0306": "ă",
+    "\u0302": {"a": "â", "e": "ê", "o": "ô"},
+    "\u031b": {"o": "ơ", "u": "ư"},
+}
 _TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
 
 
@@ -183,8 +188,16 @@ def _numbers(quiz: Quiz, unit_ids) -> dict:
         return {}
     counter = UnitQuizCounter
     stmt = (
-        select(Unit.id, UnitRoster.members, UnitRoster.cadres, counter.took_part, counter.took_part_cadres,
-               counter.passed, counter.sum_best_percent, counter.last_activity_at)
+        select(
+            Unit.id,
+            UnitRoster.members,
+            UnitRoster.cadres,
+            counter.took_part,
+            counter.took_part_cadres,
+            counter.passed,
+            counter.sum_best_percent,
+            counter.last_activity_at,
+        )
         .outerjoin(UnitRoster, UnitRoster.unit_id == Unit.id)
         .outerjoin(counter, and_(counter.unit_id == Unit.id, counter.quiz_id == quiz.id))
         .where(Unit.id.in_(set(unit_ids)))
@@ -196,7 +209,11 @@ def fill_numbers(row: UnitRow, n) -> UnitRow:
     """Copy one `_numbers` result (or None) into a report row."""
     if n is not None:
         row.members, row.cadres = n.members or 0, n.cadres or 0
-        row.took_part, row.cadres_took_part, row.passed = n.took_part or 0, n.took_part_cadres or 0, n.passed or 0
+        row.took_part, row.cadres_took_part, row.passed = (
+            n.took_part or 0,
+            n.took_part_cadres or 0,
+            n.passed or 0,
+        )
         row.sum_best_percent, row.last_activity_at = n.sum_best_percent or 0.0, n.last_activity_at
     return row
 
@@ -206,8 +223,15 @@ def fill(row: UnitRow, roster, counter) -> UnitRow:
     if roster is not None:
         row.members, row.cadres = roster.members, roster.cadres
     if counter is not None:
-        row.took_part, row.cadres_took_part, row.passed = counter.took_part, counter.took_part_cadres, counter.passed
-        row.sum_best_percent, row.last_activity_at = counter.sum_best_percent, counter.last_activity_at
+        row.took_part, row.cadres_took_part, row.passed = (
+            counter.took_part,
+            counter.took_part_cadres,
+            counter.passed,
+        )
+        row.sum_best_percent, row.last_activity_at = (
+            counter.sum_best_percent,
+            counter.last_activity_at,
+        )
     return row
 
 
@@ -238,30 +262,48 @@ def sort_rows(rows: list, keys: dict, sort: str, descending: bool, default: str)
     return sorted(rows, key=key, reverse=descending)
 
 
-def child_rows(quiz: Quiz, unit: Unit, sort: str = DEFAULT_SORT, descending: bool = False) -> list[UnitRow]:
+def child_rows(
+    quiz: Quiz, unit: Unit, sort: str = DEFAULT_SORT, descending: bool = False
+) -> list[UnitRow]:
     """One row per child unit in the quiz's audience (worst rate first by default), plus a row for
     members attached to the unit itself when it also has child units."""
     return unit_and_children(quiz, unit, sort, descending)[1]
 
 
-def unit_and_children(quiz: Quiz, unit: Unit, sort: str = DEFAULT_SORT, descending: bool = False,
-                      with_children: bool = True) -> tuple[UnitRow, list[UnitRow]]:
+def unit_and_children(
+    quiz: Quiz,
+    unit: Unit,
+    sort: str = DEFAULT_SORT,
+    descending: bool = False,
+    with_children: bool = True,
+) -> tuple[UnitRow, list[UnitRow]]:
     """The unit's totals and its child rows, from one read of the read models."""
     totals = UnitRow(unit.id, unit.name, unit.kind, quiz.target_rate)
     population = population_unit(quiz, unit)
     if population is None:
         return totals, []
-    children = list(db.session.scalars(select(Unit).where(Unit.parent_id == unit.id))) if with_children else []
+    children = (
+        list(db.session.scalars(select(Unit).where(Unit.parent_id == unit.id)))
+        if with_children
+        else []
+    )
     if population is not unit:
         # the unit lies above the audience: only the child on the way down to it counts
         path = population.ancestor_ids()
         children = [c for c in children if c.id in path]
     # a child's population is the audience itself when the child lies above it
-    number_ids = {c.id: (c.id if c.is_within(quiz.audience_unit) else population.id) for c in children}
+    number_ids = {
+        c.id: (c.id if c.is_within(quiz.audience_unit) else population.id) for c in children
+    }
     numbers = _numbers(quiz, {*number_ids.values(), population.id})
     fill_numbers(totals, numbers.get(population.id))
-    rows = [fill_numbers(UnitRow(c.id, c.name, c.kind, quiz.target_rate, source_id=number_ids[c.id]),
-                         numbers.get(number_ids[c.id])) for c in children]
+    rows = [
+        fill_numbers(
+            UnitRow(c.id, c.name, c.kind, quiz.target_rate, source_id=number_ids[c.id]),
+            numbers.get(number_ids[c.id]),
+        )
+        for c in children
+    ]
     if population is unit and children:
         direct = _direct_row(quiz, unit, rows, totals)
         if direct is not None:
@@ -272,7 +314,14 @@ def unit_and_children(quiz: Quiz, unit: Unit, sort: str = DEFAULT_SORT, descendi
 def _direct_row(quiz: Quiz, unit: Unit, rows: list[UnitRow], total: UnitRow) -> UnitRow | None:
     """What the unit's totals hold beyond its children: members attached to the unit itself."""
     direct = UnitRow(None, unit.name, unit.kind, quiz.target_rate, direct=True)
-    for name in ("members", "cadres", "took_part", "cadres_took_part", "passed", "sum_best_percent"):
+    for name in (
+        "members",
+        "cadres",
+        "took_part",
+        "cadres_took_part",
+        "passed",
+        "sum_best_percent",
+    ):
         setattr(direct, name, getattr(total, name) - sum(getattr(r, name) for r in rows))
     if not (direct.members or direct.took_part):
         return None
@@ -280,7 +329,9 @@ def _direct_row(quiz: Quiz, unit: Unit, rows: list[UnitRow], total: UnitRow) -> 
     direct.last_activity_at = db.session.scalar(
         select(db.func.max(Participation.last_finished_at))
         .join(Member, Member.id == Participation.member_id)
-        .where(Participation.quiz_id == quiz.id, Member.chapter_id == unit.id, Member.active.is_(True))
+        .where(
+            Participation.quiz_id == quiz.id, Member.chapter_id == unit.id, Member.active.is_(True)
+        )
     )
     return direct
 
@@ -296,21 +347,54 @@ MEMBER_SORT_KEYS = {
 DEFAULT_MEMBER_SORT = "status"
 
 
-def member_rows(quiz: Quiz, unit: Unit, sort: str = DEFAULT_MEMBER_SORT, descending: bool = False,
-                only_not_taken: bool = False) -> list[MemberRow]:
+def member_rows(
+    quiz: Quiz,
+    unit: Unit,
+    sort: str = DEFAULT_MEMBER_SORT,
+    descending: bool = False,
+    only_not_taken: bool = False,
+) -> list[MemberRow]:
     """Active members attached to the unit itself with their status (not started first by default)."""
     if not unit.is_within(quiz.audience_unit):
         return []
     stmt = (
-        select(Member.id, Member.code, Member.full_name, Member.phone, Member.is_cadre,
-               Participation.attempts_started, Participation.attempts_finished, Participation.best_percent,
-               Participation.graded_percent, Participation.passed, Participation.last_activity_at,
-               Participation.first_finished_at)
-        .outerjoin(Participation, and_(Participation.quiz_id == quiz.id, Participation.member_id == Member.id))
+        select(
+            Member.id,
+            Member.code,
+            Member.full_name,
+            Member.phone,
+            Member.is_cadre,
+            Participation.attempts_started,
+            Participation.attempts_finished,
+            Participation.best_percent,
+            Participation.graded_percent,
+            Participation.passed,
+            Participation.last_activity_at,
+            Participation.first_finished_at,
+        )
+        .outerjoin(
+            Participation,
+            and_(Participation.quiz_id == quiz.id, Participation.member_id == Member.id),
+        )
         .where(Member.chapter_id == unit.id, Member.active.is_(True))
     )
-    rows = [MemberRow(r[0], r[1], r[2], r[3], bool(r[4]), r[5] or 0, r[6] or 0, r[7], r[8], bool(r[9]),
-                      r[10], r[11]) for r in db.session.execute(stmt)]
+    rows = [
+        MemberRow(
+            r[0],
+            r[1],
+            r[2],
+            r[3],
+            bool(r[4]),
+            r[5] or 0,
+            r[6] or 0,
+            r[7],
+            r[8],
+            bool(r[9]),
+            r[10],
+            r[11],
+        )
+        for r in db.session.execute(stmt)
+    ]
     if only_not_taken:
         rows = [r for r in rows if not r.took_part]
     return sort_rows(rows, MEMBER_SORT_KEYS, sort, descending, DEFAULT_MEMBER_SORT)

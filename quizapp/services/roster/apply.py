@@ -1,4 +1,5 @@
 """Writing a roster plan: new units, then members in bulk, in the caller's one transaction."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -39,9 +40,18 @@ def apply_roster_plan(plan: RosterPlan, actor: User | None, now: datetime) -> Ro
     db.session.flush()
     refresh_roster_counts()
     report = plan.report
-    audit.record(actor, "roster_import", plan.options.scope_unit, now, target=plan.filename,
-                 after={**report.summary(), "create_units": plan.options.create_units,
-                        "deactivate_missing": plan.options.deactivate_missing})
+    audit.record(
+        actor,
+        "roster_import",
+        plan.options.scope_unit,
+        now,
+        target=plan.filename,
+        after={
+            **report.summary(),
+            "create_units": plan.options.create_units,
+            "deactivate_missing": plan.options.deactivate_missing,
+        },
+    )
     db.session.flush()
     report.applied = True
     return report
@@ -54,14 +64,28 @@ def _create_units(planned: list[PlannedUnit]) -> None:
         by_depth.setdefault(unit.depth, []).append(unit)
     for depth in sorted(by_depth):
         level = by_depth[depth]
-        db.session.execute(insert(_unit), [
-            {"code": u.code, "name": u.name, "kind": u.kind, "path": "", "depth": depth,
-             "parent_id": u.parent.id if u.parent is not None else None} for u in level
-        ])
+        db.session.execute(
+            insert(_unit),
+            [
+                {
+                    "code": u.code,
+                    "name": u.name,
+                    "kind": u.kind,
+                    "path": "",
+                    "depth": depth,
+                    "parent_id": u.parent.id if u.parent is not None else None,
+                }
+                for u in level
+            ],
+        )
         ids = {}
         for start in range(0, len(level), CHUNK):
-            codes = [u.code for u in level[start:start + CHUNK]]
-            ids.update(db.session.execute(select(_unit.c.code, _unit.c.id).where(_unit.c.code.in_(codes))).all())
+            codes = [u.code for u in level[start : start + CHUNK]]
+            ids.update(
+                db.session.execute(
+                    select(_unit.c.code, _unit.c.id).where(_unit.c.code.in_(codes))
+                ).all()
+            )
         for unit in level:
             unit.id = ids[unit.code]
             unit.path = f"{unit.parent.path if unit.parent is not None else '/'}{unit.id}/"
@@ -71,8 +95,21 @@ def _create_units(planned: list[PlannedUnit]) -> None:
         )
 
 
-_INSERTED = ("code", "full_name", "birth_date", "gender", "ethnicity", "phone", "email", "is_cadre", "active",
-             "chapter_id", "attributes", "updated_at", "search_key")
+_INSERTED = (
+    "code",
+    "full_name",
+    "birth_date",
+    "gender",
+    "ethnicity",
+    "phone",
+    "email",
+    "is_cadre",
+    "active",
+    "chapter_id",
+    "attributes",
+    "updated_at",
+    "search_key",
+)
 
 
 def _insert_members(records: list[tuple], now: datetime) -> None:
@@ -81,20 +118,29 @@ def _insert_members(records: list[tuple], now: datetime) -> None:
     own bind processor, so they are stored exactly as the ORM would store them."""
     connection = db.session.connection()
     dialect = connection.dialect
-    processors = [_member.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in _INSERTED]
+    processors = [
+        _member.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in _INSERTED
+    ]
     marker = {"qmark": "?", "format": "%s", "pyformat": "%s"}[dialect.paramstyle]
-    sql = (f"INSERT INTO {dialect.identifier_preparer.format_table(_member)} ({', '.join(_INSERTED)}) "
-           f"VALUES ({', '.join([marker] * len(_INSERTED))})")
+    sql = (
+        f"INSERT INTO {dialect.identifier_preparer.format_table(_member)} ({', '.join(_INSERTED)}) "
+        f"VALUES ({', '.join([marker] * len(_INSERTED))})"
+    )
     serialise = processors[10] or (lambda value: value)
     empty, stamp = serialise({}), processors[11](now) if processors[11] else now
     converted = [i for i, p in enumerate(processors[:10]) if p is not None]
     for start in range(0, len(records), BATCH):
         batch = []
-        for r in records[start:start + BATCH]:
+        for r in records[start : start + BATCH]:
             values = [None if v is KEEP else v for v in r[1:9]]
             values[7] = values[7] is True
-            values += [True, r[9].id, serialise(r[10]) if r[10] else empty, stamp,
-                       member_search_key(values[1], values[0], values[5])]
+            values += [
+                True,
+                r[9].id,
+                serialise(r[10]) if r[10] else empty,
+                stamp,
+                member_search_key(values[1], values[0], values[5]),
+            ]
             for i in converted:
                 if values[i] is not None:
                     values[i] = processors[i](values[i])
@@ -103,25 +149,56 @@ def _insert_members(records: list[tuple], now: datetime) -> None:
 
 
 def _update_members(rows: list[dict], now: datetime) -> None:
-    columns = ("full_name", "birth_date", "gender", "ethnicity", "phone", "email", "is_cadre", "active",
-               "chapter_id", "attributes", "updated_at", "search_key")
-    stmt = update(_member).where(_member.c.id == bindparam("b_id")).values(
-        {name: bindparam(f"b_{name}", type_=_member.c[name].type) for name in columns})
+    columns = (
+        "full_name",
+        "birth_date",
+        "gender",
+        "ethnicity",
+        "phone",
+        "email",
+        "is_cadre",
+        "active",
+        "chapter_id",
+        "attributes",
+        "updated_at",
+        "search_key",
+    )
+    stmt = (
+        update(_member)
+        .where(_member.c.id == bindparam("b_id"))
+        .values({name: bindparam(f"b_{name}", type_=_member.c[name].type) for name in columns})
+    )
     for start in range(0, len(rows), BATCH):
-        db.session.execute(stmt, [
-            {"b_id": r["id"], "b_full_name": r["full_name"], "b_birth_date": r["birth_date"],
-             "b_gender": r["gender"], "b_ethnicity": r["ethnicity"], "b_phone": r["phone"], "b_email": r["email"],
-             "b_is_cadre": bool(r["is_cadre"]), "b_active": r["active"], "b_chapter_id": r["chapter"].id,
-             "b_attributes": r["attributes"], "b_updated_at": now,
-             "b_search_key": member_search_key(r["full_name"], r["code"], r["phone"])}
-            for r in rows[start:start + BATCH]
-        ])
+        db.session.execute(
+            stmt,
+            [
+                {
+                    "b_id": r["id"],
+                    "b_full_name": r["full_name"],
+                    "b_birth_date": r["birth_date"],
+                    "b_gender": r["gender"],
+                    "b_ethnicity": r["ethnicity"],
+                    "b_phone": r["phone"],
+                    "b_email": r["email"],
+                    "b_is_cadre": bool(r["is_cadre"]),
+                    "b_active": r["active"],
+                    "b_chapter_id": r["chapter"].id,
+                    "b_attributes": r["attributes"],
+                    "b_updated_at": now,
+                    "b_search_key": member_search_key(r["full_name"], r["code"], r["phone"]),
+                }
+                for r in rows[start : start + BATCH]
+            ],
+        )
 
 
 def _deactivate(member_ids: list[int], now: datetime) -> None:
     for start in range(0, len(member_ids), CHUNK):
-        db.session.execute(update(_member).where(_member.c.id.in_(member_ids[start:start + CHUNK]))
-                           .values(active=False, updated_at=now))
+        db.session.execute(
+            update(_member)
+            .where(_member.c.id.in_(member_ids[start : start + CHUNK]))
+            .values(active=False, updated_at=now)
+        )
 
 
 def _rename_users(renamed: list[tuple[int, str]]) -> None:
@@ -129,7 +206,9 @@ def _rename_users(renamed: list[tuple[int, str]]) -> None:
     table = User.__table__
     if renamed:
         db.session.execute(
-            update(table).where(table.c.member_id == bindparam("b_member")).values(display_name=bindparam("b_name")),
+            update(table)
+            .where(table.c.member_id == bindparam("b_member"))
+            .values(display_name=bindparam("b_name")),
             [{"b_member": member_id, "b_name": name} for member_id, name in renamed],
         )
 
@@ -141,13 +220,21 @@ def _follow_participation(followups: list[tuple[int, int, bool, bool]]) -> None:
     ids = [f[0] for f in followups]
     taking_part: set[int] = set()
     for start in range(0, len(ids), CHUNK):
-        taking_part.update(db.session.scalars(
-            select(Participation.member_id).where(Participation.member_id.in_(ids[start:start + CHUNK])).distinct()
-        ))
+        taking_part.update(
+            db.session.scalars(
+                select(Participation.member_id)
+                .where(Participation.member_id.in_(ids[start : start + CHUNK]))
+                .distinct()
+            )
+        )
         # a member reminded before ever starting has reminder counts to move too
-        taking_part.update(db.session.scalars(
-            select(ReminderState.member_id).where(ReminderState.member_id.in_(ids[start:start + CHUNK])).distinct()
-        ))
+        taking_part.update(
+            db.session.scalars(
+                select(ReminderState.member_id)
+                .where(ReminderState.member_id.in_(ids[start : start + CHUNK]))
+                .distinct()
+            )
+        )
     if not taking_part:
         return
     db.session.expire_all()  # member rows were updated in bulk, behind the ORM's back

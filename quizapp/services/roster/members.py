@@ -3,6 +3,7 @@
 Explicit actor and `now`, flush, never commit. Each write keeps the report read
 models in step (participation counters, roster denominators) and is audited.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -27,12 +28,18 @@ def _like_escaped(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def search_members(unit: Unit, text: str, include_inactive: bool, limit: int, offset: int = 0) -> list[Member]:
+def search_members(
+    unit: Unit, text: str, include_inactive: bool, limit: int, offset: int = 0
+) -> list[Member]:
     """Members of the subtree whose name (ignoring diacritics and case) or code contains `text`, or whose
     phone contains its digits (three or more), ordered by unit and name; one page of them."""
     # Chapters first, then their members by index: a chapter's search reads its members, not the province's.
     chapters = select(Unit.id).where(unit.subtree_filter())
-    stmt = select(Member).join(Unit, Member.chapter_id == Unit.id).where(Member.chapter_id.in_(chapters))
+    stmt = (
+        select(Member)
+        .join(Unit, Member.chapter_id == Unit.id)
+        .where(Member.chapter_id.in_(chapters))
+    )
     if not include_inactive:
         stmt = stmt.where(Member.active.is_(True))
     wanted, digits = fold_vietnamese(text), "".join(c for c in text or "" if c.isdigit())
@@ -56,8 +63,14 @@ def _follow_up(member: Member, old: tuple) -> None:
     if old != _counted(member):
         old_chapter_id, old_active, old_cadre, old_gender, old_ethnicity = old
         participation.member_changed(member, old_chapter_id, old_active, old_cadre)
-        adjust_roster_counts(member, old_chapter_id, old_active, old_cadre,
-                             old_gender=old_gender, old_ethnicity=old_ethnicity)
+        adjust_roster_counts(
+            member,
+            old_chapter_id,
+            old_active,
+            old_cadre,
+            old_gender=old_gender,
+            old_ethnicity=old_ethnicity,
+        )
 
 
 def update_member(member: Member, values: dict, actor: User | None, now: datetime) -> dict:
@@ -74,8 +87,15 @@ def update_member(member: Member, values: dict, actor: User | None, now: datetim
     if member.user is not None and "full_name" in changes:
         member.user.display_name = member.full_name
     _follow_up(member, old)
-    audit.record(actor, "member.edit", member.chapter, now, target=member.code,
-                 before={k: b for k, (b, _a) in changes.items()}, after={k: a for k, (_b, a) in changes.items()})
+    audit.record(
+        actor,
+        "member.edit",
+        member.chapter,
+        now,
+        target=member.code,
+        before={k: b for k, (b, _a) in changes.items()},
+        after={k: a for k, (_b, a) in changes.items()},
+    )
     return changes
 
 
@@ -90,9 +110,15 @@ def move_member(member: Member, chapter: Unit, actor: User | None, now: datetime
     _follow_up(member, old)
     # One entry on each side, so that both the old and the new chapter's tree see the move.
     for side in (before, chapter):
-        audit.record(actor, "member.move", side, now, target=member.code,
-                     before={"chapter": before.code, "chapter_name": before.name},
-                     after={"chapter": chapter.code, "chapter_name": chapter.name})
+        audit.record(
+            actor,
+            "member.move",
+            side,
+            now,
+            target=member.code,
+            before={"chapter": before.code, "chapter_name": before.name},
+            after={"chapter": chapter.code, "chapter_name": chapter.name},
+        )
     return True
 
 
@@ -105,12 +131,23 @@ def set_member_active(member: Member, active: bool, actor: User | None, now: dat
     Deactivating ends the account's sign-in, so it follows the rule for acting on a person."""
     if member.active == active:
         return False
-    if actor is not None and member.user is not None and not policy.can_act_on_person(actor, member.user, member):
+    if (
+        actor is not None
+        and member.user is not None
+        and not policy.can_act_on_person(actor, member.user, member)
+    ):
         raise ProtectedPerson(member.code)
     old = _counted(member)
     member.active = active
     member.updated_at = now
     _follow_up(member, old)
-    audit.record(actor, "member.reactivate" if active else "member.deactivate", member.chapter, now,
-                 target=member.code, before={"active": not active}, after={"active": active})
+    audit.record(
+        actor,
+        "member.reactivate" if active else "member.deactivate",
+        member.chapter,
+        now,
+        target=member.code,
+        before={"active": not active},
+        after={"active": active},
+    )
     return True

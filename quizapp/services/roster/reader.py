@@ -1,4 +1,5 @@
 """Reading a roster file (CSV in UTF-8, or XLSX) into rows keyed by field, with their row numbers."""
+
 from __future__ import annotations
 
 import csv
@@ -35,7 +36,7 @@ class ParsedRoster:
     filename: str
     columns: list[str] = field(default_factory=list)
     headers: dict[str, str] = field(default_factory=dict)  # column -> header as written
-    rows: list[tuple] = field(default_factory=list)         # (sheet, row number, values tuple)
+    rows: list[tuple] = field(default_factory=list)  # (sheet, row number, values tuple)
     errors: list[RosterIssue] = field(default_factory=list)
     warnings: list[RosterIssue] = field(default_factory=list)
 
@@ -61,11 +62,19 @@ def parse_roster(filename: str, data: bytes, max_rows: int | None = None) -> Par
         elif lower.endswith((".csv", ".txt")):
             workbook, sheets = None, [(None, enumerate(_csv_rows(data), start=1))]
         elif lower.endswith(".xls"):
-            raise RosterFileError(_("Tệp .xls (Excel 97-2003) chưa được hỗ trợ: hãy mở bằng Excel và lưu lại "
-                                    "thành .xlsx hoặc CSV UTF-8."))
+            raise RosterFileError(
+                _(
+                    "Tệp .xls (Excel 97-2003) chưa được hỗ trợ: hãy mở bằng Excel và lưu lại "
+                    "thành .xlsx hoặc CSV UTF-8."
+                )
+            )
         else:
-            raise RosterFileError(_("Chỉ nhận tệp .csv hoặc .xlsx; tệp '%(name)s' không phải hai loại này.",
-                                    name=filename))
+            raise RosterFileError(
+                _(
+                    "Chỉ nhận tệp .csv hoặc .xlsx; tệp '%(name)s' không phải hai loại này.",
+                    name=filename,
+                )
+            )
         try:
             _read_sheets(parsed, sheets, max_rows)
             if workbook is not None:
@@ -75,7 +84,9 @@ def parse_roster(filename: str, data: bytes, max_rows: int | None = None) -> Par
         except XlsxRefused as refused:  # too many rows or strings, found while streaming
             raise RosterFileError(str(refused.message)) from None
         except XlsxError:
-            raise RosterFileError(_("Không đọc được tệp Excel: tệp hỏng hoặc không phải .xlsx.")) from None
+            raise RosterFileError(
+                _("Không đọc được tệp Excel: tệp hỏng hoặc không phải .xlsx.")
+            ) from None
     except RosterFileError as err:
         parsed.errors.append(RosterIssue(None, None, str(err)))
         parsed.rows.clear()
@@ -88,13 +99,17 @@ def _csv_rows(data: bytes):
     """Rows of a UTF-8 CSV, decoded as they are read; the delimiter (comma, semicolon or tab)
     is read off the header line."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise RosterFileError(_("Tệp CSV ở mã UTF-16 (Excel gọi là 'Văn bản Unicode'), không phải UTF-8. Trong "
-                                "Excel hãy chọn 'Lưu thành' → 'CSV UTF-8 (phân cách bằng dấu phẩy)', hoặc gửi "
-                                "tệp .xlsx."))
+        raise RosterFileError(
+            _(
+                "Tệp CSV ở mã UTF-16 (Excel gọi là 'Văn bản Unicode'), không phải UTF-8. Trong "
+                "Excel hãy chọn 'Lưu thành' → 'CSV UTF-8 (phân cách bằng dấu phẩy)', hoặc gửi "
+                "tệp .xlsx."
+            )
+        )
     start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
     end = data.find(b"\n", start, start + 1_000_000)
     try:
-        first = data[start:end if end >= 0 else start + 1_000_000].decode("utf-8")
+        first = data[start : end if end >= 0 else start + 1_000_000].decode("utf-8")
     except UnicodeDecodeError:
         raise RosterFileError(_encoding_message(1)) from None
     delimiter = max((",", ";", "\t"), key=first.count)
@@ -107,13 +122,16 @@ def _bad_utf8_line(data: bytes) -> int:
     try:
         data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        return data[:err.start].count(b"\n") + 1
+        return data[: err.start].count(b"\n") + 1
     return 1
 
 
 def _encoding_message(line: int) -> str:
-    return _("Tệp CSV không ở mã UTF-8 (lỗi từ dòng %(line)d), nên tiếng Việt sẽ bị sai. Trong Excel hãy chọn "
-             "'Lưu thành' → 'CSV UTF-8 (phân cách bằng dấu phẩy)', hoặc gửi tệp .xlsx.", line=line)
+    return _(
+        "Tệp CSV không ở mã UTF-8 (lỗi từ dòng %(line)d), nên tiếng Việt sẽ bị sai. Trong Excel hãy chọn "
+        "'Lưu thành' → 'CSV UTF-8 (phân cách bằng dấu phẩy)', hoặc gửi tệp .xlsx.",
+        line=line,
+    )
 
 
 def _xlsx_sheets(data: bytes):
@@ -124,8 +142,12 @@ def _xlsx_sheets(data: bytes):
     except XlsxRefused as refused:
         raise RosterFileError(str(refused.message)) from None
     except XlsxError:
-        raise RosterFileError(_("Không đọc được tệp Excel: tệp hỏng hoặc không phải .xlsx.")) from None
-    return workbook, [(title, _xlsx_rows(workbook, path)) for title, path in workbook.visible_sheets()]
+        raise RosterFileError(
+            _("Không đọc được tệp Excel: tệp hỏng hoặc không phải .xlsx.")
+        ) from None
+    return workbook, [
+        (title, _xlsx_rows(workbook, path)) for title, path in workbook.visible_sheets()
+    ]
 
 
 def _xlsx_rows(workbook, path: str):
@@ -142,9 +164,17 @@ def _hidden_rows_warnings(parsed: ParsedRoster, workbook) -> None:
     """Rows hidden by a filter (or by hand) are imported like the others: say how many, per sheet."""
     for title, path in workbook.visible_sheets():
         if workbook.hidden_rows.get(path):
-            parsed.warnings.append(RosterIssue(None, None, _(
-                "%(n)d dòng đang bị ẩn (bởi bộ lọc hoặc ẩn tay) vẫn được nhập như các dòng khác.",
-                n=workbook.hidden_rows[path]), sheet=title))
+            parsed.warnings.append(
+                RosterIssue(
+                    None,
+                    None,
+                    _(
+                        "%(n)d dòng đang bị ẩn (bởi bộ lọc hoặc ẩn tay) vẫn được nhập như các dòng khác.",
+                        n=workbook.hidden_rows[path],
+                    ),
+                    sheet=title,
+                )
+            )
 
 
 def _read_sheets(parsed: ParsedRoster, sheets, max_rows: int | None = None) -> None:
@@ -156,15 +186,27 @@ def _read_sheets(parsed: ParsedRoster, sheets, max_rows: int | None = None) -> N
         try:
             layout = _read_sheet(parsed, title, rows, max_rows)
         except csv.Error as err:
-            raise RosterFileError(_("Tệp CSV bị lỗi định dạng gần dòng %(line)d: %(detail)s",
-                                    line=len(parsed.rows) + 1, detail=str(err))) from None
+            raise RosterFileError(
+                _(
+                    "Tệp CSV bị lỗi định dạng gần dòng %(line)d: %(detail)s",
+                    line=len(parsed.rows) + 1,
+                    detail=str(err),
+                )
+            ) from None
         if layout is not None:
             found_header = True
             layouts.append(layout)
     if not found_header:
-        parsed.errors.append(RosterIssue(None, None, _(
-            "Không tìm thấy dòng tiêu đề: trong %(n)d dòng đầu cần có cột 'Mã đoàn viên' và cột 'Họ và tên'.",
-            n=HEADER_SEARCH_ROWS)))
+        parsed.errors.append(
+            RosterIssue(
+                None,
+                None,
+                _(
+                    "Không tìm thấy dòng tiêu đề: trong %(n)d dòng đầu cần có cột 'Mã đoàn viên' và cột 'Họ và tên'.",
+                    n=HEADER_SEARCH_ROWS,
+                ),
+            )
+        )
         return
     # Re-align every sheet's rows to the union of all columns (None: the sheet lacks it).
     width = len(parsed.columns)
@@ -174,7 +216,16 @@ def _read_sheets(parsed: ParsedRoster, sheets, max_rows: int | None = None) -> N
 
 
 # Columns with few distinct values: their cells are shared between rows to save memory.
-SHARED_COLUMNS = {C.GENDER, C.ETHNICITY, C.IS_CADRE, C.CHAPTER, C.CHAPTER_CODE, C.PROVINCE, C.DISTRICT, C.GRASSROOTS}
+SHARED_COLUMNS = {
+    C.GENDER,
+    C.ETHNICITY,
+    C.IS_CADRE,
+    C.CHAPTER,
+    C.CHAPTER_CODE,
+    C.PROVINCE,
+    C.DISTRICT,
+    C.GRASSROOTS,
+}
 
 
 def _read_sheet(parsed: ParsedRoster, title, rows, max_rows: int):
@@ -195,12 +246,22 @@ def _read_sheet(parsed: ParsedRoster, title, rows, max_rows: int):
             _read_rows(parsed, title, rows, number, positions, max_rows)
             return positions
     if seen_content and title is not None:
-        parsed.warnings.append(RosterIssue(None, None, _(
-            "Bỏ qua trang tính vì không thấy dòng tiêu đề (cần cột 'Mã đoàn viên' và 'Họ và tên')."), sheet=title))
+        parsed.warnings.append(
+            RosterIssue(
+                None,
+                None,
+                _(
+                    "Bỏ qua trang tính vì không thấy dòng tiêu đề (cần cột 'Mã đoàn viên' và 'Họ và tên')."
+                ),
+                sheet=title,
+            )
+        )
     return None
 
 
-def _read_rows(parsed: ParsedRoster, title, rows, header_number: int, positions, max_rows: int) -> None:
+def _read_rows(
+    parsed: ParsedRoster, title, rows, header_number: int, positions, max_rows: int
+) -> None:
     """The data rows below a header, as tuples in `parsed.columns` order (the hot loop of big files)."""
     width = len(parsed.columns)
     cell_of = [None] * width  # cell index of each known column in this sheet
@@ -210,7 +271,9 @@ def _read_rows(parsed: ParsedRoster, title, rows, header_number: int, positions,
     straight = len(present) == width  # the sheet has every column known so far
     take = itemgetter(*present) if len(present) > 1 else (lambda cells, i=present[0]: (cells[i],))
     need = max(present) + 1
-    shared = [k for k, c in enumerate(parsed.columns) if c in SHARED_COLUMNS or c.startswith("attr:")]
+    shared = [
+        k for k, c in enumerate(parsed.columns) if c in SHARED_COLUMNS or c.startswith("attr:")
+    ]
     pool: dict = {}
     out = parsed.rows
     typed = title is not None  # xlsx: typed cells, None for empty; csv: strings
@@ -222,7 +285,9 @@ def _read_rows(parsed: ParsedRoster, title, rows, header_number: int, positions,
         elif not "".join(cells).strip():
             continue  # blank lines between blocks
         if len(out) >= max_rows:
-            raise RosterFileError(_("Tệp có hơn %(n)d dòng; hãy chia danh sách theo từng huyện đoàn.", n=max_rows))
+            raise RosterFileError(
+                _("Tệp có hơn %(n)d dòng; hãy chia danh sách theo từng huyện đoàn.", n=max_rows)
+            )
         if len(cells) < need:
             cells = list(cells) + [""] * (need - len(cells))
         picked = take(cells)
@@ -252,9 +317,19 @@ def _map_header(parsed: ParsedRoster, title, number: int, texts: list[str]):
             continue
         column = fld or f"attr:{header}"
         if column in seen:
-            parsed.errors.append(RosterIssue(number, header, _(
-                "Cột '%(header)s' xuất hiện hai lần (cột %(a)d và cột %(b)d); hãy xoá một cột.",
-                header=header, a=seen[column] + 1, b=index + 1), sheet=title))
+            parsed.errors.append(
+                RosterIssue(
+                    number,
+                    header,
+                    _(
+                        "Cột '%(header)s' xuất hiện hai lần (cột %(a)d và cột %(b)d); hãy xoá một cột.",
+                        header=header,
+                        a=seen[column] + 1,
+                        b=index + 1,
+                    ),
+                    sheet=title,
+                )
+            )
             return None
         seen[column] = index
         if column not in parsed.headers:

@@ -1,4 +1,5 @@
 """What a roster import found and did: issues with their location, counts and samples of changes."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -71,9 +72,12 @@ class RosterReport:
     unchanged: int = 0
     absent: int = 0
     deactivated: int = 0
-    units_created: list[tuple[str, str, str]] = field(default_factory=list)  # (code, name, parent name)
+    units_created: list[tuple[str, str, str]] = field(
+        default_factory=list
+    )  # (code, name, parent name)
     samples: dict[str, list[RosterChange]] = field(
-        default_factory=lambda: {"added": [], "updated": [], "moved": [], "absent": []})
+        default_factory=lambda: {"added": [], "updated": [], "moved": [], "absent": []}
+    )
     errors: list[RosterIssue] = field(default_factory=list)
     error_count: int = 0
     warnings: list[RosterIssue] = field(default_factory=list)
@@ -111,8 +115,15 @@ class RosterReport:
     def summary(self) -> dict:
         """Counts as plain data (for the audit log, JSON and the CLI)."""
         return {
-            "rows": self.rows, "added": self.added, "updated": self.updated, "moved": self.moved,
-            "reactivated": self.reactivated, "unchanged": self.unchanged, "absent": self.absent,
-            "deactivated": self.deactivated, "units_created": len(self.units_created),
-            "errors": self.error_count, "warnings": self.warning_count,
+            "rows": self.rows,
+            "added": self.added,
+            "updated": self.updated,
+            "moved": self.moved,
+            "reactivated": self.reactivated,
+            "unchanged": self.unchanged,
+            "absent": self.absent,
+            "deactivated": self.deactivated,
+            "units_created": len(self.units_created),
+            "errors": self.error_count,
+            "warnings": self.warning_count,
         }

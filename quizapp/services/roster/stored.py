@@ -4,6 +4,7 @@ Compressed JSON lines written and read row by row (a 100,000-row roster is a few
 one big string). Cell values are text, numbers, booleans, None, or dates and times (tagged).
 JSON rather than pickle: the bytes come back from the database and must not be able to run code.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -37,9 +38,15 @@ def dump_parsed(parsed: ParsedRoster) -> bytes:
     """The parsed roster as compressed JSON lines: a head line, then one line per row."""
     packer = zlib.compressobj(6)
     chunks = []
-    head = {"format": _FORMAT, "filename": parsed.filename, "columns": parsed.columns,
-            "headers": parsed.headers, "errors": [_issue(i) for i in parsed.errors],
-            "warnings": [_issue(i) for i in parsed.warnings], "rows": len(parsed.rows)}
+    head = {
+        "format": _FORMAT,
+        "filename": parsed.filename,
+        "columns": parsed.columns,
+        "headers": parsed.headers,
+        "errors": [_issue(i) for i in parsed.errors],
+        "warnings": [_issue(i) for i in parsed.warnings],
+        "rows": len(parsed.rows),
+    }
     encode = json.JSONEncoder(ensure_ascii=False, default=_tag, separators=(",", ":")).encode
     chunks.append(packer.compress(encode(head).encode() + b"\n"))
     for row in parsed.rows:
@@ -52,7 +59,7 @@ def _lines(blob: bytes):
     unpacker = zlib.decompressobj()
     rest = b""
     for start in range(0, len(blob), 1 << 16):
-        rest += unpacker.decompress(blob[start:start + (1 << 16)])
+        rest += unpacker.decompress(blob[start : start + (1 << 16)])
         *lines, rest = rest.split(b"\n")
         yield from lines
     rest += unpacker.flush()
@@ -68,11 +75,17 @@ def load_parsed(blob: bytes) -> ParsedRoster:
         head = decode(next(lines).decode())
         if head.get("format") != _FORMAT:
             raise ValueError("unknown format")
-        parsed = ParsedRoster(filename=head["filename"], columns=head["columns"], headers=head["headers"],
-                              errors=[RosterIssue(*i) for i in head["errors"]],
-                              warnings=[RosterIssue(*i) for i in head["warnings"]])
+        parsed = ParsedRoster(
+            filename=head["filename"],
+            columns=head["columns"],
+            headers=head["headers"],
+            errors=[RosterIssue(*i) for i in head["errors"]],
+            warnings=[RosterIssue(*i) for i in head["warnings"]],
+        )
         # Repeated cells (chapter, gender…) are shared between rows, as the reader does.
-        shared = [k for k, c in enumerate(parsed.columns) if c in SHARED_COLUMNS or c.startswith("attr:")]
+        shared = [
+            k for k, c in enumerate(parsed.columns) if c in SHARED_COLUMNS or c.startswith("attr:")
+        ]
         pool: dict = {}
         rows = parsed.rows
         for line in lines:

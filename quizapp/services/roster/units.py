@@ -5,6 +5,7 @@ else by its exact name (case and extra spaces ignored) inside the import's scope
 narrowed by the parent columns when they name existing units. Parent columns
 (Tỉnh đoàn, Huyện đoàn, Đoàn cơ sở) are otherwise only used to create missing units.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -129,16 +130,31 @@ class UnitResolver:
             if not isinstance(within, PlannedUnit):
                 matches = self._named(chapter_name, within)
                 if len(matches) > 1:
-                    raise CellError(_("Có %(n)d đơn vị cùng tên '%(name)s'; hãy thêm cột 'Mã chi đoàn' và ghi mã để "
-                                      "phân biệt.", n=len(matches), name=chapter_name))
+                    raise CellError(
+                        _(
+                            "Có %(n)d đơn vị cùng tên '%(name)s'; hãy thêm cột 'Mã chi đoàn' và ghi mã để "
+                            "phân biệt.",
+                            n=len(matches),
+                            name=chapter_name,
+                        )
+                    )
                 if matches:
                     return self._checked(matches[0], label)
         if self._exists_elsewhere(label):
-            raise CellError(_("Chi đoàn '%(name)s' không thuộc đơn vị bạn được quyền nhập.", name=label))
+            raise CellError(
+                _("Chi đoàn '%(name)s' không thuộc đơn vị bạn được quyền nhập.", name=label)
+            )
         if not self.create_units:
-            raise CellError(_("Không có chi đoàn '%(name)s' trong hệ thống. Hãy kiểm tra tên hoặc mã chi đoàn; nếu "
-                              "đây là chi đoàn mới, hãy chọn cho phép tạo đơn vị mới.", name=label))
-        return self._plan(UnitKind.CHAPTER, chapter_name or chapter_code, parent, code=chapter_code or None)
+            raise CellError(
+                _(
+                    "Không có chi đoàn '%(name)s' trong hệ thống. Hãy kiểm tra tên hoặc mã chi đoàn; nếu "
+                    "đây là chi đoàn mới, hãy chọn cho phép tạo đơn vị mới.",
+                    name=label,
+                )
+            )
+        return self._plan(
+            UnitKind.CHAPTER, chapter_name or chapter_code, parent, code=chapter_code or None
+        )
 
     def _resolve_parents(self, parents):
         """The deepest unit the parent columns name (planning missing ones when allowed)."""
@@ -154,11 +170,18 @@ class UnitResolver:
                 matches = self._named(value, current, include_ancestors=current is None)
                 unit = matches[0] if len(matches) == 1 else None
                 if len(matches) > 1:
-                    direct = [m for m in matches if current is not None and m.parent_id == current.id]
+                    direct = [
+                        m for m in matches if current is not None and m.parent_id == current.id
+                    ]
                     unit = direct[0] if len(direct) == 1 else None
                     if unit is None:
-                        raise CellError(_("Có %(n)d đơn vị cùng tên '%(name)s'; hãy ghi mã đơn vị thay cho tên.",
-                                          n=len(matches), name=value))
+                        raise CellError(
+                            _(
+                                "Có %(n)d đơn vị cùng tên '%(name)s'; hãy ghi mã đơn vị thay cho tên.",
+                                n=len(matches),
+                                name=value,
+                            )
+                        )
             if unit is not None:
                 current = unit
             elif self.create_units:
@@ -170,7 +193,9 @@ class UnitResolver:
     def _by_code(self, value: str) -> KnownUnit | None:
         return self.by_code.get(value.casefold()) if value else None
 
-    def _named(self, name: str, within: KnownUnit | None, include_ancestors: bool = False) -> list[KnownUnit]:
+    def _named(
+        self, name: str, within: KnownUnit | None, include_ancestors: bool = False
+    ) -> list[KnownUnit]:
         """Known units with this name in `within`'s subtree (the scope's when None)."""
         candidates = self.by_name.get(normalize_text(name), [])
         root = within if within is not None else self._scope_known()
@@ -183,7 +208,9 @@ class UnitResolver:
 
     def _checked(self, unit: KnownUnit, label: str) -> KnownUnit:
         if not self.in_scope(unit):
-            raise CellError(_("Chi đoàn '%(name)s' không thuộc đơn vị bạn được quyền nhập.", name=label))
+            raise CellError(
+                _("Chi đoàn '%(name)s' không thuộc đơn vị bạn được quyền nhập.", name=label)
+            )
         return unit
 
     def _exists_elsewhere(self, code: str) -> bool:
@@ -207,18 +234,27 @@ class UnitResolver:
         elif parent is None:
             parent = self._default_parent()
             if parent is None:
-                raise CellError(_("Không biết đặt đơn vị mới '%(name)s' vào đâu: hãy điền cột 'Huyện đoàn' hoặc "
-                                  "'Đoàn cơ sở' (tên hoặc mã đơn vị cấp trên).", name=name))
+                raise CellError(
+                    _(
+                        "Không biết đặt đơn vị mới '%(name)s' vào đâu: hãy điền cột 'Huyện đoàn' hoặc "
+                        "'Đoàn cơ sở' (tên hoặc mã đơn vị cấp trên).",
+                        name=name,
+                    )
+                )
         siblings = parent.children if isinstance(parent, PlannedUnit) else self._planned_roots
         key = (parent.id if isinstance(parent, KnownUnit) else id(parent), normalize_text(name))
         existing = siblings.get(key)
         if existing is not None:
             return existing
         if parent is not None and not self.in_scope(parent):
-            raise CellError(_("Không thể tạo đơn vị '%(name)s' ngoài đơn vị bạn được quyền nhập.", name=name))
+            raise CellError(
+                _("Không thể tạo đơn vị '%(name)s' ngoài đơn vị bạn được quyền nhập.", name=name)
+            )
         if code is not None and code.casefold() in self._taken_codes:
             raise CellError(_("Mã đơn vị '%(code)s' đã được dùng cho đơn vị khác.", code=code))
-        unit = PlannedUnit(code=code or self._new_code(parent, name), name=name, kind=kind, parent=parent)
+        unit = PlannedUnit(
+            code=code or self._new_code(parent, name), name=name, kind=kind, parent=parent
+        )
         self._taken_codes.add(unit.code.casefold())
         siblings[key] = unit
         self.planned.append(unit)
@@ -233,10 +269,15 @@ class UnitResolver:
             base = parent.code
             candidates = (f"{base}-{n:02d}" for n in range(1, 1_000_000))
         for candidate in candidates:
-            if candidate.casefold() not in self._taken_codes and not self._exists_elsewhere(candidate):
+            if candidate.casefold() not in self._taken_codes and not self._exists_elsewhere(
+                candidate
+            ):
                 return candidate
         raise CellError(_("Không sinh được mã cho đơn vị mới '%(name)s'.", name=name))
 
 
-_PARENT_KINDS = (("province", UnitKind.PROVINCE), ("district", UnitKind.DISTRICT),
-                 ("grassroots", UnitKind.GRASSROOTS))
+_PARENT_KINDS = (
+    ("province", UnitKind.PROVINCE),
+    ("district", UnitKind.DISTRICT),
+    ("grassroots", UnitKind.GRASSROOTS),
+)

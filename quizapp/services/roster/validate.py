@@ -3,6 +3,7 @@
 This loop runs 300,000 times for a province, so cells with few distinct values
 (dates, gender, ethnicity, chapter columns) are cleaned once per distinct value.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -61,13 +62,21 @@ class RowValidator:
             (_name_getter(parsed), V.full_name, name_header, False),
             (_getter(parsed, C.BIRTH_DATE), V.DateReader(today), header.get(C.BIRTH_DATE), True),
             (_getter(parsed, C.GENDER), V.gender, header.get(C.GENDER), True),
-            (_getter(parsed, C.ETHNICITY), lambda v: V.limited(v, V.MAX_ETHNICITY), header.get(C.ETHNICITY), True),
+            (
+                _getter(parsed, C.ETHNICITY),
+                lambda v: V.limited(v, V.MAX_ETHNICITY),
+                header.get(C.ETHNICITY),
+                True,
+            ),
             (_getter(parsed, C.PHONE), V.phone, header.get(C.PHONE), False),
             (_getter(parsed, C.EMAIL), V.email, header.get(C.EMAIL), False),
             (_getter(parsed, C.IS_CADRE), V.cadre_flag, header.get(C.IS_CADRE), True),
         ]
-        self.attributes = [(itemgetter(i), c.removeprefix("attr:"), parsed.headers[c])
-                           for i, c in enumerate(parsed.columns) if c.startswith("attr:")]
+        self.attributes = [
+            (itemgetter(i), c.removeprefix("attr:"), parsed.headers[c])
+            for i, c in enumerate(parsed.columns)
+            if c.startswith("attr:")
+        ]
         chapter_columns = (C.PROVINCE, C.DISTRICT, C.GRASSROOTS, C.CHAPTER_CODE, C.CHAPTER)
         self.chapter_cells = [_getter(parsed, c) for c in chapter_columns]
         present = [parsed.columns.index(c) for c in chapter_columns if parsed.has(c)]
@@ -75,7 +84,9 @@ class RowValidator:
         if len(present) > 1:
             self.chapter_key = itemgetter(*present)
         else:  # itemgetter of one index returns the cell itself, not a tuple
-            self.chapter_key = (lambda values, i=present[0]: (values[i],)) if present else (lambda values: ())
+            self.chapter_key = (
+                (lambda values, i=present[0]: (values[i],)) if present else (lambda values: ())
+            )
         self.chapter_header = header.get(C.CHAPTER) or header.get(C.CHAPTER_CODE)
         self.chapter_code_header = header.get(C.CHAPTER_CODE)
 
@@ -109,21 +120,35 @@ class RowValidator:
         columns = [[number for _sheet, number, _values in rows]]
         for get, clean, header, few in self.specs:
             columns.append(self._column(rows, get, clean, header, problems, few))
-        columns.append(self._column(rows, self.chapter_key, self.chapter, None, problems, True, chapter=True))
+        columns.append(
+            self._column(rows, self.chapter_key, self.chapter, None, problems, True, chapter=True)
+        )
         attributes = [{} for _ in rows] if self.attributes else None
         attribute = lambda v: V.limited(v, V.MAX_ATTRIBUTE)  # noqa: E731
         for get, label, header in self.attributes:
-            for found, value in zip(attributes, self._column(rows, get, attribute, header, problems, True)):
+            for found, value in zip(
+                attributes, self._column(rows, get, attribute, header, problems, True)
+            ):
                 if value is not KEEP:
                     found[label] = value
         columns.append(attributes or [{}] * len(rows))
         get_phone, phone_column = self.specs[5][0], self.specs[5][2]
         if get_phone is not None and phone_column:
-            mended = sum(1 for _sheet, _number, values in rows if V.lost_leading_zero(get_phone(values)))
+            mended = sum(
+                1 for _sheet, _number, values in rows if V.lost_leading_zero(get_phone(values))
+            )
             if mended:
-                report.warning(RosterIssue(None, phone_column, _(
-                    "%(n)d số điện thoại chỉ có 9 chữ số (bảng tính đã bỏ số 0 ở đầu vì lưu số điện thoại dạng "
-                    "số) nên đã được thêm lại số 0.", n=mended)))
+                report.warning(
+                    RosterIssue(
+                        None,
+                        phone_column,
+                        _(
+                            "%(n)d số điện thoại chỉ có 9 chữ số (bảng tính đã bỏ số 0 ở đầu vì lưu số điện thoại dạng "
+                            "số) nên đã được thêm lại số 0.",
+                            n=mended,
+                        ),
+                    )
+                )
         records = []
         seen_codes: dict[str, int] = {}
         seen_phones: dict[str, int] = {}
@@ -133,8 +158,18 @@ class RowValidator:
             if code is not KEEP:
                 first = seen_codes.setdefault(code, number)
                 if first != number:
-                    problems.setdefault(index, []).append(RosterIssue(number, code_header, _(
-                        "Mã đoàn viên '%(code)s' trùng với dòng %(row)d.", code=code, row=first), rows[index][0]))
+                    problems.setdefault(index, []).append(
+                        RosterIssue(
+                            number,
+                            code_header,
+                            _(
+                                "Mã đoàn viên '%(code)s' trùng với dòng %(row)d.",
+                                code=code,
+                                row=first,
+                            ),
+                            rows[index][0],
+                        )
+                    )
             if index in problems:
                 for issue in problems[index]:
                     report.error(issue)
@@ -143,9 +178,19 @@ class RowValidator:
             if phone is not None and phone is not KEEP:
                 first = seen_phones.setdefault(phone, number)
                 if first != number:
-                    report.warning(RosterIssue(number, phone_header, _(
-                        "Số điện thoại %(phone)s trùng với dòng %(row)d: hai người này chỉ đăng nhập được bằng mã "
-                        "đoàn viên.", phone=phone, row=first), rows[index][0]))
+                    report.warning(
+                        RosterIssue(
+                            number,
+                            phone_header,
+                            _(
+                                "Số điện thoại %(phone)s trùng với dòng %(row)d: "
+                                "hai người này chỉ đăng nhập được bằng mã đoàn viên.",
+                                phone=phone,
+                                row=first,
+                            ),
+                            rows[index][0],
+                        )
+                    )
             records.append(record)
         report.rows = len(rows)
         return records
@@ -158,7 +203,9 @@ class RowValidator:
         raws = [get(values) for _sheet, _number, values in rows]
         if few:
             mapping = {}
-            for raw in dict.fromkeys(raws):  # first-seen order: new units are numbered as in the file
+            for raw in dict.fromkeys(
+                raws
+            ):  # first-seen order: new units are numbered as in the file
                 try:
                     mapping[raw] = KEEP if raw is None else clean(raw)
                 except V.CellError as err:

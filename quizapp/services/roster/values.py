@@ -1,4 +1,5 @@
 """Cell values of a roster, cleaned one by one; a bad value raises CellError with a Vietnamese message."""
+
 from __future__ import annotations
 
 import re
@@ -16,12 +17,35 @@ MAX_EMAIL = 255
 MAX_ATTRIBUTE = 255
 EARLIEST_BIRTH_YEAR = 1900
 
-_TRUE = {"x", "co", "1", "true", "yes", "y", "v", "\u2713", "\u2714", "la", "phai",
-         "canbo", "canbodoan", "cbd"}
+_TRUE = {
+    "x",
+    "co",
+    "1",
+    "true",
+    "yes",
+    "y",
+    "v",
+    "\u2713",
+    "\u2714",
+    "la",
+    "phai",
+    "canbo",
+    "canbodoan",
+    "cbd",
+}
 _FALSE = {"", "0", "khong", "k", "ko", "no", "n", "false", "-"}
-_GENDERS = {"nam": "nam", "male": "nam", "m": "nam", "trai": "nam",
-            "nu": "nu", "female": "nu", "f": "nu", "gai": "nu",
-            "khac": "khac", "other": "khac"}
+_GENDERS = {
+    "nam": "nam",
+    "male": "nam",
+    "m": "nam",
+    "trai": "nam",
+    "nu": "nu",
+    "female": "nu",
+    "f": "nu",
+    "gai": "nu",
+    "khac": "khac",
+    "other": "khac",
+}
 _SPACE = re.compile(r"\s")
 _DATE_SEPARATORS = re.compile(r"[/.\-]")
 _PHONE_NOISE = re.compile(r"[\s.\-()]")
@@ -61,7 +85,12 @@ def member_code(value) -> str:
     if not code:
         raise CellError(_("Thiếu mã đoàn viên."))
     if _SPACE.search(code):
-        raise CellError(_("Mã đoàn viên '%(code)s' có dấu cách; mã dùng để đăng nhập nên phải liền nhau.", code=code))
+        raise CellError(
+            _(
+                "Mã đoàn viên '%(code)s' có dấu cách; mã dùng để đăng nhập nên phải liền nhau.",
+                code=code,
+            )
+        )
     if len(code) > MAX_CODE:
         raise CellError(_("Mã đoàn viên dài quá %(n)d ký tự.", n=MAX_CODE))
     return code
@@ -117,8 +146,12 @@ class DateReader:
                 raise ValueError(raw)
             return date(year, month, day)
         except ValueError:
-            raise CellError(_("Ngày sinh '%(value)s' không hợp lệ; hãy ghi ngày/tháng/năm, ví dụ 05/09/2001.",
-                              value=raw)) from None
+            raise CellError(
+                _(
+                    "Ngày sinh '%(value)s' không hợp lệ; hãy ghi ngày/tháng/năm, ví dụ 05/09/2001.",
+                    value=raw,
+                )
+            ) from None
 
     def _check(self, day: date, raw: str) -> date:
         if day.year < EARLIEST_BIRTH_YEAR or day > self.today:
@@ -144,8 +177,12 @@ def lost_leading_zero(value) -> bool:
         return False
     if isinstance(value, (int, float)):
         return len(text(value)) == 9
-    return isinstance(value, str) and len(value.strip()) == 9 and value.strip().isdigit() \
+    return (
+        isinstance(value, str)
+        and len(value.strip()) == 9
+        and value.strip().isdigit()
         and value.strip()[0] != "0"
+    )
 
 
 def phone(value) -> str | None:
@@ -161,8 +198,12 @@ def phone(value) -> str | None:
     elif digits.startswith("84") and len(digits) == 11:
         digits = "0" + digits[2:]
     if not digits.isdigit() or not digits.startswith("0") or not 10 <= len(digits) <= 11:
-        raise CellError(_("Số điện thoại '%(value)s' không hợp lệ; cần 10 chữ số bắt đầu bằng 0, ví dụ 0912345678.",
-                          value=raw))
+        raise CellError(
+            _(
+                "Số điện thoại '%(value)s' không hợp lệ; cần 10 chữ số bắt đầu bằng 0, ví dụ 0912345678.",
+                value=raw,
+            )
+        )
     return digits
 
 
@@ -186,4 +227,6 @@ def cadre_flag(value) -> bool:
         return True
     if folded in _FALSE:
         return False
-    raise CellError(_("Cột cán bộ đoàn chỉ nhận 'x', 'có' hoặc để trống; ô này ghi '%(value)s'.", value=raw))
+    raise CellError(
+        _("Cột cán bộ đoàn chỉ nhận 'x', 'có' hoặc để trống; ô này ghi '%(value)s'.", value=raw)
+    )

@@ -1,4 +1,5 @@
 """Member accounts for secretaries and organisers: activation codes, printable slips, password resets."""
+
 from quizapp.web.accounts.views import bp
 
 __all__ = ["bp"]

@@ -1,4 +1,5 @@
 """Forms of the accounts area: confirmations (POST with CSRF) and the member search."""
+
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, SearchField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
@@ -32,4 +33,7 @@ class MemberSearchForm(FlaskForm):
     class Meta:
         csrf = False  # a GET search changes nothing
 
-    q = SearchField(_l("Tìm đoàn viên (mã, số điện thoại hoặc họ tên)"), validators=[Optional(), Length(max=100)])
+    q = SearchField(
+        _l("Tìm đoàn viên (mã, số điện thoại hoặc họ tên)"),
+        validators=[Optional(), Length(max=100)],
+    )

@@ -1,4 +1,5 @@
 """Sign in and out, activate an account with a code, change the password."""
+
 from __future__ import annotations
 
 import math
@@ -53,7 +54,11 @@ def _login_key() -> str:
 
 def _signed_in_key() -> str:
     """Rate-limit key for checks of the signed-in account's own password."""
-    return f"account:{current_user.get_id().split(':', 1)[0]}" if current_user.is_authenticated else "anonymous"
+    return (
+        f"account:{current_user.get_id().split(':', 1)[0]}"
+        if current_user.is_authenticated
+        else "anonymous"
+    )
 
 
 def _start_session(user, remember: bool) -> None:
@@ -77,8 +82,13 @@ def _only_posts() -> bool:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limits, key_func=_login_key, exempt_when=_only_posts, per_method=False,
-               deduct_when=counts_against_limits)
+@limiter.limit(
+    _login_limits,
+    key_func=_login_key,
+    exempt_when=_only_posts,
+    per_method=False,
+    deduct_when=counts_against_limits,
+)
 @limiter.limit(_address_limits, exempt_when=_only_posts, deduct_when=counts_against_limits)
 @password_check_gate
 def login():
@@ -113,8 +123,13 @@ def logout():
 
 
 @bp.route("/activate", methods=["GET", "POST"])
-@limiter.limit(_login_limits, key_func=_login_key, exempt_when=_only_posts, per_method=False,
-               deduct_when=counts_against_limits)
+@limiter.limit(
+    _login_limits,
+    key_func=_login_key,
+    exempt_when=_only_posts,
+    per_method=False,
+    deduct_when=counts_against_limits,
+)
 @limiter.limit(_address_limits, exempt_when=_only_posts, deduct_when=counts_against_limits)
 @password_check_gate
 def activate():
@@ -126,7 +141,9 @@ def activate():
         form.code.data = request.args.get("code", "")[:32]
     if form.validate_on_submit():
         try:
-            user = accounts.redeem_activation_code(form.login.data, form.code.data, form.password.data, now_utc())
+            user = accounts.redeem_activation_code(
+                form.login.data, form.code.data, form.password.data, now_utc()
+            )
         except accounts.AccountError as err:
             reason = str(err)
             if reason in ACTIVATION_ERRORS:
@@ -135,15 +152,23 @@ def activate():
                 form.password.errors.append(password_message(reason))
         else:
             _start_session(user, True)
-            flash(_("Tài khoản đã được kích hoạt. Từ nay hãy đăng nhập bằng mật khẩu vừa chọn."), "success")
+            flash(
+                _("Tài khoản đã được kích hoạt. Từ nay hãy đăng nhập bằng mật khẩu vừa chọn."),
+                "success",
+            )
             return redirect(url_for("main.home"))
     return render_template("auth/activate.html", form=form)
 
 
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
-@limiter.limit(_login_limits, key_func=_signed_in_key, exempt_when=_only_posts, per_method=False,
-               deduct_when=counts_against_limits)
+@limiter.limit(
+    _login_limits,
+    key_func=_signed_in_key,
+    exempt_when=_only_posts,
+    per_method=False,
+    deduct_when=counts_against_limits,
+)
 @limiter.limit(_address_limits, exempt_when=_only_posts, deduct_when=counts_against_limits)
 @password_check_gate
 def change_password():
@@ -173,9 +198,12 @@ def locked_out(_err):
     current = limiter.current_limit
     if current is not None:
         seconds = max(1, math.ceil(current.reset_at - time.time()))
-    page = render_template("auth/locked.html", seconds=seconds,
-                           minutes=max(1, round(seconds / 60)) if seconds else None,
-                           activation=request.endpoint == "auth.activate")
+    page = render_template(
+        "auth/locked.html",
+        seconds=seconds,
+        minutes=max(1, round(seconds / 60)) if seconds else None,
+        activation=request.endpoint == "auth.activate",
+    )
     response = make_response(page, 429)
     if seconds:
         response.headers["Retry-After"] = str(seconds)

@@ -1,6 +1,7 @@
 """In-product help: one guide per role (member, secretary, organiser), a printable A4 sheet for
 members, and the roster template the upload page links to. Everything here is public: the guides
 hold no data, and a member reads theirs before they can sign in."""
+
 from __future__ import annotations
 
 import csv
@@ -23,10 +24,30 @@ SCREENSHOT_FOLDER = "help"
 
 # The roster columns docs/roster-format.md documents, with one example row.
 ROSTER_TEMPLATE = (
-    ("STT", "Mã đoàn viên", "Họ và tên", "Ngày sinh", "Giới tính", "Dân tộc", "Số điện thoại",
-     "Email", "Chi đoàn", "Cán bộ đoàn"),
-    ("1", "SL000123", "Lò Thị Mai", "15/08/2001", "Nữ", "Thái", "0912345678", "",
-     "Chi đoàn bản Nà Sản", "x"),
+    (
+        "STT",
+        "Mã đoàn viên",
+        "Họ và tên",
+        "Ngày sinh",
+        "Giới tính",
+        "Dân tộc",
+        "Số điện thoại",
+        "Email",
+        "Chi đoàn",
+        "Cán bộ đoàn",
+    ),
+    (
+        "1",
+        "SL000123",
+        "Lò Thị Mai",
+        "15/08/2001",
+        "Nữ",
+        "Thái",
+        "0912345678",
+        "",
+        "Chi đoàn bản Nà Sản",
+        "x",
+    ),
 )
 
 
@@ -35,9 +56,13 @@ def guide_for(user) -> str:
     slips), everyone else the member's guide."""
     if user is None or not getattr(user, "is_authenticated", False):
         return "member"
-    if policy.can_anywhere(user, Action.MANAGE_QUIZZES) or policy.can_anywhere(user, Action.MANAGE_BANKS):
+    if policy.can_anywhere(user, Action.MANAGE_QUIZZES) or policy.can_anywhere(
+        user, Action.MANAGE_BANKS
+    ):
         return "organiser"
-    if policy.can_anywhere(user, Action.VIEW_REPORTS) or policy.can_anywhere(user, Action.MANAGE_ACCOUNTS):
+    if policy.can_anywhere(user, Action.VIEW_REPORTS) or policy.can_anywhere(
+        user, Action.MANAGE_ACCOUNTS
+    ):
         return "secretary"
     return "member"
 
@@ -53,8 +78,9 @@ def guide(name: str):
     """One role's guide, with the other guides one click away."""
     if name not in GUIDES:
         abort(404)
-    return render_template(f"help/{name}.html", guide=name, guides=GUIDES,
-                           mine=guide_for(current_user))
+    return render_template(
+        f"help/{name}.html", guide=name, guides=GUIDES, mine=guide_for(current_user)
+    )
 
 
 @bp.get("/member/print")
@@ -69,5 +95,8 @@ def roster_template():
     out = io.StringIO()
     out.write("\ufeff")
     csv.writer(out, lineterminator="\r\n").writerows(ROSTER_TEMPLATE)
-    return Response(out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=mau-danh-sach-doan-vien.csv"})
+    return Response(
+        out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=mau-danh-sach-doan-vien.csv"},
+    )

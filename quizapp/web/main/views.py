@@ -1,4 +1,5 @@
 """Home, language and health endpoints."""
+
 from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
@@ -24,7 +25,9 @@ def home():
     """The home page: sign-in invitation, or what each of the user's roles needs."""
     if not current_user.is_authenticated:
         return render_template("main/landing.html", published=results.latest_published())
-    return render_template("main/home.html", published=results.latest_published(), **home_sections(user()))
+    return render_template(
+        "main/home.html", published=results.latest_published(), **home_sections(user())
+    )
 
 
 def home_sections(me) -> dict:
@@ -34,14 +37,19 @@ def home_sections(me) -> dict:
     for each of those units, the quizzes open now with rate, gap and not-yet-taken-part, from
     the report read models; unit_tree: their units two levels deep with member counts."""
     now = now_utc()
-    sections = {"cards": attempt_views.quiz_cards(me.member, now) if policy.may_take_quizzes(me) else None,
-                "report_units": [], "participation": [], "unit_tree": [],
-                "may_accounts": policy.may_open(me, Area.ACCOUNTS)}
+    sections = {
+        "cards": attempt_views.quiz_cards(me.member, now) if policy.may_take_quizzes(me) else None,
+        "report_units": [],
+        "participation": [],
+        "unit_tree": [],
+        "may_accounts": policy.may_open(me, Area.ACCOUNTS),
+    }
     if policy.may_open(me, Area.REPORTS):
         units = top_units(Action.VIEW_REPORTS)
         sections["report_units"] = units
-        sections["participation"] = [(unit, [q for q in overview.overview(unit, now) if q.state == "open"])
-                                     for unit in units]
+        sections["participation"] = [
+            (unit, [q for q in overview.overview(unit, now) if q.state == "open"]) for unit in units
+        ]
     elif sections["may_accounts"]:
         units = top_units(Action.MANAGE_ACCOUNTS)
     else:

@@ -1,4 +1,5 @@
 """JSON for the quiz page: autosave (one answer per request) and the attempt's saved state."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -32,9 +33,13 @@ def _clock(attempt: Attempt, now: datetime) -> dict:
 
 
 def _clock_of(attempt_id: int, deadline: datetime, state: str, now: datetime) -> dict:
-    return {"server_time_ms": _ms(now), "deadline_ms": _ms(deadline),
-            "grace_ms": attempts.grace_seconds() * 1000, "state": state,
-            "result_url": url_for("member.result", attempt_id=attempt_id)}
+    return {
+        "server_time_ms": _ms(now),
+        "deadline_ms": _ms(deadline),
+        "grace_ms": attempts.grace_seconds() * 1000,
+        "state": state,
+        "result_url": url_for("member.result", attempt_id=attempt_id),
+    }
 
 
 def _is_int(value) -> bool:
@@ -48,7 +53,9 @@ def _error(code: str, message: str, status: int, extra: dict | None = None):
 @bp.errorhandler(CSRFError)
 def csrf_refused(err):
     """A JSON client gets JSON; a page gets a short explanation."""
-    message = _("Phiên làm việc đã hết hạn. Hãy tải lại trang; câu trả lời vẫn được giữ trên máy này.")
+    message = _(
+        "Phiên làm việc đã hết hạn. Hãy tải lại trang; câu trả lời vẫn được giữ trên máy này."
+    )
     if request.path.startswith(url_for("member.home") + "api/"):
         return _error("csrf", message, 400)
     flash(message, "error")
@@ -68,18 +75,33 @@ def save_answer():
         member_id = session_member_id()
         if member_id is not None:
             now = now_utc()
-            saved = attempts.quick_save_answer(member_id, data["attempt"], data["question"], data.get("answer"),
-                                               data.get("seq"), bool(data.get("flagged")), now)
+            saved = attempts.quick_save_answer(
+                member_id,
+                data["attempt"],
+                data["question"],
+                data.get("answer"),
+                data.get("seq"),
+                bool(data.get("flagged")),
+                now,
+            )
             if saved is not None:
-                return jsonify({"ok": True, "question": saved.question_id, "seq": saved.stored_seq,
-                                "kept": saved.accepted,
-                                **_clock_of(data["attempt"], saved.deadline, AttemptState.IN_PROGRESS, now)})
+                return jsonify(
+                    {
+                        "ok": True,
+                        "question": saved.question_id,
+                        "seq": saved.stored_seq,
+                        "kept": saved.accepted,
+                        **_clock_of(data["attempt"], saved.deadline, AttemptState.IN_PROGRESS, now),
+                    }
+                )
     return _save_answer_full(data)
 
 
 def _save_answer_full(data):
     if not current_user.is_authenticated:
-        return _error("login", _("Bạn cần đăng nhập lại; câu trả lời vẫn được giữ trên máy này."), 401)
+        return _error(
+            "login", _("Bạn cần đăng nhập lại; câu trả lời vẫn được giữ trên máy này."), 401
+        )
     if not isinstance(data, dict):
         return _error("bad_request", _("Yêu cầu không hợp lệ."), 400)
     attempt = policy.owned_attempt(user(), data.get("attempt"))
@@ -92,9 +114,20 @@ def _save_answer_full(data):
             attempts.save_prediction(attempt, data.get("answer"), now)
             body = {"ok": True, "question": "prediction", "seq": data.get("seq"), "kept": True}
         elif isinstance(question, int) and not isinstance(question, bool):
-            saved = attempts.save_answer(attempt, question, data.get("answer"), data.get("seq"),
-                                         bool(data.get("flagged")), now)
-            body = {"ok": True, "question": saved.question_id, "seq": saved.stored_seq, "kept": saved.accepted}
+            saved = attempts.save_answer(
+                attempt,
+                question,
+                data.get("answer"),
+                data.get("seq"),
+                bool(data.get("flagged")),
+                now,
+            )
+            body = {
+                "ok": True,
+                "question": saved.question_id,
+                "seq": saved.stored_seq,
+                "kept": saved.accepted,
+            }
         else:
             return _error("bad_question", _("Câu hỏi này không thuộc bài làm của bạn."), 400)
     except attempts.AttemptError as err:
@@ -111,11 +144,20 @@ def attempt_state(attempt_id: int):
     signed in is told so (401), unlike another account's attempt (404): the worker drops the
     phone's pages for the first, only that page for the second."""
     if not current_user.is_authenticated:
-        return _error("login", _("Bạn cần đăng nhập lại; câu trả lời vẫn được giữ trên máy này."), 401)
+        return _error(
+            "login", _("Bạn cần đăng nhập lại; câu trả lời vẫn được giữ trên máy này."), 401
+        )
     attempt = policy.owned_attempt(user(), attempt_id)
     if attempt is None:
         return _error("not_found", _("Không tìm thấy bài làm."), 404)
     now = now_utc()
     attempts.finalise_overdue(attempt, now)
-    return jsonify({"ok": True, "answers": attempt_views.saved_state(attempt), "position": attempt.position,
-                    "csrf": generate_csrf(), **_clock(attempt, now)})
+    return jsonify(
+        {
+            "ok": True,
+            "answers": attempt_views.saved_state(attempt),
+            "position": attempt.position,
+            "csrf": generate_csrf(),
+            **_clock(attempt, now),
+        }
+    )

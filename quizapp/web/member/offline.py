@@ -1,5 +1,6 @@
 """Offline support for the member pages: the service worker, the web app manifest, the offline
 page, versioned static URLs, and remembering the question a member is on."""
+
 from __future__ import annotations
 
 import hashlib
@@ -20,8 +21,15 @@ STATIC = PACKAGE / "static"
 # is a new worker version, so the kept page is fetched again rather than opened as it was.
 PAGE_SOURCES = ("templates", "translations")
 # What the worker keeps for an offline reload; the quiz page needs nothing else.
-ASSETS = ("css/app.css", "js/quiz.js", "js/number-hint.js", "favicon.svg", "icons/icon-192.png",
-          "icons/icon-512.png", "icons/icon.svg")
+ASSETS = (
+    "css/app.css",
+    "js/quiz.js",
+    "js/number-hint.js",
+    "favicon.svg",
+    "icons/icon-192.png",
+    "icons/icon-512.png",
+    "icons/icon.svg",
+)
 WORKER = "js/sw.js"
 _hashes: dict[str, tuple[float, str]] = {}
 
@@ -46,10 +54,17 @@ def _content_hash(path: Path) -> str:
 def release() -> str:
     """One version for the worker's cache: changes whenever anything it keeps, or the pages it
     keeps are made of, changes."""
-    pages = sorted(path for folder in PAGE_SOURCES for path in (PACKAGE / folder).rglob("*.*")
-                   if path.suffix in (".html", ".po"))
-    versions = ("".join(file_version(f) for f in (*ASSETS, WORKER)) + "".join(_content_hash(p) for p in pages)
-                + _manifest_text())
+    pages = sorted(
+        path
+        for folder in PAGE_SOURCES
+        for path in (PACKAGE / folder).rglob("*.*")
+        if path.suffix in (".html", ".po")
+    )
+    versions = (
+        "".join(file_version(f) for f in (*ASSETS, WORKER))
+        + "".join(_content_hash(p) for p in pages)
+        + _manifest_text()
+    )
     return hashlib.sha256(versions.encode()).hexdigest()[:12]
 
 
@@ -66,8 +81,12 @@ def versioned_static(endpoint: str, values: dict) -> None:
 def keep_versioned_files(response):
     """A static URL naming its file's current version never changes: the browser keeps it for a
     year (the tab's icon too, which the browser fetches without asking the service worker)."""
-    if (request.endpoint == "static" and response.status_code in (200, 304) and request.args.get("v")
-            and request.args["v"] == file_version((request.view_args or {}).get("filename", ""))):
+    if (
+        request.endpoint == "static"
+        and response.status_code in (200, 304)
+        and request.args.get("v")
+        and request.args["v"] == file_version((request.view_args or {}).get("filename", ""))
+    ):
         response.cache_control.no_cache = None
         response.cache_control.public = True
         response.cache_control.max_age = 365 * 24 * 3600
@@ -90,10 +109,14 @@ def mark_member_pages(response):
 def service_worker():
     """The service worker, served under /m/ so that its scope is the member pages."""
     source = (STATIC / WORKER).read_text(encoding="utf-8")
-    config = {"version": release(), "assets": [url_for("static", filename=f) for f in ASSETS],
-              "scope": url_for("member.home"), "manifest": url_for("member.manifest"),
-              # Built into the worker, so no page of any account is kept for it.
-              "offline_html": render_template("member/offline.html")}
+    config = {
+        "version": release(),
+        "assets": [url_for("static", filename=f) for f in ASSETS],
+        "scope": url_for("member.home"),
+        "manifest": url_for("member.manifest"),
+        # Built into the worker, so no page of any account is kept for it.
+        "offline_html": render_template("member/offline.html"),
+    }
     body = source.replace("__CONFIG__", json.dumps(config))
     response = current_app.response_class(body, mimetype="text/javascript")
     response.headers["Cache-Control"] = "no-cache"
@@ -102,7 +125,12 @@ def service_worker():
 
 def _manifest_text() -> str:
     def icon(filename: str, size: str, kind: str, purpose: str) -> dict:
-        return {"src": url_for("static", filename=filename), "sizes": size, "type": kind, "purpose": purpose}
+        return {
+            "src": url_for("static", filename=filename),
+            "sizes": size,
+            "type": kind,
+            "purpose": purpose,
+        }
 
     data = {
         "name": "Kiểm tra Nghị quyết Đoàn",
@@ -116,10 +144,12 @@ def _manifest_text() -> str:
         "display": "standalone",
         "background_color": "#f6f7f9",
         "theme_color": "#0b4ea2",
-        "icons": [icon("icons/icon-192.png", "192x192", "image/png", "any"),
-                  icon("icons/icon-512.png", "512x512", "image/png", "any"),
-                  icon("icons/icon-512.png", "512x512", "image/png", "maskable"),
-                  icon("icons/icon.svg", "any", "image/svg+xml", "any")],
+        "icons": [
+            icon("icons/icon-192.png", "192x192", "image/png", "any"),
+            icon("icons/icon-512.png", "512x512", "image/png", "any"),
+            icon("icons/icon-512.png", "512x512", "image/png", "maskable"),
+            icon("icons/icon.svg", "any", "image/svg+xml", "any"),
+        ],
     }
     return json.dumps(data, ensure_ascii=False)
 

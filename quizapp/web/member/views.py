@@ -1,4 +1,5 @@
 """Member pages: quiz list, the quiz itself (with a plain-form fallback), submit, result, history."""
+
 from __future__ import annotations
 
 from flask import (
@@ -56,8 +57,12 @@ def home():
     """The quizzes open to me, with my status in each."""
     member = member_or_403()
     now = now_utc()
-    attempts.finalise_overdue(attempts.overdue_query(now).where(Attempt.member_id == member.id), now)
-    response = make_response(render_template("member/home.html", cards=attempt_views.quiz_cards(member, now)))
+    attempts.finalise_overdue(
+        attempts.overdue_query(now).where(Attempt.member_id == member.id), now
+    )
+    response = make_response(
+        render_template("member/home.html", cards=attempt_views.quiz_cards(member, now))
+    )
     response.headers["X-Quizapp-Cache"] = "home"  # the home-screen icon opens it offline too
     return response
 
@@ -90,12 +95,22 @@ def attempt(attempt_id: int):
     if attempt.is_finished or attempts.is_overdue(attempt, now):
         return go("member.result", attempt_id)
     screens = attempt_views.screens(attempt)
-    response = make_response(render_template(
-        "member/attempt.html", attempt=attempt, quiz=attempt.quiz, screens=screens,
-        now=now, seconds_left=attempts.seconds_left(attempt, now), grace=attempts.grace_seconds(),
-        resume=attempt_views.resume_position(attempt, screens), QuestionType=QuestionType,
-    ))
-    response.headers["X-Quizapp-Cache"] = "attempt"  # the service worker keeps it for offline reloads
+    response = make_response(
+        render_template(
+            "member/attempt.html",
+            attempt=attempt,
+            quiz=attempt.quiz,
+            screens=screens,
+            now=now,
+            seconds_left=attempts.seconds_left(attempt, now),
+            grace=attempts.grace_seconds(),
+            resume=attempt_views.resume_position(attempt, screens),
+            QuestionType=QuestionType,
+        )
+    )
+    response.headers["X-Quizapp-Cache"] = (
+        "attempt"  # the service worker keeps it for offline reloads
+    )
     return response
 
 
@@ -122,7 +137,10 @@ def save_form(attempt_id: int):
             try:
                 answer = grading.clean_answer(screen.question, raw)
             except grading.AnswerError:
-                flash(_("Câu %(n)d: câu trả lời không hợp lệ, chưa được lưu.", n=screen.position), "error")
+                flash(
+                    _("Câu %(n)d: câu trả lời không hợp lệ, chưa được lưu.", n=screen.position),
+                    "error",
+                )
                 continue
             if (answer, flagged) != (screen.answer, screen.flagged):
                 attempts.save_answer(attempt, qid, answer, screen.seq + 1, flagged, now)
@@ -146,8 +164,13 @@ def confirm_submit(attempt_id: int):
     if finalise_if_overdue(attempt):
         return go("member.result", attempt_id)
     empty, flagged = attempt_views.unanswered(attempt)
-    return render_template("member/submit.html", attempt=attempt, empty=empty, flagged=flagged,
-                           seconds_left=attempts.seconds_left(attempt, now_utc()))
+    return render_template(
+        "member/submit.html",
+        attempt=attempt,
+        empty=empty,
+        flagged=flagged,
+        seconds_left=attempts.seconds_left(attempt, now_utc()),
+    )
 
 
 @bp.post("/attempts/<int:attempt_id>/submit")
@@ -170,9 +193,15 @@ def result(attempt_id: int):
         return go("member.attempt", attempt_id)
     now = now_utc()
     level, rows = attempt_views.review(attempt, now)
-    return render_template("member/result.html", attempt=attempt, quiz=attempt.quiz, level=level, rows=rows,
-                           taken=attempt_views.time_taken_seconds(attempt),
-                           may_retake=attempt_views.may_retake(attempt, now))
+    return render_template(
+        "member/result.html",
+        attempt=attempt,
+        quiz=attempt.quiz,
+        level=level,
+        rows=rows,
+        taken=attempt_views.time_taken_seconds(attempt),
+        may_retake=attempt_views.may_retake(attempt, now),
+    )
 
 
 @bp.get("/history")
@@ -190,8 +219,9 @@ def certificate(attempt_id: int):
     cert = certificates.certificate_of(attempt)
     if cert is None or not cert.valid:
         abort(404)
-    return render_template("member/certificate.html", cert=cert,
-                           verify_url=url_for("member.verify", _external=True))
+    return render_template(
+        "member/certificate.html", cert=cert, verify_url=url_for("member.verify", _external=True)
+    )
 
 
 @bp.get("/verify")

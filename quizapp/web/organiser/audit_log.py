@@ -1,4 +1,5 @@
 """The audit log per unit, on screen and as CSV/XLSX."""
+
 from __future__ import annotations
 
 import json
@@ -51,45 +52,94 @@ ACTION_LABELS = {
 
 FIELD_LABELS = {
     # quizzes
-    "title": _l("Tên đợt"), "description": _l("Mô tả"), "bank_version": _l("Phiên bản ngân hàng"),
-    "audience": _l("Đơn vị dự thi"), "opens_at": _l("Mở lúc"), "closes_at": _l("Đóng lúc"),
-    "time_limit_seconds": _l("Thời gian làm bài"), "draw_rules": _l("Số câu mỗi lượt"),
-    "shuffle_questions": _l("Trộn câu hỏi"), "shuffle_options": _l("Trộn phương án"),
-    "attempts_allowed": _l("Số lượt làm bài"), "pass_mark": _l("Điểm đạt (%)"),
-    "grading_policy": _l("Cách tính điểm"), "review_policy": _l("Xem lại bài"),
-    "target_rate": _l("Chỉ tiêu tham gia (%)"), "target_date": _l("Hạn hoàn thành chỉ tiêu"),
-    "prediction_question": _l("Câu hỏi dự đoán"), "prediction_answer": _l("Đáp án câu dự đoán"),
-    "closed_early_at": _l("Đóng sớm lúc"), "from_quiz": _l("Nhân bản từ đợt số"),
-    "extra_seconds": _l("Thời gian cộng thêm"), "extra_attempts": _l("Lượt làm thêm"),
-    "state": _l("Trạng thái bài"), "deadline": _l("Hạn nộp"), "score": _l("Điểm"), "percent": _l("Tỉ lệ đúng (%)"),
-    "checked": _l("Số bài đã chấm lại"), "changed": _l("Số bài đổi điểm"), "keys_changed": _l("Câu đổi đáp án"),
+    "title": _l("Tên đợt"),
+    "description": _l("Mô tả"),
+    "bank_version": _l("Phiên bản ngân hàng"),
+    "audience": _l("Đơn vị dự thi"),
+    "opens_at": _l("Mở lúc"),
+    "closes_at": _l("Đóng lúc"),
+    "time_limit_seconds": _l("Thời gian làm bài"),
+    "draw_rules": _l("Số câu mỗi lượt"),
+    "shuffle_questions": _l("Trộn câu hỏi"),
+    "shuffle_options": _l("Trộn phương án"),
+    "attempts_allowed": _l("Số lượt làm bài"),
+    "pass_mark": _l("Điểm đạt (%)"),
+    "grading_policy": _l("Cách tính điểm"),
+    "review_policy": _l("Xem lại bài"),
+    "target_rate": _l("Chỉ tiêu tham gia (%)"),
+    "target_date": _l("Hạn hoàn thành chỉ tiêu"),
+    "prediction_question": _l("Câu hỏi dự đoán"),
+    "prediction_answer": _l("Đáp án câu dự đoán"),
+    "closed_early_at": _l("Đóng sớm lúc"),
+    "from_quiz": _l("Nhân bản từ đợt số"),
+    "extra_seconds": _l("Thời gian cộng thêm"),
+    "extra_attempts": _l("Lượt làm thêm"),
+    "state": _l("Trạng thái bài"),
+    "deadline": _l("Hạn nộp"),
+    "score": _l("Điểm"),
+    "percent": _l("Tỉ lệ đúng (%)"),
+    "checked": _l("Số bài đã chấm lại"),
+    "changed": _l("Số bài đổi điểm"),
+    "keys_changed": _l("Câu đổi đáp án"),
     # banks
-    "bank": _l("Ngân hàng"), "version": _l("Phiên bản"), "questions": _l("Số câu hỏi"), "file": _l("Tệp"),
+    "bank": _l("Ngân hàng"),
+    "version": _l("Phiên bản"),
+    "questions": _l("Số câu hỏi"),
+    "file": _l("Tệp"),
     "sha256": _l("Mã kiểm tra tệp (SHA-256)"),
     # people and members
-    "role": _l("Vai trò"), "unit": _l("Đơn vị"), "codes": _l("Số mã đã tạo"),
-    "conflicts": _l("Trùng tên đăng nhập"), "full_name": _l("Họ và tên"), "birth_date": _l("Ngày sinh"),
-    "gender": _l("Giới tính"), "ethnicity": _l("Dân tộc"), "phone": _l("Số điện thoại"), "email": _l("Thư điện tử"),
-    "is_cadre": _l("Cán bộ đoàn"), "chapter": _l("Mã chi đoàn"), "chapter_name": _l("Chi đoàn"),
+    "role": _l("Vai trò"),
+    "unit": _l("Đơn vị"),
+    "codes": _l("Số mã đã tạo"),
+    "conflicts": _l("Trùng tên đăng nhập"),
+    "full_name": _l("Họ và tên"),
+    "birth_date": _l("Ngày sinh"),
+    "gender": _l("Giới tính"),
+    "ethnicity": _l("Dân tộc"),
+    "phone": _l("Số điện thoại"),
+    "email": _l("Thư điện tử"),
+    "is_cadre": _l("Cán bộ đoàn"),
+    "chapter": _l("Mã chi đoàn"),
+    "chapter_name": _l("Chi đoàn"),
     "active": _l("Đang sinh hoạt"),
     # roster imports
-    "rows": _l("Số dòng"), "added": _l("Thêm mới"), "updated": _l("Cập nhật"), "moved": _l("Chuyển chi đoàn"),
-    "reactivated": _l("Kích hoạt lại"), "unchanged": _l("Không đổi"), "absent": _l("Không có trong tệp"),
-    "deactivated": _l("Ngừng kích hoạt"), "units_created": _l("Đơn vị tạo mới"), "errors": _l("Lỗi"),
-    "warnings": _l("Cảnh báo"), "create_units": _l("Tự tạo đơn vị"), "deactivate_missing": _l("Ngừng người vắng"),
+    "rows": _l("Số dòng"),
+    "added": _l("Thêm mới"),
+    "updated": _l("Cập nhật"),
+    "moved": _l("Chuyển chi đoàn"),
+    "reactivated": _l("Kích hoạt lại"),
+    "unchanged": _l("Không đổi"),
+    "absent": _l("Không có trong tệp"),
+    "deactivated": _l("Ngừng kích hoạt"),
+    "units_created": _l("Đơn vị tạo mới"),
+    "errors": _l("Lỗi"),
+    "warnings": _l("Cảnh báo"),
+    "create_units": _l("Tự tạo đơn vị"),
+    "deactivate_missing": _l("Ngừng người vắng"),
     # contests
-    "contest": _l("Cuộc thi"), "quiz": _l("Đợt kiểm tra"), "label": _l("Tên vòng"), "position": _l("Thứ tự vòng"),
-    "first_prizes": _l("Số giải nhất"), "second_prizes": _l("Số giải nhì"), "third_prizes": _l("Số giải ba"),
-    "consolation_prizes": _l("Số giải khuyến khích"), "results_published_at": _l("Công bố kết quả lúc"),
-    "source": _l("Cách có đáp án"), "use_prediction": _l("Xếp theo câu hỏi dự đoán"),
-    "use_time": _l("Xếp theo thời gian làm bài"), "one_prize_per_contest": _l("Một giải mỗi người cả cuộc thi"),
+    "contest": _l("Cuộc thi"),
+    "quiz": _l("Đợt kiểm tra"),
+    "label": _l("Tên vòng"),
+    "position": _l("Thứ tự vòng"),
+    "first_prizes": _l("Số giải nhất"),
+    "second_prizes": _l("Số giải nhì"),
+    "third_prizes": _l("Số giải ba"),
+    "consolation_prizes": _l("Số giải khuyến khích"),
+    "results_published_at": _l("Công bố kết quả lúc"),
+    "source": _l("Cách có đáp án"),
+    "use_prediction": _l("Xếp theo câu hỏi dự đoán"),
+    "use_time": _l("Xếp theo thời gian làm bài"),
+    "one_prize_per_contest": _l("Một giải mỗi người cả cuộc thi"),
 }
 
 
 # Logged machine values of a field, as a person reads them.
 VALUE_LABELS = {
-    "source": {"participants": _l("Số người tham gia"), "perfect": _l("Số người trả lời đúng tất cả"),
-               "manual": _l("Ban tổ chức nhập")},
+    "source": {
+        "participants": _l("Số người tham gia"),
+        "perfect": _l("Số người trả lời đúng tất cả"),
+        "manual": _l("Ban tổ chức nhập"),
+    },
 }
 
 
@@ -101,7 +151,11 @@ def _show(value, key: str = "") -> str:
     if isinstance(value, str) and value in VALUE_LABELS.get(key, {}):
         return str(VALUE_LABELS[key][value])
     if key.endswith("_seconds") and isinstance(value, int) and not isinstance(value, bool):
-        return _("%(n)s phút", n=round(value / 60, 1)) if value % 60 else _("%(n)d phút", n=value // 60)
+        return (
+            _("%(n)s phút", n=round(value / 60, 1))
+            if value % 60
+            else _("%(n)d phút", n=value // 60)
+        )
     if isinstance(value, bool):
         return str(_l("Có")) if value else str(_l("Không"))
     if isinstance(value, list):
@@ -168,20 +222,44 @@ def audit_log():
     page = max(1, request.args.get("page", 1, type=int))
     entries = audit.entries_for_unit(unit, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
     return render_template(
-        "organiser/audit.html", unit=unit, entries=entries[:PAGE_SIZE], page=page,
-        has_next=len(entries) > PAGE_SIZE, action_label=action_label, changes=changes,
-        units=unit_choices(Action.VIEW_AUDIT), roots=top_units(Action.VIEW_AUDIT),
+        "organiser/audit.html",
+        unit=unit,
+        entries=entries[:PAGE_SIZE],
+        page=page,
+        has_next=len(entries) > PAGE_SIZE,
+        action_label=action_label,
+        changes=changes,
+        units=unit_choices(Action.VIEW_AUDIT),
+        roots=top_units(Action.VIEW_AUDIT),
         crumbs=breadcrumbs(unit, Action.VIEW_AUDIT, lambda u: url_for(".audit_log", unit=u.id)),
     )
 
 
 def audit_table(unit) -> tuple[list[str], list[list]]:
     """The log as (headers, rows) for exports."""
-    headers = [str(_l("Thời gian")), str(_l("Người thực hiện")), str(_l("Thao tác")), str(_l("Mã thao tác")),
-               str(_l("Đơn vị")), str(_l("Đối tượng")), str(_l("Trước")), str(_l("Sau"))]
-    rows = [[e.at, e.actor.login if e.actor else "", action_label(e.action), e.action,
-             e.unit.name if e.unit else "", e.target, _compact(e.before), _compact(e.after)]
-            for e in audit.entries_for_unit(unit, limit=EXPORT_LIMIT)]
+    headers = [
+        str(_l("Thời gian")),
+        str(_l("Người thực hiện")),
+        str(_l("Thao tác")),
+        str(_l("Mã thao tác")),
+        str(_l("Đơn vị")),
+        str(_l("Đối tượng")),
+        str(_l("Trước")),
+        str(_l("Sau")),
+    ]
+    rows = [
+        [
+            e.at,
+            e.actor.login if e.actor else "",
+            action_label(e.action),
+            e.action,
+            e.unit.name if e.unit else "",
+            e.target,
+            _compact(e.before),
+            _compact(e.after),
+        ]
+        for e in audit.entries_for_unit(unit, limit=EXPORT_LIMIT)
+    ]
     return headers, rows
 
 

@@ -1,4 +1,5 @@
 """Bank upload: file → preview (counts, every error with its place, first questions) → confirm → import."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -20,6 +21,8 @@ from quizapp.web.organiser.views import bp
 
 KIND = "bank"
 PREVIEW_QUESTIONS = 5
+
+
 def _require_bank_manager() -> None:
     if not policy.may_open(user(), Area.BANK_UPLOAD):
         abort(403)
@@ -27,10 +30,14 @@ def _require_bank_manager() -> None:
 
 def _form() -> BankUploadForm:
     form = BankUploadForm()
-    visible = db.session.scalars(select(Bank).where(policy.bank_filter(user())).order_by(Bank.title))
+    visible = db.session.scalars(
+        select(Bank).where(policy.bank_filter(user())).order_by(Bank.title)
+    )
     manageable = [b for b in visible if policy.can_manage_bank(user(), b)]
     form.target.choices = [(NEW_BANK, _("Ngân hàng mới"))] + [
-        (str(b.id), _("Phiên bản mới của «%(title)s» (%(slug)s)", title=b.title, slug=b.slug)) for b in manageable]
+        (str(b.id), _("Phiên bản mới của «%(title)s» (%(slug)s)", title=b.title, slug=b.slug))
+        for b in manageable
+    ]
     form.owner.choices = unit_choices(Action.MANAGE_BANKS)
     if request.method == "GET":
         wanted = request.args.get("bank", "")
@@ -47,8 +54,18 @@ def bank_upload():
     if form.validate_on_submit():
         upload = form.file.data
         data = upload.read()
-        token = uploads.save(KIND, upload.filename or "", data, user().id, now(), extra={
-            "target": form.target.data, "slug": (form.slug.data or "").strip() or None, "owner": form.owner.data})
+        token = uploads.save(
+            KIND,
+            upload.filename or "",
+            data,
+            user().id,
+            now(),
+            extra={
+                "target": form.target.data,
+                "slug": (form.slug.data or "").strip() or None,
+                "owner": form.owner.data,
+            },
+        )
         return redirect(url_for(".bank_preview", token=token))
     return render_template("organiser/bank_upload.html", form=form), 400 if form.errors else 200
 
@@ -77,8 +94,11 @@ def _pending(token: str):
             problem = str(err)
         else:
             if db.session.scalar(select(Bank.id).where(Bank.slug == slug)) is not None:
-                problem = _("Đã có ngân hàng mã «%(slug)s». Để cập nhật ngân hàng đó, hãy chọn nó ở ô «Nhập vào»; "
-                            "nếu là ngân hàng khác, hãy đặt mã khác.", slug=slug)
+                problem = _(
+                    "Đã có ngân hàng mã «%(slug)s». Để cập nhật ngân hàng đó, hãy chọn nó ở ô «Nhập vào»; "
+                    "nếu là ngân hàng khác, hãy đặt mã khác.",
+                    slug=slug,
+                )
     return stored, parsed, {"slug": slug, "bank": bank, "owner": owner, "problem": problem}
 
 
@@ -91,8 +111,15 @@ def bank_preview(token: str):
         return redirect(url_for(".bank_upload"))
     stored, parsed, plan = pending
     add_lint_warnings(parsed)  # the same item-writing warnings as `quizapp bank check`
-    return render_template("organiser/bank_preview.html", stored=stored, parsed=parsed, plan=plan,
-                           summary=parsed.summary(), first=parsed.questions[:PREVIEW_QUESTIONS], form=ConfirmForm())
+    return render_template(
+        "organiser/bank_preview.html",
+        stored=stored,
+        parsed=parsed,
+        plan=plan,
+        summary=parsed.summary(),
+        first=parsed.questions[:PREVIEW_QUESTIONS],
+        form=ConfirmForm(),
+    )
 
 
 @bp.post("/banks/upload/<token>")
@@ -106,15 +133,24 @@ def bank_confirm(token: str):
     stored, parsed, plan = pending
     if parsed.errors or plan["problem"]:
         return redirect(url_for(".bank_preview", token=token))
-    result = bank_service.import_bank(parsed, slug=plan["slug"], imported_by=user(), now=now(),
-                                      owner_unit=plan["owner"])
+    result = bank_service.import_bank(
+        parsed, slug=plan["slug"], imported_by=user(), now=now(), owner_unit=plan["owner"]
+    )
     bank = result.version.bank
     if result.created:
         owner = db.session.get(Unit, bank.owner_unit_id) if bank.owner_unit_id else None
-        record("bank.import", owner, target=f"{bank.slug} v{result.version.number}",
-               after={"bank": bank.slug, "version": result.version.number,
-                      "questions": result.version.question_count, "file": stored.filename,
-                      "sha256": stored.sha256})
+        record(
+            "bank.import",
+            owner,
+            target=f"{bank.slug} v{result.version.number}",
+            after={
+                "bank": bank.slug,
+                "version": result.version.number,
+                "questions": result.version.question_count,
+                "file": stored.filename,
+                "sha256": stored.sha256,
+            },
+        )
     uploads.discard(token)
     flash(result.message, "success" if result.created else "info")
     return redirect(url_for(".bank_detail", bank_id=bank.id))

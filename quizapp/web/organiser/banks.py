@@ -1,4 +1,5 @@
 """Question banks: list, versions, browse and search, one question, compare, export, template."""
+
 from __future__ import annotations
 
 import io
@@ -49,24 +50,44 @@ def version_or_404(version_id: int) -> BankVersion:
 def banks():
     """Every bank the user may see, with its latest version."""
     require_bank_reader()
-    found = list(db.session.scalars(select(Bank).where(policy.bank_filter(user())).order_by(Bank.title)))
-    owners = {u.id: u for u in db.session.scalars(
-        select(Unit).where(Unit.id.in_({b.owner_unit_id for b in found if b.owner_unit_id})))}
-    return render_template("organiser/banks.html", banks=found, owners=owners,
-                           can_manage_bank=lambda bank: policy.can_manage_bank(user(), bank))
+    found = list(
+        db.session.scalars(select(Bank).where(policy.bank_filter(user())).order_by(Bank.title))
+    )
+    owners = {
+        u.id: u
+        for u in db.session.scalars(
+            select(Unit).where(Unit.id.in_({b.owner_unit_id for b in found if b.owner_unit_id}))
+        )
+    }
+    return render_template(
+        "organiser/banks.html",
+        banks=found,
+        owners=owners,
+        can_manage_bank=lambda bank: policy.can_manage_bank(user(), bank),
+    )
 
 
 @bp.get("/banks/<int:bank_id>")
 def bank_detail(bank_id: int):
     """A bank's versions, with browse, export and compare."""
     bank = bank_or_404(bank_id)
-    usage = dict(db.session.execute(
-        select(Quiz.bank_version_id, func.count(Quiz.id))
-        .join(BankVersion, Quiz.bank_version_id == BankVersion.id)
-        .where(BankVersion.bank_id == bank.id).group_by(Quiz.bank_version_id)).all())
+    usage = dict(
+        db.session.execute(
+            select(Quiz.bank_version_id, func.count(Quiz.id))
+            .join(BankVersion, Quiz.bank_version_id == BankVersion.id)
+            .where(BankVersion.bank_id == bank.id)
+            .group_by(Quiz.bank_version_id)
+        ).all()
+    )
     owner = db.session.get(Unit, bank.owner_unit_id) if bank.owner_unit_id else None
-    return render_template("organiser/bank.html", bank=bank, owner=owner, usage=usage,
-                           versions=list(reversed(bank.versions)), may_manage=policy.can_manage_bank(user(), bank))
+    return render_template(
+        "organiser/bank.html",
+        bank=bank,
+        owner=owner,
+        usage=usage,
+        versions=list(reversed(bank.versions)),
+        may_manage=policy.can_manage_bank(user(), bank),
+    )
 
 
 def _topic_choices(version: BankVersion) -> list[tuple[str, str]]:
@@ -89,11 +110,19 @@ def bank_version(version_id: int):
     if topic_id:
         questions = [q for q in questions if str(q.topic_id) == topic_id]
     page = max(1, request.args.get("page", 1, type=int))
-    shown = questions[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+    shown = questions[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     args = {k: v for k, v in {"q": text, "topic": topic_id}.items() if v}
-    return render_template("organiser/bank_version.html", version=version, bank=version.bank, form=form,
-                           questions=shown, total=len(questions), page=page,
-                           has_next=len(questions) > page * PAGE_SIZE, pager_args={"version_id": version.id, **args})
+    return render_template(
+        "organiser/bank_version.html",
+        version=version,
+        bank=version.bank,
+        form=form,
+        questions=shown,
+        total=len(questions),
+        page=page,
+        has_next=len(questions) > page * PAGE_SIZE,
+        pager_args={"version_id": version.id, **args},
+    )
 
 
 @bp.get("/questions/<int:question_id>")
@@ -101,14 +130,32 @@ def question_detail(question_id: int):
     """One question as members see it, with its key, explanation, source and other versions."""
     question = db.session.get(Question, question_id) or abort(404)
     version = version_or_404(question.version_id)
-    others = list(db.session.execute(
-        select(Question.id, BankVersion.number).join(BankVersion, Question.version_id == BankVersion.id)
-        .where(BankVersion.bank_id == version.bank_id, Question.uid == question.uid, Question.id != question.id)
-        .order_by(BankVersion.number)))
-    quizzes = list(db.session.scalars(select(Quiz).where(Quiz.bank_version_id == version.id).order_by(Quiz.opens_at.desc())))
+    others = list(
+        db.session.execute(
+            select(Question.id, BankVersion.number)
+            .join(BankVersion, Question.version_id == BankVersion.id)
+            .where(
+                BankVersion.bank_id == version.bank_id,
+                Question.uid == question.uid,
+                Question.id != question.id,
+            )
+            .order_by(BankVersion.number)
+        )
+    )
+    quizzes = list(
+        db.session.scalars(
+            select(Quiz).where(Quiz.bank_version_id == version.id).order_by(Quiz.opens_at.desc())
+        )
+    )
     quizzes = [q for q in quizzes if policy.can(user(), Action.MANAGE_QUIZZES, q.audience_unit)]
-    return render_template("organiser/question.html", q=question, version=version, bank=version.bank,
-                           others=others, quizzes=quizzes)
+    return render_template(
+        "organiser/question.html",
+        q=question,
+        version=version,
+        bank=version.bank,
+        others=others,
+        quizzes=quizzes,
+    )
 
 
 @bp.get("/banks/<int:bank_id>/compare")
@@ -117,7 +164,9 @@ def bank_compare(bank_id: int):
     bank = bank_or_404(bank_id)
     numbers = {v.number: v for v in bank.versions}
     if len(numbers) < 2:
-        return render_template("organiser/bank_compare.html", bank=bank, diff=None, old=None, new=None)
+        return render_template(
+            "organiser/bank_compare.html", bank=bank, diff=None, old=None, new=None
+        )
     new = numbers.get(request.args.get("new", type=int)) or bank.versions[-1]
     old = numbers.get(request.args.get("old", type=int)) or bank.versions[-2]
     require_key_visible(old.id)
@@ -133,8 +182,13 @@ def bank_export(version_id: int, fmt: str):
         abort(404)
     version = version_or_404(version_id)
     data = bank_service.export_version(version, fmt)
-    return send_file(io.BytesIO(data), mimetype=MIMETYPES[fmt], as_attachment=True, max_age=0,
-                     download_name=bank_service.export_filename(version, fmt))
+    return send_file(
+        io.BytesIO(data),
+        mimetype=MIMETYPES[fmt],
+        as_attachment=True,
+        max_age=0,
+        download_name=bank_service.export_filename(version, fmt),
+    )
 
 
 @bp.get("/banks/template.xlsx")
@@ -142,5 +196,10 @@ def bank_template():
     """Download the empty Excel template for writing questions (as `quizapp bank template`
     writes it: generated, so an installed package needs no file from the clone)."""
     require_bank_reader()
-    return send_file(io.BytesIO(write_template()), mimetype=MIMETYPES["xlsx"], as_attachment=True,
-                     download_name="mau-ngan-hang-cau-hoi.xlsx", max_age=0)
+    return send_file(
+        io.BytesIO(write_template()),
+        mimetype=MIMETYPES["xlsx"],
+        as_attachment=True,
+        download_name="mau-ngan-hang-cau-hoi.xlsx",
+        max_age=0,
+    )

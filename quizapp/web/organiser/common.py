@@ -1,4 +1,5 @@
 """Helpers shared by the console's views: scope, unit choices, audit, downloads."""
+
 from __future__ import annotations
 
 from flask import abort
@@ -39,10 +40,16 @@ def unit_label(unit: Unit) -> str:
     return f"{'· ' * unit.depth}{unit.name} ({unit.code})"
 
 
-def unit_choices(action: Action, kinds: list[str] | None = None, under: Unit | None = None) -> list[tuple[int, str]]:
+def unit_choices(
+    action: Action, kinds: list[str] | None = None, under: Unit | None = None
+) -> list[tuple[int, str]]:
     """(id, label) of units in scope; chapters are left out when the list would be too long."""
-    count_stmt = select(func.count()).select_from(units_in_scope(action, kinds, under).order_by(None).subquery())
-    if db.session.scalar(count_stmt) > MAX_UNIT_CHOICES and (kinds is None or UnitKind.CHAPTER in kinds):
+    count_stmt = select(func.count()).select_from(
+        units_in_scope(action, kinds, under).order_by(None).subquery()
+    )
+    if db.session.scalar(count_stmt) > MAX_UNIT_CHOICES and (
+        kinds is None or UnitKind.CHAPTER in kinds
+    ):
         kinds = [k for k in (kinds or list(UnitKind)) if k != UnitKind.CHAPTER] or kinds
     units = db.session.scalars(units_in_scope(action, kinds, under).limit(MAX_UNIT_CHOICES * 5))
     return [(u.id, unit_label(u)) for u in org.in_tree_order(list(units))]
@@ -54,8 +61,11 @@ def chapter_choices_near(unit: Unit, action: Action) -> list[tuple[int, str]]:
     for ancestor in reversed(unit.ancestors()):
         if not policy.can(user(), action, ancestor):
             break
-        count = db.session.scalar(select(func.count()).select_from(Unit).where(
-            ancestor.subtree_filter(), Unit.kind == UnitKind.CHAPTER))
+        count = db.session.scalar(
+            select(func.count())
+            .select_from(Unit)
+            .where(ancestor.subtree_filter(), Unit.kind == UnitKind.CHAPTER)
+        )
         if count > MAX_UNIT_CHOICES:
             break
         best = ancestor

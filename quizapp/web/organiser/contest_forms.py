@@ -1,5 +1,6 @@
 """Forms of a contest's console pages: a new contest, its rules, a round to add, a round's prizes
 and its prediction answer."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -14,9 +15,18 @@ MAX_PRIZES = 1000
 
 
 def _count(label, kind):
-    return IntField(label, default=0, validators=[
-        InputRequired(_l("Hãy nhập số %(kind)s (0 nếu không có).", kind=kind)),
-        NumberRange(min=0, max=MAX_PRIZES, message=_l("Số giải mỗi loại từ 0 đến %(max)s.", max=MAX_PRIZES))])
+    return IntField(
+        label,
+        default=0,
+        validators=[
+            InputRequired(_l("Hãy nhập số %(kind)s (0 nếu không có).", kind=kind)),
+            NumberRange(
+                min=0,
+                max=MAX_PRIZES,
+                message=_l("Số giải mỗi loại từ 0 đến %(max)s.", max=MAX_PRIZES),
+            ),
+        ],
+    )
 
 
 class PrizeForm(FlaskForm):
@@ -29,9 +39,17 @@ class PrizeForm(FlaskForm):
 class PredictionForm(FlaskForm):
     """Three buttons share the form: the two computed answers and the typed one (`source`)."""
 
-    answer = IntField(_l("Đáp án do ban tổ chức nhập (số nguyên)"), validators=[
-        Optional(), NumberRange(min=0, max=MAX_ANSWER,
-                                message=_l("Đáp án là số nguyên từ 0 đến %(max)s.", max=MAX_ANSWER))])
+    answer = IntField(
+        _l("Đáp án do ban tổ chức nhập (số nguyên)"),
+        validators=[
+            Optional(),
+            NumberRange(
+                min=0,
+                max=MAX_ANSWER,
+                message=_l("Đáp án là số nguyên từ 0 đến %(max)s.", max=MAX_ANSWER),
+            ),
+        ],
+    )
     source = StringField(default=Source.MANUAL)
 
     def validate(self, extra_validators=None) -> bool:
@@ -48,7 +66,9 @@ class PredictionForm(FlaskForm):
 
 
 class RulesForm(FlaskForm):
-    use_prediction = BooleanField(_l("Khi bằng điểm, xếp theo câu hỏi dự đoán (gần đáp án hơn xếp trên)"))
+    use_prediction = BooleanField(
+        _l("Khi bằng điểm, xếp theo câu hỏi dự đoán (gần đáp án hơn xếp trên)")
+    )
     use_time = BooleanField(_l("Khi vẫn bằng nhau, xếp theo thời gian làm bài (ngắn hơn xếp trên)"))
     one_prize_per_contest = BooleanField(_l("Mỗi người nhận nhiều nhất một giải trong cả cuộc thi"))
 
@@ -56,10 +76,18 @@ class RulesForm(FlaskForm):
 class ContestForm(RulesForm):
     """A new contest: its name, its audience and its rules."""
 
-    title = StringField(_l("Tên cuộc thi"), validators=[
-        DataRequired(_l("Hãy nhập tên cuộc thi.")), Length(max=255, message=_l("Tên dài tối đa 255 ký tự."))])
-    audience = ChoiceField(_l("Đơn vị dự thi (đoàn viên của đơn vị này và các đơn vị trực thuộc)"), coerce=int,
-                           invalid_message=_l("Chỉ chọn được đơn vị thuộc phạm vi của bạn."))
+    title = StringField(
+        _l("Tên cuộc thi"),
+        validators=[
+            DataRequired(_l("Hãy nhập tên cuộc thi.")),
+            Length(max=255, message=_l("Tên dài tối đa 255 ký tự.")),
+        ],
+    )
+    audience = ChoiceField(
+        _l("Đơn vị dự thi (đoàn viên của đơn vị này và các đơn vị trực thuộc)"),
+        coerce=int,
+        invalid_message=_l("Chỉ chọn được đơn vị thuộc phạm vi của bạn."),
+    )
 
 
 def _quiz_id(value):
@@ -70,7 +98,12 @@ def _quiz_id(value):
 class RoundForm(PrizeForm):
     """A quiz to attach as the contest's next round, its name and its prizes."""
 
-    quiz = ChoiceField(_l("Đợt kiểm tra làm vòng thi"), coerce=_quiz_id,
-                       invalid_message=_l("Hãy chọn một đợt kiểm tra trong danh sách."))
-    label = StringField(_l("Tên vòng"), validators=[
-        Optional(), Length(max=120, message=_l("Tên vòng dài tối đa 120 ký tự."))])
+    quiz = ChoiceField(
+        _l("Đợt kiểm tra làm vòng thi"),
+        coerce=_quiz_id,
+        invalid_message=_l("Hãy chọn một đợt kiểm tra trong danh sách."),
+    )
+    label = StringField(
+        _l("Tên vòng"),
+        validators=[Optional(), Length(max=120, message=_l("Tên vòng dài tối đa 120 ký tự."))],
+    )

@@ -1,4 +1,5 @@
 """Contests in the console: the list, a new contest, and one contest's rules and rounds (organisers)."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -24,8 +25,11 @@ def contest_or_404(contest_id: int) -> Contest:
 
 
 def _rules(contest: Contest) -> dict:
-    return {"use_prediction": contest.use_prediction, "use_time": contest.use_time,
-            "one_prize_per_contest": contest.one_prize_per_contest}
+    return {
+        "use_prediction": contest.use_prediction,
+        "use_time": contest.use_time,
+        "one_prize_per_contest": contest.one_prize_per_contest,
+    }
 
 
 def _target(contest: Contest) -> str:
@@ -34,9 +38,15 @@ def _target(contest: Contest) -> str:
 
 def _round_summary(row: ContestRound) -> dict:
     """What the audit log keeps of a round."""
-    return {"quiz": f"{row.quiz_id}: {row.quiz.title}", "label": row.label, "position": row.position,
-            "first_prizes": row.first_prizes, "second_prizes": row.second_prizes,
-            "third_prizes": row.third_prizes, "consolation_prizes": row.consolation_prizes}
+    return {
+        "quiz": f"{row.quiz_id}: {row.quiz.title}",
+        "label": row.label,
+        "position": row.position,
+        "first_prizes": row.first_prizes,
+        "second_prizes": row.second_prizes,
+        "third_prizes": row.third_prizes,
+        "consolation_prizes": row.consolation_prizes,
+    }
 
 
 @bp.get("/contests")
@@ -62,36 +72,67 @@ def contest_new():
         else:
             try:
                 contest = rounds.create_contest(
-                    form.title.data, audience, now(), use_prediction=form.use_prediction.data,
-                    use_time=form.use_time.data, one_prize_per_contest=form.one_prize_per_contest.data)
+                    form.title.data,
+                    audience,
+                    now(),
+                    use_prediction=form.use_prediction.data,
+                    use_time=form.use_time.data,
+                    one_prize_per_contest=form.one_prize_per_contest.data,
+                )
             except rounds.ContestError as err:
                 form.title.errors.append(str(err))
             else:
-                record("contest.create", audience, target=_target(contest),
-                       after={"contest": contest.title, "audience": audience.code, **_rules(contest)})
-                flash(_("Đã tạo cuộc thi «%(title)s». Hãy thêm các vòng thi.", title=contest.title), "success")
+                record(
+                    "contest.create",
+                    audience,
+                    target=_target(contest),
+                    after={"contest": contest.title, "audience": audience.code, **_rules(contest)},
+                )
+                flash(
+                    _("Đã tạo cuộc thi «%(title)s». Hãy thêm các vòng thi.", title=contest.title),
+                    "success",
+                )
                 return redirect(url_for(".contest_detail", contest_id=contest.id))
     return render_template("organiser/contest_form.html", form=form), 400 if form.errors else 200
 
 
-def _contest_page(contest: Contest, rules_form: RulesForm | None = None, round_form: RoundForm | None = None,
-                  status: int = 200):
+def _contest_page(
+    contest: Contest,
+    rules_form: RulesForm | None = None,
+    round_form: RoundForm | None = None,
+    status: int = 200,
+):
     """The contest page, with the forms as given (errors shown) or fresh."""
     if rules_form is None:
         rules_form = RulesForm(formdata=None, **_rules(contest))
     if round_form is None:
         round_form = RoundForm(formdata=None, label=rounds.default_label(contest))
     round_form.quiz.choices = _quiz_choices(contest)
-    return render_template("organiser/contest.html", contest=contest, form=rules_form, round_form=round_form,
-                           remove_form=ConfirmForm(formdata=None), now=now()), status
+    return render_template(
+        "organiser/contest.html",
+        contest=contest,
+        form=rules_form,
+        round_form=round_form,
+        remove_form=ConfirmForm(formdata=None),
+        now=now(),
+    ), status
 
 
 def _quiz_choices(contest: Contest) -> list[tuple]:
     """The quizzes the contest may take as its next round, newest first, after an empty choice."""
     choices = [("", _("— Chọn đợt kiểm tra —"))]
     for quiz in rounds.eligible_quizzes(contest):
-        choices.append((quiz.id, _("%(title)s (%(opens)s – %(closes)s)", title=quiz.title,
-                                   opens=time_text(quiz.opens_at), closes=time_text(quiz.effective_closes_at))))
+        choices.append(
+            (
+                quiz.id,
+                _(
+                    "%(title)s (%(opens)s – %(closes)s)",
+                    title=quiz.title,
+                    opens=time_text(quiz.opens_at),
+                    closes=time_text(quiz.effective_closes_at),
+                ),
+            )
+        )
     return choices
 
 
@@ -105,9 +146,19 @@ def contest_detail(contest_id: int):
     if not form.validate():
         return _contest_page(contest, rules_form=form, status=400)
     before = _rules(contest)
-    rounds.set_rules(contest, use_prediction=form.use_prediction.data, use_time=form.use_time.data,
-                     one_prize_per_contest=form.one_prize_per_contest.data)
-    record("contest.rules", contest.audience_unit, target=_target(contest), before=before, after=_rules(contest))
+    rounds.set_rules(
+        contest,
+        use_prediction=form.use_prediction.data,
+        use_time=form.use_time.data,
+        one_prize_per_contest=form.one_prize_per_contest.data,
+    )
+    record(
+        "contest.rules",
+        contest.audience_unit,
+        target=_target(contest),
+        before=before,
+        after=_rules(contest),
+    )
     flash(_("Đã lưu quy tắc xếp hạng của cuộc thi."), "success")
     return redirect(url_for(".contest_detail", contest_id=contest.id))
 
@@ -134,9 +185,21 @@ def contest_add_round(contest_id: int):
     quiz = _chosen_quiz(form, contest)
     if quiz is None or form.errors:
         return _contest_page(contest, round_form=form, status=400)
-    row = rounds.add_round(contest, quiz, form.label.data, first=form.first.data, second=form.second.data,
-                           third=form.third.data, consolation=form.consolation.data)
-    record("contest.add_round", contest.audience_unit, target=_target(contest), after=_round_summary(row))
+    row = rounds.add_round(
+        contest,
+        quiz,
+        form.label.data,
+        first=form.first.data,
+        second=form.second.data,
+        third=form.third.data,
+        consolation=form.consolation.data,
+    )
+    record(
+        "contest.add_round",
+        contest.audience_unit,
+        target=_target(contest),
+        after=_round_summary(row),
+    )
     flash(_("Đã thêm %(round)s: «%(quiz)s».", round=row.label, quiz=quiz.title), "success")
     return redirect(url_for(".contest_detail", contest_id=contest.id))
 
@@ -156,7 +219,15 @@ def contest_remove_round(contest_id: int, round_id: int):
     except rounds.ContestError as err:
         flash(str(err), "error")
     else:
-        record("contest.remove_round", contest.audience_unit, target=_target(contest), before=summary)
-        flash(_("Đã gỡ %(round)s khỏi cuộc thi; đợt kiểm tra «%(quiz)s» vẫn giữ nguyên.",
-                round=summary["label"], quiz=quiz_title), "success")
+        record(
+            "contest.remove_round", contest.audience_unit, target=_target(contest), before=summary
+        )
+        flash(
+            _(
+                "Đã gỡ %(round)s khỏi cuộc thi; đợt kiểm tra «%(quiz)s» vẫn giữ nguyên.",
+                round=summary["label"],
+                quiz=quiz_title,
+            ),
+            "success",
+        )
     return redirect(url_for(".contest_detail", contest_id=contest.id))

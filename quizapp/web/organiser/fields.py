@@ -3,6 +3,7 @@
 WTForms ships no Vietnamese catalogue, so its built-in messages would reach a
 cadre in English; these subclasses replace them with our own lazy strings.
 """
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l

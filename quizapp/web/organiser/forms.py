@@ -1,4 +1,5 @@
 """Forms of the console's people and roster pages."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -16,11 +17,18 @@ ROLE_LABELS = {
 
 
 class GrantForm(FlaskForm):
-    login = StringField(_l("Tên đăng nhập của người được giao"),
-                        validators=[DataRequired(_l("Hãy nhập tên đăng nhập (mã đoàn viên hoặc tên tài khoản)."))])
-    role = ChoiceField(_l("Vai trò"), choices=[(r.value, label) for r, label in ROLE_LABELS.items()])
-    unit = ChoiceField(_l("Trên đơn vị"), coerce=int,
-                       invalid_message=_l("Hãy chọn một đơn vị thuộc phạm vi của bạn."))
+    login = StringField(
+        _l("Tên đăng nhập của người được giao"),
+        validators=[DataRequired(_l("Hãy nhập tên đăng nhập (mã đoàn viên hoặc tên tài khoản)."))],
+    )
+    role = ChoiceField(
+        _l("Vai trò"), choices=[(r.value, label) for r, label in ROLE_LABELS.items()]
+    )
+    unit = ChoiceField(
+        _l("Trên đơn vị"),
+        coerce=int,
+        invalid_message=_l("Hãy chọn một đơn vị thuộc phạm vi của bạn."),
+    )
 
 
 class ConfirmForm(FlaskForm):
@@ -33,7 +41,10 @@ class MemberSearchForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField(_l("Tìm theo tên, mã đoàn viên hoặc số điện thoại"), validators=[Optional(), Length(max=100)])
+    q = StringField(
+        _l("Tìm theo tên, mã đoàn viên hoặc số điện thoại"),
+        validators=[Optional(), Length(max=100)],
+    )
     inactive = BooleanField(_l("Gồm cả đoàn viên đã ngừng kích hoạt"))
 
 
@@ -41,19 +52,42 @@ GENDER_CHOICES = [("", _l("Không rõ")), ("nam", _l("Nam")), ("nu", _l("Nữ"))
 
 
 class MemberForm(FlaskForm):
-    full_name = StringField(_l("Họ và tên"), validators=[DataRequired(_l("Hãy nhập họ và tên.")), Length(max=255)])
+    full_name = StringField(
+        _l("Họ và tên"), validators=[DataRequired(_l("Hãy nhập họ và tên.")), Length(max=255)]
+    )
     birth_date = DayField(_l("Ngày sinh"), validators=[Optional()])
     gender = ChoiceField(_l("Giới tính"), choices=GENDER_CHOICES)
     ethnicity = StringField(_l("Dân tộc"), validators=[Optional(), Length(max=64)])
-    phone = StringField(_l("Số điện thoại"), validators=[
-        Optional(), Length(max=32),
-        Regexp(r"^\+?[0-9 .]{8,20}$", message=_l("Số điện thoại chỉ gồm chữ số (có thể có dấu + ở đầu), ví dụ 0912345678."))])
-    email = StringField(_l("Email"), validators=[
-        Optional(), Length(max=255),
-        Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Email không hợp lệ, ví dụ ten@example.com."))])
+    phone = StringField(
+        _l("Số điện thoại"),
+        validators=[
+            Optional(),
+            Length(max=32),
+            Regexp(
+                r"^\+?[0-9 .]{8,20}$",
+                message=_l(
+                    "Số điện thoại chỉ gồm chữ số (có thể có dấu + ở đầu), ví dụ 0912345678."
+                ),
+            ),
+        ],
+    )
+    email = StringField(
+        _l("Email"),
+        validators=[
+            Optional(),
+            Length(max=255),
+            Regexp(
+                r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+                message=_l("Email không hợp lệ, ví dụ ten@example.com."),
+            ),
+        ],
+    )
     is_cadre = BooleanField(_l("Là cán bộ đoàn"))
 
 
 class MoveForm(FlaskForm):
-    chapter = ChoiceField(_l("Chuyển tới chi đoàn"), coerce=int,
-                          invalid_message=_l("Hãy chọn một chi đoàn thuộc phạm vi của bạn."))
+    chapter = ChoiceField(
+        _l("Chuyển tới chi đoàn"),
+        coerce=int,
+        invalid_message=_l("Hãy chọn một chi đoàn thuộc phạm vi của bạn."),
+    )

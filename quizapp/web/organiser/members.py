@@ -1,4 +1,5 @@
 """Members of a unit: search, view, edit, move, deactivate."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -33,7 +34,11 @@ def may_view(unit: Unit) -> bool:
 
 
 def _view_action() -> Action:
-    return Action.MANAGE_ROSTER if policy.can_anywhere(user(), Action.MANAGE_ROSTER) else Action.MANAGE_ACCOUNTS
+    return (
+        Action.MANAGE_ROSTER
+        if policy.can_anywhere(user(), Action.MANAGE_ROSTER)
+        else Action.MANAGE_ACCOUNTS
+    )
 
 
 def _members_unit() -> Unit:
@@ -68,16 +73,33 @@ def members():
     form = MemberSearchForm(request.args)
     form.validate()
     page = max(1, request.args.get("page", 1, type=int))
-    found = member_service.search_members(unit, (form.q.data or "").strip(), bool(form.inactive.data),
-                                          PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)
-    children = sorted(db.session.execute(
-        select(Unit, UnitRoster.members).outerjoin(UnitRoster, UnitRoster.unit_id == Unit.id)
-        .where(Unit.parent_id == unit.id)), key=lambda row: vietnamese_sort_key(row[0].name))
+    found = member_service.search_members(
+        unit,
+        (form.q.data or "").strip(),
+        bool(form.inactive.data),
+        PAGE_SIZE + 1,
+        (page - 1) * PAGE_SIZE,
+    )
+    children = sorted(
+        db.session.execute(
+            select(Unit, UnitRoster.members)
+            .outerjoin(UnitRoster, UnitRoster.unit_id == Unit.id)
+            .where(Unit.parent_id == unit.id)
+        ),
+        key=lambda row: vietnamese_sort_key(row[0].name),
+    )
     args = {"unit": unit.id, "q": form.q.data or "", "inactive": "y" if form.inactive.data else ""}
     return render_template(
-        "organiser/members.html", unit=unit, form=form, members=found[:PAGE_SIZE], page=page,
-        has_next=len(found) > PAGE_SIZE, children=children, units=unit_choices(_view_action()),
-        pager_args={k: v for k, v in args.items() if v}, may_edit=policy.can(user(), Action.MANAGE_ROSTER, unit),
+        "organiser/members.html",
+        unit=unit,
+        form=form,
+        members=found[:PAGE_SIZE],
+        page=page,
+        has_next=len(found) > PAGE_SIZE,
+        children=children,
+        units=unit_choices(_view_action()),
+        pager_args={k: v for k, v in args.items() if v},
+        may_edit=policy.can(user(), Action.MANAGE_ROSTER, unit),
         may_codes=policy.can(user(), Action.MANAGE_ACCOUNTS, unit),
         crumbs=breadcrumbs(unit, _view_action(), lambda u: url_for(".members", unit=u.id)),
     )
@@ -88,10 +110,14 @@ def member_detail(member_id: int):
     """One member: roster data, account state and what can be done."""
     member = _member_or_404(member_id)
     return render_template(
-        "organiser/member.html", member=member, confirm=ConfirmForm(),
+        "organiser/member.html",
+        member=member,
+        confirm=ConfirmForm(),
         may_edit=policy.can(user(), Action.MANAGE_ROSTER, member.chapter),
         may_codes=policy.can(user(), Action.MANAGE_ACCOUNTS, member.chapter),
-        crumbs=breadcrumbs(member.chapter, _view_action(), lambda u: url_for(".members", unit=u.id)),
+        crumbs=breadcrumbs(
+            member.chapter, _view_action(), lambda u: url_for(".members", unit=u.id)
+        ),
     )
 
 
@@ -108,7 +134,10 @@ def member_edit(member_id: int):
         for key in ("ethnicity", "phone", "email"):
             values[key] = (values[key] or "").strip() or None
         changes = member_service.update_member(member, values, user(), now())
-        flash(_("Đã lưu thay đổi.") if changes else _("Không có gì thay đổi."), "success" if changes else "info")
+        flash(
+            _("Đã lưu thay đổi.") if changes else _("Không có gì thay đổi."),
+            "success" if changes else "info",
+        )
         return redirect(url_for(".member_detail", member_id=member.id))
     return render_template("organiser/member_edit.html", member=member, form=form)
 
@@ -125,7 +154,14 @@ def member_move(member_id: int):
         chapter = unit_or_404(form.chapter.data)
         policy.require(user(), Action.MANAGE_ROSTER, chapter)
         if member_service.move_member(member, chapter, user(), now()):
-            flash(_("Đã chuyển %(name)s sang %(chapter)s.", name=member.full_name, chapter=chapter.name), "success")
+            flash(
+                _(
+                    "Đã chuyển %(name)s sang %(chapter)s.",
+                    name=member.full_name,
+                    chapter=chapter.name,
+                ),
+                "success",
+            )
         else:
             flash(_("Đoàn viên đã ở chi đoàn này."), "info")
         return redirect(url_for(".member_detail", member_id=member.id))
@@ -141,6 +177,11 @@ def member_active(member_id: int):
         return render_template("errors/person_protected.html", member=member), 403
     if form.validate_on_submit():
         member_service.set_member_active(member, not member.active, user(), now())
-        flash(_("Đã kích hoạt lại đoàn viên.") if member.active else _("Đã ngừng kích hoạt đoàn viên."), "success")
+        flash(
+            _("Đã kích hoạt lại đoàn viên.")
+            if member.active
+            else _("Đã ngừng kích hoạt đoàn viên."),
+            "success",
+        )
         return redirect(url_for(".member_detail", member_id=member.id))
     return render_template("organiser/member_active.html", member=member, form=form)

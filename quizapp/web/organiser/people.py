@@ -1,4 +1,5 @@
 """Roles on units: list, grant and revoke within the organiser's subtree."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -35,10 +36,15 @@ def _people_unit() -> Unit:
 
 
 def _grants_under(unit: Unit) -> list[Grant]:
-    return list(db.session.scalars(
-        select(Grant).join(Unit, Grant.unit_id == Unit.id).join(User, Grant.user_id == User.id)
-        .where(unit.subtree_filter()).order_by(Unit.path, Grant.role, User.display_name)
-    ))
+    return list(
+        db.session.scalars(
+            select(Grant)
+            .join(Unit, Grant.unit_id == Unit.id)
+            .join(User, Grant.user_id == User.id)
+            .where(unit.subtree_filter())
+            .order_by(Unit.path, Grant.role, User.display_name)
+        )
+    )
 
 
 def _grant_form(unit: Unit) -> GrantForm:
@@ -62,8 +68,13 @@ def _user_in_reach(login: str) -> User | None:
 
 def _render(unit: Unit, form: GrantForm):
     return render_template(
-        "organiser/people.html", unit=unit, form=form, grants=_grants_under(unit), role_labels=ROLE_LABELS,
-        units=unit_choices(Action.MANAGE_GRANTS), confirm=ConfirmForm(),
+        "organiser/people.html",
+        unit=unit,
+        form=form,
+        grants=_grants_under(unit),
+        role_labels=ROLE_LABELS,
+        units=unit_choices(Action.MANAGE_GRANTS),
+        confirm=ConfirmForm(),
         crumbs=breadcrumbs(unit, Action.MANAGE_GRANTS, lambda u: url_for(".people", unit=u.id)),
     )
 
@@ -85,15 +96,38 @@ def grant_add():
         policy.require(user(), Action.MANAGE_GRANTS, target_unit)
         grantee = _user_in_reach(form.login.data)
         if grantee is None:
-            form.login.errors.append(_("Không tìm thấy tài khoản này trong phạm vi của bạn. "
-                                       "Kiểm tra lại mã đoàn viên hoặc tên đăng nhập."))
+            form.login.errors.append(
+                _(
+                    "Không tìm thấy tài khoản này trong phạm vi của bạn. "
+                    "Kiểm tra lại mã đoàn viên hoặc tên đăng nhập."
+                )
+            )
         else:
             made = grants.grant_role(grantee, form.role.data, target_unit, user(), now())
             if made is None:
-                flash(_("%(name)s đã có vai trò này trên %(unit)s.", name=grantee.display_name, unit=target_unit.name), "info")
+                flash(
+                    _(
+                        "%(name)s đã có vai trò này trên %(unit)s.",
+                        name=grantee.display_name,
+                        unit=target_unit.name,
+                    ),
+                    "info",
+                )
             else:
-                record("grant.add", target_unit, target=grantee.login, after={"role": made.role, "unit": target_unit.code})
-                flash(_("Đã giao vai trò cho %(name)s trên %(unit)s.", name=grantee.display_name, unit=target_unit.name), "success")
+                record(
+                    "grant.add",
+                    target_unit,
+                    target=grantee.login,
+                    after={"role": made.role, "unit": target_unit.code},
+                )
+                flash(
+                    _(
+                        "Đã giao vai trò cho %(name)s trên %(unit)s.",
+                        name=grantee.display_name,
+                        unit=target_unit.name,
+                    ),
+                    "success",
+                )
             return redirect(url_for(".people", unit=unit.id))
     return _render(unit, form), 400 if request.method == "POST" else 200
 
@@ -115,4 +149,6 @@ def grant_revoke(grant_id: int):
         record("grant.revoke", unit, target=login, before={"role": role, "unit": unit.code})
         flash(_("Đã thu hồi vai trò của %(login)s.", login=login), "success")
         return redirect(url_for(".people", unit=unit.id))
-    return render_template("organiser/grant_revoke.html", grant=grant, form=form, role_labels=ROLE_LABELS)
+    return render_template(
+        "organiser/grant_revoke.html", grant=grant, form=form, role_labels=ROLE_LABELS
+    )

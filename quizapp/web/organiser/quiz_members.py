@@ -1,4 +1,5 @@
 """One member on one quiz: their attempts, extra time or attempts, reopening an attempt."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -40,7 +41,9 @@ def quiz_member_lookup(quiz_id: int):
     form = MemberLookupForm(request.args)
     if form.validate():
         code = "".join(form.code.data.split())
-        member = _member_for_quiz(quiz, db.session.scalar(select(Member).where(Member.code == code)))
+        member = _member_for_quiz(
+            quiz, db.session.scalar(select(Member).where(Member.code == code))
+        )
         if member is not None:
             return redirect(url_for(".quiz_member", quiz_id=quiz.id, member_id=member.id))
         form.code.errors.append(_("Không có đoàn viên mã %(code)s trong đơn vị dự thi.", code=code))
@@ -48,12 +51,23 @@ def quiz_member_lookup(quiz_id: int):
 
 
 def _render(quiz: Quiz, member: Member, form: AllowanceForm, status: int = 200):
-    attempts = list(db.session.scalars(select(Attempt).where(
-        Attempt.quiz_id == quiz.id, Attempt.member_id == member.id).order_by(Attempt.number)))
+    attempts = list(
+        db.session.scalars(
+            select(Attempt)
+            .where(Attempt.quiz_id == quiz.id, Attempt.member_id == member.id)
+            .order_by(Attempt.number)
+        )
+    )
     return render_template(
-        "organiser/quiz_member.html", quiz=quiz, member=member, attempts=attempts, form=form,
-        reopen=ReopenForm(formdata=None), allowed=attempt_service.attempts_allowed_for(quiz, member),
-        AttemptState=AttemptState, now=now(),
+        "organiser/quiz_member.html",
+        quiz=quiz,
+        member=member,
+        attempts=attempts,
+        form=form,
+        reopen=ReopenForm(formdata=None),
+        allowed=attempt_service.attempts_allowed_for(quiz, member),
+        AttemptState=AttemptState,
+        now=now(),
     ), status
 
 
@@ -78,10 +92,23 @@ def quiz_allowance(quiz_id: int, member_id: int):
     form = AllowanceForm()
     if not form.validate_on_submit():
         return _render(quiz, member, form, 400)
-    quiz_overrides.grant_allowance(quiz, member, user(), now(), extra_seconds=form.extra_minutes.data * 60,
-                                   extra_attempts=form.extra_attempts.data)
-    flash(_("Đã lưu: %(name)s được cộng %(m)d phút và %(a)d lượt làm bài.", name=member.full_name,
-            m=form.extra_minutes.data, a=form.extra_attempts.data), "success")
+    quiz_overrides.grant_allowance(
+        quiz,
+        member,
+        user(),
+        now(),
+        extra_seconds=form.extra_minutes.data * 60,
+        extra_attempts=form.extra_attempts.data,
+    )
+    flash(
+        _(
+            "Đã lưu: %(name)s được cộng %(m)d phút và %(a)d lượt làm bài.",
+            name=member.full_name,
+            m=form.extra_minutes.data,
+            a=form.extra_attempts.data,
+        ),
+        "success",
+    )
     return redirect(url_for(".quiz_member", quiz_id=quiz.id, member_id=member.id))
 
 
@@ -100,8 +127,14 @@ def quiz_reopen(quiz_id: int, attempt_id: int):
         except attempt_service.AttemptError as err:
             flash(err.message, "error")
         else:
-            flash(_("Đã mở lại lượt làm bài số %(n)d đến %(at)s.", n=attempt.number,
-                    at=_local(attempt.deadline)), "success")
+            flash(
+                _(
+                    "Đã mở lại lượt làm bài số %(n)d đến %(at)s.",
+                    n=attempt.number,
+                    at=_local(attempt.deadline),
+                ),
+                "success",
+            )
     else:
         for error in form.minutes.errors:
             flash(error, "error")

@@ -1,4 +1,5 @@
 """Re-scoring a quiz with a corrected bank version: what would change first, then confirm."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -35,9 +36,18 @@ def quiz_regrade(quiz_id: int):
         report, problem = None, str(err)
     else:
         problem = None
-    form = RegradeForm(formdata=None, version=version.number, changes=len(report.changes) if report else 0)
-    return render_template("organiser/quiz_regrade.html", quiz=quiz, version=version, report=report,
-                           problem=problem, form=form, versions=quiz.bank_version.bank.versions)
+    form = RegradeForm(
+        formdata=None, version=version.number, changes=len(report.changes) if report else 0
+    )
+    return render_template(
+        "organiser/quiz_regrade.html",
+        quiz=quiz,
+        version=version,
+        report=report,
+        problem=problem,
+        form=form,
+        versions=quiz.bank_version.bank.versions,
+    )
 
 
 @bp.post("/quizzes/<int:quiz_id>/regrade")
@@ -51,13 +61,33 @@ def quiz_regrade_apply(quiz_id: int):
     before = {"bank_version": quiz.bank_version.number}
     preview = regrade.regrade_quiz(quiz, version, now(), dry_run=True)
     if str(len(preview.changes)) != form.changes.data:
-        flash(_("Kết quả đã thay đổi từ lúc bạn xem trước (có thêm bài được nộp). Hãy xem lại rồi xác nhận."),
-              "warning")
+        flash(
+            _(
+                "Kết quả đã thay đổi từ lúc bạn xem trước (có thêm bài được nộp). Hãy xem lại rồi xác nhận."
+            ),
+            "warning",
+        )
         return redirect(url_for(".quiz_regrade", quiz_id=quiz.id, version=version.number))
     report = regrade.regrade_quiz(quiz, version, now())
-    record("quiz.regrade", quiz.audience_unit, target=f"quiz {quiz.id}: {quiz.title}", before=before,
-           after={"bank_version": version.number, "checked": report.checked, "changed": len(report.changes),
-                  "keys_changed": report.keys_changed})
-    flash(_("Đã chấm lại %(n)d bài theo phiên bản %(v)d; %(c)d bài đổi điểm.", n=report.checked,
-            v=version.number, c=len(report.changes)), "success")
+    record(
+        "quiz.regrade",
+        quiz.audience_unit,
+        target=f"quiz {quiz.id}: {quiz.title}",
+        before=before,
+        after={
+            "bank_version": version.number,
+            "checked": report.checked,
+            "changed": len(report.changes),
+            "keys_changed": report.keys_changed,
+        },
+    )
+    flash(
+        _(
+            "Đã chấm lại %(n)d bài theo phiên bản %(v)d; %(c)d bài đổi điểm.",
+            n=report.checked,
+            v=version.number,
+            c=len(report.changes),
+        ),
+        "success",
+    )
     return redirect(url_for(".quiz_detail", quiz_id=quiz.id))

@@ -1,4 +1,5 @@
 """The quiz's reminder message, which secretaries send from their phones to members not yet in."""
+
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
@@ -15,9 +16,13 @@ def error_text(error: reminders.ReminderError) -> str:
     return {
         "empty": _("Hãy nhập nội dung tin nhắn."),
         "too_long": _("Tin nhắn dài tối đa %(n)s ký tự.", n=reminders.MAX_TEMPLATE),
-        "braces": _("Dấu ngoặc nhọn { } chỉ dùng cho các chỗ điền: {ten}, {dot}, {han}, {lien_ket}."),
-        "unknown": _("Không có chỗ điền «{%(name)s}». Chỉ dùng: {ten}, {dot}, {han}, {lien_ket}.",
-                     name=error.detail),
+        "braces": _(
+            "Dấu ngoặc nhọn { } chỉ dùng cho các chỗ điền: {ten}, {dot}, {han}, {lien_ket}."
+        ),
+        "unknown": _(
+            "Không có chỗ điền «{%(name)s}». Chỉ dùng: {ten}, {dot}, {han}, {lien_ket}.",
+            name=error.detail,
+        ),
         "no_link": _("Tin nhắn cần có {lien_ket}: đường dẫn riêng của từng đoàn viên."),
     }[error.reason]
 
@@ -40,6 +45,12 @@ def quiz_reminder(quiz_id: int):
     sample = None
     if error is None:
         sample = reminders.render(text, "Nguyễn Văn An", quiz.title, "…", "https://…")
-    return render_template("organiser/quiz_reminder.html", quiz=quiz, text=text, error=error,
-                           default=reminders.default_template(), sample=sample,
-                           is_default=quiz.reminder_template is None), 400 if error else 200
+    return render_template(
+        "organiser/quiz_reminder.html",
+        quiz=quiz,
+        text=text,
+        error=error,
+        default=reminders.default_template(),
+        sample=sample,
+        is_default=quiz.reminder_template is None,
+    ), 400 if error else 200

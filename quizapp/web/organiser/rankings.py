@@ -1,4 +1,5 @@
 """A round's ranking and prize list in the console, and its CSV/XLSX download (organisers)."""
+
 from __future__ import annotations
 
 from flask import abort, render_template, request
@@ -19,14 +20,24 @@ PAGE_SIZE = 100
 
 def prize_names() -> dict:
     """Each prize kind (None: no prize) in the reader's language."""
-    return {prize_service.Prize.FIRST: _("Giải nhất"), prize_service.Prize.SECOND: _("Giải nhì"),
-            prize_service.Prize.THIRD: _("Giải ba"), prize_service.Prize.CONSOLATION: _("Giải khuyến khích"),
-            None: _("Không giải")}
+    return {
+        prize_service.Prize.FIRST: _("Giải nhất"),
+        prize_service.Prize.SECOND: _("Giải nhì"),
+        prize_service.Prize.THIRD: _("Giải ba"),
+        prize_service.Prize.CONSOLATION: _("Giải khuyến khích"),
+        None: _("Không giải"),
+    }
 
 
-def ranking_page(quiz: Quiz, *, page: int = 1, prize_form: PrizeForm | None = None,
-                 prediction_form: PredictionForm | None = None, prediction_error: str | None = None,
-                 status: int = 200):
+def ranking_page(
+    quiz: Quiz,
+    *,
+    page: int = 1,
+    prize_form: PrizeForm | None = None,
+    prediction_form: PredictionForm | None = None,
+    prediction_error: str | None = None,
+    status: int = 200,
+):
     """The ranking page, with the round's forms (those given keep what was typed and its errors)."""
     contest_round = rounds.round_of(quiz)
     contest = contest_round.contest if contest_round else None
@@ -36,20 +47,37 @@ def ranking_page(quiz: Quiz, *, page: int = 1, prize_form: PrizeForm | None = No
         abort(404)
     prize_list = prize_service.prize_list(contest_round) if contest_round else None
     if contest_round and prize_form is None:
-        prize_form = PrizeForm(formdata=None, first=contest_round.first_prizes,
-                               second=contest_round.second_prizes, third=contest_round.third_prizes,
-                               consolation=contest_round.consolation_prizes)
+        prize_form = PrizeForm(
+            formdata=None,
+            first=contest_round.first_prizes,
+            second=contest_round.second_prizes,
+            third=contest_round.third_prizes,
+            consolation=contest_round.consolation_prizes,
+        )
     closed = results.has_closed(quiz, now())
     computed = None
     if quiz.prediction_question and closed:
-        computed = {results.Source.PARTICIPANTS: results.participants(quiz),
-                    results.Source.PERFECT: results.perfect_scores(quiz)}
+        computed = {
+            results.Source.PARTICIPANTS: results.participants(quiz),
+            results.Source.PERFECT: results.perfect_scores(quiz),
+        }
     return render_template(
-        "organiser/quiz_ranking.html", quiz=quiz, result=result, page=page, pages=pages,
-        contest_round=contest_round, prize_list=prize_list, prize_names=prize_names(),
-        headers=tables.ranking_headers(), prize_form=prize_form, closed=closed, computed=computed,
-        prediction_form=prediction_form or PredictionForm(formdata=None), prediction_error=prediction_error,
-        Source=results.Source), status
+        "organiser/quiz_ranking.html",
+        quiz=quiz,
+        result=result,
+        page=page,
+        pages=pages,
+        contest_round=contest_round,
+        prize_list=prize_list,
+        prize_names=prize_names(),
+        headers=tables.ranking_headers(),
+        prize_form=prize_form,
+        closed=closed,
+        computed=computed,
+        prediction_form=prediction_form or PredictionForm(formdata=None),
+        prediction_error=prediction_error,
+        Source=results.Source,
+    ), status
 
 
 @bp.get("/quizzes/<int:quiz_id>/ranking")
@@ -68,4 +96,6 @@ def quiz_ranking_export(quiz_id: int, fmt: str):
     contest_round = rounds.round_of(quiz)
     result = ranking_service.ranking(quiz, contest_round.contest if contest_round else None)
     headers, rows, formats = tables.ranking_table(result)
-    return exports.as_download(fmt, headers, rows, f"xep-hang-dot-{quiz.id}", _("Xếp hạng"), formats)
+    return exports.as_download(
+        fmt, headers, rows, f"xep-hang-dot-{quiz.id}", _("Xếp hạng"), formats
+    )

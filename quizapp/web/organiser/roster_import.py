@@ -1,4 +1,5 @@
 """Roster upload: file → preview of the differences (added / updated / moved / absent) → apply."""
+
 from __future__ import annotations
 
 import hashlib
@@ -23,12 +24,21 @@ from quizapp.web.organiser.fields import ChoiceField
 from quizapp.web.organiser.views import bp
 
 KIND = "roster"
+
+
 class RosterUploadForm(FlaskForm):
-    file = FileField(_l("Tệp danh sách đoàn viên (.xlsx hoặc .csv)"),
-                     validators=[FileRequired(_l("Hãy chọn tệp danh sách để tải lên."))])
-    unit = ChoiceField(_l("Đơn vị của danh sách"), coerce=int,
-                       invalid_message=_l("Hãy chọn một đơn vị thuộc phạm vi của bạn."))
-    create_units = BooleanField(_l("Tạo chi đoàn mới nếu trong tệp có chi đoàn chưa có trong hệ thống"))
+    file = FileField(
+        _l("Tệp danh sách đoàn viên (.xlsx hoặc .csv)"),
+        validators=[FileRequired(_l("Hãy chọn tệp danh sách để tải lên."))],
+    )
+    unit = ChoiceField(
+        _l("Đơn vị của danh sách"),
+        coerce=int,
+        invalid_message=_l("Hãy chọn một đơn vị thuộc phạm vi của bạn."),
+    )
+    create_units = BooleanField(
+        _l("Tạo chi đoàn mới nếu trong tệp có chi đoàn chưa có trong hệ thống")
+    )
     deactivate_missing = BooleanField(_l("Ngừng kích hoạt đoàn viên của đơn vị không có trong tệp"))
 
 
@@ -56,13 +66,27 @@ def roster_upload():
         upload = form.file.data
         data = upload.read()
         # Read once, here: the preview and the confirmation use what was read, not the file.
-        parsed = roster_service.parse_roster(upload.filename or "", data,
-                                             max_rows=min(current_app.config["ROSTER_UPLOAD_MAX_ROWS"],
-                                                          current_app.config["ROSTER_MAX_ROWS"]))
+        parsed = roster_service.parse_roster(
+            upload.filename or "",
+            data,
+            max_rows=min(
+                current_app.config["ROSTER_UPLOAD_MAX_ROWS"], current_app.config["ROSTER_MAX_ROWS"]
+            ),
+        )
         # The file itself is not kept: only what was read from it is used from now on.
-        token = uploads.save(KIND, upload.filename or "", b"", user().id, now(), extra={
-            "unit": unit.id, "create_units": bool(form.create_units.data),
-            "deactivate_missing": bool(form.deactivate_missing.data)}, parsed=roster_service.dump_parsed(parsed))
+        token = uploads.save(
+            KIND,
+            upload.filename or "",
+            b"",
+            user().id,
+            now(),
+            extra={
+                "unit": unit.id,
+                "create_units": bool(form.create_units.data),
+                "deactivate_missing": bool(form.deactivate_missing.data),
+            },
+            parsed=roster_service.dump_parsed(parsed),
+        )
         return redirect(url_for(".roster_preview", token=token))
     return render_template("organiser/roster_upload.html", form=form), 400 if form.errors else 200
 
@@ -78,9 +102,11 @@ def _plan(token: str):
     if unit is None:
         abort(404)
     policy.require(user(), Action.MANAGE_ROSTER, unit)
-    options = roster_service.RosterOptions(create_units=bool(stored.extra.get("create_units")),
-                                           deactivate_missing=bool(stored.extra.get("deactivate_missing")),
-                                           scope_unit=unit)
+    options = roster_service.RosterOptions(
+        create_units=bool(stored.extra.get("create_units")),
+        deactivate_missing=bool(stored.extra.get("deactivate_missing")),
+        scope_unit=unit,
+    )
     if stored.parsed is not None:
         parsed = roster_service.load_parsed(stored.parsed)
     else:  # kept before uploads kept their parsed rows (the two hours after an upgrade)
@@ -108,8 +134,15 @@ def roster_preview(token: str):
     if stored is None:
         return _gone()
     form = ApplyForm(formdata=None, digest=_digest(plan))
-    return render_template("organiser/roster_preview.html", stored=stored, unit=unit, plan=plan,
-                           report=plan.report, form=form, field_label=roster_service.field_label)
+    return render_template(
+        "organiser/roster_preview.html",
+        stored=stored,
+        unit=unit,
+        plan=plan,
+        report=plan.report,
+        form=form,
+        field_label=roster_service.field_label,
+    )
 
 
 @bp.post("/roster/upload/<token>")
@@ -122,11 +155,23 @@ def roster_apply(token: str):
     if not plan.ok:
         return redirect(url_for(".roster_preview", token=token))
     if form.digest.data != _digest(plan):
-        flash(_("Danh sách trong hệ thống đã thay đổi từ lúc bạn xem trước. Hãy xem lại các thay đổi rồi xác nhận."),
-              "warning")
+        flash(
+            _(
+                "Danh sách trong hệ thống đã thay đổi từ lúc bạn xem trước. Hãy xem lại các thay đổi rồi xác nhận."
+            ),
+            "warning",
+        )
         return redirect(url_for(".roster_preview", token=token))
     report = roster_service.apply_roster_plan(plan, user(), now())
     uploads.discard(token)
-    flash(_("Đã nhập danh sách: thêm %(a)d, cập nhật %(u)d, chuyển chi đoàn %(m)d, ngừng kích hoạt %(d)d.",
-            a=report.added, u=report.updated, m=report.moved, d=report.deactivated), "success")
+    flash(
+        _(
+            "Đã nhập danh sách: thêm %(a)d, cập nhật %(u)d, chuyển chi đoàn %(m)d, ngừng kích hoạt %(d)d.",
+            a=report.added,
+            u=report.updated,
+            m=report.moved,
+            d=report.deactivated,
+        ),
+        "success",
+    )
     return redirect(url_for(".members", unit=unit.id))

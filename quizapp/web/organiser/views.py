@@ -1,4 +1,5 @@
 """The console's blueprint, its guard and its entry page."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template

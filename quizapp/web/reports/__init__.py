@@ -1,4 +1,5 @@
 """The reports blueprint."""
+
 from quizapp.web.reports.views import bp
 
 # Each module adds its routes to `bp` when imported.

@@ -1,5 +1,6 @@
 """Units ranked in a contest, per round and over the whole contest, at each level of the tree
 below the reader's unit (secretaries and up, their own subtree only), on screen and as files."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -30,8 +31,12 @@ class Choice:
 
 def kind_names() -> dict[str, str]:
     """Unit kinds as a level's name (plural)."""
-    return {"province": _("Tỉnh đoàn"), "district": _("Huyện đoàn và tương đương"),
-            "grassroots": _("Đoàn cơ sở"), "chapter": _("Chi đoàn")}
+    return {
+        "province": _("Tỉnh đoàn"),
+        "district": _("Huyện đoàn và tương đương"),
+        "grassroots": _("Đoàn cơ sở"),
+        "chapter": _("Chi đoàn"),
+    }
 
 
 def _choice(unit_id: int, contest_id: int) -> Choice:
@@ -41,7 +46,9 @@ def _choice(unit_id: int, contest_id: int) -> Choice:
     position = request.args.get("round", type=int)
     contest_round = None
     if position is not None:
-        contest_round = next((r for r in contest.rounds if r.position == position), None) or abort(404)
+        contest_round = next((r for r in contest.rounds if r.position == position), None) or abort(
+            404
+        )
     levels = unit_ranking.level_kinds(scope)
     depth = request.args.get("level", type=int)
     if depth is None:
@@ -54,7 +61,9 @@ def _choice(unit_id: int, contest_id: int) -> Choice:
 def _standings(choice: Choice) -> list[unit_ranking.UnitStanding]:
     if choice.depth is None:
         return []
-    quiz_ids = [choice.contest_round.quiz_id] if choice.contest_round else rounds.quiz_ids(choice.contest)
+    quiz_ids = (
+        [choice.contest_round.quiz_id] if choice.contest_round else rounds.quiz_ids(choice.contest)
+    )
     return unit_ranking.unit_ranking(quiz_ids, choice.scope, choice.depth)
 
 
@@ -65,12 +74,21 @@ def contest_units(unit_id: int, contest_id: int):
     standings = _standings(choice)
     headers, rows, _formats = tables.unit_ranking_table(standings, choice.contest_round is None)
     names = kind_names()
-    level_names = {d: ", ".join(names.get(k, k) for k in kinds) for d, kinds in choice.levels.items()}
+    level_names = {
+        d: ", ".join(names.get(k, k) for k in kinds) for d, kinds in choice.levels.items()
+    }
     return render_template(
-        "reports/contest_units.html", c=choice, headers=headers, standings=standings,
+        "reports/contest_units.html",
+        c=choice,
+        headers=headers,
+        standings=standings,
         level_names=level_names,
-        crumbs=breadcrumbs(choice.scope, Action.VIEW_REPORTS,
-                           lambda u: url_for("reports.contest_units", unit_id=u.id, contest_id=contest_id)))
+        crumbs=breadcrumbs(
+            choice.scope,
+            Action.VIEW_REPORTS,
+            lambda u: url_for("reports.contest_units", unit_id=u.id, contest_id=contest_id),
+        ),
+    )
 
 
 @bp.get("/units/<int:unit_id>/contests/<int:contest_id>/units.<fmt>")
@@ -79,7 +97,9 @@ def contest_units_export(unit_id: int, contest_id: int, fmt: str):
     if fmt not in FORMATS:
         abort(404)
     choice = _choice(unit_id, contest_id)
-    headers, rows, formats = tables.unit_ranking_table(_standings(choice), choice.contest_round is None)
+    headers, rows, formats = tables.unit_ranking_table(
+        _standings(choice), choice.contest_round is None
+    )
     part = f"vong-{choice.contest_round.position}" if choice.contest_round else "ca-cuoc-thi"
     name = f"xep-hang-don-vi-cuoc-thi-{contest_id}-{part}-{file_slug(choice.scope.code)}-cap-{choice.depth}"
     return exports.as_download(fmt, headers, rows, name, _("Xếp hạng đơn vị"), formats)

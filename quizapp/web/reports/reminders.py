@@ -4,6 +4,7 @@ member to copy or share from the secretary's phone, "Đã nhắc" marks, and a p
 The server sends nothing. Activation codes are stored hashed, so a member's filled-in activation
 link exists only in the answer to the POST that issued the code; it is never shown again.
 """
+
 from __future__ import annotations
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
@@ -26,7 +27,9 @@ from quizapp.web.reports.views import bp
 REMIND_KINDS = (UnitKind.CHAPTER, UnitKind.GRASSROOTS)
 
 
-def _unit_and_quiz(quiz_id: int, unit_id: int, action: Action = Action.VIEW_REPORTS) -> tuple[Unit, Quiz]:
+def _unit_and_quiz(
+    quiz_id: int, unit_id: int, action: Action = Action.VIEW_REPORTS
+) -> tuple[Unit, Quiz]:
     unit = db.session.get(Unit, unit_id) or abort(404)
     policy.require(user(), action, unit)
     quiz = db.session.get(Quiz, quiz_id)
@@ -60,8 +63,14 @@ def _messages(quiz: Quiz, rows: list[reminders_mod.ToRemind], codes: dict[str, s
     out = []
     for row in rows:
         link = _link(row, codes)
-        out.append({"row": row, "link": link, "has_code": row.login in codes,
-                    "text": reminders_mod.render(template, row.full_name, quiz.title, deadline, link)})
+        out.append(
+            {
+                "row": row,
+                "link": link,
+                "has_code": row.login in codes,
+                "text": reminders_mod.render(template, row.full_name, quiz.title, deadline, link),
+            }
+        )
     return out
 
 
@@ -71,11 +80,20 @@ def _page(unit: Unit, quiz: Quiz, codes: dict[str, str] | None = None):
     children = sorted(unit.children, key=lambda u: u.name)
     counts = reminders_mod.counts_for(quiz.id, [unit.id, *[c.id for c in children]])
     return render_template(
-        "reports/reminders.html", unit=unit, quiz=quiz, items=_messages(quiz, rows, codes),
-        counts=counts[unit.id], children=[(c, counts[c.id]) for c in children],
-        codes_shown=bool(codes), can_codes=policy.can(user(), Action.MANAGE_ACCOUNTS, unit),
-        crumbs=breadcrumbs(unit, Action.VIEW_REPORTS,
-                           lambda u: url_for("reports.unit_page", quiz_id=quiz.id, unit_id=u.id)))
+        "reports/reminders.html",
+        unit=unit,
+        quiz=quiz,
+        items=_messages(quiz, rows, codes),
+        counts=counts[unit.id],
+        children=[(c, counts[c.id]) for c in children],
+        codes_shown=bool(codes),
+        can_codes=policy.can(user(), Action.MANAGE_ACCOUNTS, unit),
+        crumbs=breadcrumbs(
+            unit,
+            Action.VIEW_REPORTS,
+            lambda u: url_for("reports.unit_page", quiz_id=quiz.id, unit_id=u.id),
+        ),
+    )
 
 
 @bp.get("/quizzes/<int:quiz_id>/units/<int:unit_id>/reminders")
@@ -92,8 +110,13 @@ def reminder_codes(quiz_id: int, unit_id: int):
     unit, quiz = _unit_and_quiz(quiz_id, unit_id, Action.MANAGE_ACCOUNTS)
     batch = accounts.issue_codes_for_unit(unit, user(), now_utc())
     if batch.protected or batch.conflicts:
-        flash(_("Không cấp mã cho %(n)s tài khoản (giữ quyền cao hơn của bạn hoặc trùng tên đăng nhập).",
-                n=len(batch.protected) + len(batch.conflicts)), "warning")
+        flash(
+            _(
+                "Không cấp mã cho %(n)s tài khoản (giữ quyền cao hơn của bạn hoặc trùng tên đăng nhập).",
+                n=len(batch.protected) + len(batch.conflicts),
+            ),
+            "warning",
+        )
     return _page(unit, quiz, {s.login: s.code for s in batch.slips})
 
 
@@ -103,13 +126,21 @@ def reminder_code(quiz_id: int, unit_id: int, member_id: int):
     unit, quiz = _unit_and_quiz(quiz_id, unit_id, Action.MANAGE_ACCOUNTS)
     member = _member_in(unit, member_id, Action.MANAGE_ACCOUNTS)
     if member.user is not None and member.user.password_hash is not None:
-        flash(_("%(name)s đã có mật khẩu: tin nhắn dùng đường dẫn đăng nhập.", name=member.full_name), "info")
+        flash(
+            _("%(name)s đã có mật khẩu: tin nhắn dùng đường dẫn đăng nhập.", name=member.full_name),
+            "info",
+        )
         return _page(unit, quiz)
     try:
         slip = accounts.reset_member_password(member, user(), now_utc())
     except accounts.AccountError:
-        flash(_("Không cấp mã được cho %(name)s: tài khoản này giữ quyền cao hơn quyền của bạn.",
-                name=member.full_name), "error")
+        flash(
+            _(
+                "Không cấp mã được cho %(name)s: tài khoản này giữ quyền cao hơn quyền của bạn.",
+                name=member.full_name,
+            ),
+            "error",
+        )
         return _page(unit, quiz)
     return _page(unit, quiz, {slip.login: slip.code})
 
@@ -120,12 +151,18 @@ def reminder_done(quiz_id: int, unit_id: int, member_id: int):
     unit, quiz = _unit_and_quiz(quiz_id, unit_id)
     member = _member_in(unit, member_id, Action.VIEW_REPORTS)
     state = reminders_mod.mark_reminded(quiz, member, user(), now_utc())
-    text = ngettext("Đã nhắc %(num)s lần, lần gần nhất %(at)s", "Đã nhắc %(num)s lần, lần gần nhất %(at)s",
-                    state.count, at=time_text(state.last_reminded_at))
+    text = ngettext(
+        "Đã nhắc %(num)s lần, lần gần nhất %(at)s",
+        "Đã nhắc %(num)s lần, lần gần nhất %(at)s",
+        state.count,
+        at=time_text(state.last_reminded_at),
+    )
     if request.headers.get("X-Requested-With") == "fetch":  # the page stays, with its links
         return jsonify({"count": state.count, "text": text})
     flash(_("Đã ghi nhận: đã nhắc %(name)s.", name=member.full_name), "success")
-    return redirect(url_for("reports.reminders", quiz_id=quiz.id, unit_id=unit.id, _anchor=f"m-{member.id}"))
+    return redirect(
+        url_for("reports.reminders", quiz_id=quiz.id, unit_id=unit.id, _anchor=f"m-{member.id}")
+    )
 
 
 @bp.route("/quizzes/<int:quiz_id>/units/<int:unit_id>/reminders/sheet", methods=["GET", "POST"])
@@ -136,9 +173,17 @@ def reminder_sheet(quiz_id: int, unit_id: int):
     unit, quiz = _unit_and_quiz(quiz_id, unit_id, action)
     codes = {}
     if request.method == "POST":
-        codes = {s.login: s.code for s in accounts.issue_codes_for_unit(unit, user(), now_utc()).slips}
+        codes = {
+            s.login: s.code for s in accounts.issue_codes_for_unit(unit, user(), now_utc()).slips
+        }
     items = _messages(quiz, reminders_mod.not_taken(quiz, unit), codes)
     for item in items:
         item["qr"] = links.qr_svg(item["link"], _("Mã QR của %(name)s", name=item["row"].full_name))
-    return render_template("reports/reminder_sheet.html", unit=unit, quiz=quiz, items=items,
-                           with_codes=request.method == "POST", printed_at=now_utc())
+    return render_template(
+        "reports/reminder_sheet.html",
+        unit=unit,
+        quiz=quiz,
+        items=items,
+        with_codes=request.method == "POST",
+        printed_at=now_utc(),
+    )

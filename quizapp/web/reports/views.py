@@ -3,6 +3,7 @@
 Every view checks the policy on the unit it shows (403 outside the user's scope)
 and shows only that unit's subtree, so nothing outside the scope can leak.
 """
+
 from __future__ import annotations
 
 import re
@@ -70,9 +71,6 @@ def crumbs(unit: Unit, endpoint: str, action: Action = Action.VIEW_REPORTS, **ar
     return breadcrumbs(unit, action, lambda u: url_for(endpoint, unit_id=u.id, **args))
 
 
-
-
-
 @bp.app_template_global("spark")
 def spark(rates, label, target):
     return charts.sparkline(rates, label, target)
@@ -94,9 +92,14 @@ def overview(unit_id: int):
     """Every quiz concerning the unit, with its rate and gap."""
     unit = unit_or_404(unit_id)
     rows = overview_mod.overview(unit, now_utc())
-    return render_template("reports/overview.html", unit=unit, rows=rows, printing=_printing(),
-                           crumbs=crumbs(unit, "reports.overview"),
-                           contests=contest_rounds.contests_concerning(unit))
+    return render_template(
+        "reports/overview.html",
+        unit=unit,
+        rows=rows,
+        printing=_printing(),
+        crumbs=crumbs(unit, "reports.overview"),
+        contests=contest_rounds.contests_concerning(unit),
+    )
 
 
 @bp.get("/units/<int:unit_id>/export.<fmt>")
@@ -106,7 +109,9 @@ def overview_export(unit_id: int, fmt: str):
     if fmt not in FORMATS:
         abort(404)
     headers, rows, formats = tables.overview_table(overview_mod.overview(unit, now_utc()))
-    return exports.as_download(fmt, headers, rows, f"tong-hop-{file_slug(unit.code)}", _("Tổng hợp"), formats)
+    return exports.as_download(
+        fmt, headers, rows, f"tong-hop-{file_slug(unit.code)}", _("Tổng hợp"), formats
+    )
 
 
 def file_slug(text: str) -> str:
@@ -122,10 +127,15 @@ def _report(quiz_id: int, unit_id: int) -> page_mod.UnitReport:
     unit = unit_or_404(unit_id)
     quiz = _quiz_for(quiz_id, unit)
     now = now_utc()
-    finalise_overdue_in(quiz, unit, now)  # committed by the request's unit of work (views are @writes)
+    finalise_overdue_in(
+        quiz, unit, now
+    )  # committed by the request's unit of work (views are @writes)
     return page_mod.unit_report(
-        quiz, unit, now,
-        sort=request.args.get("sort", DEFAULT_SORT), descending=request.args.get("dir") == "desc",
+        quiz,
+        unit,
+        now,
+        sort=request.args.get("sort", DEFAULT_SORT),
+        descending=request.args.get("dir") == "desc",
         member_sort=request.args.get("msort", DEFAULT_MEMBER_SORT),
         member_descending=request.args.get("mdir") == "desc",
         only_not_taken=request.args.get("filter") == "not_taken",
@@ -137,10 +147,17 @@ def _report(quiz_id: int, unit_id: int) -> page_mod.UnitReport:
 def unit_page(quiz_id: int, unit_id: int):
     """A unit's participation in a quiz: totals, children or members, breakdowns, trend."""
     report = _report(quiz_id, unit_id)
-    chart = charts.trend_chart(report.trend, _("Tỉ lệ tham gia luỹ kế của %(name)s", name=report.unit.name))
-    return render_template("reports/unit.html", r=report, chart=chart, printing=_printing(),
-                           crumbs=crumbs(report.unit, "reports.unit_page", quiz_id=quiz_id),
-                           can_items=policy.can(user(), Action.MANAGE_QUIZZES, report.unit))
+    chart = charts.trend_chart(
+        report.trend, _("Tỉ lệ tham gia luỹ kế của %(name)s", name=report.unit.name)
+    )
+    return render_template(
+        "reports/unit.html",
+        r=report,
+        chart=chart,
+        printing=_printing(),
+        crumbs=crumbs(report.unit, "reports.unit_page", quiz_id=quiz_id),
+        can_items=policy.can(user(), Action.MANAGE_QUIZZES, report.unit),
+    )
 
 
 @bp.get("/quizzes/<int:quiz_id>/units/<int:unit_id>/<table>.<fmt>")
@@ -152,8 +169,14 @@ def unit_export(quiz_id: int, unit_id: int, table: str, fmt: str):
     report = _report(quiz_id, unit_id)
     build, slug = UNIT_TABLES[table]
     headers, rows, formats = build(report)
-    return exports.as_download(fmt, headers, rows, f"{slug}-{file_slug(report.unit.code)}-dot-{quiz_id}",
-                               report.unit.name, formats)
+    return exports.as_download(
+        fmt,
+        headers,
+        rows,
+        f"{slug}-{file_slug(report.unit.code)}-dot-{quiz_id}",
+        report.unit.name,
+        formats,
+    )
 
 
 @bp.get("/quizzes/<int:quiz_id>")
@@ -174,8 +197,14 @@ def items(quiz_id: int, unit_id: int):
     quiz = _quiz_for(quiz_id, unit)
     require_key_visible(quiz.bank_version_id)
     analysis = items_mod.item_analysis(quiz, unit)
-    return render_template("reports/items.html", quiz=quiz, unit=unit, a=analysis, printing=_printing(),
-                           crumbs=crumbs(unit, "reports.items", Action.MANAGE_QUIZZES, quiz_id=quiz_id))
+    return render_template(
+        "reports/items.html",
+        quiz=quiz,
+        unit=unit,
+        a=analysis,
+        printing=_printing(),
+        crumbs=crumbs(unit, "reports.items", Action.MANAGE_QUIZZES, quiz_id=quiz_id),
+    )
 
 
 @bp.get("/quizzes/<int:quiz_id>/units/<int:unit_id>/items.<fmt>")
@@ -187,5 +216,11 @@ def items_export(quiz_id: int, unit_id: int, fmt: str):
     quiz = _quiz_for(quiz_id, unit)
     require_key_visible(quiz.bank_version_id)
     headers, rows, formats = tables.items_table(items_mod.item_analysis(quiz, unit))
-    return exports.as_download(fmt, headers, rows, f"phan-tich-cau-hoi-dot-{quiz_id}-{file_slug(unit.code)}",
-                               _("Phân tích câu hỏi"), formats)
+    return exports.as_download(
+        fmt,
+        headers,
+        rows,
+        f"phan-tich-cau-hoi-dot-{quiz_id}-{file_slug(unit.code)}",
+        _("Phân tích câu hỏi"),
+        formats,
+    )

@@ -3,6 +3,7 @@
 Nothing else about a person leaves here (no phone, email or member code), and a round whose
 results are not published does not exist for this page (404), whoever asks.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
@@ -19,8 +20,12 @@ PAGE_SIZE = 100
 
 def prize_names() -> dict:
     """Each prize kind in the reader's language (an unsettled tie: to be decided)."""
-    return {prize_service.Prize.FIRST: _("Giải nhất"), prize_service.Prize.SECOND: _("Giải nhì"),
-            prize_service.Prize.THIRD: _("Giải ba"), prize_service.Prize.CONSOLATION: _("Giải khuyến khích")}
+    return {
+        prize_service.Prize.FIRST: _("Giải nhất"),
+        prize_service.Prize.SECOND: _("Giải nhì"),
+        prize_service.Prize.THIRD: _("Giải ba"),
+        prize_service.Prize.CONSOLATION: _("Giải khuyến khích"),
+    }
 
 
 @bp.get("/<int:contest_id>")
@@ -35,13 +40,22 @@ def round_page(contest_id: int, position: int):
     """A published round's ranking, best first, a page at a time, with the prizes."""
     contest_round = results.published_round(contest_id, position) or abort(404)
     page = max(1, request.args.get("page", 1, type=int) or 1)
-    result = ranking_service.ranking(contest_round.quiz, contest_round.contest, limit=PAGE_SIZE,
-                                     offset=(page - 1) * PAGE_SIZE)
+    result = ranking_service.ranking(
+        contest_round.quiz, contest_round.contest, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+    )
     pages = max(1, -(-result.total // PAGE_SIZE))
     if page > pages:
         abort(404)
     awarded = prize_service.prize_list(contest_round)
     prizes = {line.row.member_id: line for line in awarded.lines}
-    return render_template("results/round.html", contest_round=contest_round, contest=contest_round.contest,
-                           result=result, page=page, pages=pages, prizes=prizes,
-                           prize_names=prize_names(), score_header=_("Điểm (%)"))
+    return render_template(
+        "results/round.html",
+        contest_round=contest_round,
+        contest=contest_round.contest,
+        result=result,
+        page=page,
+        pages=pages,
+        prizes=prizes,
+        prize_names=prize_names(),
+        score_header=_("Điểm (%)"),
+    )
