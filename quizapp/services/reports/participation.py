@@ -413,15 +413,7 @@ def rebuild_quiz(quiz: Quiz) -> None:
     db.session.flush()
     db.session.expire_all()
     stmt = (
-        select(
-            Attempt.member_id,
-            Attempt.number,
-            Attempt.state,
-            Attempt.started_at,
-            Attempt.finished_at,
-            Attempt.percent,
-            Attempt.prediction_guess,
-        )
+        select(*rank_keys.ATTEMPT_COLUMNS)
         .where(Attempt.quiz_id == quiz.id)
         .order_by(Attempt.member_id, Attempt.number)
     )

@@ -151,6 +151,17 @@ def refresh_quiz(quiz: Quiz) -> None:
     db.session.expire_all()
 
 
+# What the keys are computed from: one attempt's row (the rebuild reads the same columns).
+ATTEMPT_COLUMNS = (
+    Attempt.member_id,
+    Attempt.number,
+    Attempt.state,
+    Attempt.started_at,
+    Attempt.finished_at,
+    Attempt.percent,
+    Attempt.prediction_guess,
+)
+
 _SEVERAL = select(Participation.member_id).where(
     Participation.quiz_id == bindparam("quiz_id"), Participation.attempts_finished > 1
 )
@@ -159,15 +170,7 @@ _SEVERAL = select(Participation.member_id).where(
 def _repick(quiz: Quiz) -> None:
     r = rules(quiz)
     stmt = (
-        select(
-            Attempt.member_id,
-            Attempt.number,
-            Attempt.state,
-            Attempt.started_at,
-            Attempt.finished_at,
-            Attempt.percent,
-            Attempt.prediction_guess,
-        )
+        select(*ATTEMPT_COLUMNS)
         .where(Attempt.quiz_id == quiz.id, Attempt.member_id.in_(_SEVERAL))
         .order_by(Attempt.member_id, Attempt.number)
     )
