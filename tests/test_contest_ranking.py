@@ -160,3 +160,17 @@ def test_a_round_must_share_the_contest_audience(make):
     assert rounds.add_round(contest, quiz).label == "Vòng 1"
     with pytest.raises(rounds.ContestError):
         rounds.add_round(contest, quiz)
+
+
+@pytest.mark.parametrize("guess", [None, 7])
+def test_a_page_that_begins_inside_a_tie_shows_the_tie_rank(make, chapter, guess):
+    """The tie began on the page before: its rank is counted from the rows strictly better, and
+    whether a row guessed (a yes/no) is compared like the other rules."""
+    quiz = make.quiz(chapter, prediction_question="Bao nhiêu người tham gia?")
+    best, *tied = (make.member(chapter, n) for n in ("An", "Bình", "Chi", "Dũng"))
+    sit(quiz, best, 90.0, guess=guess, seconds=60)
+    for member in tied:
+        sit(quiz, member, 80.0, guess=guess, seconds=300)
+    second_page = ranking(quiz, limit=2, offset=2)
+    assert [(r.rank, r.tied) for r in second_page.rows] == [(2, True), (2, True)]
+    assert second_page.total == 4

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from operator import itemgetter
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.orm import aliased
 
 from quizapp.extensions import db
@@ -96,8 +96,16 @@ def _better_than(quiz: Quiz, rules: list[tuple], row) -> int:
         value = row._mapping[column.key]
         if value is None:  # a distance without an answer (or a guess): equal across its group
             continue
-        better = column > value if larger_first else column < value
-        condition = better if condition is None else or_(better, and_(column == value, condition))
+        if isinstance(
+            value, bool
+        ):  # SQL has no order on booleans: the better one, if this is not it
+            wanted = larger_first
+            better = column.is_(wanted) if value is not wanted else false()
+            same = column.is_(value)
+        else:
+            better = column > value if larger_first else column < value
+            same = column == value
+        condition = better if condition is None else or_(better, and_(same, condition))
     return db.session.scalar(
         select(func.count())
         .select_from(Participation)
