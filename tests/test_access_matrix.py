@@ -188,6 +188,7 @@ RULES: dict[str, Rule] = {
     "organiser.quiz_reopen": scoped(A.MANAGE_QUIZZES),
     "organiser.quiz_ranking": scoped(A.MANAGE_QUIZZES),
     "organiser.quiz_ranking_export": scoped(A.MANAGE_QUIZZES),
+    "organiser.round_prizes_export": scoped(A.MANAGE_QUIZZES),
     "organiser.quiz_reminder": scoped(A.MANAGE_QUIZZES),
     "organiser.round_prizes": scoped(A.MANAGE_QUIZZES),
     "organiser.round_prediction": scoped(A.MANAGE_QUIZZES),

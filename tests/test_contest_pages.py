@@ -66,3 +66,29 @@ def test_the_quiz_page_links_to_its_ranking(make, roles, login, console):
     quiz = _round(make, roles)
     text = login(roles["users"]["organiser"]).get(f"/org/quizzes/{quiz.id}").get_data(as_text=True)
     assert f"/org/quizzes/{quiz.id}/ranking" in text
+
+
+def test_the_prize_list_downloads_with_open_ties_said_and_formula_safe(make, roles, login, console):
+    quiz = _round(make, roles)
+    rounds.round_of(quiz).third_prizes = 1
+    db.session.commit()
+    client = login(roles["users"]["organiser"])
+    page = client.get(f"/org/quizzes/{quiz.id}/ranking").get_data(as_text=True)
+    assert f"/org/quizzes/{quiz.id}/prizes.xlsx" in page
+    reply = client.get(f"/org/quizzes/{quiz.id}/prizes.csv")
+    assert reply.status_code == 200 and reply.data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(reply.data.decode("utf-8-sig"))))
+    assert rows[0][:4] == ["Giải", "Hạng", "Mã đoàn viên", "Họ và tên"]
+    tie = "Đồng hạng, cần quyết định: Giải nhất / Giải nhì"
+    # equal after every rule: listed in sign-up order (member id), the prize left to the organisers
+    assert [(r[0], r[3]) for r in rows[1:]] == [
+        (tie, "Lò Văn Ánh"),
+        (tie, "Cầm Thị Bình"),
+        ("Giải ba", "'@SUM(A1)"),
+    ]
+    sheet = load_workbook(io.BytesIO(client.get(f"/org/quizzes/{quiz.id}/prizes.xlsx").data)).active
+    assert sheet.cell(row=4, column=1).value == "Giải ba"
+    assert sheet.cell(row=4, column=4).value == "'@SUM(A1)"
+    outside = make.quiz(roles["tree"]["mai_son"], title="Không thuộc cuộc thi")
+    db.session.commit()
+    assert client.get(f"/org/quizzes/{outside.id}/prizes.csv").status_code == 404

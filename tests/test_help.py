@@ -35,6 +35,7 @@ NOT_PAGES = {
     "member.manifest",
     "member.service_worker",
     "organiser.quiz_ranking_export",
+    "organiser.round_prizes_export",
     "member.attempt_state",
     "member.start",
     "member.save_form",

@@ -439,6 +439,7 @@ NOT_PAGES = {
     "auth.logout",
     "help.roster_template",
     "organiser.quiz_ranking_export",
+    "organiser.round_prizes_export",
     "reports.contest_units_export",
 }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
+from quizapp.services.contests.prizes import Prize, PrizeLine, PrizeList
 from quizapp.services.contests.ranking import RankedRow, Ranking
 from quizapp.services.contests.units import UnitStanding
 from quizapp.services.exports import DATETIME, DECIMAL, INTEGER, PERCENT
@@ -40,10 +41,41 @@ def ranking_line(row: RankedRow) -> list:
     ]
 
 
+RANKING_FORMATS = {4: PERCENT, 5: INTEGER, 6: INTEGER, 7: DECIMAL, 8: DATETIME}
+
+
 def ranking_table(result: Ranking) -> tuple[list[str], list[list], dict[int, str]]:
     """Headers, rows and XLSX number formats of a ranking."""
-    formats = {4: PERCENT, 5: INTEGER, 6: INTEGER, 7: DECIMAL, 8: DATETIME}
-    return ranking_headers(), [ranking_line(r) for r in result.rows], formats
+    return ranking_headers(), [ranking_line(r) for r in result.rows], RANKING_FORMATS
+
+
+def prize_names() -> dict[Prize | None, str]:
+    """Each prize kind (None: no prize) in the reader's language."""
+    return {
+        Prize.FIRST: _("Giải nhất"),
+        Prize.SECOND: _("Giải nhì"),
+        Prize.THIRD: _("Giải ba"),
+        Prize.CONSOLATION: _("Giải khuyến khích"),
+        None: _("Không giải"),
+    }
+
+
+def prize_text(line: PrizeLine, names: dict[Prize | None, str]) -> str:
+    """The prize of a line, or, for a tie the rules leave open, the prizes the organisers decide."""
+    if line.unsettled:
+        return _(
+            "Đồng hạng, cần quyết định: %(prizes)s",
+            prizes=" / ".join(names[p] for p in line.candidates),
+        )
+    return names[line.prize]
+
+
+def prize_table(prizes: PrizeList) -> tuple[list[str], list[list], dict[int, str]]:
+    """The prize list as a table: the prize, then the winner's ranking row (member code included:
+    organisers only)."""
+    names = prize_names()
+    rows = [[prize_text(line, names), *ranking_line(line.row)] for line in prizes.lines]
+    return [_("Giải"), *ranking_headers()], rows, {i + 1: f for i, f in RANKING_FORMATS.items()}
 
 
 def unit_ranking_headers(whole_contest: bool) -> list[str]:

@@ -18,17 +18,6 @@ from quizapp.web.organiser.views import bp
 PAGE_SIZE = 100
 
 
-def prize_names() -> dict:
-    """Each prize kind (None: no prize) in the reader's language."""
-    return {
-        prize_service.Prize.FIRST: _("Giải nhất"),
-        prize_service.Prize.SECOND: _("Giải nhì"),
-        prize_service.Prize.THIRD: _("Giải ba"),
-        prize_service.Prize.CONSOLATION: _("Giải khuyến khích"),
-        None: _("Không giải"),
-    }
-
-
 def ranking_page(
     quiz: Quiz,
     *,
@@ -69,7 +58,7 @@ def ranking_page(
         pages=pages,
         contest_round=contest_round,
         prize_list=prize_list,
-        prize_names=prize_names(),
+        prize_names=tables.prize_names(),
         headers=tables.ranking_headers(),
         prize_form=prize_form,
         closed=closed,
@@ -98,4 +87,17 @@ def quiz_ranking_export(quiz_id: int, fmt: str):
     headers, rows, formats = tables.ranking_table(result)
     return exports.as_download(
         fmt, headers, rows, f"xep-hang-dot-{quiz.id}", _("Xếp hạng"), formats
+    )
+
+
+@bp.get("/quizzes/<int:quiz_id>/prizes.<fmt>")
+def round_prizes_export(quiz_id: int, fmt: str):
+    """The round's prize list as CSV (with BOM) or XLSX, formula-safe; an open tie says so."""
+    quiz = quiz_or_404(quiz_id)
+    contest_round = rounds.round_of(quiz)
+    if fmt not in ("csv", "xlsx") or contest_round is None:
+        abort(404)
+    headers, rows, formats = tables.prize_table(prize_service.prize_list(contest_round))
+    return exports.as_download(
+        fmt, headers, rows, f"danh-sach-giai-dot-{quiz.id}", _("Danh sách giải"), formats
     )

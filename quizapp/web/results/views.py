@@ -11,21 +11,11 @@ from flask_babel import gettext as _
 
 from quizapp.services.contests import prizes as prize_service
 from quizapp.services.contests import ranking as ranking_service
-from quizapp.services.contests import results
+from quizapp.services.contests import results, tables
 
 bp = Blueprint("results", __name__, url_prefix="/contests")
 
 PAGE_SIZE = 100
-
-
-def prize_names() -> dict:
-    """Each prize kind in the reader's language (an unsettled tie: to be decided)."""
-    return {
-        prize_service.Prize.FIRST: _("Giải nhất"),
-        prize_service.Prize.SECOND: _("Giải nhì"),
-        prize_service.Prize.THIRD: _("Giải ba"),
-        prize_service.Prize.CONSOLATION: _("Giải khuyến khích"),
-    }
 
 
 @bp.get("/<int:contest_id>")
@@ -56,6 +46,6 @@ def round_page(contest_id: int, position: int):
         page=page,
         pages=pages,
         prizes=prizes,
-        prize_names=prize_names(),
+        prize_names=tables.prize_names(),
         score_header=_("Điểm (%)"),
     )
