@@ -18,7 +18,6 @@ Writes bench/results/contest_ranking_<db>.json.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import platform
@@ -29,25 +28,12 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bench.load import seed as seeding
+from bench.load.stats import percentile, write_result
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
-SQLITE_PATH = Path("/tmp/quizapp_contest_ranking.sqlite")
-PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/quizapp_contest_ranking"
 OPENS = datetime(2025, 3, 3, 1, 0, tzinfo=UTC)
-
-
-def _p95(samples: list[float]) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-
-
-def _pg_database(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def generate(db, attempts: int, chapters: int, seed: int = 16) -> dict:
@@ -199,7 +185,7 @@ def time_requests(app, quiz_id: int, last_page: int, page_reps: int, export_reps
             assert response.status_code == 200, response.status_code
         out[name] = {
             "n": reps,
-            "p95_ms": round(_p95(samples) * 1000, 1),
+            "p95_ms": round(percentile(samples, 95) * 1000, 1),
             "median_ms": round(statistics.median(samples) * 1000, 1),
             "bytes": len(response.data),
             "load_average_1min": [round(load_before, 2), round(os.getloadavg()[0], 2)],
@@ -216,13 +202,9 @@ def main() -> None:
     parser.add_argument("--page-reps", type=int, default=20)
     parser.add_argument("--export-reps", type=int, default=5)
     args = parser.parse_args()
-    if args.db == "sqlite":
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
-        url = f"sqlite:///{SQLITE_PATH}"
-    else:
-        url = PG_URL
-        _pg_database(url)
+    url = seeding.fresh_database(
+        args.db, "quizapp_contest_ranking", Path("/tmp/quizapp-contest-ranking")
+    )
 
     from sqlalchemy import text
 
@@ -259,9 +241,8 @@ def main() -> None:
         app, result["data"]["quiz_id"], -(-args.attempts // 100), args.page_reps, args.export_reps
     )
     result["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
-    RESULTS.mkdir(exist_ok=True)
     out = RESULTS / f"contest_ranking_{args.db}.json"
-    out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_result(out, result)
     print(f"wrote {out}")
 
 
