@@ -115,6 +115,25 @@ def refuse_saves(server):
     return lambda: server.app.view_functions.__setitem__("member.save_answer", real)
 
 
+def mai_started_then_her_session_ended(live_server, chromium, tmp_path):
+    """Mai and Tùng share a phone: Mai starts the quiz, then her session ends without signing
+    out. The server, the phone, its page and the kept quiz page's address."""
+    server = live_server()
+    with server.session():
+        make = Factory()
+        tree = make.province()
+        for name, code in (("Lò Thị Mai", "DV-MAI"), ("Hà Văn Tùng", "DV-TUNG")):
+            make.user(member=make.member(tree["na_san"], name, code=code))
+        open_quiz(make, tree["province"])
+    phone = launch(chromium, tmp_path / "profile")
+    page = phone.new_page()
+    sign_in(page, server)
+    start(page)
+    url = page.url.split("#")[0]
+    phone.clear_cookies()
+    return server, phone, page, url
+
+
 def test_quiz_survives_offline_reload_and_browser_restart(live_server, chromium, tmp_path):
     server = live_server()
     seed(server)
@@ -220,19 +239,7 @@ def test_sign_out_forgets_the_quiz_on_the_phone(live_server, chromium, tmp_path)
 
 
 def test_another_member_signing_in_drops_the_previous_members_quiz(live_server, chromium, tmp_path):
-    server = live_server()
-    with server.session():
-        make = Factory()
-        tree = make.province()
-        for name, code in (("Lò Thị Mai", "DV-MAI"), ("Hà Văn Tùng", "DV-TUNG")):
-            make.user(member=make.member(tree["na_san"], name, code=code))
-        open_quiz(make, tree["province"])
-    phone = launch(chromium, tmp_path / "profile")
-    page = phone.new_page()
-    sign_in(page, server)
-    start(page)
-    url = page.url.split("#")[0]
-    phone.clear_cookies()  # Mai's session ends without signing out
+    server, phone, page, url = mai_started_then_her_session_ended(live_server, chromium, tmp_path)
     sign_in(page, server, login="DV-TUNG")
     not_kept(page, url)
     server.go_down()
@@ -322,19 +329,7 @@ def test_kept_quiz_page_after_the_session_ended_goes_to_sign_in_and_is_forgotten
 def test_another_member_opening_the_kept_quiz_address_is_not_shown_it(
     live_server, chromium, tmp_path
 ):
-    server = live_server()
-    with server.session():
-        make = Factory()
-        tree = make.province()
-        for name, code in (("Lò Thị Mai", "DV-MAI"), ("Hà Văn Tùng", "DV-TUNG")):
-            make.user(member=make.member(tree["na_san"], name, code=code))
-        open_quiz(make, tree["province"])
-    phone = launch(chromium, tmp_path / "profile")
-    page = phone.new_page()
-    sign_in(page, server)
-    start(page)
-    url = page.url.split("#")[0]
-    phone.clear_cookies()  # Mai's session ends without signing out
+    server, phone, page, url = mai_started_then_her_session_ended(live_server, chromium, tmp_path)
     page.goto(
         server.url + "/auth/login?next=" + url.removeprefix(server.url)
     )  # Tùng follows her link
