@@ -149,20 +149,7 @@ def _insert_members(records: list[tuple], now: datetime) -> None:
 
 
 def _update_members(rows: list[dict], now: datetime) -> None:
-    columns = (
-        "full_name",
-        "birth_date",
-        "gender",
-        "ethnicity",
-        "phone",
-        "email",
-        "is_cadre",
-        "active",
-        "chapter_id",
-        "attributes",
-        "updated_at",
-        "search_key",
-    )
+    columns = _INSERTED[1:]  # all but the code, which names the member to update
     stmt = (
         update(_member)
         .where(_member.c.id == bindparam("b_id"))
